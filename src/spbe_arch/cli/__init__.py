@@ -1,0 +1,73 @@
+"""The `spbe-arch` command line.
+
+Each feature has its own module here with a `register(app)` function that adds its
+commands; this module only assembles them and turns user errors into one clear sentence
+and exit code 2 (a traceback only with `--debug`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from spbe_arch.cli.common import state
+from spbe_arch.errors import SpbeError
+
+COMMAND_MODULES = (
+    "core",  # init, load, export, query, update, stats, dump, restore, demo
+    "validate",
+    "report",
+    "bpmn",
+    "sop",
+    "evaluation",
+    "excel",
+    "serve",
+    "token",
+)
+
+app = typer.Typer(
+    name="spbe-arch",
+    help=(
+        "Repositori arsitektur SPBE: simpan, validasi, kueri dan buat dokumen arsitektur"
+        " pemerintah daerah. (SPBE architecture repository: store, validate, query and"
+        " document a local government's architecture.)"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _options(
+    store: str = typer.Option(
+        None, "--store", envvar="SPBE_STORE",
+        help="Penyimpanan: oxigraph:PATH (bawaan oxigraph:./spbe-data), memory:, sparql:URL.",
+    ),
+    lang: str = typer.Option("id", "--lang", envvar="SPBE_LANG", help="Bahasa pesan: id atau en."),
+    debug: bool = typer.Option(False, "--debug", help="Tampilkan traceback lengkap bila gagal."),
+) -> None:
+    state.store = store
+    state.lang = lang
+    state.debug = debug
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"spbe_arch.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a feature still being built in this tree
+        if _exc.name != f"spbe_arch.cli.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except SpbeError as exc:
+        if state.debug:
+            raise
+        typer.echo(exc.message(state.lang), err=True)
+        sys.exit(2)

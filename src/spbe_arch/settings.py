@@ -1,0 +1,40 @@
+"""The one settings object (environment variables `SPBE_*`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from spbe_arch.vocab import BASE
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPBE_", extra="ignore")
+
+    store: str = "oxigraph:./spbe-data"
+    """`oxigraph:PATH` (default), `memory:` or `sparql:QUERY_URL`."""
+    update_url: str | None = None
+    """SPARQL Update endpoint of a remote store (default: `/update` beside the query URL)."""
+    graph_store_url: str | None = None
+    """Graph Store Protocol endpoint of a remote store (default: `/store` beside the query URL)."""
+    store_user: str | None = None
+    store_password: str | None = None
+    store_auth: str = "basic"
+    """`basic` or `digest`, for a remote store that protects writes."""
+    base_iri: str = BASE
+    lang: str = "id"
+    instansi: str = "3574"
+    """Default instansi (kode wilayah) for commands that work on one."""
+    query_timeout_s: float = 30.0
+    result_limit: int = 100_000
+    anonymous_read: bool | None = None
+    """None: on when bound to loopback, off otherwise."""
+    cors_origins: str = "*"
+    reports_dir: str = "./laporan"
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
