@@ -14,6 +14,8 @@ from rdflib.term import URIRef
 
 from spbe_arch.vocab import BASE
 
+__all__ = ["BASE"]
+
 ELEMENT_KINDS = {
     "opd": "opd",
     "proses-bisnis": "proses-bisnis",
