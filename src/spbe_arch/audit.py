@@ -1,0 +1,80 @@
+"""The audit trail: every write records who, when, which entities and which triples.
+
+A write goes through `apply_audited`, which adds a PROV-O activity describing the change to
+the same change set, so the change and its record are committed in one transaction (a
+failed write leaves neither). Records live in the provenance graph and are queryable by
+SPARQL (see `queries/history.rq`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from rdflib import RDF, RDFS, XSD
+from rdflib.term import Literal, Node, URIRef
+
+from spbe_arch import iris
+from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.vocab import BASE, PROV, SPBE
+
+
+def agent_iri(agent: str, base: str = BASE) -> URIRef:
+    """The PROV agent for a user or token name (`anonim` when nobody signed in)."""
+    return URIRef(f"{base}agent/{iris.slug(agent) or 'anonim'}")
+
+
+def _ntriples(quads: Iterable[Quad]) -> str:
+    lines = []
+    for s, p, o, g in quads:
+        graph = f" <{g}>" if g is not None else ""
+        lines.append(f"{s.n3()} {p.n3()} {o.n3()}{graph} .")
+    return "\n".join(sorted(lines))
+
+
+def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], label: str,
+                when: datetime | None = None, base: str = BASE) -> list[Quad]:
+    """The provenance quads describing one change set."""
+    when = when or datetime.now(UTC)
+    graph = iris.provenance_graph(base)
+    activity = URIRef(f"{base}perubahan/{when.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}")
+    who = agent_iri(agent, base)
+    quads: list[Quad] = [
+        (activity, RDF.type, SPBE.Perubahan, graph),
+        (activity, RDF.type, PROV.Activity, graph),
+        (activity, RDFS.label, Literal(label), graph),
+        (activity, PROV.wasAssociatedWith, who, graph),
+        (activity, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime), graph),
+        (who, RDF.type, PROV.Agent, graph),
+        (who, RDFS.label, Literal(agent), graph),
+    ]
+    for entity in sorted(set(entities)):
+        quads.append((activity, PROV.used, entity, graph))
+    if changes.add:
+        quads.append((activity, SPBE.tripelDitambah, Literal(_ntriples(changes.add)), graph))
+    if changes.remove:
+        quads.append((activity, SPBE.tripelDihapus, Literal(_ntriples(changes.remove)), graph))
+    return quads
+
+
+def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
+                  entities: Iterable[Node], label: str) -> URIRef | None:
+    """Apply `changes` and their audit record in one transaction; returns the activity IRI.
+
+    Changes that only run SPARQL Update strings record the update text instead of triples.
+    An empty change set writes nothing and returns None.
+    """
+    if changes.is_empty():
+        return None
+    record = audit_quads(changes, agent, [e for e in entities if isinstance(e, URIRef)], label)
+    if changes.updates:
+        activity = record[0][0]
+        record.append((activity, RDFS.comment, Literal("\n;\n".join(changes.updates)),
+                       iris.provenance_graph()))
+    combined = ChangeSet(add=[*changes.add, *record], remove=list(changes.remove),
+                         clear_graphs=list(changes.clear_graphs), updates=list(changes.updates))
+    repository.apply(combined)
+    activity_iri = record[0][0]
+    assert isinstance(activity_iri, URIRef)
+    return activity_iri
