@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from spbe_arch.cli.common import state
 from spbe_arch.errors import SpbeError
@@ -27,8 +29,27 @@ COMMAND_MODULES = (
     "token",
 )
 
+
+class _Group(TyperGroup):
+    """Turns a user error raised by any command into one sentence on stderr and exit code 2.
+
+    Done here rather than only in `main()` so that every way of invoking the app (the
+    console script, `python -m`, click's test runner) behaves the same.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SpbeError as exc:
+            if state.debug:
+                raise
+            typer.echo(exc.message(state.lang), err=True)
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
     name="spbe-arch",
+    cls=_Group,
     help=(
         "Repositori arsitektur SPBE: simpan, validasi, kueri dan buat dokumen arsitektur"
         " pemerintah daerah. (SPBE architecture repository: store, validate, query and"

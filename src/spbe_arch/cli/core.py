@@ -1,0 +1,543 @@
+"""Core commands: init, load, export, query, update, stats, dump, restore, demo.
+
+Each command opens the repository, calls one service function and prints the outcome;
+errors are `SpbeError`s, which the app turns into one sentence and exit code 2.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rdflib import Graph
+from rdflib.term import URIRef
+from rich.table import Table
+
+from spbe_arch import demo as demo_service
+from spbe_arch import iris
+from spbe_arch.audit import apply_audited
+from spbe_arch.cli.common import (
+    err_console,
+    out_console,
+    progress,
+    repository,
+    settings,
+    state,
+    t,
+    working,
+)
+from spbe_arch.errors import InputError, Location
+from spbe_arch.queries import (
+    PREFIXES,
+    NamedQuery,
+    get_query,
+    has_header,
+    list_queries,
+    parse_query,
+)
+from spbe_arch.queries.results import ask_to_json, compact, serialize
+from spbe_arch.repository import ChangeSet, LoadSource, SelectResult, format_for_path
+from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
+_QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_QUERY_SUFFIXES = (".rq", ".sparql", ".ru", ".txt")
+
+
+class RdfFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    ntriples = "ntriples"
+    nquads = "nquads"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+
+
+class DumpFormat(StrEnum):
+    nquads = "nquads"
+    trig = "trig"
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _echo(text: str) -> None:
+    typer.echo(text)
+
+
+def _note(text: str) -> None:
+    """A message about what happened (stderr, so results on stdout stay clean)."""
+    typer.echo(text, err=True)
+
+
+def _graph_iri(value: str | None) -> URIRef | None:
+    if value is None:
+        return None
+    text = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+    if not _IRI.match(text):
+        example = iris.instansi_graph("3574")
+        raise InputError(f"'{value}' bukan IRI graf yang sah (contoh: {example})",
+                         f"'{value}' is not a valid graph IRI (e.g. {example})")
+    return URIRef(text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read the file: {exc}",
+                         Location(file=str(path))) from exc
+
+
+def _existing_file(name: str) -> Path:
+    path = Path(name)
+    if not path.is_file():
+        raise InputError(f"berkas '{name}' tidak ada", f"the file '{name}' does not exist",
+                         Location(file=name))
+    return path
+
+
+def _write_output(data: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"tidak dapat menulis {out}: {exc}", f"cannot write {out}: {exc}",
+                         Location(file=str(out))) from exc
+
+
+def _parse_params(values: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values or []:
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not equals or not _VARIABLE.match(name):
+            raise InputError(f"--param '{item}' harus berbentuk NAMA=NILAI",
+                             f"--param '{item}' must read NAME=VALUE")
+        params[name] = value
+    return params
+
+
+def _agent() -> str:
+    try:
+        return f"cli-{getpass.getuser()}"
+    except (KeyError, OSError):  # no user database entry (some containers)
+        return "cli"
+
+
+# --- init / load / export -------------------------------------------------------------------
+
+def init() -> None:
+    """Siapkan repositori baru. (Prepare a new repository.)
+
+    Membuat penyimpanan lalu memuat ontologi, shapes SHACL dan arsitektur referensi
+    nasional (RAB, RAL, RAD, …), tanpa data contoh. Aman dijalankan ulang.
+    (Creates the store and loads the ontology, SHACL shapes and the national reference
+    architectures, without sample data. Safe to run again.)
+    """
+    with repository() as repo, working(t("Menyiapkan repositori", "Preparing the repository")):
+        summary = demo_service.load_base_data(repo)
+    _echo(t(f"Repositori {repo.description} siap: {summary.quads} tripel dasar dimuat.",
+            f"Repository {repo.description} is ready: {summary.quads} base triples loaded."))
+    for line in summary.lines(state.lang):
+        _echo(f"  {line}")
+
+
+def load(
+    files: Annotated[list[str], typer.Argument(
+        metavar="BERKAS...",
+        help="Berkas RDF: .ttl .trig .nt .nq .jsonld .rdf/.owl/.xml (RDF files).",
+        show_default=False,
+    )],
+    graph: Annotated[str | None, typer.Option(
+        "--graph", "-g", metavar="IRI",
+        help=("Graf tujuan untuk format tripel; bawaan: graf instansi SPBE_INSTANSI, mis."
+              " https://w3id.org/spbe-arch/graph/instansi/3574. TriG/N-Quads memakai grafnya"
+              " sendiri. (Target graph for triple formats.)"),
+    )] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace",
+        help="Kosongkan graf tujuan dulu, dalam transaksi yang sama. (Replace the target graphs.)",
+    )] = False,
+    fmt: Annotated[RdfFormat | None, typer.Option(
+        "--format", "-f",
+        help="Format semua berkas; bawaan: dari akhiran nama berkas. (Format; default: suffix.)",
+    )] = None,
+) -> None:
+    """Muat berkas RDF ke repositori. (Load RDF files into the repository.)
+
+    Semua berkas dibaca dulu; bila satu saja salah, tidak ada yang dimuat dan pesan
+    menyebut berkas, baris dan kolomnya. (All files are read first; if one is malformed
+    nothing is loaded, and the message names the file, line and column.)
+    """
+    target = _graph_iri(graph)
+    if target is None:
+        target = iris.instansi_graph(settings().instansi)
+    sources = []
+    for name in files:
+        path = _existing_file(name)
+        file_format = fmt.value if fmt is not None else format_for_path(path)
+        sources.append(LoadSource(path, file_format, target, name))
+    with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
+                                         f"Loading {len(sources)} files")):
+        count = repo.load(sources, replace=replace)
+    quad_inputs = sum(1 for s in sources if s.format in QUAD_FORMATS)
+    where = t(f"ke graf {target}", f"into graph {target}") if quad_inputs < len(sources) else t(
+        "ke graf yang dinamai berkasnya", "into the graphs named in the files")
+    _echo(t(f"{count} tripel dari {len(sources)} berkas dimuat {where}"
+            f"{' (menggantikan isi lama)' if replace else ''}.",
+            f"{count} triples from {len(sources)} files loaded {where}"
+            f"{' (replacing the old content)' if replace else ''}."))
+
+
+def export(
+    graph: Annotated[str | None, typer.Option(
+        "--graph", "-g", metavar="IRI",
+        help="Graf yang diekspor; tanpa opsi ini seluruh repositori (TriG/N-Quads). (Graph.)",
+    )] = None,
+    fmt: Annotated[RdfFormat | None, typer.Option(
+        "--format", "-f",
+        help=("Format keluaran; bawaan: dari akhiran --out, atau turtle (satu graf) / trig"
+              " (seluruh repositori). (Output format.)"),
+    )] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="BERKAS",
+        help="Tulis ke berkas ini, bukan ke layar. (Write to this file instead of stdout.)",
+    )] = None,
+) -> None:
+    """Ekspor satu graf atau seluruh repositori. (Export a graph or the whole repository.)
+
+    Tanpa --graph seluruh repositori ditulis sebagai TriG atau N-Quads.
+    (Without --graph the whole repository is written as TriG or N-Quads.)
+    """
+    target = _graph_iri(graph)
+    if fmt is not None:
+        name = fmt.value
+    elif out is not None and out.suffix:
+        name = format_for_path(out)
+    else:
+        name = "turtle" if target is not None else "trig"
+    if target is None and name not in QUAD_FORMATS:
+        raise InputError(
+            f"format {name} hanya memuat satu graf; pilih graf dengan --graph atau gunakan"
+            " --format trig/nquads untuk seluruh repositori",
+            f"format {name} holds one graph only; choose one with --graph or use"
+            " --format trig/nquads for the whole repository",
+        )
+    with repository(read_only=True) as repo:
+        if target is not None and target not in repo.graph_names():
+            raise InputError(f"graf {target} tidak ada atau kosong (lihat spbe-arch stats)",
+                             f"graph {target} does not exist or is empty (see spbe-arch stats)")
+        with working(t("Mengekspor", "Exporting")):
+            data = repo.export(target, name)
+    _write_output(data, out)
+    if out is not None:
+        _note(t(f"{len(data)} bita ({name}) ditulis ke {out}.",
+                f"{len(data)} bytes ({name}) written to {out}."))
+
+
+# --- query / update -------------------------------------------------------------------------
+
+def _resolve_query(text: str) -> tuple[str, NamedQuery | None]:
+    """(SPARQL text, its parsed header if any) for a named query, a file or query text."""
+    path = Path(text)
+    if path.suffix.lower() in _QUERY_SUFFIXES or path.is_file():
+        source = _read_text(_existing_file(text))
+        if has_header(source):
+            return source, parse_query(source, text, name=path.stem, require_meta=False)
+        return source, None
+    if _QUERY_NAME.match(text):
+        named = get_query(text)
+        return named.sparql, named
+    return text, None
+
+
+def _print_query_list() -> None:
+    table = Table(title=t("Kueri bernama", "Named queries"), show_lines=False)
+    table.add_column(t("nama", "name"), no_wrap=True)
+    table.add_column(t("judul", "title"))
+    table.add_column(t("parameter", "parameters"))
+    for named in list_queries():
+        params = ", ".join(
+            f"{p.name} ({p.type}{'' if p.required else ', ' + t('opsional', 'optional')})"
+            for p in named.params)
+        table.add_row(named.name, named.title(state.lang), params or "-")
+    out_console().print(table)
+    _note(t("Jalankan: spbe-arch query NAMA [--param NAMA=NILAI]",
+            "Run: spbe-arch query NAME [--param NAME=VALUE]"))
+
+
+def _print_select(result: SelectResult, fmt: ResultFormat) -> None:
+    if fmt is not ResultFormat.table:
+        sys.stdout.write(serialize(result, fmt.value))
+        sys.stdout.flush()
+        return
+    table = Table(show_lines=False)
+    for name in result.variables:
+        table.add_column(name, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(compact(row.get(name)) for name in result.variables))
+    out_console().print(table)
+    _note(t(f"{len(result)} baris", f"{len(result)} rows"))
+
+
+def query(
+    text: Annotated[str | None, typer.Argument(
+        metavar="KUERI",
+        help=("Nama kueri bernama (lihat --list), berkas .rq, atau teks SPARQL."
+              " (A named query, a .rq file, or SPARQL text.)"),
+        show_default=False,
+    )] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", metavar="NAMA=NILAI",
+        help="Nilai parameter, boleh berulang. (Parameter value; repeatable.)",
+        show_default=False,
+    )] = None,
+    fmt: Annotated[ResultFormat, typer.Option(
+        "--format", "-f", help="Format hasil. (Result format.)",
+    )] = ResultFormat.table,
+    list_: Annotated[bool, typer.Option(
+        "--list", "-l", help="Tampilkan daftar kueri bernama. (List the named queries.)",
+    )] = False,
+) -> None:
+    """Jalankan kueri SPARQL atau kueri bernama. (Run a SPARQL query or a named query.)
+
+    KUERI adalah nama kueri bernama dari pustaka (lihat --list), berkas .rq, atau teks
+    SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) atas gabungan semua graf. Parameter diikat
+    dengan aman, tidak ditempelkan ke teks kueri. (QUERY is a named query from the library,
+    a .rq file or SPARQL text, run over the union of all graphs. Parameters are bound
+    safely, never pasted into the query text.)
+    """
+    if list_:
+        _print_query_list()
+        return
+    if not text:
+        raise InputError("sebutkan kueri: nama kueri bernama, berkas .rq atau teks SPARQL"
+                         " (daftar: spbe-arch query --list)",
+                         "give a query: a named query, a .rq file or SPARQL text"
+                         " (list: spbe-arch query --list)")
+    sparql, header = _resolve_query(text)
+    values = _parse_params(param)
+    if header is not None:
+        bindings = header.bindings(values)
+    else:
+        bindings = {name: literal_or_iri(value) for name, value in values.items()}
+    with repository(read_only=True) as repo, working(t("Menjalankan kueri", "Running the query")):
+        result = repo.query(sparql, bindings, timeout_s=settings().query_timeout_s)
+    if isinstance(result, SelectResult):
+        _print_select(result, fmt)
+    elif isinstance(result, bool):
+        if fmt is ResultFormat.json:
+            sys.stdout.write(ask_to_json(result))
+        else:
+            _echo("true" if result else "false")
+    else:
+        if fmt in (ResultFormat.csv, ResultFormat.tsv):
+            raise InputError(f"format {fmt.value} hanya untuk SELECT; hasil CONSTRUCT/DESCRIBE"
+                             " ditulis sebagai Turtle (atau JSON-LD dengan --format json)",
+                             f"format {fmt.value} is for SELECT only; CONSTRUCT/DESCRIBE"
+                             " results are written as Turtle (or JSON-LD with --format json)")
+        _print_graph(result, "json-ld" if fmt is ResultFormat.json else "turtle")
+
+
+def _print_graph(graph: Graph, rdflib_format: str) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    sys.stdout.write(graph.serialize(format=rdflib_format))
+    sys.stdout.flush()
+
+
+def update(
+    text: Annotated[str, typer.Argument(
+        metavar="UPDATE",
+        help="Teks SPARQL Update atau berkas .ru/.rq berisi itu. (SPARQL Update text or file.)",
+        show_default=False,
+    )],
+) -> None:
+    """Jalankan SPARQL Update. (Run a SPARQL Update.)
+
+    Satu transaksi: semua atau tidak sama sekali. Perubahan dicatat di jejak audit (graf
+    provenance) atas nama pengguna sistem. (One transaction, all or nothing; the change is
+    recorded in the audit trail under the system user's name.)
+    """
+    path = Path(text)
+    sparql = _read_text(_existing_file(text)) if (
+        path.suffix.lower() in _QUERY_SUFFIXES or path.is_file()) else text
+    with repository() as repo, working(t("Menjalankan update", "Running the update")):
+        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=_agent(), entities=[],
+                                 label="SPARQL Update (CLI)")
+    _echo(t(f"Update selesai; tercatat sebagai {activity}.",
+            f"Update done; recorded as {activity}."))
+
+
+# --- stats / dump / restore -----------------------------------------------------------------
+
+def stats(
+    fmt: Annotated[StatsFormat, typer.Option(
+        "--format", "-f", help="Format keluaran. (Output format.)",
+    )] = StatsFormat.table,
+) -> None:
+    """Statistik repositori. (Repository statistics.)
+
+    Jumlah tripel per graf dan jumlah entitas per kelas.
+    (Triples per graph and entities per class.)
+    """
+    with repository(read_only=True) as repo:
+        result = repo.stats()
+    if fmt is StatsFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps({
+            "total_triples": result.total_triples,
+            "triples_per_graph": result.triples_per_graph,
+            "entities_per_class": result.entities_per_class,
+        }, indent=2, ensure_ascii=False) + "\n")
+        return
+    console = out_console()
+    graphs = Table(title=t("Tripel per graf", "Triples per graph"))
+    graphs.add_column(t("graf", "graph"), overflow="fold")
+    graphs.add_column(t("tripel", "triples"), justify="right")
+    for name, count in sorted(result.triples_per_graph.items()):
+        graphs.add_row(name or t("(graf bawaan)", "(default graph)"), str(count))
+    graphs.add_row(t("jumlah", "total"), str(result.total_triples), style="bold")
+    console.print(graphs)
+    classes = Table(title=t("Entitas per kelas", "Entities per class"))
+    classes.add_column(t("kelas", "class"), overflow="fold")
+    classes.add_column(t("entitas", "entities"), justify="right")
+    for name, count in sorted(result.entities_per_class.items(), key=lambda i: (-i[1], i[0])):
+        classes.add_row(compact(URIRef(name)), str(count))
+    console.print(classes)
+
+
+def dump(
+    file: Annotated[Path, typer.Argument(
+        metavar="BERKAS", help="Berkas tujuan (.nq atau .trig). (Target file.)",
+        show_default=False,
+    )],
+    fmt: Annotated[DumpFormat | None, typer.Option(
+        "--format", "-f", help="nquads atau trig; bawaan: dari akhiran berkas, lalu nquads.",
+    )] = None,
+) -> None:
+    """Cadangkan seluruh repositori ke satu berkas. (Dump the whole repository to a file.)
+
+    Semua graf ditulis ke satu berkas N-Quads atau TriG, yang bisa dipulihkan dengan
+    spbe-arch restore. (Every graph goes to one N-Quads or TriG file that
+    spbe-arch restore reads back.)
+    """
+    name = fmt.value if fmt is not None else (
+        "trig" if file.suffix.lower() == ".trig" else "nquads")
+    with repository(read_only=True) as repo, working(t("Mencadangkan", "Dumping")):
+        data = repo.export(None, name)
+    _write_output(data, file)
+    _echo(t(f"Repositori dicadangkan ke {file} ({name}, {len(data)} bita).",
+            f"Repository dumped to {file} ({name}, {len(data)} bytes)."))
+
+
+def restore(
+    file: Annotated[str, typer.Argument(
+        metavar="BERKAS", help="Cadangan dari spbe-arch dump (.nq atau .trig). (Dump file.)",
+        show_default=False,
+    )],
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Jangan minta konfirmasi. (Do not ask for confirmation.)",
+    )] = False,
+) -> None:
+    """Pulihkan repositori dari cadangan. (Restore the repository from a dump.)
+
+    SELURUH isi repositori diganti secara atomik: bila berkas rusak, repositori tetap
+    seperti semula. (The WHOLE repository is replaced atomically: if the file is
+    malformed, the repository stays as it was.)
+    """
+    path = _existing_file(file)
+    fmt = format_for_path(path)
+    if fmt not in QUAD_FORMATS:
+        raise InputError("cadangan harus berformat N-Quads (.nq) atau TriG (.trig)",
+                         "a dump must be N-Quads (.nq) or TriG (.trig)", Location(file=file))
+    if not yes and not typer.confirm(
+        t("Seluruh isi repositori akan diganti. Lanjutkan?",
+          "The whole repository will be replaced. Continue?")):
+        raise typer.Exit(1)
+    with repository() as repo, working(t("Memulihkan", "Restoring")):
+        count = repo.restore(path, fmt)
+    _echo(t(f"Repositori dipulihkan dari {file}: {count} tripel.",
+            f"Repository restored from {file}: {count} triples."))
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+def demo(
+    no_serve: Annotated[bool, typer.Option(
+        "--no-serve", help="Jalankan semua langkah kecuali menyalakan server. (Skip serving.)",
+    )] = False,
+    store: Annotated[str | None, typer.Option(
+        "--store", metavar="STORE",
+        help="Penyimpanan untuk demo (menggantikan --store global). (Store for the demo.)",
+    )] = None,
+) -> None:
+    """Seluruh produk pada data demo Kota Probolinggo. (The whole product on demo data.)
+
+    Memuat ontologi, referensi dan data contoh ke penyimpanan (bawaan
+    oxigraph:./spbe-data), menjalankan langkah-langkah demo, lalu menyalakan server
+    (kecuali dengan --no-serve). Aman dijalankan ulang: tidak ada data yang berganda.
+    (Loads the ontology, references and sample into the store, runs the demo steps, then
+    starts the server unless --no-serve is given. Safe to run again: nothing is doubled.)
+    """
+    if store:
+        state.store = store
+    console = err_console()
+    with repository() as repo, progress() as bar:
+        task = bar.add_task(t("Demo", "Demo"), total=len(demo_service.steps(serve=False)))
+
+        def started(step: demo_service.DemoStep, index: int, total: int) -> None:
+            if step.serves:  # the server runs until stopped: no bar under its log
+                bar.stop()
+                console.print(step.title(state.lang), highlight=False)
+                return
+            bar.update(task, description=step.title(state.lang))
+
+        def finished(step: demo_service.DemoStep, result: demo_service.StepResult) -> None:
+            bar.advance(task)
+            console.print(f"[green]✓[/green] {step.title(state.lang)}: "
+                          f"{result.summary(state.lang)}", markup=True, highlight=False)
+            for line in result.details(state.lang):
+                console.print(f"    {line}", markup=False, highlight=False)
+
+        demo_service.run_demo(repo, settings(), serve=not no_serve,
+                              on_start=started, on_done=finished)
+    _echo(t(f"Demo selesai di {repo.description}. Coba: spbe-arch query --list",
+            f"Demo finished in {repo.description}. Try: spbe-arch query --list"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("load")(load)
+    app.command("export")(export)
+    app.command("query")(query)
+    app.command("update")(update)
+    app.command("stats")(stats)
+    app.command("dump")(dump)
+    app.command("restore")(restore)
+    app.command("demo")(demo)
+
+
+__all__ = ["register"]

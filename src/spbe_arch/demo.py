@@ -1,0 +1,185 @@
+"""`spbe-arch demo`: the whole product, run on the Kota Probolinggo demo data.
+
+The demo is a list of steps run in order. Each step is a small function registered with
+`@step(...)`; it calls one service function and returns a short summary for the user.
+A feature joins the demo by adding its step here once its service works; the step that
+starts the server is marked `serves=True` so that `demo --no-serve` can leave it out.
+
+Every step must be safe to run again on a store that already holds the demo (replace,
+never append), so `demo` can be re-run without duplicating anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spbe_arch import datasets, iris
+from spbe_arch.repository import Repository
+from spbe_arch.settings import Settings, get_settings
+from spbe_arch.vocab import SPBE
+
+SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+
+SUMMARY_CLASSES: tuple[tuple[str, str, str], ...] = (
+    # (class IRI, Indonesian label, English label): what `demo` and `init` report as loaded
+    (str(SPBE.PerangkatDaerah), "perangkat daerah (OPD)", "organisation units (OPD)"),
+    (str(SPBE.ProsesBisnis), "proses bisnis", "business processes"),
+    (str(SPBE.Layanan), "layanan", "services"),
+    (str(SPBE.DataInformasi), "data dan informasi", "data items"),
+    (str(SPBE.Aplikasi), "aplikasi", "applications"),
+    (str(SPBE.Infrastruktur), "infrastruktur", "infrastructure elements"),
+    (str(SPBE.Keamanan), "keamanan", "security elements"),
+    (str(SPBE.SOP), "SOP", "SOPs"),
+    (SKOS_CONCEPT, "kode referensi (skos:Concept)", "reference codes (skos:Concept)"),
+)
+
+
+@dataclass
+class LoadSummary:
+    """What a load left in the repository: triples per graph and entities per class."""
+
+    quads: int
+    triples_per_graph: dict[str, int]
+    entities: list[tuple[str, str, int]]
+    """(Indonesian label, English label, count) for the classes in `SUMMARY_CLASSES`."""
+
+    def lines(self, lang: str = "id") -> list[str]:
+        graph_word = "graf" if lang == "id" else "graph"
+        triples_word = "tripel" if lang == "id" else "triples"
+        out = [f"{graph_word} {name}: {count} {triples_word}"
+               for name, count in sorted(self.triples_per_graph.items())]
+        out += [f"{label_en if lang == 'en' else label_id}: {count}"
+                for label_id, label_en, count in self.entities]
+        return out
+
+
+def summarize(repository: Repository, quads: int) -> LoadSummary:
+    stats = repository.stats()
+    entities = [(label_id, label_en, stats.entities_per_class.get(cls, 0))
+                for cls, label_id, label_en in SUMMARY_CLASSES]
+    return LoadSummary(quads, dict(stats.triples_per_graph), entities)
+
+
+def load_base_data(repository: Repository) -> LoadSummary:
+    """`spbe-arch init`: ontology, shapes and every reference version, replacing those graphs."""
+    quads = repository.load(datasets.base_sources(), replace=True)
+    return summarize(repository, quads)
+
+
+@dataclass
+class StepResult:
+    """A step's report to the user: one line in each language plus detail lines."""
+
+    summary_id: str
+    summary_en: str
+    details_id: list[str] = field(default_factory=list)
+    details_en: list[str] = field(default_factory=list)
+
+    def summary(self, lang: str = "id") -> str:
+        return self.summary_en if lang == "en" else self.summary_id
+
+    def details(self, lang: str = "id") -> list[str]:
+        return self.details_en if lang == "en" else self.details_id
+
+
+@dataclass
+class DemoContext:
+    repository: Repository
+    settings: Settings
+    kode_wilayah: str = ""
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    name: str
+    title_id: str
+    title_en: str
+    run: Callable[[DemoContext], StepResult]
+    serves: bool = False
+    """The step starts the server and does not return; left out by `demo --no-serve`."""
+
+    def title(self, lang: str = "id") -> str:
+        return self.title_en if lang == "en" else self.title_id
+
+
+STEPS: list[DemoStep] = []
+
+
+def step(name: str, title_id: str, title_en: str, *,
+         serves: bool = False) -> Callable[[Callable[[DemoContext], StepResult]],
+                                           Callable[[DemoContext], StepResult]]:
+    """Register a demo step; steps run in the order they are registered."""
+
+    def register(function: Callable[[DemoContext], StepResult]
+                 ) -> Callable[[DemoContext], StepResult]:
+        if any(existing.name == name for existing in STEPS):
+            raise ValueError(f"demo step {name!r} is registered twice")
+        STEPS.append(DemoStep(name, title_id, title_en, function, serves))
+        return function
+
+    return register
+
+
+def steps(*, serve: bool = True) -> list[DemoStep]:
+    """The steps `demo` runs (without the serving step when `serve` is false)."""
+    return [s for s in STEPS if serve or not s.serves]
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+@step("load", "Memuat ontologi, shapes, referensi dan data contoh Kota Probolinggo",
+      "Loading the ontology, shapes, references and the Kota Probolinggo sample")
+def load_step(context: DemoContext) -> StepResult:
+    quads = datasets.load_demo(context.repository)
+    context.kode_wilayah = datasets.sample_info().kode_wilayah
+    summary = summarize(context.repository, quads)
+    graph = str(iris.instansi_graph(context.kode_wilayah))
+    return StepResult(
+        f"{quads} tripel dimuat; data Kota Probolinggo di graf {graph}",
+        f"{quads} triples loaded; the Kota Probolinggo data is in graph {graph}",
+        summary.lines("id"),
+        summary.lines("en"),
+    )
+
+
+# --- running --------------------------------------------------------------------------------
+
+StepListener = Callable[[DemoStep, int, int], None]
+ResultListener = Callable[[DemoStep, StepResult], None]
+
+
+def run_demo(
+    repository: Repository,
+    settings: Settings | None = None,
+    *,
+    serve: bool = True,
+    on_start: StepListener | None = None,
+    on_done: ResultListener | None = None,
+) -> list[tuple[DemoStep, StepResult]]:
+    """Run every demo step in order on `repository`; stops at the first error it raises."""
+    context = DemoContext(repository, settings or get_settings())
+    chosen = steps(serve=serve)
+    results: list[tuple[DemoStep, StepResult]] = []
+    for index, demo_step in enumerate(chosen, start=1):
+        if on_start is not None:
+            on_start(demo_step, index, len(chosen))
+        result = demo_step.run(context)
+        results.append((demo_step, result))
+        if on_done is not None:
+            on_done(demo_step, result)
+    return results
+
+
+__all__ = [
+    "STEPS",
+    "DemoContext",
+    "DemoStep",
+    "LoadSummary",
+    "StepResult",
+    "load_base_data",
+    "run_demo",
+    "step",
+    "steps",
+    "summarize",
+]
