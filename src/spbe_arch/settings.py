@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     anonymous_read: bool | None = None
     """None: on when bound to loopback, off otherwise."""
     cors_origins: str = "*"
+    tokens_file: str | None = None
+    """API token file (hashes only); default `<store path>.tokens.json` (see access/tokens.py)."""
+    query_workers: int = 0
+    """Worker processes that run /sparql queries under the time limit; 0 = one per CPU core."""
     reports_dir: str = "./laporan"
     max_upload_bytes: int = 20 * 1024 * 1024
 
