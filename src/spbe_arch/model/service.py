@@ -1,0 +1,757 @@
+"""Reading entities as dicts, and planning writes as change sets.
+
+Reads go through the .rq files in `sparql/`: one query for a page of entities (all their
+triples at once) plus one for SOP sub-records, never one query per entity. Writes are
+planned, not applied: `plan_upsert` / `plan_delete` / `plan_changes` return an
+`EntityChangeSet` (a `ChangeSet` plus a per-entity summary and warnings) that the caller
+checks (SHACL) and applies with `spbe_arch.audit.apply_audited`. Applying the same records
+twice gives an empty change set the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+from typing import Literal as TypingLiteral
+
+from rdflib import RDF
+from rdflib.term import Literal, Node, URIRef
+
+from spbe_arch import iris
+from spbe_arch.errors import InputError, InputProblems, SpbeError
+from spbe_arch.model.catalogue import KINDS, EntityKind, Field, get_kind
+from spbe_arch.model.metadata import metadata
+from spbe_arch.model.values import (
+    DEFAULT_REFERENCE_VERSION,
+    IGNORED_KEYS,
+    Context,
+    FieldProblem,
+    Resolver,
+    Triple,
+    enum_display,
+    local_name,
+    record_code,
+    record_to_triples,
+)
+from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository.base import bind_values
+from spbe_arch.vocab import SPBE
+
+BULK_THRESHOLD = 200
+"""Above this many entities of a kind, read the stored triples of the whole kind at once
+instead of listing the entities in a VALUES block."""
+
+
+@cache
+def sparql(name: str) -> str:
+    """The text of `model/sparql/<name>.rq`."""
+    return (resources.files("spbe_arch.model") / "sparql" / f"{name}.rq").read_text("utf-8")
+
+
+def _without_prologue(text: str) -> str:
+    # a sub-query cannot carry PREFIX declarations; the outer queries declare them
+    return "\n".join(line for line in text.splitlines()
+                     if not line.lstrip().upper().startswith("PREFIX")
+                     and not line.lstrip().startswith("#"))
+
+
+def _fill(template: str, placeholder: str, text: str) -> str:
+    """Replace the line consisting of `placeholder` (a comment such as `#FILTERS`)."""
+    lines = template.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == placeholder:
+            lines[i] = text
+            return "\n".join(lines)
+    raise ValueError(f"placeholder {placeholder} missing from query template")
+
+
+def _values_block(variable: str, terms: Iterable[Node]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(t.n3() for t in terms)} }}"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+    offset: int = 0
+    limit: int | None = None
+
+
+@dataclass
+class _Selection:
+    text: str
+    order: str
+
+
+def _sort_field(kind: EntityKind, sort: str | None) -> tuple[Field, bool]:
+    name = (sort or "kode").strip()
+    descending = name.startswith("-")
+    name = name.lstrip("-+")
+    if not kind.has_field(name) or kind.field(name).kind == "nested" or kind.field(name).many:
+        allowed = ", ".join(f.name for f in kind.fields if not f.many and f.kind != "nested")
+        raise InputError(
+            f"tidak dapat mengurutkan menurut '{name}'; gunakan salah satu dari: {allowed}"
+            " (awali dengan '-' untuk urutan menurun)",
+            f"cannot sort by '{name}'; use one of: {allowed} (prefix '-' for descending)",
+        )
+    return kind.field(name), descending
+
+
+def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
+               code: str | None = None, opd: str | None = None,
+               reference_code: str | None = None, text: str | None = None,
+               status: str | None = None, sort: str | None = None,
+               offset: int = 0, limit: int | None = None) -> _Selection:
+    if not kind.top_level:
+        raise InputError(f"'{kind.name}' hanya dapat dibaca melalui induknya ({kind.nested_in})",
+                         f"'{kind.name}' can only be read through its parent ({kind.nested_in})")
+    sort_field, descending = _sort_field(kind, sort)
+    bindings: dict[str, Node] = {
+        "class": kind.rdf_class,
+        "instansi": iris.instansi_iri(instansi),
+        "sortPredicate": sort_field.predicate,
+    }
+    filters: list[str] = []
+    if code is not None:
+        filters.append("?e spbe:kode ?filterCode .")
+        bindings["filterCode"] = Literal(code)
+    if opd:
+        opd_iri = _stored_iri(repository, KINDS["opd"], instansi, opd) or iris.element_iri(
+            instansi, "opd", opd)
+        bindings["filterOpd"] = opd_iri
+        if kind.name == "opd":
+            filters.append("FILTER(?e = ?filterOpd || EXISTS { ?e spbe:indukOPD ?filterOpd })")
+        else:
+            assert kind.owner_field is not None
+            filters.append("?e ?ownerPredicate ?filterOpd .")
+            bindings["ownerPredicate"] = kind.field(kind.owner_field).predicate
+    if reference_code:
+        if kind.reference_field is None:
+            raise InputError(f"'{kind.name}' tidak diklasifikasikan dengan kode referensi",
+                             f"'{kind.name}' has no reference classification")
+        filters.append("?e ?referencePredicate ?filterConcept ."
+                       " ?filterConcept skos:broader* ?filterAncestor ."
+                       " ?filterAncestor skos:notation ?filterReference .")
+        bindings["referencePredicate"] = kind.field(kind.reference_field).predicate
+        bindings["filterReference"] = Literal(reference_code.strip())
+    if text:
+        filters.append(
+            "?e spbe:kode ?filterKode . OPTIONAL { ?e spbe:nama ?filterNama }"
+            " OPTIONAL { ?e spbe:uraian ?filterUraian }"
+            " FILTER(CONTAINS(LCASE(STR(?filterKode)), ?filterText)"
+            " || CONTAINS(LCASE(STR(COALESCE(?filterNama, \"\"))), ?filterText)"
+            " || CONTAINS(LCASE(STR(COALESCE(?filterUraian, \"\"))), ?filterText))")
+        bindings["filterText"] = Literal(text.strip().lower())
+    if status:
+        if kind.status_field is None:
+            raise InputError(f"'{kind.name}' tidak memiliki status",
+                             f"'{kind.name}' has no status")
+        status_field = kind.field(kind.status_field)
+        resolver = Resolver(instansi)
+        value = resolver.enum(Context(kind, 0, None), status_field, status)
+        if value is None:
+            raise resolver.problems[0]
+        filters.append("?e ?statusPredicate ?filterStatus .")
+        bindings["statusPredicate"] = status_field.predicate
+        bindings["filterStatus"] = value
+    inner = _fill(sparql("selection"), "#FILTERS", "\n  ".join(filters))
+    inner = _without_prologue(bind_values(inner, bindings))
+    order = "ORDER BY DESC(?sortKey) ?e" if descending else "ORDER BY ?sortKey ?e"
+    return _Selection(inner, order)
+
+
+def _paged(selection: _Selection, offset: int, limit: int | None) -> str:
+    text = f"{selection.text}\n{selection.order}"
+    if offset:
+        text += f" OFFSET {int(offset)}"
+    if limit is not None:
+        text += f" LIMIT {int(limit)}"
+    return text
+
+
+def _read(repository: Repository, kind: EntityKind, selection_text: str,
+          order: str) -> list[dict[str, Any]]:
+    query = _fill(sparql("page"), "#SELECTION", selection_text) + f"\n{order}\n"
+    rows = repository.select(query)
+    order_of: dict[URIRef, None] = {}
+    values: dict[URIRef, dict[URIRef, dict[Node, str | None]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for row in rows:
+        subject = row["e"]
+        assert isinstance(subject, URIRef)
+        order_of.setdefault(subject)
+        obj = row["o"]
+        label = row.get("ocode") or row.get("onotation")
+        existing = values[subject][row["p"]]  # type: ignore[index]
+        if obj not in existing or existing[obj] is None:
+            existing[obj] = str(label) if label is not None else None
+    nested: dict[URIRef, dict[URIRef, dict[URIRef, list[Node]]]] = {}
+    if kind.name == "sop" and order_of:
+        query = _fill(sparql("page_nested"), "#SELECTION", selection_text)
+        for row in repository.select(query):
+            parent, node = row["e"], row["n"]
+            assert isinstance(parent, URIRef) and isinstance(node, URIRef)
+            nested.setdefault(parent, {}).setdefault(node, defaultdict(list))[
+                row["p"]].append(row["o"])  # type: ignore[index]
+    return [_to_record(kind, subject, values[subject], nested.get(subject, {}))
+            for subject in order_of]
+
+
+def _convert(field: Field, obj: Node, label: str | None) -> Any:
+    if field.kind in ("string", "text"):
+        return str(obj)
+    if field.kind == "integer":
+        try:
+            return int(str(obj))
+        except ValueError:
+            return str(obj)
+    if field.kind == "date":
+        return str(obj)
+    if field.kind == "enum":
+        return local_name(obj)
+    return label if label is not None else str(obj)
+
+
+def _to_record(kind: EntityKind, subject: URIRef, props: Mapping[Any, Mapping[Node, str | None]],
+               nested: Mapping[URIRef, Mapping[Any, list[Node]]]) -> dict[str, Any]:
+    record: dict[str, Any] = {"@id": str(subject)}
+    for f in kind.fields:
+        if f.kind == "nested":
+            continue
+        found = sorted((_convert(f, o, label) for o, label in props.get(f.predicate, {}).items()),
+                       key=_sort_key)
+        record[f.name] = found if f.many else (found[0] if found else None)
+    if kind.name == "sop":
+        record.update(_sop_parts(props, nested))
+    return record
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))
+
+
+def _first(values: list[Node] | None) -> Node | None:
+    return sorted(values, key=str)[0] if values else None
+
+
+def _sop_parts(props: Mapping[Any, Mapping[Node, str | None]],
+               nested: Mapping[URIRef, Mapping[Any, list[Node]]]) -> dict[str, Any]:
+    actor_nodes = set(props.get(SPBE.memilikiPelaksana, {}))
+    step_nodes = set(props.get(SPBE.memilikiLangkah, {}))
+
+    def order(node: URIRef) -> tuple[int, str]:
+        value = _first(nested.get(node, {}).get(SPBE.urutan))
+        try:
+            return (int(str(value)), str(node))
+        except (TypeError, ValueError):
+            return (10**9, str(node))
+
+    actors = sorted((n for n in actor_nodes if isinstance(n, URIRef)), key=order)
+    names = {n: str(_first(nested.get(n, {}).get(SPBE.nama)) or "") for n in actors}
+    numbers = {n: order(n)[0] for n in step_nodes if isinstance(n, URIRef)}
+    steps: list[dict[str, Any]] = []
+    step_kind = KINDS["sop-langkah"]
+    for node in sorted(numbers, key=order):
+        data = nested.get(node, {})
+        step: dict[str, Any] = {}
+        for f in step_kind.fields:
+            value = _first(data.get(f.predicate))
+            if value is None:
+                step[f.name] = None
+            elif f.name == "dilaksanakanOleh":
+                step[f.name] = names.get(value, str(value))  # type: ignore[call-overload]
+            elif f.kind == "ref":
+                step[f.name] = numbers.get(value, str(value))  # type: ignore[call-overload]
+            else:
+                step[f.name] = _convert(f, value, None)
+        steps.append(step)
+    return {"memilikiPelaksana": [names[n] for n in actors], "memilikiLangkah": steps}
+
+
+def list_entities(repository: Repository, kind: EntityKind | str, *, instansi: str,
+                  opd: str | None = None, reference_code: str | None = None,
+                  text: str | None = None, status: str | None = None,
+                  sort: str | None = None, offset: int = 0,
+                  limit: int | None = 50) -> Page:
+    """One page of entities of a kind (limit None = all), and how many pass the filters.
+
+    `opd`: an OPD code (its own entities; for kind `opd`, the OPD and its sub-units);
+    `reference_code`: a reference code, matching it and everything below it (skos:broader);
+    `text`: case-insensitive search in kode, nama and uraian; `status`: a status value
+    (statusProses or statusSOP); `sort`: a field name, `-name` for descending.
+    """
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InputError("offset dan limit tidak boleh negatif",
+                         "offset and limit must not be negative")
+    selection = _selection(repository, kind, instansi, opd=opd, reference_code=reference_code,
+                           text=text, status=status, sort=sort)
+    count_query = _fill(sparql("count"), "#SELECTION", selection.text)
+    total_rows = repository.select(count_query).rows
+    total = int(str(total_rows[0]["total"])) if total_rows else 0
+    if total == 0 or (limit == 0):
+        return Page([], total, offset, limit)
+    items = _read(repository, kind, _paged(selection, offset, limit), selection.order)
+    return Page(items, total, offset, limit)
+
+
+def get_entity(repository: Repository, kind: EntityKind | str, code: str, *,
+               instansi: str) -> dict[str, Any] | None:
+    """One entity by its code, or None."""
+    kind = get_kind(kind) if isinstance(kind, str) else kind
+    selection = _selection(repository, kind, instansi, code=code)
+    items = _read(repository, kind, selection.text, selection.order)
+    return items[0] if items else None
+
+
+def iter_entities(repository: Repository, kind: EntityKind | str, *, instansi: str,
+                  opd: str | None = None, page_size: int = 5000) -> Iterable[dict[str, Any]]:
+    """Every entity of a kind, read a page at a time (for exports)."""
+    offset = 0
+    while True:
+        page = list_entities(repository, kind, instansi=instansi, opd=opd, offset=offset,
+                             limit=page_size)
+        yield from page.items
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            return
+
+
+# --- resolving codes against the repository ---------------------------------------------------
+
+def _stored_iri(repository: Repository, kind: EntityKind, instansi: str,
+                code: str) -> URIRef | None:
+    rows = repository.select(sparql("codes"), {"class": kind.rdf_class,
+                                                "instansi": iris.instansi_iri(instansi),
+                                                "code": Literal(code)})
+    found = [r["e"] for r in rows if isinstance(r.get("e"), URIRef)]
+    return found[0] if found else None  # type: ignore[return-value]
+
+
+@dataclass
+class ReferenceConcept:
+    iri: URIRef
+    code: str
+    name: str
+    level: int | None
+    scheme: str
+    scheme_name: str
+    version: URIRef | None
+
+
+def reference_concepts(repository: Repository, instansi: str | None = None,
+                       ) -> dict[str, dict[str, ReferenceConcept]]:
+    """Reference concepts per scheme prefix and code, of the reference version in force for
+    `instansi` (its newest architecture period), or of every version when none is recorded."""
+    version = reference_version_in_force(repository, instansi) if instansi else None
+    out: dict[str, dict[str, ReferenceConcept]] = defaultdict(dict)
+    for row in repository.select(sparql("reference_concepts")):
+        concept_version = row.get("version")
+        if version is not None and concept_version is not None and concept_version != version:
+            continue
+        level = row.get("level")
+        concept = ReferenceConcept(
+            row["concept"], str(row["code"]), str(row.get("name") or ""),  # type: ignore[arg-type]
+            int(str(level)) if level is not None else None, str(row["prefix"]),
+            str(row.get("schemeName") or ""),
+            concept_version if isinstance(concept_version, URIRef) else None)
+        out[concept.scheme][concept.code] = concept
+    return dict(out)
+
+
+def reference_version_in_force(repository: Repository, instansi: str) -> URIRef | None:
+    rows = repository.select(sparql("period_version"), {"instansi": iris.instansi_iri(instansi)})
+    for row in rows:
+        version = row.get("version")
+        if isinstance(version, URIRef):
+            return version
+    return None
+
+
+def scheme_name(concepts: Mapping[str, ReferenceConcept], prefix: str) -> str:
+    for concept in concepts.values():
+        if concept.scheme_name:
+            return concept.scheme_name
+    return prefix
+
+
+class RepositoryResolver(Resolver):
+    """Resolves codes against the repository (and the batch being written) and reports
+    every unknown code, enumerated value or reference code."""
+
+    def __init__(self, repository: Repository, instansi: str, *,
+                 lenient_codes: bool = False) -> None:
+        super().__init__(instansi, lenient_codes=lenient_codes,
+                         reference_version=DEFAULT_REFERENCE_VERSION)
+        self.repository = repository
+        self._codes: dict[str, dict[str, URIRef]] = {}
+        self._batch: dict[str, dict[str, URIRef]] = defaultdict(dict)
+        self._references: dict[str, dict[str, ReferenceConcept]] | None = None
+
+    def stored_codes(self, kind: EntityKind) -> dict[str, URIRef]:
+        if kind.name not in self._codes:
+            rows = self.repository.select(sparql("codes"), {
+                "class": kind.rdf_class, "instansi": iris.instansi_iri(self.instansi)})
+            self._codes[kind.name] = {str(r["code"]): r["e"] for r in rows  # type: ignore[misc]
+                                      if isinstance(r.get("e"), URIRef)}
+        return self._codes[kind.name]
+
+    def add_batch_code(self, kind: EntityKind, code: str) -> None:
+        self._batch[kind.name][code] = self.entity_iri(kind, code)
+
+    def entity_iri(self, kind: EntityKind, code: str) -> URIRef:
+        stored = self.stored_codes(kind).get(code) if kind.top_level else None
+        return stored or super().entity_iri(kind, code)
+
+    def _lookup(self, kind: EntityKind, code: str) -> tuple[str, URIRef] | None:
+        for table in (self._batch.get(kind.name, {}), self.stored_codes(kind)):
+            if code in table:
+                return code, table[code]
+        return None
+
+    def ref(self, ctx: Context, field: Field, value: str) -> URIRef | None:
+        assert field.ref_kind is not None
+        target = KINDS[field.ref_kind]
+        found = self._lookup(target, value)
+        if found is None and self.lenient_codes:
+            folded = value.casefold()
+            matches = {(c, i) for table in (self._batch.get(target.name, {}),
+                                             self.stored_codes(target))
+                       for c, i in table.items() if c.casefold() == folded}
+            if len(matches) == 1:
+                found = matches.pop()
+                self.warn(ctx, field.name, value,
+                          f"kode '{value}' ditulis sebagai '{found[0]}'",
+                          f"code '{value}' taken as '{found[0]}'")
+        if found is None:
+            what_id, what_en = target.label("id"), target.label("en")
+            self.problem(ctx, field.name, value,
+                         f"{what_id} dengan kode '{value}' tidak ada",
+                         f"there is no {what_en} with code '{value}'")
+            return None
+        return found[1]
+
+    def references(self) -> dict[str, dict[str, ReferenceConcept]]:
+        if self._references is None:
+            self._references = reference_concepts(self.repository, self.instansi)
+        return self._references
+
+    def reference(self, ctx: Context, field: Field, value: str) -> URIRef | None:
+        assert field.scheme is not None
+        concepts = self.references().get(field.scheme, {})
+        concept = concepts.get(value)
+        if concept is None and self.lenient_codes:
+            normalised = re.sub(r"\s+", "", value).upper()
+            concept = concepts.get(normalised)
+            if concept is not None:
+                self.warn(ctx, field.name, value,
+                          f"kode referensi '{value}' ditulis sebagai '{normalised}'",
+                          f"reference code '{value}' taken as '{normalised}'")
+        if concept is None:
+            name = scheme_name(concepts, field.scheme)
+            if not concepts:
+                self.problem(ctx, field.name, value,
+                             f"referensi {field.scheme} belum dimuat ke repositori, sehingga"
+                             f" '{value}' tidak dapat diperiksa",
+                             f"the {field.scheme} reference is not loaded in the repository,"
+                             f" so '{value}' cannot be checked")
+            else:
+                self.problem(ctx, field.name, value, f"'{value}' tidak ada dalam {name}",
+                             f"'{value}' is not in {name} ({field.scheme})")
+            return None
+        return concept.iri
+
+
+# --- planning writes ------------------------------------------------------------------------
+
+Action = TypingLiteral["add", "change", "remove"]
+
+
+@dataclass
+class EntityChange:
+    """What a change set does to one entity."""
+
+    kind: str
+    code: str
+    iri: URIRef
+    action: Action
+    fields: list[str] = field(default_factory=list)
+    """Names of the fields whose values change."""
+    index: int | None = None
+    """Position of the record in the input (for imports)."""
+
+
+@dataclass
+class EntityChangeSet(ChangeSet):
+    """A `ChangeSet` that also says which entities it adds, changes and removes."""
+
+    entity_changes: list[EntityChange] = field(default_factory=list)
+    warnings: list[FieldProblem] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def entities(self) -> list[URIRef]:
+        return [c.iri for c in self.entity_changes]
+
+    def by_action(self, action: Action) -> list[EntityChange]:
+        return [c for c in self.entity_changes if c.action == action]
+
+    @property
+    def added(self) -> list[EntityChange]:
+        return self.by_action("add")
+
+    @property
+    def changed(self) -> list[EntityChange]:
+        return self.by_action("change")
+
+    @property
+    def removed(self) -> list[EntityChange]:
+        return self.by_action("remove")
+
+    def summary(self, lang: str = "id") -> str:
+        if lang == "en":
+            return (f"{len(self.added)} added, {len(self.changed)} changed,"
+                    f" {len(self.removed)} removed, {self.unchanged} unchanged")
+        return (f"{len(self.added)} ditambah, {len(self.changed)} diubah,"
+                f" {len(self.removed)} dihapus, {self.unchanged} tidak berubah")
+
+
+_NESTED_LINKS = frozenset({SPBE.memilikiPelaksana, SPBE.memilikiLangkah})
+
+
+def _stored(repository: Repository, kind: EntityKind, graph: URIRef,
+            subjects: Sequence[URIRef]) -> tuple[dict[URIRef, set[Triple]],
+                                                 dict[URIRef, set[Triple]]]:
+    """Triples stored in `graph` about `subjects`, and about their SOP sub-records."""
+    own: dict[URIRef, set[Triple]] = defaultdict(set)
+    parts: dict[URIRef, set[Triple]] = defaultdict(set)
+    if not subjects:
+        return own, parts
+    wanted = set(subjects)
+    bulk = len(subjects) > BULK_THRESHOLD
+    if bulk:
+        rows = repository.select(sparql("stored_kind"), {"graph": graph,
+                                                         "class": kind.rdf_class})
+    else:
+        query = _fill(sparql("stored_entities"), "#ENTITIES", _values_block("e", subjects))
+        rows = repository.select(query, {"graph": graph})
+    for row in rows:
+        s = row["e"]
+        if isinstance(s, URIRef) and s in wanted:
+            own[s].add((s, row["p"], row["o"]))  # type: ignore[arg-type]
+    if kind.name == "sop":
+        if bulk:
+            rows = repository.select(sparql("stored_nested_kind"),
+                                     {"graph": graph, "class": kind.rdf_class})
+        else:
+            query = _fill(sparql("stored_nested_entities"), "#ENTITIES",
+                                                             _values_block("e", subjects))
+            rows = repository.select(query, {"graph": graph})
+        for row in rows:
+            s = row["e"]
+            if isinstance(s, URIRef) and s in wanted:
+                parts[s].add((row["n"], row["p"], row["o"]))  # type: ignore[arg-type]
+    return own, parts
+
+
+def _field_names(kind: EntityKind, predicates: Iterable[Node]) -> list[str]:
+    names = []
+    for f in kind.fields:
+        if f.kind == "nested":
+            if f.predicate in predicates:
+                names.append(f.name)
+        elif f.predicate in predicates:
+            names.append(f.name)
+    return names
+
+
+def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[str, Any]]],
+                 *, instansi: str, deletes: Mapping[str, Sequence[str]] | None = None,
+                 partial: bool = False, lenient_codes: bool = False,
+                 force_delete: bool = False) -> EntityChangeSet:
+    """Plan writing several kinds at once (records may refer to each other).
+
+    `upserts`: kind name -> full records (replace semantics: a field missing from a record
+    is removed; with `partial`, fields missing from a record are left as stored).
+    `deletes`: kind name -> codes to delete. Raises `InputProblems` (whose problems are
+    `FieldProblem`s with kind, record index and field) if anything is wrong; nothing is
+    planned then. With `lenient_codes`, a code that matches an existing one except for
+    letter case is taken as that one (with a warning).
+    """
+    resolver = RepositoryResolver(repository, instansi, lenient_codes=lenient_codes)
+    graph = iris.instansi_graph(instansi)
+    problems: list[SpbeError] = []
+    kinds = {name: get_kind(name) for name in [*upserts, *(deletes or {})]}
+    for name, kind in kinds.items():
+        if not kind.top_level:
+            raise InputError(f"'{name}' hanya dapat ditulis melalui induknya ({kind.nested_in})",
+                             f"'{name}' can only be written through its parent"
+                             f" ({kind.nested_in})")
+
+    # 1. codes of the batch, so records may refer to each other; duplicates are errors
+    for name, records in upserts.items():
+        kind = kinds[name]
+        seen: dict[str, int] = {}
+        for index, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                problems.append(FieldProblem(kind, index, None, "", record,
+                                             "setiap entri harus berupa objek",
+                                             "every entry must be an object"))
+                continue
+            code = record_code(kind, record)
+            if not code:
+                continue
+            if code in seen:
+                problems.append(FieldProblem(
+                    kind, index, code, kind.identity_field.name, code,
+                    f"kode '{code}' muncul lebih dari sekali (pertama pada entri"
+                    f" ke-{seen[code] + 1})",
+                    f"code '{code}' occurs more than once (first in entry {seen[code] + 1})"))
+                continue
+            seen[code] = index
+            resolver.add_batch_code(kind, code)
+
+    # 2. records -> triples
+    desired: dict[str, dict[URIRef, tuple[int, str, set[Triple], set[str]]]] = {}
+    for name, records in upserts.items():
+        kind = kinds[name]
+        per_subject: dict[URIRef, tuple[int, str, set[Triple], set[str]]] = {}
+        for index, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                continue
+            subject, triples = record_to_triples(kind, record, resolver, index)
+            if subject is None or subject in per_subject:
+                continue
+            present = {k for k in record if k not in IGNORED_KEYS}
+            per_subject[subject] = (index, record_code(kind, record) or "", set(triples),
+                                    present)
+        desired[name] = per_subject
+    problems.extend(resolver.problems)
+
+    # 3. deletes: the codes must exist
+    delete_subjects: dict[str, dict[URIRef, str]] = {}
+    for name, codes in (deletes or {}).items():
+        kind = kinds[name]
+        stored = resolver.stored_codes(kind)
+        subjects: dict[URIRef, str] = {}
+        for index, code in enumerate(codes):
+            if code not in stored:
+                problems.append(FieldProblem(
+                    kind, index, code, kind.identity_field.name, code,
+                    f"{kind.label('id')} dengan kode '{code}' tidak ada",
+                    f"there is no {kind.label('en')} with code '{code}'"))
+            else:
+                subjects[stored[code]] = code
+        delete_subjects[name] = subjects
+    if problems:
+        raise InputProblems(problems)
+
+    # 4. diff against what is stored
+    result = EntityChangeSet(warnings=list(resolver.warnings))
+    add: list[Quad] = []
+    remove: list[Quad] = []
+    for name, per_subject in desired.items():
+        kind = kinds[name]
+        own, parts = _stored(repository, kind, graph, list(per_subject))
+        for subject, (index, code, record_triples, present) in per_subject.items():
+            existing = own.get(subject, set()) | parts.get(subject, set())
+            managed_predicates = set(kind.predicates) | {SPBE.instansi}
+            manage_parts = kind.name == "sop" and (
+                not partial or present & {"memilikiLangkah", "memilikiPelaksana"})
+            if partial:
+                managed_predicates = {kind.field(k).predicate for k in present
+                                      if kind.has_field(k)} | {SPBE.instansi, SPBE.kode}
+            if manage_parts:
+                managed_predicates |= _NESTED_LINKS
+            managed = {t for t in own.get(subject, set()) if t[1] in managed_predicates}
+            if manage_parts:
+                managed |= parts.get(subject, set())
+            wanted = {t for t in record_triples
+                      if t[0] != subject or t[1] in managed_predicates or t[1] == RDF.type}
+            to_remove = managed - wanted
+            to_add = wanted - existing
+            is_new = (subject, RDF.type, kind.rdf_class) not in existing
+            if to_add or to_remove:
+                touched = {t[1] for t in to_add | to_remove if t[0] == subject}
+                if any(t[0] != subject for t in to_add | to_remove):
+                    touched.add(SPBE.memilikiLangkah)
+                result.entity_changes.append(EntityChange(
+                    name, code, subject, "add" if is_new else "change",
+                    [] if is_new else _field_names(kind, touched), index))
+            else:
+                result.unchanged += 1
+            add += [(s, p, o, graph) for s, p, o in sorted(to_add)]
+            remove += [(s, p, o, graph) for s, p, o in sorted(to_remove)]
+
+    for name, subjects in delete_subjects.items():
+        kind = kinds[name]
+        own, parts = _stored(repository, kind, graph, list(subjects))
+        deleted = set(subjects)
+        owned_nodes = {t[0] for ts in parts.values() for t in ts}
+        referrers = _referrers(repository, graph, list(subjects))
+        blocking = [(s, p, e, c) for s, p, e, c in referrers
+                    if s not in deleted and s not in owned_nodes]
+        if blocking and not force_delete:
+            for s, p, e, c in blocking:
+                problems.append(FieldProblem(
+                    kind, 0, subjects[e], kind.identity_field.name, subjects[e],
+                    f"masih dirujuk oleh '{c or s}' ({local_name(p)}); hapus rujukan itu dahulu",
+                    f"still referred to by '{c or s}' ({local_name(p)}); remove that link"
+                    " first"))
+            continue
+        for subject, code in subjects.items():
+            stored_triples = own.get(subject, set()) | parts.get(subject, set())
+            remove += [(s, p, o, graph) for s, p, o in sorted(stored_triples)]
+            result.entity_changes.append(EntityChange(name, code, subject, "remove"))
+        remove += [(s, p, e, graph) for s, p, e, _ in blocking]
+    if problems:
+        raise InputProblems(problems)
+    result.add = add
+    result.remove = remove
+    return result
+
+
+def _referrers(repository: Repository, graph: URIRef,
+               subjects: Sequence[URIRef]) -> list[tuple[URIRef, URIRef, URIRef, str | None]]:
+    query = _fill(sparql("referrers"), "#ENTITIES", _values_block("e", subjects))
+    out = []
+    for row in repository.select(query, {"graph": graph}):
+        code = row.get("code")
+        out.append((row["s"], row["p"], row["e"], str(code) if code is not None else None))
+    return out  # type: ignore[return-value]
+
+
+def plan_upsert(repository: Repository, kind: EntityKind | str,
+                records: Sequence[Mapping[str, Any]], *, instansi: str,
+                partial: bool = False, lenient_codes: bool = False) -> EntityChangeSet:
+    """Plan creating or replacing entities of one kind (upsert by code).
+
+    Re-planning the same records after applying the result gives an empty change set.
+    """
+    name = kind if isinstance(kind, str) else kind.name
+    return plan_changes(repository, {name: records}, instansi=instansi, partial=partial,
+                        lenient_codes=lenient_codes)
+
+
+def plan_delete(repository: Repository, kind: EntityKind | str, codes: Sequence[str], *,
+                instansi: str, force: bool = False) -> EntityChangeSet:
+    """Plan deleting entities (with their SOP sub-records). If other entities still link to
+    one, that is an error, unless `force`, which removes those links too."""
+    name = kind if isinstance(kind, str) else kind.name
+    return plan_changes(repository, {}, instansi=instansi, deletes={name: list(codes)},
+                        force_delete=force)
+
+
+def enum_choices(field: Field, lang: str = "id") -> list[tuple[str, str]]:
+    """(value, label) pairs of an enumerated field, in order."""
+    assert field.enum_class is not None
+    return [(local_name(v), enum_display(v, lang))
+            for v in metadata().enum_values(field.enum_class)]
+
