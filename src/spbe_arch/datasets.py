@@ -4,6 +4,7 @@ Layout (fixed; every part of the product relies on it):
 - `ontology/*.ttl` -> graph `…/graph/ontology`
 - `shapes/*.ttl` -> graph `…/graph/shapes`
 - `data/reference/<version-slug>/*.ttl` -> graph `…/graph/reference/<version-slug>`
+- `data/evaluation/<name>.ttl` -> graph `…/graph/evaluation/<name>`
 - `data/samples/<sample>/*.ttl` -> graph `…/graph/instansi/<kode wilayah>` (the sample's
   `sample.json` names its kode wilayah)
 """
@@ -54,6 +55,11 @@ def reference_dirs() -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and any(p.glob("*.ttl")))
 
 
+def evaluation_files() -> list[Path]:
+    """Evaluation frameworks and capability scales (`data/evaluation/*.ttl`)."""
+    return sorted((project_root() / "data" / "evaluation").glob("*.ttl"))
+
+
 def sample_dir(name: str = DEMO_SAMPLE) -> Path:
     return project_root() / "data" / "samples" / name
 
@@ -83,6 +89,8 @@ def base_sources() -> list[LoadSource]:
     for directory in reference_dirs():
         sources += _sources(sorted(directory.glob("*.ttl")),
                             URIRef(f"{iris.BASE}graph/reference/{directory.name}"))
+    for path in evaluation_files():
+        sources += _sources([path], iris.evaluation_graph(path.stem))
     return sources
 
 

@@ -87,6 +87,7 @@ class OxigraphRepository(Repository):
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self.description = f"oxigraph:{path}" if path is not None else "memory:"
         try:
             if path is None:
@@ -330,7 +331,7 @@ class OxigraphRepository(Repository):
         return data or b""
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
 

@@ -1,0 +1,77 @@
+"""The CLI and the API give the same answers as the service functions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from spbe_arch import iris
+from spbe_arch.api.app import create_app
+from spbe_arch.cli import app
+from spbe_arch.datasets import base_sources
+from spbe_arch.repository import LoadSource, Repository, open_repository
+from spbe_arch.settings import Settings
+
+FIXTURE = Path(__file__).with_name("fixture.ttl")
+KODE = "9999"
+
+
+def store_with_fixture(tmp_path: Path) -> str:
+    store = f"oxigraph:{tmp_path / 'store'}"
+    with open_repository(store) as repo:
+        repo.load([*base_sources(), LoadSource(FIXTURE, "turtle", iris.instansi_graph(KODE),
+                                               "fixture.ttl")])
+    return store
+
+
+def test_cli_assess_then_index_and_whatif(tmp_path: Path) -> None:
+    store = store_with_fixture(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["--store", store, "evaluation", "assess", "--instansi", KODE,
+                                 "--tahun", "2026", "--indikator", "11", "--tingkat", "3",
+                                 "--bukti", "https://jdih.example/perwali-1-2025.pdf",
+                                 "--opd", "DISKOMINFO", "--oleh", "tester"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["--store", store, "evaluation", "index", "--instansi", KODE,
+                                 "--tahun", "2026", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["index"] == 0.08  # 2.5 * 3 / 100 = 0.075 -> 0.08, 46 indicators missing
+    assert len(data["missing_indicators"]) == 46
+    assert data["provisional"] is True
+    result = runner.invoke(app, ["--store", store, "evaluation", "whatif", "--instansi", KODE,
+                                 "--tahun", "2026", "--set", "11=5", "--format", "json"])
+    assert json.loads(result.output)["sesudah"]["index"] == 0.13
+    result = runner.invoke(app, ["--store", store, "evaluation", "whatif", "--set", "11"])
+    assert result.exit_code == 2
+
+
+def test_cli_status_table_shows_provisional_mark(tmp_path: Path) -> None:
+    store = store_with_fixture(tmp_path)
+    result = CliRunner().invoke(app, ["--store", store, "evaluation", "status", "--instansi",
+                                      KODE, "--tahun", "2026"])
+    assert result.exit_code == 0, result.output
+    assert "1.3*" in result.output and "bobot sementara" in result.output
+
+
+def test_cli_sop_coverage_json(tmp_path: Path) -> None:
+    store = store_with_fixture(tmp_path)
+    result = CliRunner().invoke(app, ["--store", store, "evaluation", "sop-coverage",
+                                      "--instansi", KODE, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r["kode"] for r in json.loads(result.output)] == ["BKPSDM", "DISKOMINFO", "DLH"]
+
+
+def test_api_matches_service(repository: Repository) -> None:
+    client = TestClient(create_app(Settings(store="memory:", instansi=KODE), repository))
+    coverage = client.get("/evaluation/sop-coverage").json()
+    assert [r["kode"] for r in coverage] == ["BKPSDM", "DISKOMINFO", "DLH"]
+    status = client.get("/evaluation/status", params={"tahun": 2026}).json()
+    assert len(status) == 47 and status[10]["saran"]["suggested_level"] == 3
+    whatif = client.post("/evaluation/whatif", params={"tahun": 2026},
+                         json={"changes": {"11": 4}, "base": "saran"}).json()
+    assert whatif["sesudah"]["index"] >= whatif["sebelum"]["index"]
+    assert client.get("/evaluation/index", params={"kerangka": "nope"}).status_code == 400
