@@ -89,7 +89,7 @@ def sop_coverage(repository: Repository, kode_wilayah: str,
     for row in repository.select(sparql("sops"), instansi):
         sop = row["sop"]
         assert isinstance(sop, URIRef)
-        sop_process = row.get("sop_process")
+        sop_process = row.get("process")
         owner: Node | None = row.get("owner")
         if not isinstance(owner, URIRef) and isinstance(sop_process, URIRef):
             owner = owner_of.get(sop_process)
