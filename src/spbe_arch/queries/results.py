@@ -18,6 +18,7 @@ from spbe_arch.queries import PREFIXES
 from spbe_arch.repository import SelectResult
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json")
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 def plain_text(term: Node | None) -> str:
@@ -52,11 +53,20 @@ def to_csv(result: SelectResult) -> str:
     return buffer.getvalue()
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def _tsv_term(term: Node | None) -> str:
+    """N-Triples syntax on one line (rdflib's n3() would use triple quotes for newlines)."""
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype is None and term.language is None:
-        return Literal(str(term)).n3()
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != str(XSD_STRING):
+            return f"{text}^^<{term.datatype}>"
+        return text
     return term.n3()
 
 
