@@ -1,0 +1,29 @@
+"""Fixtures every test area may use. Keep this small: area fixtures live in tests/<area>/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from spbe_arch.repository import Repository, open_repository
+
+
+@pytest.fixture
+def memory_repository() -> Iterator[Repository]:
+    """An empty in-memory repository, private to the test."""
+    repository = open_repository("memory:")
+    yield repository
+    repository.close()
+
+
+@pytest.fixture(scope="session")
+def demo_repository() -> Iterator[Repository]:
+    """Ontology, shapes, references and the Kota Probolinggo sample in memory (read-only use:
+    it is shared by every test of the session)."""
+    from spbe_arch.datasets import load_demo
+
+    repository = open_repository("memory:")
+    load_demo(repository)
+    yield repository
+    repository.close()
