@@ -1,0 +1,1 @@
+"""Importers: bring outside files (BPMN process models, spreadsheets, RDF) into the repository."""
