@@ -43,8 +43,12 @@ class _Group(TyperGroup):
         except SpbeError as exc:
             if state.debug:
                 raise
-            typer.echo(exc.message(state.lang), err=True)
-            raise typer.Exit(2) from None
+            message = exc.message(state.lang)
+        # Raised outside the handler so the exit carries no reference to the error's
+        # traceback: its frames hold the open repository, and an embedded store stays
+        # locked while they live (matters when the app runs inside a longer process).
+        typer.echo(message, err=True)
+        raise typer.Exit(2)
 
 
 app = typer.Typer(
