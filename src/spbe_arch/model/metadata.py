@@ -11,6 +11,7 @@ from — parsed once and re-read when a file changes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,7 +134,11 @@ def _as_int(value: Literal) -> int:
 
 _lock = threading.Lock()
 _cache: tuple[tuple[tuple[str, float], ...], Metadata] | None = None
+_checked_at = 0.0
 _override: Metadata | None = None
+RECHECK_SECONDS = 2.0
+"""How often the files' modification times are looked at (bulk imports call metadata()
+for every value)."""
 
 
 def _source_files() -> list[Path]:
@@ -148,9 +153,13 @@ def _source_files() -> list[Path]:
 
 def metadata() -> Metadata:
     """The metadata of the project's ontology and shapes (re-read when a file changed)."""
-    global _cache
+    global _cache, _checked_at
     if _override is not None:
         return _override
+    now = time.monotonic()
+    if _cache is not None and now - _checked_at < RECHECK_SECONDS:
+        return _cache[1]
+    _checked_at = now
     files = _source_files()
     key = tuple((str(p), p.stat().st_mtime) for p in files)
     with _lock:

@@ -344,6 +344,7 @@ class ReferenceConcept:
     scheme: str
     scheme_name: str
     version: URIRef | None
+    broader: URIRef | None = None
 
 
 def reference_concepts(repository: Repository, instansi: str | None = None,
@@ -361,7 +362,8 @@ def reference_concepts(repository: Repository, instansi: str | None = None,
             row["concept"], str(row["code"]), str(row.get("name") or ""),  # type: ignore[arg-type]
             int(str(level)) if level is not None else None, str(row["prefix"]),
             str(row.get("schemeName") or ""),
-            concept_version if isinstance(concept_version, URIRef) else None)
+            concept_version if isinstance(concept_version, URIRef) else None,
+            row["broader"] if isinstance(row.get("broader"), URIRef) else None)  # type: ignore[arg-type]
         out[concept.scheme][concept.code] = concept
     return dict(out)
 

@@ -77,6 +77,7 @@ class Resolver:
         self.reference_version = reference_version
         self.problems: list[FieldProblem] = []
         self.warnings: list[FieldProblem] = []
+        self._enum_tables: dict[URIRef, dict[str, URIRef]] = {}
 
     # --- reporting -------------------------------------------------------------------------
     def problem(self, ctx: Context, field: str, value: object, message_id: str,
@@ -94,21 +95,27 @@ class Resolver:
         assert kind.iri_kind is not None
         return iris.element_iri(self.instansi, kind.iri_kind, code)
 
+    def enum_table(self, enum_class: URIRef) -> dict[str, URIRef]:
+        """Every accepted spelling (local name, notation, labels; case-folded) -> value."""
+        table = self._enum_tables.get(enum_class)
+        if table is None:
+            table = {}
+            meta = metadata()
+            for candidate in meta.enum_values(enum_class):
+                names = [local_name(candidate), meta.notation(candidate),
+                         meta.label(candidate, "id"), meta.label(candidate, "en")]
+                for name in names:
+                    if name:
+                        table.setdefault(name.strip().casefold(), candidate)
+            self._enum_tables[enum_class] = table
+        return table
+
     def enum(self, ctx: Context, field: Field, value: str) -> URIRef | None:
         assert field.enum_class is not None
+        found = self.enum_table(field.enum_class).get(value.strip().casefold())
+        if found is not None:
+            return found
         allowed = metadata().enum_values(field.enum_class)
-        wanted = value.strip().casefold()
-        for candidate in allowed:
-            names = {local_name(candidate).casefold()}
-            notation = metadata().notation(candidate)
-            if notation:
-                names.add(notation.casefold())
-            for lang in ("id", "en"):
-                label = metadata().label(candidate, lang)
-                if label:
-                    names.add(label.casefold())
-            if wanted in names:
-                return candidate
         shown = ", ".join(enum_display(v) for v in allowed) or "-"
         self.problem(ctx, field.name, value,
                      f"'{value}' bukan nilai yang diizinkan; pilih salah satu dari: {shown}",

@@ -1,0 +1,339 @@
+"""Importing a filled workbook: read, check, plan, validate, then commit all of it or nothing.
+
+Every problem — unreadable cell, unknown code, a row of an OPD the editor may not change,
+a SHACL violation — is reported with sheet, row, column and value, and nothing is written
+unless there is none. Re-importing the same workbook plans an empty change set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib.term import URIRef
+
+from spbe_arch.audit import apply_audited
+from spbe_arch.errors import InputProblems, SpbeError
+from spbe_arch.importers.xlsx.layout import (
+    PARENT_COLUMN,
+    SHEET_TITLES,
+    SheetLayout,
+    layout_for,
+    layouts,
+)
+from spbe_arch.importers.xlsx.reader import SheetProblem, WorkbookData, read_workbook
+from spbe_arch.model import KINDS, EntityChangeSet, FieldProblem, plan_changes
+from spbe_arch.model.service import RepositoryResolver
+from spbe_arch.model.values import display_value
+from spbe_arch.repository import Repository
+
+Progress = Callable[[str, int, int | None], None]
+_STEP_FIELD = re.compile(r"^memilikiLangkah\[(\d+)\]\.(\w+)$")
+
+
+class WorkbookProblems(InputProblems):
+    """The workbook cannot be imported; `problems` are `SheetProblem`s, sorted."""
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int
+    changes: EntityChangeSet
+    warnings: list[SheetProblem] = field(default_factory=list)
+    validation_notes: list[str] = field(default_factory=list)
+    """SHACL results below Violation (warnings, infos): reported, not blocking."""
+    dry_run: bool = False
+    activity: URIRef | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.activity is not None
+
+    def to_json(self, lang: str = "id") -> dict[str, Any]:
+        return {
+            "berkas": self.file,
+            "baris": self.rows,
+            "uji_coba": self.dry_run,
+            "disimpan": self.applied,
+            "aktivitas": str(self.activity) if self.activity else None,
+            "ringkasan": self.changes.summary(lang),
+            "ditambah": [_change_json(c) for c in self.changes.added],
+            "diubah": [_change_json(c) for c in self.changes.changed],
+            "dihapus": [_change_json(c) for c in self.changes.removed],
+            "tripel_ditambah": len(self.changes.add),
+            "tripel_dihapus": len(self.changes.remove),
+            "peringatan": [w.to_json(lang) for w in self.warnings],
+            "catatan_validasi": self.validation_notes,
+        }
+
+
+def _change_json(change: Any) -> dict[str, Any]:
+    return {"jenis": change.kind, "kode": change.code, "iri": str(change.iri),
+            "kolom": change.fields}
+
+
+@dataclass
+class _Locator:
+    """Where each record came from, to turn model problems into sheet/row/column."""
+
+    data: WorkbookData
+    steps: dict[tuple[str, int], int] = field(default_factory=dict)
+    """(SOP code, step number) -> row of the Langkah SOP sheet."""
+
+    def row(self, kind: str, index: int) -> int | None:
+        sheet = self.data.sheets.get(kind)
+        return sheet.rows[index] if sheet and 0 <= index < len(sheet.rows) else None
+
+    def problem(self, p: FieldProblem) -> SheetProblem:
+        kind = p.kind.name
+        layout = layout_for(kind)
+        match = _STEP_FIELD.match(p.field)
+        if match and kind == "sop":
+            number, name = int(match.group(1)), match.group(2)
+            steps = layout_for("sop-langkah")
+            row = self.steps.get((p.code or "", number))
+            header = _header(steps, name)
+            return SheetProblem(steps.title, row, header, p.value, p.message_id, p.message_en,
+                                warning=p.warning)
+        if p.field == "memilikiLangkah" and kind == "sop":
+            steps = layout_for("sop-langkah")
+            number = p.value if isinstance(p.value, int) else -1
+            return SheetProblem(steps.title, self.steps.get((p.code or "", number)),
+                                _header(steps, "urutan"), p.value, p.message_id,
+                                p.message_en, warning=p.warning)
+        return SheetProblem(layout.title, self.row(kind, p.index), _header(layout, p.field),
+                            p.value, p.message_id, p.message_en, warning=p.warning)
+
+
+def _header(layout: SheetLayout, key: str) -> str | None:
+    for column in layout.columns:
+        if column.key == key:
+            return column.header
+    return key or None
+
+
+def _sort(problems: Iterable[SheetProblem]) -> list[SheetProblem]:
+    order = {layout.title: i for i, layout in enumerate(layouts())}
+    columns = {layout.title: {c.header: i for i, c in enumerate(layout.columns)}
+               for layout in layouts()}
+    return sorted(problems, key=lambda p: (order.get(p.sheet or "", -1), p.row or 0,
+                                           columns.get(p.sheet or "", {}).get(p.column or "",
+                                                                              99)))
+
+
+def _records(data: WorkbookData, locator: _Locator, resolver: RepositoryResolver,
+             ) -> tuple[dict[str, list[dict[str, Any]]], list[SheetProblem],
+                        list[SheetProblem]]:
+    """The model records per kind (SOP steps folded into their SOP), identity checks, and
+    codes differing from stored ones only by case normalised (with a warning)."""
+    problems: list[SheetProblem] = []
+    warnings: list[SheetProblem] = []
+    upserts: dict[str, list[dict[str, Any]]] = {}
+    for name, sheet in data.sheets.items():
+        kind = KINDS[name]
+        if not kind.top_level:
+            continue
+        stored = resolver.stored_codes(kind)
+        folded: dict[str, list[str]] = defaultdict(list)
+        for stored_code in stored:
+            folded[stored_code.casefold()].append(stored_code)
+        records = []
+        for record, row in zip(sheet.records, sheet.rows, strict=True):
+            code = record.get("kode")
+            if isinstance(code, str) and code not in stored:
+                candidates = folded.get(code.casefold(), [])
+                if len(candidates) == 1:
+                    warnings.append(SheetProblem(
+                        sheet.layout.title, row, "Kode", code,
+                        f"kode '{code}' disamakan dengan kode yang sudah ada '{candidates[0]}'",
+                        f"code '{code}' taken as the existing code '{candidates[0]}'",
+                        warning=True))
+                    record = {**record, "kode": candidates[0]}
+            records.append(record)
+        upserts[name] = records
+        _check_required(sheet.layout, records, sheet.rows, problems)
+
+    steps_sheet = data.sheets.get("sop-langkah")
+    if steps_sheet is not None and "sop" in upserts:
+        by_code = {str(r.get("kode")): r for r in upserts["sop"] if r.get("kode")}
+        by_folded = {c.casefold(): c for c in by_code}
+        layout = steps_sheet.layout
+        _check_required(layout, steps_sheet.records, steps_sheet.rows, problems)
+        for sop in upserts["sop"]:
+            sop["memilikiLangkah"] = []
+        for record, row in zip(steps_sheet.records, steps_sheet.rows, strict=True):
+            parent = record.get(PARENT_COLUMN)
+            if parent is None:
+                continue
+            parent = str(parent)
+            if parent not in by_code and parent.casefold() in by_folded:
+                warnings.append(SheetProblem(
+                    layout.title, row, _header(layout, PARENT_COLUMN), parent,
+                    f"kode SOP '{parent}' disamakan dengan '{by_folded[parent.casefold()]}'",
+                    f"SOP code '{parent}' taken as '{by_folded[parent.casefold()]}'",
+                    warning=True))
+                parent = by_folded[parent.casefold()]
+            parent_record = by_code.get(parent)
+            if parent_record is None:
+                problems.append(SheetProblem(
+                    layout.title, row, _header(layout, PARENT_COLUMN), parent,
+                    f"SOP dengan kode '{parent}' tidak ada di sheet SOP; langkah hanya dapat"
+                    " diimpor bersama SOP-nya",
+                    f"there is no SOP with code '{parent}' in the SOP sheet; steps can only be"
+                    " imported together with their SOP"))
+                continue
+            step = {k: v for k, v in record.items() if k != PARENT_COLUMN}
+            number = step.get("urutan")
+            if isinstance(number, int):
+                key = (parent, number)
+                if key in locator.steps:
+                    problems.append(SheetProblem(
+                        layout.title, row, _header(layout, "urutan"), number,
+                        f"langkah nomor {number} untuk SOP '{parent}' sudah ada di baris"
+                        f" {locator.steps[key]}",
+                        f"step number {number} of SOP '{parent}' is already on row"
+                        f" {locator.steps[key]}"))
+                    continue
+                locator.steps[key] = row
+            parent_record["memilikiLangkah"].append(step)
+    return upserts, problems, warnings
+
+
+def _check_required(layout: SheetLayout, records: list[dict[str, Any]], rows: list[int],
+                    problems: list[SheetProblem]) -> None:
+    required = [c for c in layout.columns if c.required]
+    for record, row in zip(records, rows, strict=True):
+        for column in required:
+            if record.get(column.key) in (None, "", []):
+                problems.append(SheetProblem(
+                    layout.title, row, column.header, None, "wajib diisi",
+                    "is required"))
+
+
+def _scope_problems(upserts: dict[str, list[dict[str, Any]]], locator: _Locator,
+                    editor_opds: set[str], resolver: RepositoryResolver) -> list[SheetProblem]:
+    """Rows outside the editor's OPDs (before planning)."""
+    problems: list[SheetProblem] = []
+    scope = {c.casefold() for c in editor_opds}
+    shown = ", ".join(sorted(editor_opds))
+    for name, records in upserts.items():
+        kind = KINDS[name]
+        layout = layout_for(name)
+        for index, record in enumerate(records):
+            if name == "opd":
+                owners = [record.get("kode"), record.get("indukOPD")]
+                column = "kode"
+            else:
+                assert kind.owner_field is not None
+                owners = [record.get(kind.owner_field)]
+                column = kind.owner_field
+            if not any(isinstance(o, str) and o.casefold() in scope for o in owners):
+                value = display_value(owners[0] if name != "opd" else record.get("kode"))
+                problems.append(SheetProblem(
+                    layout.title, locator.row(name, index), _header(layout, column), value,
+                    f"baris ini milik OPD '{value or '-'}'; Anda hanya berwenang mengubah data"
+                    f" OPD {shown}",
+                    f"this row belongs to OPD '{value or '-'}'; you may only change data of"
+                    f" OPD {shown}"))
+    return problems
+
+
+def _moved_out_of_scope(changes: EntityChangeSet, locator: _Locator, editor_opds: set[str],
+                        resolver: RepositoryResolver) -> list[SheetProblem]:
+    """Existing entities whose stored OPD is outside the editor's scope (the change set
+    removes the old owner link when a row moves an entity to another OPD)."""
+    stored_opds = resolver.stored_codes(KINDS["opd"])
+    allowed = {iri for code, iri in stored_opds.items()
+               if code.casefold() in {c.casefold() for c in editor_opds}}
+    code_of = {iri: code for code, iri in stored_opds.items()}
+    owner_predicates = {KINDS[n].field(KINDS[n].owner_field).predicate: n  # type: ignore[arg-type]
+                        for n in KINDS if KINDS[n].top_level and KINDS[n].owner_field}
+    by_subject = {c.iri: c for c in changes.entity_changes}
+    problems = []
+    for s, p, o, _ in changes.remove:
+        if p in owner_predicates and isinstance(o, URIRef) and o not in allowed:
+            change = by_subject.get(s)  # type: ignore[call-overload]
+            if change is None:
+                continue
+            layout = layout_for(change.kind)
+            owner = KINDS[change.kind].owner_field or ""
+            problems.append(SheetProblem(
+                layout.title, locator.row(change.kind, change.index or 0),
+                _header(layout, owner), code_of.get(o, str(o)),
+                f"'{change.code}' saat ini milik OPD '{code_of.get(o, o)}', di luar wewenang"
+                " Anda; tidak dapat dipindahkan",
+                f"'{change.code}' currently belongs to OPD '{code_of.get(o, o)}', outside your"
+                " rights; it cannot be moved"))
+    return problems
+
+
+def _validate(repository: Repository, changes: EntityChangeSet, locator: _Locator,
+              ) -> tuple[list[SheetProblem], list[str]]:
+    """SHACL check of the repository as it would be after the change."""
+    from spbe_arch.importers.xlsx.shacl import check_change
+
+    return check_change(repository, changes, locator)
+
+
+def import_workbook(repository: Repository, source: Path | bytes, *, instansi: str,
+                    name: str | None = None, dry_run: bool = False,
+                    editor_opds: Iterable[str] | None = None, agent: str = "impor-excel",
+                    progress: Progress | None = None) -> ImportReport:
+    """Import a workbook in the template's layout; see the module docstring.
+
+    `editor_opds`: when given, every row must belong to one of these OPD codes (an OPD
+    editor); None means no restriction (an admin, or the command line).
+    Raises `WorkbookProblems` (nothing written) or `InputError` for an unreadable file.
+    """
+    file_name = name or (source.name if isinstance(source, Path) else "workbook.xlsx")
+    data = read_workbook(source, name=file_name, progress=progress)
+    if data.problems:
+        raise WorkbookProblems(_sort(data.problems))  # type: ignore[arg-type]
+    locator = _Locator(data)
+    resolver = RepositoryResolver(repository, instansi, lenient_codes=True)
+    upserts, problems, warnings = _records(data, locator, resolver)
+    scope = set(editor_opds) if editor_opds is not None else None
+    if scope is not None:
+        problems += _scope_problems(upserts, locator, scope, resolver)
+    if problems:
+        raise WorkbookProblems(_sort(problems))  # type: ignore[arg-type]
+    if progress:
+        progress("rencana perubahan", 0, None)
+    try:
+        changes = plan_changes(repository, upserts, instansi=instansi, lenient_codes=True)
+    except InputProblems as exc:
+        mapped = [locator.problem(p) if isinstance(p, FieldProblem) else _general(p)
+                  for p in exc.problems]
+        raise WorkbookProblems(_sort(mapped)) from None  # type: ignore[arg-type]
+    warnings += [locator.problem(w) for w in changes.warnings]
+    if scope is not None:
+        moved = _moved_out_of_scope(changes, locator, scope, resolver)
+        if moved:
+            raise WorkbookProblems(_sort(moved))  # type: ignore[arg-type]
+    if progress:
+        progress("validasi", 0, None)
+    violations, notes = _validate(repository, changes, locator)
+    if violations:
+        raise WorkbookProblems(_sort(violations))  # type: ignore[arg-type]
+    report = ImportReport(file_name, data.row_count, changes, _sort(data.warnings + warnings),
+                          notes, dry_run)
+    if not dry_run and not changes.is_empty():
+        if progress:
+            progress("menyimpan", 0, None)
+        report.activity = apply_audited(repository, changes, agent=agent,
+                                        entities=changes.entities,
+                                        label=f"Impor Excel {file_name}: "
+                                              f"{changes.summary('id')}")
+    return report
+
+
+def _general(problem: SpbeError) -> SheetProblem:
+    return SheetProblem(None, None, None, None, problem.message("id"), problem.message("en"))
+
+
+__all__ = ["SHEET_TITLES", "ImportReport", "WorkbookProblems", "import_workbook"]
