@@ -58,6 +58,15 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
     return quads
 
 
+def _insert_data(quads: Iterable[Quad]) -> str:
+    lines = []
+    for s, p, o, g in quads:
+        terms = " ".join(Literal(str(t)).n3() if isinstance(t, Literal) and t.datatype is None
+                         and t.language is None else t.n3() for t in (s, p, o))
+        lines.append(f"GRAPH <{g}> {{ {terms} . }}" if g is not None else f"{terms} .")
+    return "INSERT DATA {\n" + "\n".join(lines) + "\n}"
+
+
 def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
                   entities: Iterable[Node], label: str) -> URIRef | None:
     """Apply `changes` and their audit record in one transaction; returns the activity IRI.
@@ -72,8 +81,15 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
         activity = record[0][0]
         record.append((activity, RDFS.comment, Literal("\n;\n".join(changes.updates)),
                        iris.provenance_graph()))
-    combined = ChangeSet(add=[*changes.add, *record], remove=list(changes.remove),
-                         clear_graphs=list(changes.clear_graphs), updates=list(changes.updates))
+    if changes.updates:
+        # after the updates, in the same request: an update such as DROP ALL must not
+        # erase the record of itself
+        combined = ChangeSet(add=list(changes.add), remove=list(changes.remove),
+                             clear_graphs=list(changes.clear_graphs),
+                             updates=[*changes.updates, _insert_data(record)])
+    else:
+        combined = ChangeSet(add=[*changes.add, *record], remove=list(changes.remove),
+                             clear_graphs=list(changes.clear_graphs))
     repository.apply(combined)
     activity_iri = record[0][0]
     assert isinstance(activity_iri, URIRef)

@@ -1,16 +1,46 @@
 """The FastAPI application factory.
 
 Each feature contributes an `APIRouter` named `router` in `spbe_arch.api.routes.<name>`;
-the app includes every module listed in `ROUTE_MODULES`. The repository and settings live
-on `app.state` and reach routes through the `Annotated` dependencies in `api.deps`.
+the app includes every module listed in `ROUTE_MODULES`. The repository, settings, token
+store and query engine live on `app.state` and reach routes through the `Annotated`
+dependencies in `api.deps`.
+
+Errors: every `SpbeError` becomes a 4xx answer with its message (Indonesian, or English
+with `?lang=en` / `Accept-Language: en`): plain text on the SPARQL and Graph Store
+endpoints, where SPARQL tools show the body as it is, JSON `{"detail": …}` elsewhere.
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from spbe_arch.access import (
+    AuthenticationError,
+    PermissionDeniedError,
+    TokenStore,
+    anonymous_read_enabled,
+)
+from spbe_arch.api.deps import request_lang
+from spbe_arch.api.guard import GuardedRepository
+from spbe_arch.api.query_engine import (
+    ForkingQueryEngine,
+    InProcessQueryEngine,
+    NotAcceptableError,
+    QueryEngine,
+    QueryTimeoutError,
+    RepositoryQueryEngine,
+    ResultTooLargeError,
+    fork_available,
+)
+from spbe_arch.errors import ConfigurationError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings, get_settings
 
@@ -28,17 +58,120 @@ ROUTE_MODULES = (
     "excel",
     "web",
 )
+PLAIN_TEXT_PATHS = ("/sparql", "/rdf-graph-store")
+
+_STATUS: tuple[tuple[type[SpbeError], int], ...] = (
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (NotAcceptableError, 406),
+    (QueryTimeoutError, 503),
+    (ResultTooLargeError, 400),
+    (StoreUnavailableError, 503),
+    (ConfigurationError, 500),
+)
 
 
-def create_app(settings: Settings | None = None, repository: Repository | None = None) -> FastAPI:
+def status_for(exc: SpbeError) -> int:
+    """The HTTP status of an error: its own `http_status`/`status` if it has one."""
+    for attribute in ("http_status", "status"):
+        value = getattr(exc, attribute, None)
+        if isinstance(value, int) and 400 <= value < 600:
+            return value
+    for kind, status in _STATUS:
+        if isinstance(exc, kind):
+            return status
+    if type(exc).__name__ in ("UnknownQueryError", "NotFoundError", "UnknownEntityError"):
+        return 404
+    return 400
+
+
+def error_response(request: Request, exc: SpbeError) -> Response:
+    lang = request_lang(request)
+    status = status_for(exc)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="spbe-arch"'
+    if status == 503:
+        headers["Retry-After"] = "5"
+    if request.url.path.startswith(PLAIN_TEXT_PATHS):
+        return PlainTextResponse(exc.message(lang) + "\n", status, headers=headers)
+    body: dict[str, object] = {"detail": exc.message(lang)}
+    problems = getattr(exc, "problems", None)
+    if problems:
+        body["problems"] = [p.message(lang) for p in problems if isinstance(p, SpbeError)]
+    return JSONResponse(body, status, headers=headers)
+
+
+def make_query_engine(repository: GuardedRepository, settings: Settings) -> QueryEngine:
+    from spbe_arch.repository.oxigraph import OxigraphRepository
+
+    inner = repository.inner
+    if isinstance(inner, OxigraphRepository):
+        if fork_available():
+            return ForkingQueryEngine(inner.store, repository, settings.query_workers)
+        return InProcessQueryEngine(inner.store, repository)
+    return RepositoryQueryEngine(repository)
+
+
+def create_app(settings: Settings | None = None, repository: Repository | None = None, *,
+               host: str | None = None, tokens: TokenStore | None = None) -> FastAPI:
+    """The service over `repository` (default: the store named by the settings).
+
+    `host` is the address the server binds to; it decides whether anonymous reading is
+    on when `settings.anonymous_read` is not set (None = in-process use, treated as
+    loopback).
+    """
     settings = settings or get_settings()
+    base = repository or open_repository(settings.store, settings)
+    guarded = base if isinstance(base, GuardedRepository) else GuardedRepository(base)
+    engine = make_query_engine(guarded, settings)
+    closed = threading.Event()
+
+    def shutdown() -> None:
+        if not closed.is_set():
+            closed.set()
+            engine.close()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        shutdown()
+
     app = FastAPI(
         title="spbe-arch",
-        description="Repositori arsitektur SPBE — SPARQL 1.1, Graph Store Protocol dan REST API.",
+        description=(
+            "Repositori arsitektur SPBE — SPARQL 1.1 Protocol (`/sparql`), Graph Store"
+            " Protocol (`/rdf-graph-store`) dan REST API. Token API: header"
+            " `Authorization: Bearer <token>` (buat dengan `spbe-arch token create`)."
+        ),
         version="0.1.0",
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.repository = repository or open_repository(settings.store, settings)
+    app.state.repository = guarded
+    app.state.tokens = tokens or TokenStore.for_settings(settings)
+    app.state.anonymous_read = anonymous_read_enabled(settings, host)
+    app.state.query_engine = engine
+    app.state.write_lock = threading.Lock()
+    app.state.shutdown = shutdown
+    # workers end with the app (or at interpreter exit), even without a lifespan run
+    weakref.finalize(app, shutdown)
+
+    @app.exception_handler(SpbeError)
+    async def _spbe_error(request: Request, exc: SpbeError) -> Response:
+        return error_response(request, exc)
+
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Location", "Content-Type", "Retry-After"],
+            max_age=600,
+        )
+
     for name in ROUTE_MODULES:
         try:
             module = importlib.import_module(f"spbe_arch.api.routes.{name}")

@@ -1,11 +1,21 @@
-"""Dependencies shared by every route, as `Annotated` aliases."""
+"""Dependencies shared by every route, as `Annotated` aliases.
+
+- `RepositoryDep`, `SettingsDep`: the store and the settings of this app.
+- `PrincipalDep`: who is calling (from `Authorization: Bearer …`; anonymous without it).
+- `ReaderDep`: the caller, who must be allowed to read (401 otherwise).
+- `LangDep`: the language of messages: `?lang=en`, else Accept-Language, else the setting.
+- `QueryEngineDep`: runs SPARQL under the time limit (see `api.query_engine`).
+"""
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from spbe_arch.access import Principal, TokenStore, authenticate, require_read
+from spbe_arch.api.query_engine import QueryEngine
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
 
@@ -20,5 +30,48 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_principal(request: Request) -> Principal:
+    tokens: TokenStore = request.app.state.tokens
+    return authenticate(tokens, request.headers.get("authorization"),
+                        anonymous_read=request.app.state.anonymous_read)
+
+
+def get_reader(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    require_read(principal)
+    return principal
+
+
+def request_lang(request: Request) -> str:
+    """`id` or `en` for the messages of this request."""
+    asked = request.query_params.get("lang")
+    if asked in ("id", "en"):
+        return asked
+    accept = request.headers.get("accept-language", "")
+    for item in accept.split(","):
+        tag = item.split(";")[0].strip().lower()
+        if tag.startswith("id"):
+            return "id"
+        if tag.startswith("en"):
+            return "en"
+    settings: Settings = request.app.state.settings
+    return "en" if settings.lang == "en" else "id"
+
+
+def get_query_engine(request: Request) -> QueryEngine:
+    engine: QueryEngine = request.app.state.query_engine
+    return engine
+
+
+def get_write_lock(request: Request) -> threading.Lock:
+    """Serialises check-then-write sequences (validate a change, then commit it)."""
+    lock: threading.Lock = request.app.state.write_lock
+    return lock
+
+
 RepositoryDep = Annotated[Repository, Depends(get_repository)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ReaderDep = Annotated[Principal, Depends(get_reader)]
+LangDep = Annotated[str, Depends(request_lang)]
+QueryEngineDep = Annotated[QueryEngine, Depends(get_query_engine)]
+WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]

@@ -1,0 +1,441 @@
+"""Running SPARQL queries under a time limit that really stops the work.
+
+pyoxigraph evaluates a query inside Rust with the GIL released and offers no way to
+cancel it: a Python timeout around the call, or a deadline checked between rows, cannot
+stop an ORDER BY or a cross product that computes for minutes before its first row
+(ARCHITECTURE.md, "Known hazards"). So queries from /sparql and /queries run in worker
+processes forked from the server: a worker sees the store exactly as it was when it was
+forked (copy-on-write memory for `memory:`, the same RocksDB files for `oxigraph:PATH`),
+and a query past its deadline is ended by killing its worker.
+
+- Workers are kept and reused while the store is unchanged; after a write (the guarded
+  repository's generation changes) a worker is retired the next time it is free, and a
+  fresh one is forked when needed. A query therefore never sees data older than the last
+  write completed before it arrived.
+- Forks happen on one long-lived thread, while no other thread of the server is inside
+  the store (the guard's exclusive lock), so a child never inherits a held store lock;
+  the child closes every inherited socket (it must not keep client connections open) and
+  dies with the server (PR_SET_PDEATHSIG, and end-of-file on its pipe).
+- Rows are read one by one up to the result-size limit, then serialized in the
+  negotiated format inside the worker; the server only relays bytes.
+
+Stores that are not embedded Oxigraph (a remote SPARQL endpoint) run the query in a
+thread with the backend's own timeout (`ThreadQueryEngine`); the remote engine enforces
+its own limits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import queue
+import signal
+import stat
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection, Pipe
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from spbe_arch.api import sparql_results as results
+from spbe_arch.api.guard import GuardedRepository
+from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
+from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
+from spbe_arch.repository.oxigraph import query_form
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    sparql: str
+    base_iri: str | None
+    default_graphs: tuple[str, ...] | None
+    """Protocol dataset (`default-graph-uri`); None = the union of all graphs."""
+    named_graphs: tuple[str, ...] | None
+    """Protocol dataset (`named-graph-uri`); None = every named graph."""
+    formats: Negotiated
+    result_limit: int
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    kind: str
+    """"solutions", "boolean" or "graph"."""
+    media_type: str
+    """The Content-Type to send."""
+    body: bytes
+    rows: int
+
+
+class QueryTimeoutError(SpbeError):
+    """The query ran past the time limit and was stopped (HTTP 503)."""
+
+
+class ResultTooLargeError(SpbeError):
+    """The result has more rows or triples than the result-size limit (HTTP 400)."""
+
+
+class NotAcceptableError(SpbeError):
+    """The client accepts no format this kind of result can be written in (HTTP 406)."""
+
+
+class QueryEngine(Protocol):
+    def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome: ...
+
+    def close(self) -> None: ...
+
+
+# --- what a worker does with one job (also used in-process by tests and benchmarks) ----------
+
+def run_job(store: ox.Store, job: QueryJob) -> tuple[str, Any]:
+    """Evaluate a job; returns ("ok", QueryOutcome) or (error kind, message)."""
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graphs is None and job.named_graphs is None:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        # a protocol dataset replaces the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4)
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    try:
+        result = store.query(job.sparql, **kwargs)
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except ValueError as exc:  # e.g. an invalid IRI in the protocol dataset
+        return ("syntax", str(exc))
+    limit = job.result_limit
+    if isinstance(result, ox.QueryBoolean):
+        offer = job.formats.boolean
+        if offer is None:
+            return ("not_acceptable", "boolean")
+        return ("ok", QueryOutcome("boolean", offer.media_type,
+                                   results.serialize_boolean(bool(result), offer.serializer), 1))
+    if isinstance(result, ox.QuerySolutions):
+        offer = job.formats.solutions
+        if offer is None:
+            return ("not_acceptable", "solutions")
+        variables = [v.value for v in result.variables]
+        rows = [[solution[name] for name in variables]
+                for solution in islice(result, limit + 1)]
+        if len(rows) > limit:
+            return ("too_large", str(limit))
+        body = results.serialize_solutions(variables, rows, offer.serializer)  # type: ignore[arg-type]
+        return ("ok", QueryOutcome("solutions", offer.media_type, body, len(rows)))
+    offer = job.formats.graph
+    if offer is None:
+        return ("not_acceptable", "graph")
+    triples = list(islice(result, limit + 1))
+    if len(triples) > limit:
+        return ("too_large", str(limit))
+    body = ox.serialize(triples, format=RDF_FORMATS[offer.serializer]) or b""
+    return ("ok", QueryOutcome("graph", offer.media_type, body, len(triples)))
+
+
+def outcome_or_raise(answer: tuple[str, Any], timeout_s: float | None = None) -> QueryOutcome:
+    kind, value = answer
+    if kind == "ok":
+        assert isinstance(value, QueryOutcome)
+        return value
+    if kind == "syntax":
+        raise InputError(f"kesalahan sintaks SPARQL: {value}", f"SPARQL syntax error: {value}")
+    if kind == "too_large":
+        raise ResultTooLargeError(
+            f"hasil kueri melebihi batas {value} baris/tripel; persempit kueri atau pakai LIMIT",
+            f"the query result exceeds the limit of {value} rows/triples; narrow the query"
+            " or use LIMIT",
+        )
+    if kind == "not_acceptable":
+        names = {"boolean": "JSON, XML", "solutions": "JSON, XML, CSV, TSV",
+                 "graph": "Turtle, N-Triples, RDF/XML, JSON-LD"}[value]
+        raise NotAcceptableError(
+            f"header Accept tidak memuat format yang tersedia untuk hasil ini ({names})",
+            f"the Accept header names no format available for this result ({names})",
+        )
+    raise StoreUnavailableError(f"kueri gagal: {value}", f"the query failed: {value}")
+
+
+# --- the worker process -------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _close_inherited_sockets(keep: set[int]) -> None:
+    """Close every socket the child inherited (client connections, the listening socket)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return
+    for name in names:
+        fd = int(name)
+        if fd in keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            continue
+
+
+def _child_main(conn: Connection, store: ox.Store, close_fds: list[int]) -> None:
+    # Only this thread exists in the child. No logging, no imports, no asyncio from here on.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.freeze()  # inherited objects stay shared with the parent instead of being copied
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:
+        os._exit(0)
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _close_inherited_sockets({conn.fileno()})
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if job is None:
+            os._exit(0)
+        try:
+            answer: tuple[str, Any] = run_job(store, job)
+        except BaseException as exc:  # the worker must answer, whatever happened
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            os._exit(1)
+
+
+@dataclass
+class _Worker:
+    pid: int
+    conn: Connection
+    generation: int
+
+
+class ForkingQueryEngine:
+    """A pool of forked worker processes over an embedded Oxigraph store."""
+
+    def __init__(self, store: ox.Store, guard: GuardedRepository, max_workers: int = 0) -> None:
+        self.store = store
+        self.guard = guard
+        self.max_workers = max_workers or max(2, os.cpu_count() or 2)
+        self._idle: list[_Worker] = []
+        self._count = 0  # workers alive, idle or busy
+        self._cond = threading.Condition()
+        self._closed = False
+        self._requests: queue.Queue[tuple[Callable[[], Any], Future[Any]] | None] = queue.Queue()
+        self._parent_fds: set[int] = set()
+        # one long-lived thread forks every worker: PR_SET_PDEATHSIG fires when the thread
+        # that forked a child ends, and this one lives as long as the server
+        self._forker = threading.Thread(target=self._fork_loop, name="spbe-query-forker",
+                                        daemon=True)
+        self._forker.start()
+
+    # --- forking -----------------------------------------------------------------------------
+    def _fork_loop(self) -> None:
+        while True:
+            item = self._requests.get()
+            if item is None:
+                return
+            action, future = item
+            try:
+                future.set_result(action())
+            except BaseException as exc:
+                future.set_exception(exc)
+
+    def _on_forker(self, action: Callable[[], Any]) -> Any:
+        future: Future[Any] = Future()
+        self._requests.put((action, future))
+        return future.result()
+
+    def _fork(self) -> _Worker:
+        parent_end, child_end = Pipe(duplex=True)
+        with self.guard.lock.exclusive():
+            generation = self.guard.generation
+            close_in_child = sorted(self._parent_fds | {parent_end.fileno()})
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, which never returns
+                try:
+                    _child_main(child_end, self.store, close_in_child)
+                finally:
+                    os._exit(1)
+        child_end.close()
+        with self._cond:
+            self._parent_fds.add(parent_end.fileno())
+        return _Worker(pid, parent_end, generation)
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        with self._cond:
+            self._parent_fds.discard(worker.conn.fileno())
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+        worker.conn.close()
+        threading.Thread(target=_reap, args=(worker.pid,), daemon=True).start()
+        with self._cond:
+            self._count -= 1
+            self._cond.notify_all()
+
+    # --- using workers ------------------------------------------------------------------------
+    def _acquire(self, deadline: float) -> _Worker:
+        stale: list[_Worker] = []
+        worker: _Worker | None = None
+        fork = busy = False
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreUnavailableError("server sedang berhenti", "the server is stopping")
+                generation = self.guard.generation
+                while self._idle and worker is None:
+                    candidate = self._idle.pop()
+                    if candidate.generation == generation:
+                        worker = candidate
+                    else:
+                        stale.append(candidate)
+                if worker is not None:
+                    break
+                if self._count - len(stale) < self.max_workers:
+                    self._count += 1
+                    fork = True
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._cond.wait(remaining):
+                    busy = True
+                    break
+        for old in stale:
+            self._retire(old, kill=False)
+        if busy:
+            raise _busy_error()
+        if fork:
+            try:
+                worker = self._on_forker(self._fork)
+            except BaseException:
+                with self._cond:
+                    self._count -= 1
+                    self._cond.notify_all()
+                raise
+        assert worker is not None
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            if not self._closed and worker.generation == self.guard.generation:
+                self._idle.append(worker)
+                self._cond.notify_all()
+                return
+        self._retire(worker, kill=False)
+
+    def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        deadline = time.monotonic() + timeout_s
+        worker = self._acquire(deadline)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker, kill=True)
+                raise _timeout_error(timeout_s)
+            answer = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._retire(worker, kill=True)
+            raise StoreUnavailableError(
+                f"proses pekerja kueri berhenti tak terduga ({exc}); coba lagi",
+                f"the query worker process stopped unexpectedly ({exc}); try again",
+            ) from exc
+        except BaseException:
+            if worker.conn.closed:
+                raise
+            self._retire(worker, kill=True)
+            raise
+        self._release(worker)
+        return outcome_or_raise(answer, timeout_s)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            self._retire(worker, kill=True)
+        self._requests.put(None)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
+
+
+def _timeout_error(timeout_s: float) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"kueri dihentikan karena melebihi batas waktu {timeout_s:g} detik; persempit kueri"
+        " (misalnya dengan LIMIT atau pola yang lebih spesifik)",
+        f"the query was stopped after the time limit of {timeout_s:g} s; narrow it (e.g."
+        " with LIMIT or more specific patterns)",
+    )
+
+
+def _busy_error() -> QueryTimeoutError:
+    return QueryTimeoutError(
+        "semua pekerja kueri sibuk sampai batas waktu habis; coba lagi sebentar lagi",
+        "every query worker stayed busy until the time limit; try again shortly",
+    )
+
+
+class InProcessQueryEngine:
+    """Runs jobs in the calling thread on the store itself. No hard time limit: for
+    platforms without fork(), and as the in-process baseline of the benchmark."""
+
+    def __init__(self, store: ox.Store, guard: GuardedRepository | None = None) -> None:
+        self.store = store
+        self.guard = guard
+
+    def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        if self.guard is None:
+            return outcome_or_raise(run_job(self.store, job))
+        with self.guard.lock.shared():
+            return outcome_or_raise(run_job(self.store, job))
+
+    def close(self) -> None:
+        return None
+
+
+class RepositoryQueryEngine:
+    """For stores that are not embedded Oxigraph (a remote SPARQL endpoint): the query is
+    sent with the backend's own timeout, and the remote engine enforces its limits."""
+
+    def __init__(self, repository: GuardedRepository) -> None:
+        self.repository = repository
+
+    def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        form = query_form(job.sparql)
+        kind = {"ASK": "boolean", "SELECT": "solutions"}.get(form, "graph")
+        offer = {"boolean": job.formats.boolean, "solutions": job.formats.solutions,
+                 "graph": job.formats.graph}[kind]
+        if offer is None:
+            return outcome_or_raise(("not_acceptable", kind))
+        sparql = job.sparql if job.base_iri is None else f"BASE <{job.base_iri}>\n{job.sparql}"
+        try:
+            _, body = self.repository.query_serialized(
+                sparql, offer.serializer,
+                default_graph_uris=list(job.default_graphs) if job.default_graphs else None,
+                named_graph_uris=list(job.named_graphs) if job.named_graphs else None,
+                timeout_s=timeout_s, max_results=job.result_limit)
+        except TimeoutError as exc:
+            raise _timeout_error(timeout_s) from exc
+        return QueryOutcome(kind, offer.media_type, body, -1)
+
+    def close(self) -> None:
+        return None
+
+
+def fork_available() -> bool:
+    return hasattr(os, "fork") and sys.platform.startswith("linux")

@@ -1,0 +1,310 @@
+"""`/rdf-graph-store`: the SPARQL 1.1 Graph Store HTTP Protocol.
+
+A graph is named indirectly (`/rdf-graph-store?graph=IRI`, or `?default` for the store's
+default graph) or directly (`/rdf-graph-store/some/path` names the graph whose IRI is that
+URL). GET and HEAD need read access; PUT, POST and DELETE need the admin role and are
+recorded in the audit trail with the exact triples added and removed. A POST to the
+endpoint itself creates a new graph and answers 201 with its IRI in `Location`.
+
+Note: `?default` is the store's own default graph. SPARQL queries see the union of all
+graphs as their default graph; the Graph Store Protocol addresses graphs one by one.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from rdflib.term import BNode, URIRef
+
+from spbe_arch.access import Principal, require_admin, require_read
+from spbe_arch.api.bodies import multipart_parts, read_body
+from spbe_arch.api.deps import get_principal
+from spbe_arch.api.negotiation import choose_graph_format
+from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of, parse_pairs
+from spbe_arch.audit import apply_audited, audit_quads
+from spbe_arch.errors import InputError
+from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository.base import SUFFIX_FORMATS
+from spbe_arch.repository.oxigraph import changeset_to_update, syntax_error
+from spbe_arch.repository.terms import to_rdflib
+from spbe_arch.settings import Settings
+
+router = APIRouter(tags=["Graph Store Protocol"])
+
+PATH = "/rdf-graph-store"
+UPLOAD_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "text/n3": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+_SUFFIX_MEDIA = {"turtle": "text/turtle", "ntriples": "application/n-triples",
+                 "rdfxml": "application/rdf+xml", "jsonld": "application/ld+json"}
+EXPORT_NAMES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
+                "application/rdf+xml": "rdfxml", "application/ld+json": "jsonld"}
+MAX_AUDIT_ENTITIES = 500
+"""A bulk write records the graph, and each changed subject only up to this many."""
+
+_GRAPH_DOC: dict[str, Any] = {
+    "requestBody": {"content": {m: {"schema": {"type": "string"}} for m in UPLOAD_FORMATS}},
+}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Isi graf (Turtle, N-Triples, RDF/XML, JSON-LD)"},
+    201: {"description": "Graf baru dibuat"},
+    204: {"description": "Graf diubah"},
+    400: {"description": "Permintaan atau isi RDF salah"},
+    401: {"description": "Perlu token API"},
+    403: {"description": "Perlu peran admin"},
+    404: {"description": "Graf tidak ada"},
+    415: {"description": "Format RDF tidak didukung"},
+}
+
+
+class GraphNotFoundError(InputError):
+    http_status = 404
+
+
+def _target(request: Request, path: str | None) -> tuple[bool, URIRef | None]:
+    """(a graph was named, its IRI — None for the default graph)."""
+    pairs = parse_pairs(request.url.query, "parameter URL", "URL parameters")
+    graphs = [v for k, v in pairs if k == "graph"]
+    default = any(k == "default" for k, _ in pairs)
+    if path:
+        if graphs or default:
+            raise ProtocolError("graf disebut lewat path sekaligus lewat parameter graph/default",
+                                "the graph is named both by the path and by graph/default")
+        return True, URIRef(str(request.url).split("?", 1)[0])
+    if len(graphs) > 1 or (graphs and default):
+        raise ProtocolError("sebutkan tepat satu graf: ?graph=IRI atau ?default",
+                            "name exactly one graph: ?graph=IRI or ?default")
+    if default:
+        return True, None
+    if not graphs:
+        return False, None
+    iri = graphs[0]
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ProtocolError(f"'{iri}' bukan IRI graf yang sah: {exc}",
+                            f"'{iri}' is not a valid graph IRI: {exc}") from exc
+    if ":" not in iri:
+        raise ProtocolError(f"'{iri}' bukan IRI absolut", f"'{iri}' is not an absolute IRI")
+    return True, URIRef(iri)
+
+
+def _require_target(named: bool) -> None:
+    if not named:
+        raise ProtocolError("sebutkan graf: ?graph=IRI atau ?default",
+                            "name a graph: ?graph=IRI or ?default")
+
+
+def _exists(repository: Repository, graph: URIRef | None) -> bool:
+    return graph is None or graph in set(repository.graph_names())
+
+
+def _label(graph: URIRef | None) -> str:
+    return "graf bawaan (default)" if graph is None else f"<{graph}>"
+
+
+def _parse(data: bytes, media: str, graph: URIRef | None, name: str) -> list[Quad]:
+    fmt = UPLOAD_FORMATS.get(media)
+    if fmt is None:
+        raise ProtocolError(
+            f"format RDF '{media or 'tanpa Content-Type'}' tidak didukung untuk satu graf;"
+            f" pakai {', '.join(sorted(UPLOAD_FORMATS))}",
+            f"RDF format '{media or 'none'}' is not supported for one graph; use"
+            f" {', '.join(sorted(UPLOAD_FORMATS))}",
+            415,
+        )
+    try:
+        triples = ox.parse(input=data, format=fmt, base_iri=str(graph) if graph else None,
+                           rename_blank_nodes=True)
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+                for t in triples]
+    except SyntaxError as exc:
+        raise syntax_error(exc, name) from exc
+
+
+def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) -> list[Quad]:
+    media, _ = media_type_of(content_type)
+    if media == "multipart/form-data":
+        quads: list[Quad] = []
+        for part_type, filename, data in multipart_parts(content_type or "", body):
+            part_media, _ = media_type_of(part_type)
+            if part_media in ("", "application/octet-stream") and filename:
+                suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+                part_media = _SUFFIX_MEDIA.get(SUFFIX_FORMATS.get(suffix, ""), part_media)
+            quads += _parse(data, part_media, graph, filename or "multipart")
+        return quads
+    return _parse(body, media, graph, "isi permintaan")
+
+
+def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
+    subjects = sorted({q[0] for q in quads if isinstance(q[0], URIRef)})
+    chosen = subjects if len(subjects) <= MAX_AUDIT_ENTITIES else []
+    return [graph, *chosen] if graph is not None else chosen
+
+
+def _write(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
+           graph: URIRef | None, new: list[Quad] | None, *, merge: bool) -> bool:
+    """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
+    existed before."""
+    with lock:
+        existed = _exists(repository, graph)
+        if new is None and not existed:
+            raise GraphNotFoundError(f"graf {_label(graph)} tidak ada",
+                                     f"the graph {_label(graph)} does not exist")
+        old = set(repository.quads(graph)) if existed else set()
+        incoming = list(dict.fromkeys(new or []))
+        added = [q for q in incoming if q not in old]
+        if merge:
+            removed: list[Quad] = []
+        else:
+            wanted = set(incoming)
+            removed = sorted((q for q in old if q not in wanted), key=str)
+        label = f"Graph Store {method} {_label(graph)}"
+        entities = _entities(graph, [*added, *removed])
+        if not any(isinstance(term, BNode) for q in removed for term in q[:3]):
+            apply_audited(repository, ChangeSet(add=added, remove=removed),
+                          agent=principal.name, entities=entities, label=label)
+            return existed
+        # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
+        # with the audit record listing exactly what was removed and added
+        if not added and not removed:
+            return existed
+        record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
+                             entities, label)
+        clear = "CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>"
+        keep = [q for q in old if q not in set(removed)] + added
+        updates = [clear, changeset_to_update(ChangeSet(add=[*keep, *record]))]
+        repository.apply(ChangeSet(updates=updates))
+        return existed
+
+
+async def _get(request: Request, path: str | None, head: bool) -> Response:
+    require_read(get_principal(request))
+    repository: Repository = request.app.state.repository
+    named, graph = _target(request, path)
+    _require_target(named)
+    offer = choose_graph_format(request.headers.get("accept"))
+    if offer is None:
+        return Response("Not Acceptable: text/turtle, application/n-triples,"
+                        " application/rdf+xml, application/ld+json\n", 406,
+                        media_type="text/plain")
+
+    def export() -> bytes:
+        if not _exists(repository, graph):
+            raise GraphNotFoundError(f"graf {_label(graph)} tidak ada",
+                                     f"the graph {_label(graph)} does not exist")
+        return repository.export(graph, EXPORT_NAMES[offer.serializer])
+
+    data = await run_in_threadpool(export)
+    if head:
+        return Response(None, 200, media_type=offer.media_type,
+                        headers={"Content-Length": str(len(data))})
+    return Response(data, media_type=offer.media_type)
+
+
+async def _change(request: Request, path: str | None, method: str) -> Response:
+    principal = get_principal(request)
+    require_admin(principal, f"Graph Store {method}", f"Graph Store {method}")
+    settings: Settings = request.app.state.settings
+    repository: Repository = request.app.state.repository
+    lock: threading.Lock = request.app.state.write_lock
+    named, graph = _target(request, path)
+    headers: dict[str, str] = {}
+    if method == "DELETE":
+        _require_target(named)
+        await run_in_threadpool(_write, repository, lock, principal, method, graph, None,
+                                merge=False)
+        return Response(status_code=204)
+    if not named:
+        if method != "POST":
+            _require_target(named)
+        # POST to the store itself: a new graph, named after this endpoint
+        graph = URIRef(f"{str(request.url).split('?', 1)[0].rstrip('/')}/{uuid.uuid4().hex}")
+        headers["Location"] = str(graph)
+    body = await read_body(request, settings)
+    quads = await run_in_threadpool(_parse_request, request.headers.get("content-type"),
+                                    body, graph)
+    existed = await run_in_threadpool(_write, repository, lock, principal, method, graph,
+                                      quads, merge=method == "POST")
+    if "Location" in headers or not existed:
+        return Response(status_code=201, headers=headers)
+    return Response(status_code=204)
+
+
+GraphParam = Annotated[str | None, Query(description="IRI graf (identifikasi tidak langsung)")]
+DefaultParam = Annotated[str | None, Query(description="Ada = graf bawaan (default)")]
+
+
+@router.get(PATH, responses=_RESPONSES, summary="Ambil satu graf")
+async def gsp_get(request: Request, graph: GraphParam = None,
+                  default: DefaultParam = None) -> Response:
+    return await _get(request, None, head=False)
+
+
+@router.head(PATH, responses=_RESPONSES, summary="Periksa keberadaan satu graf")
+async def gsp_head(request: Request, graph: GraphParam = None,
+                   default: DefaultParam = None) -> Response:
+    return await _get(request, None, head=True)
+
+
+@router.put(PATH, responses=_RESPONSES, openapi_extra=_GRAPH_DOC,
+            summary="Ganti isi satu graf (admin)")
+async def gsp_put(request: Request, graph: GraphParam = None,
+                  default: DefaultParam = None) -> Response:
+    return await _change(request, None, "PUT")
+
+
+@router.post(PATH, responses=_RESPONSES, openapi_extra=_GRAPH_DOC,
+             summary="Tambahkan ke satu graf, atau buat graf baru tanpa ?graph (admin)")
+async def gsp_post(request: Request, graph: GraphParam = None,
+                   default: DefaultParam = None) -> Response:
+    return await _change(request, None, "POST")
+
+
+@router.delete(PATH, responses=_RESPONSES, summary="Hapus satu graf (admin)")
+async def gsp_delete(request: Request, graph: GraphParam = None,
+                     default: DefaultParam = None) -> Response:
+    return await _change(request, None, "DELETE")
+
+
+@router.get(PATH + "/{path:path}", responses=_RESPONSES,
+            summary="Ambil graf yang IRI-nya adalah URL ini")
+async def gsp_get_direct(request: Request, path: str) -> Response:
+    return await _get(request, path, head=False)
+
+
+@router.head(PATH + "/{path:path}", responses=_RESPONSES, include_in_schema=False)
+async def gsp_head_direct(request: Request, path: str) -> Response:
+    return await _get(request, path, head=True)
+
+
+@router.put(PATH + "/{path:path}", responses=_RESPONSES, openapi_extra=_GRAPH_DOC,
+            summary="Ganti graf yang IRI-nya adalah URL ini (admin)")
+async def gsp_put_direct(request: Request, path: str) -> Response:
+    return await _change(request, path, "PUT")
+
+
+@router.post(PATH + "/{path:path}", responses=_RESPONSES, openapi_extra=_GRAPH_DOC,
+             summary="Tambahkan ke graf yang IRI-nya adalah URL ini (admin)")
+async def gsp_post_direct(request: Request, path: str) -> Response:
+    return await _change(request, path, "POST")
+
+
+@router.delete(PATH + "/{path:path}", responses=_RESPONSES,
+               summary="Hapus graf yang IRI-nya adalah URL ini (admin)")
+async def gsp_delete_direct(request: Request, path: str) -> Response:
+    return await _change(request, path, "DELETE")

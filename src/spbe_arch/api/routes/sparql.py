@@ -1,0 +1,206 @@
+"""`/sparql`: the SPARQL 1.1 Protocol endpoint (query, update, service description).
+
+Queries run in the query engine's worker processes under `settings.query_timeout_s` and
+`settings.result_limit`; updates need the admin role and are recorded in the audit trail
+(the update text, in the same transaction). The union of all named graphs is the default
+graph of a query unless the request names a dataset (`default-graph-uri`/`named-graph-uri`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse, Response
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+
+from spbe_arch.access import Principal, require_admin, require_read
+from spbe_arch.api.bodies import read_body
+from spbe_arch.api.deps import get_principal
+from spbe_arch.api.negotiation import choose_graph_format, negotiate
+from spbe_arch.api.query_engine import QueryEngine, QueryJob
+from spbe_arch.api.sparql_protocol import (
+    FORM,
+    SPARQL_QUERY,
+    SPARQL_UPDATE,
+    ProtocolError,
+    ProtocolRequest,
+    apply_using,
+    check_update_syntax,
+    has_dataset_clause,
+    normalize_update,
+    read_request,
+    with_base,
+)
+from spbe_arch.audit import apply_audited
+from spbe_arch.errors import InputError
+from spbe_arch.repository import ChangeSet, Repository
+from spbe_arch.settings import Settings
+
+router = APIRouter(tags=["SPARQL 1.1 Protocol"])
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt",
+                  "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            FORM: {"schema": {"type": "object", "properties": {
+                "query": {"type": "string"}, "update": {"type": "string"},
+                "default-graph-uri": {"type": "string"}, "named-graph-uri": {"type": "string"},
+                "using-graph-uri": {"type": "string"},
+                "using-named-graph-uri": {"type": "string"}}}},
+            SPARQL_QUERY: {"schema": {"type": "string"}},
+            SPARQL_UPDATE: {"schema": {"type": "string"}},
+        },
+    },
+}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Hasil kueri (SPARQL Results JSON/XML/CSV/TSV atau RDF)",
+          "content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
+                      "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+                      "application/n-triples": {}, "application/rdf+xml": {},
+                      "application/ld+json": {}}},
+    400: {"description": "Permintaan salah (sintaks, parameter ganda, hasil terlalu besar)"},
+    401: {"description": "Perlu token API"},
+    403: {"description": "Peran token tidak cukup (update perlu admin)"},
+    406: {"description": "Tidak ada format hasil yang cocok dengan Accept"},
+    415: {"description": "Content-Type tidak didukung"},
+    503: {"description": "Kueri melewati batas waktu"},
+}
+
+GraphUris = Annotated[list[str] | None, Query()]
+
+
+def endpoint_iri(request: Request) -> str:
+    return str(request.url).split("?", 1)[0]
+
+
+def service_description(request: Request, repository: Repository) -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint, with its named graphs."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service = BNode()
+    endpoint = URIRef(endpoint_iri(request))
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint))
+    for language in (SD.SPARQL11Query, SD.SPARQL11Update):
+        graph.add((service, SD.supportedLanguage, language))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
+        graph.add((service, SD.resultFormat, FORMATS[name]))
+    dataset = BNode()
+    default = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    for name in repository.graph_names():
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, name))
+    graph.add((service, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+               Literal("spbe-arch SPARQL endpoint")))
+    return graph
+
+
+async def _handle(request: Request, principal: Principal) -> Response:
+    app_state = request.app.state
+    settings: Settings = app_state.settings
+    repository: Repository = app_state.repository
+    body = await read_body(request, settings) if request.method == "POST" else b""
+    protocol = read_request(request.method, request.url.query,
+                            request.headers.get("content-type"), body)
+    if protocol.operation == "description":
+        require_read(principal)
+        offer = choose_graph_format(request.headers.get("accept"), protocol.format_values)
+        if offer is None:
+            offer = choose_graph_format(None)
+            assert offer is not None
+        graph = await run_in_threadpool(service_description, request, repository)
+        data = graph.serialize(format=RDFLIB_FORMATS[offer.serializer], encoding="utf-8")
+        return Response(data, media_type=offer.media_type)
+    if protocol.operation == "query":
+        require_read(principal)
+        return await _query(request, protocol, settings, app_state.query_engine)
+    require_admin(principal, "SPARQL Update", "SPARQL Update")
+    await run_in_threadpool(_update, request, protocol, repository, principal,
+                            app_state.write_lock)
+    lang_en = request.query_params.get("lang") == "en"
+    return PlainTextResponse("Update applied.\n" if lang_en else "Update berhasil diterapkan.\n")
+
+
+async def _query(request: Request, protocol: ProtocolRequest, settings: Settings,
+                 engine: QueryEngine) -> Response:
+    formats = negotiate(request.headers.get("accept"), protocol.format_values)
+    job = QueryJob(
+        sparql=protocol.text,
+        base_iri=endpoint_iri(request),
+        default_graphs=tuple(protocol.default_graphs) if protocol.has_dataset else None,
+        named_graphs=tuple(protocol.named_graphs) if protocol.has_dataset else None,
+        formats=formats,
+        result_limit=settings.result_limit,
+    )
+    outcome = await run_in_threadpool(engine.execute, job, settings.query_timeout_s)
+    return Response(outcome.body, media_type=outcome.media_type,
+                    headers={"Vary": "Accept"})
+
+
+def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
+            principal: Principal, write_lock: Any) -> None:
+    text = normalize_update(protocol.text)
+    base = endpoint_iri(request)
+    if (protocol.using_graphs or protocol.using_named_graphs) and has_dataset_clause(text):
+        raise ProtocolError(
+            "using-graph-uri/using-named-graph-uri tidak boleh dipakai bersama USING atau"
+            " WITH di dalam update",
+            "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in"
+            " the update",
+        )
+    check_update_syntax(text, base)
+    text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
+                     base)
+    with write_lock:
+        try:
+            apply_audited(repository, ChangeSet(updates=[text]), agent=principal.name,
+                          entities=[], label="SPARQL Update")
+        except SyntaxError as exc:
+            raise ProtocolError(f"kesalahan sintaks SPARQL Update: {exc}",
+                                f"SPARQL Update syntax error: {exc}") from exc
+        except OSError as exc:  # LOAD of a document that cannot be fetched or read
+            raise InputError(f"update gagal: {exc}", f"the update failed: {exc}") from exc
+
+
+@router.get("/sparql", responses=_RESPONSES,
+            summary="Kueri SPARQL (GET) atau deskripsi layanan tanpa parameter query")
+async def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(description="Teks kueri SPARQL 1.1")] = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    format: Annotated[str | None, Query(
+        description="Format hasil (json, xml, csv, tsv, turtle, …); pengganti Accept")] = None,
+) -> Response:
+    # the declared parameters document the endpoint; the raw query string is read again
+    # below, because the protocol needs every repetition (two `query` = error)
+    return await _handle(request, get_principal(request))
+
+
+@router.post("/sparql", responses=_RESPONSES, openapi_extra=_BODY_DOC,
+             summary="Kueri atau SPARQL Update (POST formulir atau langsung)")
+async def sparql_post(
+    request: Request,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    using_graph_uri: Annotated[list[str] | None, Query(alias="using-graph-uri")] = None,
+    using_named_graph_uri: Annotated[list[str] | None,
+                                     Query(alias="using-named-graph-uri")] = None,
+) -> Response:
+    return await _handle(request, get_principal(request))
