@@ -189,17 +189,18 @@ def _records(data: WorkbookData, locator: _Locator, resolver: RepositoryResolver
                 continue
             step = {k: v for k, v in record.items() if k != PARENT_COLUMN}
             number = step.get("urutan")
-            if isinstance(number, int):
-                key = (parent, number)
-                if key in locator.steps:
-                    problems.append(SheetProblem(
-                        layout.title, row, _header(layout, "urutan"), number,
-                        f"langkah nomor {number} untuk SOP '{parent}' sudah ada di baris"
-                        f" {locator.steps[key]}",
-                        f"step number {number} of SOP '{parent}' is already on row"
-                        f" {locator.steps[key]}"))
-                    continue
-                locator.steps[key] = row
+            if not isinstance(number, int):
+                continue  # reported (required, or not a number); the rest is still checked
+            key = (parent, number)
+            if key in locator.steps:
+                problems.append(SheetProblem(
+                    layout.title, row, _header(layout, "urutan"), number,
+                    f"langkah nomor {number} untuk SOP '{parent}' sudah ada di baris"
+                    f" {locator.steps[key]}",
+                    f"step number {number} of SOP '{parent}' is already on row"
+                    f" {locator.steps[key]}"))
+                continue
+            locator.steps[key] = row
             parent_record["memilikiLangkah"].append(step)
     return upserts, problems, warnings
 
@@ -292,24 +293,25 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
     """
     file_name = name or (source.name if isinstance(source, Path) else "workbook.xlsx")
     data = read_workbook(source, name=file_name, progress=progress)
-    if data.problems:
+    if any(p.row is None or p.row == 1 for p in data.problems):
+        # a missing sheet or column: the rows cannot be understood, stop here
         raise WorkbookProblems(_sort(data.problems))  # type: ignore[arg-type]
     locator = _Locator(data)
     resolver = RepositoryResolver(repository, instansi, lenient_codes=True)
     upserts, problems, warnings = _records(data, locator, resolver)
+    problems = data.problems + problems
     scope = set(editor_opds) if editor_opds is not None else None
     if scope is not None:
         problems += _scope_problems(upserts, locator, scope, resolver)
-    if problems:
-        raise WorkbookProblems(_sort(problems))  # type: ignore[arg-type]
     if progress:
         progress("rencana perubahan", 0, None)
     try:
         changes = plan_changes(repository, upserts, instansi=instansi, lenient_codes=True)
     except InputProblems as exc:
-        mapped = [locator.problem(p) if isinstance(p, FieldProblem) else _general(p)
-                  for p in exc.problems]
-        raise WorkbookProblems(_sort(mapped)) from None  # type: ignore[arg-type]
+        problems += [locator.problem(p) if isinstance(p, FieldProblem) else _general(p)
+                     for p in exc.problems]
+    if problems:
+        raise WorkbookProblems(_unique(_sort(problems)))  # type: ignore[arg-type]
     warnings += [locator.problem(w) for w in changes.warnings]
     if scope is not None:
         moved = _moved_out_of_scope(changes, locator, scope, resolver)
@@ -330,6 +332,20 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
                                         label=f"Impor Excel {file_name}: "
                                               f"{changes.summary('id')}")
     return report
+
+
+def _unique(problems: list[SheetProblem]) -> list[SheetProblem]:
+    """One problem per cell: a bad cell is left out of its record, and must not then also be
+    reported as missing."""
+    seen: set[tuple[str | None, int | None, str | None]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.sheet, problem.row, problem.column)
+        if problem.row is not None and problem.column is not None and key in seen:
+            continue
+        seen.add(key)
+        out.append(problem)
+    return out
 
 
 def _general(problem: SpbeError) -> SheetProblem:

@@ -17,7 +17,7 @@ def check_change(repository: Repository, changes: EntityChangeSet, locator: _Loc
     """Violations (blocking, located by sheet/row/column) and other results (notes)."""
     try:
         from spbe_arch.validation import validate_change  # noqa: F401
-    except ModuleNotFoundError:
+    except ImportError:
         return [], ["validasi SHACL belum tersedia di instalasi ini; hanya pemeriksaan nilai"
                     " yang dijalankan"]
     raise NotImplementedError

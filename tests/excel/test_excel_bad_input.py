@@ -1,0 +1,212 @@
+"""Every kind of bad workbook gets a precise message, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from spbe_arch.errors import InputError
+from spbe_arch.importers.xlsx import SheetProblem, WorkbookProblems, import_workbook
+from spbe_arch.repository import Repository
+
+from .conftest import DATA, INSTANSI, put
+
+Make = Callable[..., Path]
+
+
+def _dump(repo: Repository) -> bytes:
+    return repo.export(None, "nquads")
+
+
+def _problems(repo: Repository, path: Path, **options: object) -> list[SheetProblem]:
+    before = _dump(repo)
+    with pytest.raises(WorkbookProblems) as info:
+        import_workbook(repo, path, instansi=INSTANSI, **options)  # type: ignore[arg-type]
+    assert _dump(repo) == before
+    problems = info.value.problems
+    assert problems and all(isinstance(p, SheetProblem) for p in problems)
+    return problems  # type: ignore[return-value]
+
+
+def _refused(repo: Repository, source: Path | bytes, name: str = "x.xlsx") -> str:
+    before = _dump(repo)
+    with pytest.raises(InputError) as info:
+        import_workbook(repo, source, instansi=INSTANSI, name=name)
+    assert not isinstance(info.value, WorkbookProblems)
+    assert _dump(repo) == before
+    return info.value.message("id") + "\n" + info.value.message("en")
+
+
+def test_wrong_file_type(repo: Repository, tmp_path: Path) -> None:
+    csv = tmp_path / "data.csv"
+    csv.write_text("Kode,Nama\nPB.01,Proses\n")
+    assert "bukan berkas .xlsx" in _refused(repo, csv)
+    disguised = tmp_path / "data.xlsx"
+    disguised.write_text("Kode,Nama\nPB.01,Proses\n")
+    assert "teks/CSV" in _refused(repo, disguised)
+    assert "PDF" in _refused(repo, b"%PDF-1.7\n...", "laporan.xlsx")
+    other_zip = tmp_path / "dokumen.xlsx"
+    with zipfile.ZipFile(other_zip, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    assert "bukan buku kerja Excel" in _refused(repo, other_zip)
+
+
+def test_password_protected_workbook(repo: Repository) -> None:
+    message = _refused(repo, DATA / "encrypted.xlsx")
+    assert "dilindungi kata sandi" in message and "password-protected" in message
+
+
+def test_corrupt_workbook(repo: Repository, filled_workbook: Make, tmp_path: Path) -> None:
+    data = filled_workbook().read_bytes()
+    truncated = tmp_path / "rusak.xlsx"
+    truncated.write_bytes(data[: len(data) // 2])
+    assert "rusak" in _refused(repo, truncated)
+    # a structurally valid archive whose workbook part is garbage
+    broken = tmp_path / "rusak2.xlsx"
+    with zipfile.ZipFile(tmp_path / "isi.xlsx") as source, zipfile.ZipFile(broken, "w") as out:
+        for item in source.infolist():
+            payload = source.read(item.filename)
+            out.writestr(item, b"<not xml" if item.filename == "xl/workbook.xml" else payload)
+    assert "rusak" in _refused(repo, broken)
+
+
+def test_missing_sheet(repo: Repository, filled_workbook: Make) -> None:
+    def drop(wb: Workbook) -> None:
+        del wb["Layanan"]
+
+    [problem] = _problems(repo, filled_workbook(drop))
+    assert problem.sheet == "Layanan" and "tidak ada di berkas" in problem.message("id")
+    assert "Proses Bisnis" in problem.message("id")  # lists the sheets that are there
+
+
+def test_renamed_column(repo: Repository, filled_workbook: Make) -> None:
+    def rename(wb: Workbook) -> None:
+        wb["Proses Bisnis"]["E1"] = "RAB"
+
+    problems = _problems(repo, filled_workbook(rename))
+    by_column = {p.column: p for p in problems}
+    assert set(by_column) == {"RAB", "Kode RAB"}
+    assert by_column["RAB"].row == 1 and "tidak dikenal" in by_column["RAB"].message("id")
+    assert "Sheet Proses Bisnis, baris 1, kolom Kode RAB: kolom 'Kode RAB' tidak ada" in \
+        by_column["Kode RAB"].message("id")
+
+
+def test_merged_cells(repo: Repository, filled_workbook: Make) -> None:
+    def merge(wb: Workbook) -> None:
+        wb["Layanan"].merge_cells("B2:C2")
+
+    [problem] = _problems(repo, filled_workbook(merge))
+    assert (problem.sheet, problem.row, problem.column) == ("Layanan", 2, "B")
+    assert "B2:C2" in problem.message("id") and "merged" in problem.message("en")
+
+
+def test_formula_instead_of_value(repo: Repository, filled_workbook: Make) -> None:
+    def formula(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 3, {"Nama": '=CONCATENATE("Layanan ", "Informasi")'})
+
+    [problem] = _problems(repo, filled_workbook(formula))
+    assert (problem.sheet, problem.row, problem.column) == ("Proses Bisnis", 3, "Nama")
+    assert "rumus" in problem.message("id") and "formula" in problem.message("en")
+
+
+def test_date_as_text(repo: Repository, filled_workbook: Make) -> None:
+    def text_date(wb: Workbook) -> None:
+        put(wb, "SOP", 2, {"Tanggal Pembuatan": "05/01/2024"})
+
+    [problem] = _problems(repo, filled_workbook(text_date))
+    assert (problem.sheet, problem.row, problem.column) == ("SOP", 2, "Tanggal Pembuatan")
+    assert problem.message("id") == ("Sheet SOP, baris 2, kolom Tanggal Pembuatan: tanggal"
+                                     " ditulis sebagai teks ('05/01/2024'); isi sebagai tanggal"
+                                     " Excel (format sel Tanggal)")
+
+
+def test_codes_with_spaces_or_lower_case_are_normalised_with_warnings(
+        repo: Repository, filled_workbook: Make) -> None:
+    import_workbook(repo, filled_workbook(), instansi=INSTANSI)
+    before = _dump(repo)
+
+    def sloppy(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 3, {"Kode": " pb.02 ", "Pemilik (kode OPD)": "diskominfo",
+                                     "Kode RAB": "rab.09.03.01"})
+
+    path = filled_workbook(sloppy)
+    report = import_workbook(repo, path, instansi=INSTANSI, dry_run=True)
+    assert report.changes.is_empty()  # the same data once the codes are normalised
+    located = {(w.sheet, w.row, w.column) for w in report.warnings}
+    assert located == {("Proses Bisnis", 3, "Kode"), ("Proses Bisnis", 3, "Pemilik (kode OPD)"),
+                       ("Proses Bisnis", 3, "Kode RAB")}
+    assert all(w.warning for w in report.warnings)
+    assert _dump(repo) == before
+
+
+def test_unknown_lower_case_reference_code_is_still_an_error(repo: Repository,
+                                                            filled_workbook: Make) -> None:
+    def unknown(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 2, {"Kode RAB": "RAB.09.03.99"})
+        put(wb, "Layanan", 2, {"Metode Layanan": "Daring"})
+
+    problems = _problems(repo, filled_workbook(unknown))
+    messages = [p.message("id") for p in problems]
+    assert messages[0] == ("Sheet Proses Bisnis, baris 2, kolom Kode RAB: 'RAB.09.03.99' tidak"
+                           " ada dalam Referensi Arsitektur Proses Bisnis")
+    assert messages[1].startswith("Sheet Layanan, baris 2, kolom Metode Layanan: 'Daring' bukan")
+    assert "is not in" in problems[0].message("en")
+
+
+def test_duplicate_codes_within_the_file(repo: Repository, filled_workbook: Make) -> None:
+    def duplicate(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 4, {"Kode": "PB.01", "Nama": "Lagi",
+                                     "Pemilik (kode OPD)": "DISDUKCAPIL"})
+        put(wb, "Langkah SOP", 6, {"Kode SOP": "SOP.01", "No": 2, "Kegiatan": "Dobel"})
+
+    problems = _problems(repo, filled_workbook(duplicate))
+    located = [(p.sheet, p.row, p.column) for p in problems]
+    assert located == [("Proses Bisnis", 4, "Kode"), ("Langkah SOP", 6, "No")]
+    assert "PB.01" in problems[0].message("id") and "baris 3" in problems[1].message("id")
+
+
+def test_opd_editor_cannot_import_rows_of_another_opd(repo: Repository,
+                                                      filled_workbook: Make) -> None:
+    problems = _problems(repo, filled_workbook(), editor_opds={"DISKOMINFO"})
+    located = {(p.sheet, p.row, p.column) for p in problems}
+    assert ("Proses Bisnis", 2, "Pemilik (kode OPD)") in located
+    assert ("Proses Bisnis", 3, "Pemilik (kode OPD)") not in located  # DISKOMINFO's own row
+    assert ("Layanan", 2, "Unit Pelaksana (kode OPD)") in located
+    assert ("SOP", 2, "Pemilik (kode OPD)") in located
+    assert "DISDUKCAPIL" in problems[0].message("id")
+    assert "you may only change data of OPD DISKOMINFO" in problems[0].message("en")
+
+
+def test_opd_editor_cannot_take_over_another_opds_entity(repo: Repository,
+                                                         filled_workbook: Make) -> None:
+    import_workbook(repo, filled_workbook(), instansi=INSTANSI)
+
+    def steal(wb: Workbook) -> None:
+        for sheet in ("Layanan", "Data", "SOP"):
+            wb[sheet].delete_rows(2, 1)
+        wb["Langkah SOP"].delete_rows(2, 4)
+        put(wb, "Proses Bisnis", 2, {"Pemilik (kode OPD)": "DISKOMINFO",
+                                     "Merealisasikan (kode Layanan)": None,
+                                     "Menghasilkan Data (kode Data)": None})
+
+    problems = _problems(repo, filled_workbook(steal), editor_opds={"DISKOMINFO"})
+    [problem] = problems
+    assert (problem.sheet, problem.row) == ("Proses Bisnis", 2)
+    assert "DISDUKCAPIL" in problem.message("id")
+
+
+def test_required_values_and_unknown_links(repo: Repository, filled_workbook: Make) -> None:
+    def gaps(wb: Workbook) -> None:
+        put(wb, "Langkah SOP", 3, {"No": None})
+        put(wb, "Langkah SOP", 4, {"Kode SOP": "SOP.77"})
+        put(wb, "SOP", 2, {"Nomor SOP": dt.datetime(2024, 3, 1)})
+
+    problems = _problems(repo, filled_workbook(gaps))
+    located = [(p.sheet, p.row, p.column) for p in problems]
+    assert located == [("SOP", 2, "Nomor SOP"), ("Langkah SOP", 3, "No"),
+                       ("Langkah SOP", 4, "Kode SOP")]
