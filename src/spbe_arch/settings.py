@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     store_password: str | None = None
     store_auth: str = "basic"
     """`basic` or `digest`, for a remote store that protects writes."""
+    store_system_graphs: str = ""
+    """Extra engine-internal graph IRIs (or IRI prefixes), comma-separated, that a remote
+    store holds but the repository never lists, dumps or clears (Virtuoso's are known)."""
     base_iri: str = BASE
     lang: str = "id"
     instansi: str = "3574"

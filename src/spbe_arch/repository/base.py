@@ -7,10 +7,17 @@ outside `spbe_arch.repository` may assume which one it is talking to.
 Conventions:
 - Terms crossing this API are rdflib terms (`URIRef`, `Literal`, `BNode`).
 - Queries see the **union of all named graphs** as their default graph unless
-  `default_graph_uris` is given (remote engines must be configured that way; see
-  docs/architecture.md).
+  `default_graph_uris` is given. The embedded store does this itself; the remote backend
+  checks whether the engine does it (Oxigraph server `--union-default-graph`, Fuseki
+  `tdb2:unionDefaultGraph true`) and otherwise names the dataset in each request, so it
+  does not depend on the engine's configuration (see `remote.py`).
+- The product keeps all data in named graphs. The store's unnamed default graph is
+  reachable through `graph(None)` and `export(None, …)` but engines differ about it
+  (Virtuoso has none), so nothing should rely on it.
 - Every write is all-or-nothing: a `ChangeSet` or a multi-file `load` is applied in one
-  transaction, or not at all.
+  transaction, or not at all; a process killed in the middle of a load leaves the store as
+  it was before (docs/performance.md says how the embedded bulk path keeps this promise).
+- Literals typed xsd:string come back as plain rdflib literals (RDF 1.1: the same thing).
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from typing import Literal as TypingLiteral
 
 from rdflib import Graph
 from rdflib.term import BNode, Literal, Node, URIRef
+
+from spbe_arch.errors import InputError
 
 Quad = tuple[Node, Node, Node, URIRef | None]
 """(subject, predicate, object, graph); graph None = the store's default graph."""
@@ -57,8 +66,6 @@ def format_for_path(path: Path | str) -> str:
     try:
         return SUFFIX_FORMATS[suffix]
     except KeyError:
-        from spbe_arch.errors import InputError
-
         raise InputError(
             f"format berkas '{path}' tidak dikenali dari akhirannya ({suffix or 'tanpa akhiran'});"
             f" gunakan salah satu dari {', '.join(sorted(SUFFIX_FORMATS))}",
@@ -186,7 +193,7 @@ class Repository(abc.ABC):
 
     @abc.abstractmethod
     def graph_names(self) -> list[URIRef]:
-        """Every non-empty named graph."""
+        """Every non-empty named graph, sorted (engine-internal graphs are never listed)."""
 
     @abc.abstractmethod
     def graph(self, name: URIRef | None) -> Graph:
@@ -250,21 +257,83 @@ class Repository(abc.ABC):
 
 _TOKEN = re.compile(
     r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|\bWHERE\b|\{',
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|(?<![?$:\w])(?:WHERE|FROM)\b|\{',
     re.IGNORECASE,
 )
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
+_BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+          "\f": "\\f"}
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _bad_term(term: object, why_id: str, why_en: str) -> InputError:
+    shown = str(term)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return InputError(f"term RDF tidak sah ({why_id}): {shown!r}",
+                      f"invalid RDF term ({why_en}): {shown!r}")
+
+
+def iri_text(iri: str) -> str:
+    """`<iri>`, refusing anything that could end the IRI early (no SPARQL injection)."""
+    if not iri or _IRI_FORBIDDEN.search(iri):
+        raise _bad_term(iri, "IRI berisi spasi atau karakter terlarang",
+                        "IRI contains a space or a forbidden character")
+    return f"<{iri}>"
+
+
+def _escape(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    return _NEEDS_ESCAPE.sub(
+        lambda m: _ECHAR.get(m.group(0), f"\\u{ord(m.group(0)):04X}"), text)
+
+
+def term_text(term: Node) -> str:
+    """One RDF term as N-Triples / SPARQL text, safe to put into a query or update.
+
+    Plain literals and xsd:string are written the same way (RDF 1.1 makes them one thing;
+    engines such as Virtuoso would otherwise store two different literals). Whatever the
+    input, the result is exactly one term: quotes, braces and newlines are escaped, IRIs
+    and language tags with forbidden characters are refused.
+    """
+    if isinstance(term, URIRef):
+        return iri_text(str(term))
+    if isinstance(term, Literal):
+        text = f'"{_escape(str(term))}"'
+        if term.language:
+            if not _LANGUAGE.match(term.language):
+                raise _bad_term(term.language, "tag bahasa", "language tag")
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f"{text}^^{iri_text(str(term.datatype))}"
+        return text
+    if isinstance(term, BNode):
+        if not _BNODE_LABEL.match(str(term)):
+            raise _bad_term(term, "label simpul kosong", "blank node label")
+        return f"_:{term}"
+    raise _bad_term(term, "jenis term tidak didukung", "unsupported kind of term")
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     """Pre-bind variables by a `VALUES` block at the start of the outermost WHERE group.
 
-    Terms are written with rdflib's N-Triples escaping, so user input can only ever become
-    one RDF term, never query text. The query must use the `WHERE` keyword.
+    Terms are written by `term_text`, so user input can only ever become one RDF term,
+    never query text. The query must use the `WHERE` keyword.
     """
     if not bindings:
         return sparql
     names = list(bindings)
-    row = " ".join(_term_n3(bindings[name]) for name in names)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"nama parameter tidak sah: {name!r}",
+                             f"invalid parameter name: {name!r}")
+        if isinstance(bindings[name], BNode):
+            raise InputError(f"parameter {name} tidak boleh berupa simpul kosong (blank node)",
+                             f"parameter {name} cannot be a blank node")
+    row = " ".join(term_text(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
     seen_where = False
     for match in _TOKEN.finditer(sparql):
@@ -273,13 +342,100 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
             seen_where = True
         elif token == "{" and seen_where:
             return sparql[: match.end()] + block + sparql[match.end():]
-    raise ValueError("a parameterised query needs an explicit WHERE { … } clause")
+    raise InputError("kueri berparameter harus memakai klausa WHERE { … } yang eksplisit",
+                     "a parameterised query needs an explicit WHERE { … } clause")
 
 
-def _term_n3(term: Node) -> str:
-    if isinstance(term, Literal) and term.datatype is None and term.language is None:
-        return Literal(str(term)).n3()
-    return term.n3()
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether a query names its own dataset (FROM / FROM NAMED) before its WHERE."""
+    for match in _TOKEN.finditer(sparql):
+        token = match.group(0).upper()
+        if token == "FROM":
+            return True
+        if token in ("WHERE", "{"):
+            return False
+    return False
+
+
+_QUERY_FORM = re.compile(
+    r"^(?:\s*(?:#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*"
+    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)",
+    re.IGNORECASE,
+)
+
+
+def query_form(sparql: str) -> str:
+    """"SELECT", "ASK", "CONSTRUCT" or "DESCRIBE" (SELECT when it cannot be told)."""
+    match = _QUERY_FORM.match(sparql)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def changeset_to_update(changes: ChangeSet, max_per_operation: int | None = None) -> str:
+    """One SPARQL Update request for a change set (every backend sends this).
+
+    Order: clear graphs, remove, add, then the update strings — one request, which
+    Oxigraph (embedded and server) and Jena run as one transaction. `max_per_operation`
+    splits DELETE DATA / INSERT DATA into several operations of at most that many
+    triples, for engines whose parser cannot take one huge block (Virtuoso: ~5000 lines).
+    """
+
+    def blocks(quads: Sequence[Quad], keyword: str) -> list[str]:
+        size = max_per_operation or max(len(quads), 1)
+        operations = []
+        for start in range(0, len(quads), size):
+            by_graph: dict[URIRef | None, list[str]] = {}
+            for s, p, o, g in quads[start:start + size]:
+                by_graph.setdefault(g, []).append(
+                    f"{term_text(s)} {term_text(p)} {term_text(o)} .")
+            parts = []
+            for g, lines in by_graph.items():
+                body = "\n".join(lines)
+                parts.append(body if g is None else f"GRAPH {iri_text(str(g))} {{\n{body}\n}}")
+            operations.append(f"{keyword} {{\n" + "\n".join(parts) + "\n}")
+        return operations
+
+    operations = [f"CLEAR SILENT GRAPH {iri_text(str(g))}" for g in changes.clear_graphs]
+    operations += blocks(changes.remove, "DELETE DATA")
+    operations += blocks(changes.add, "INSERT DATA")
+    operations.extend(changes.updates)
+    return " ;\n".join(operations)
+
+
+RESULT_LIMIT_MESSAGE = (
+    "hasil kueri lebih dari {limit} baris; persempit kueri (misalnya dengan LIMIT)",
+    "the query result has more than {limit} rows; narrow the query (e.g. with LIMIT)",
+)
+
+
+def count_serialized(media_type: str, body: bytes) -> int:
+    """Solutions (or triples) in a serialized query result, to enforce a result limit."""
+    import json
+
+    media = media_type.split(";")[0].strip().lower()
+    if media in ("application/sparql-results+json", "application/json"):
+        document = json.loads(body)
+        return len(document.get("results", {}).get("bindings", [])) if "results" in document else 1
+    if media == "application/sparql-results+xml":
+        return len(re.findall(rb"<result[\s>]", body))
+    if media in ("text/csv", "text/tab-separated-values"):
+        import csv
+        import io
+
+        delimiter = "," if media == "text/csv" else "\t"
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter))
+        return max(len(rows) - 1, 0)
+    import pyoxigraph as ox
+
+    fmt = ox.RdfFormat.from_media_type(media)
+    if fmt is None:
+        return 0
+    return sum(1 for _ in ox.parse(input=body, format=fmt))
+
+
+def check_result_limit(media_type: str, body: bytes, max_results: int | None) -> None:
+    if max_results is not None and count_serialized(media_type, body) > max_results:
+        raise InputError(RESULT_LIMIT_MESSAGE[0].format(limit=max_results),
+                         RESULT_LIMIT_MESSAGE[1].format(limit=max_results))
 
 
 def literal_or_iri(value: str) -> Node:

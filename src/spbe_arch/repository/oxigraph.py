@@ -1,16 +1,38 @@
-"""Embedded Oxigraph backend: on disk (`oxigraph:PATH`) or in memory (`memory:`)."""
+"""Embedded Oxigraph backend: on disk (`oxigraph:PATH`) or in memory (`memory:`).
+
+Loading has two paths, both all-or-nothing:
+
+- **transactional** (in memory, and on disk for inputs below `bulk_threshold_bytes`): every
+  source is parsed into memory first, then stored by one Oxigraph transaction (`extend`,
+  or one SPARQL Update `DROP …; INSERT DATA …` when replacing). Other threads never see a
+  half-done load.
+- **bulk** (on disk, large inputs): Oxigraph's bulk loader, which is 3–4× faster than a
+  transaction and streams instead of holding everything in memory, but is not
+  transactional. Atomicity comes from a load journal in `<store>/spbe-load/`: before the
+  first write, a checkpoint of the store is taken (`Store.backup`, hard links, a few ms)
+  and the graphs the load may touch are recorded; when the load fails — a syntax error in
+  the 3rd of 5 files, a full disk, or `kill -9` — those graphs are restored from the
+  checkpoint (at once, or when the store is next opened for writing). The trade-off: queries
+  running *in the same process* during a bulk load may see part of it; readers in other
+  processes (`read_only=True`) read the checkpoint while a load is pending, so they see the
+  store as it was before the load.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
+import shutil
 import time
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
+from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Literal, Node, URIRef
+from rdflib.term import Node, URIRef
 
 from spbe_arch.errors import InputError, Location, StoreUnavailableError
 from spbe_arch.repository.base import (
@@ -23,8 +45,21 @@ from spbe_arch.repository.base import (
     RepositoryStats,
     SelectResult,
     bind_values,
+    changeset_to_update,
+    check_result_limit,
+    query_form,
 )
 from spbe_arch.repository.terms import graph_to_oxigraph, to_rdflib
+
+__all__ = [
+    "RDF_FORMAT",
+    "OxigraphRepository",
+    "changeset_to_update",
+    "check_sources",
+    "parse_source",
+    "query_form",
+    "syntax_error",
+]
 
 RDF_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -48,33 +83,28 @@ GRAPH_MEDIA = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
-STAGING_PREFIX = "urn:spbe-arch:staging:"
-"""Graphs a replacing load writes first; a crash leaves only these, which `open` removes."""
+JOURNAL_DIR = "spbe-load"
+"""Folder inside the store directory holding the journal of a bulk load in progress."""
+BULK_THRESHOLD_BYTES = 4 * 1024 * 1024
+"""Inputs at least this large (all sources together) take the bulk path on disk."""
 
-_QUERY_FORM = re.compile(
-    r"^(?:\s*(?:#[^\n]*\n|PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)",
-    re.IGNORECASE,
-)
-
-
-def query_form(sparql: str) -> str:
-    match = _QUERY_FORM.match(sparql)
-    return match.group(1).upper() if match else "SELECT"
+AnyGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
-def syntax_error(exc: Exception, name: str) -> InputError:
-    """An InputError with line/column from a pyoxigraph SyntaxError message."""
+def syntax_error(exc: Exception, name: str, data: bytes | Path | None = None,
+                 fmt: str | None = None) -> InputError:
+    """An InputError naming file, line and column of a pyoxigraph parse error."""
     text = str(exc)
-    line = column = None
-    # pyoxigraph reports positions as "line 3 column 5" or "at line 3 column 5 …"
-    match = re.search(r"line (\d+)(?:,? (?:between )?columns? (\d+))?", text)
-    if match:
-        line = int(match.group(1))
-        column = int(match.group(2)) if match.group(2) else None
-    else:
-        match = re.search(r"(\d+):(\d+)", text)
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "offset", None)
+    if line is None:
+        match = re.search(r"line (\d+)(?:,? (?:between )?columns? (\d+))?", text)
         if match:
-            line, column = int(match.group(1)), int(match.group(2))
+            line = int(match.group(1))
+            column = int(match.group(2)) if match.group(2) else None
+    if line is None and fmt == "rdfxml" and data is not None:
+        # Oxigraph's RDF/XML parser reports no position; the XML layer can often find one.
+        line, column = _xml_position(data)
     return InputError(
         f"kesalahan sintaks RDF: {text}",
         f"RDF syntax error: {text}",
@@ -82,40 +112,163 @@ def syntax_error(exc: Exception, name: str) -> InputError:
     )
 
 
+def _xml_position(data: bytes | Path) -> tuple[int | None, int | None]:
+    from xml.sax import SAXParseException
+    from xml.sax.handler import ContentHandler
+
+    from defusedxml.sax import parseString
+
+    try:
+        raw = data.read_bytes() if isinstance(data, Path) else data
+        parseString(raw, ContentHandler())
+    except SAXParseException as exc:
+        column = exc.getColumnNumber()
+        return exc.getLineNumber(), column + 1 if column is not None else None
+    except Exception:  # best effort: the file name is reported anyway
+        return None, None
+    return None, None
+
+
+def _source_size(source: LoadSource) -> int:
+    if isinstance(source.data, Path):
+        try:
+            return source.data.stat().st_size
+        except OSError:
+            return 0
+    return len(source.data)
+
+
+def _graph_text(graph: AnyGraph) -> str:
+    if isinstance(graph, ox.DefaultGraph):
+        return "DEFAULT"
+    return f"GRAPH {graph}"
+
+
+class _LoadJournal:
+    """The on-disk record of a bulk load in progress (see the module docstring).
+
+    Layout: `checkpoint/` (a `Store.backup` taken before the first write), `journal.json`
+    (written once the checkpoint is complete: replace mode and the graphs known up front)
+    and `graphs.nq` (graphs discovered while streaming quad formats, appended before their
+    first quad is handed to the bulk loader). No `journal.json` means nothing was written.
+    """
+
+    def __init__(self, store_path: Path) -> None:
+        self.directory = store_path / JOURNAL_DIR
+        self.checkpoint = self.directory / "checkpoint"
+        self.header = self.directory / "journal.json"
+        self.graph_log = self.directory / "graphs.nq"
+        self._log: Any = None
+
+    def pending(self) -> bool:
+        return self.header.exists()
+
+    def begin(self, store: ox.Store, *, whole: bool, graphs: Iterable[AnyGraph]) -> None:
+        if self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir()
+        store.backup(str(self.checkpoint))
+        self._log = self.graph_log.open("a", encoding="utf-8")
+        temporary = self.directory / "journal.json.tmp"
+        temporary.write_text(json.dumps({"whole": whole}), encoding="utf-8")
+        for graph in graphs:
+            self.add_graph(graph)
+        temporary.rename(self.header)
+
+    def add_graph(self, graph: AnyGraph) -> None:
+        self._log.write(_graph_line(graph))
+        self._log.flush()  # in the OS cache before the bulk loader sees a quad: survives kill -9
+
+    def graphs(self) -> tuple[bool, list[AnyGraph]]:
+        """(whole-store load?, graphs the load may have written)."""
+        whole = bool(json.loads(self.header.read_text(encoding="utf-8")).get("whole"))
+        graphs: list[AnyGraph] = []
+        if self.graph_log.exists():
+            for line in self.graph_log.read_text(encoding="utf-8").splitlines():
+                graphs.append(ox.DefaultGraph() if line == "DEFAULT" else ox.NamedNode(line))
+        return whole, graphs
+
+    def finish(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        # the header goes first: without it the rest is garbage, whatever happens next
+        with contextlib.suppress(FileNotFoundError):
+            self.header.unlink()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _graph_line(graph: AnyGraph) -> str:
+    return "DEFAULT\n" if isinstance(graph, ox.DefaultGraph) else f"{graph.value}\n"
+
+
 class OxigraphRepository(Repository):
     """Oxigraph in this process. `path=None` keeps everything in memory."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False,
+                 bulk_threshold_bytes: int = BULK_THRESHOLD_BYTES) -> None:
         self.path = path
         self.read_only = read_only
+        self.bulk_threshold_bytes = bulk_threshold_bytes
         self.description = f"oxigraph:{path}" if path is not None else "memory:"
+        self.reading_checkpoint = False
+        """True when opened read-only during a bulk load: the pre-load checkpoint is read."""
+        self._store: ox.Store | None = None
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = self._open_read_only(path)
+        else:
+            self._store = self._open_read_write(path)
+            journal = _LoadJournal(path)
+            if journal.directory.exists():
+                self._recover(journal)
+
+    # --- opening ----------------------------------------------------------------------------
+    def _open_read_write(self, path: Path) -> ox.Store:
         try:
-            if path is None:
-                self._store = ox.Store()
-            elif read_only:
-                self._store = ox.Store.read_only(str(path))
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+            path.mkdir(parents=True, exist_ok=True)
+            return ox.Store(str(path))
         except OSError as exc:
-            if "lock" in str(exc).lower():
-                raise StoreUnavailableError(
-                    f"penyimpanan {path} sedang dipakai proses lain (misalnya server"
-                    " `spbe-arch serve`); hentikan proses itu atau kirim perubahan lewat server",
-                    f"the store {path} is in use by another process (e.g. a running"
-                    " `spbe-arch serve`); stop it or send the change through the server",
-                ) from exc
+            raise _open_error(path, exc) from exc
+
+    def _open_read_only(self, path: Path) -> ox.Store:
+        if not (path / "CURRENT").exists():
             raise StoreUnavailableError(
-                f"penyimpanan {path} tidak dapat dibuka: {exc}",
-                f"cannot open the store {path}: {exc}",
-            ) from exc
-        if not read_only:
-            self._drop_staging_graphs()
+                f"penyimpanan {path} tidak ditemukan atau belum pernah dibuat (jalankan"
+                " `spbe-arch init`)",
+                f"the store {path} does not exist or was never created (run `spbe-arch init`)",
+            )
+        journal = _LoadJournal(path)
+        if journal.pending():
+            try:
+                store = ox.Store.read_only(str(journal.checkpoint))
+            except OSError:
+                pass  # the load finished (and removed its checkpoint) in between
+            else:
+                self.reading_checkpoint = True
+                return store
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise _open_error(path, exc) from exc
 
     @property
     def store(self) -> ox.Store:
-        """The underlying pyoxigraph store (benchmarks and backend tests only)."""
+        """The underlying pyoxigraph store (query workers, benchmarks, backend tests)."""
+        if self._store is None:
+            raise StoreUnavailableError(f"repositori {self.description} sudah ditutup",
+                                        f"the repository {self.description} is closed")
         return self._store
+
+    def _writable(self) -> ox.Store:
+        if self.read_only:
+            raise StoreUnavailableError(
+                f"penyimpanan {self.description} dibuka hanya-baca; perubahan tidak bisa"
+                " disimpan",
+                f"the store {self.description} is open read-only; changes cannot be written",
+            )
+        return self.store
 
     # --- reading ----------------------------------------------------------------------------
     def _run(
@@ -124,23 +277,27 @@ class OxigraphRepository(Repository):
         bindings: Mapping[str, Node] | None,
         default_graph_uris: Sequence[str] | None,
         named_graph_uris: Sequence[str] | None,
-    ) -> object:
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         kwargs: dict[str, object] = {}
-        if default_graph_uris:
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        if default_graph_uris or named_graph_uris:
+            # a protocol dataset replaces the query's own (SPARQL 1.1 Protocol §2.1.4)
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris or ()]
         else:
             kwargs["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         if bindings:
             # Oxigraph's own substitutions require the variable in the projection, which
             # parameters (filters) often are not; a VALUES block is engine-neutral.
             sparql = bind_values(sparql, bindings)
         try:
-            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise InputError(f"kesalahan sintaks SPARQL: {exc}",
                              f"SPARQL syntax error: {exc}") from exc
+        except ValueError as exc:
+            raise InputError(f"kueri tidak sah: {exc}", f"invalid query: {exc}") from exc
+        except OSError as exc:
+            raise _read_error(self.description, exc) from exc
 
     def query(
         self,
@@ -152,24 +309,29 @@ class OxigraphRepository(Repository):
         timeout_s: float | None = None,
     ) -> QueryResult:
         result = self._run(sparql, bindings, default_graph_uris, named_graph_uris)
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+
+        def check_deadline(i: int) -> None:
+            if deadline is not None and i % 1000 == 0 and time.monotonic() > deadline:
+                raise TimeoutError(f"query exceeded {timeout_s} s")
+
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
-            deadline = time.monotonic() + timeout_s if timeout_s else None
             rows: list[dict[str, Node]] = []
             for i, solution in enumerate(result):
                 rows.append({
                     name: to_rdflib(solution[name])
                     for name in variables if solution[name] is not None
                 })
-                if deadline is not None and i % 1000 == 0 and time.monotonic() > deadline:
-                    raise TimeoutError(f"query exceeded {timeout_s} s")
+                check_deadline(i)
             return SelectResult(variables, rows)
         graph = Graph()
-        for triple in result:  # type: ignore[attr-defined]
+        for i, triple in enumerate(result):
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
                        to_rdflib(triple.object)))
+            check_deadline(i)
         return graph
 
     def query_serialized(
@@ -189,182 +351,349 @@ class OxigraphRepository(Repository):
             if fmt is None:
                 raise InputError(f"format hasil {media_type} tidak didukung",
                                  f"result format {media_type} is not supported")
-            return ("ASK" if isinstance(result, ox.QueryBoolean) else form,
-                    result.serialize(format=fmt))
+            body = result.serialize(format=fmt) or b""
+            check_result_limit(media_type, body, max_results)
+            return ("ASK" if isinstance(result, ox.QueryBoolean) else form), body
         rdf_fmt = GRAPH_MEDIA.get(media_type)
         if rdf_fmt is None:
             raise InputError(f"format RDF {media_type} tidak didukung",
                              f"RDF format {media_type} is not supported")
-        return form, result.serialize(format=rdf_fmt)  # type: ignore[attr-defined]
+        body = result.serialize(format=rdf_fmt) or b""
+        check_result_limit(media_type, body, max_results)
+        return form, body
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self._store.named_graphs()
-                      if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX))
+        store = self.store
+        return sorted(
+            URIRef(g.value) for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode)
+            and next(iter(store.quads_for_pattern(None, None, None, g)), None) is not None
+        )
 
     def graph(self, name: URIRef | None) -> Graph:
         graph = Graph()
-        for quad in self._store.quads_for_pattern(None, None, None, graph_to_oxigraph(name)):
+        for quad in self.store.quads_for_pattern(None, None, None, graph_to_oxigraph(name)):
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph
 
     def quads(self, graph: URIRef | None = None) -> Iterator[Quad]:
         pattern = None if graph is None else graph_to_oxigraph(graph)
-        for quad in self._store.quads_for_pattern(None, None, None, pattern):
+        for quad in self.store.quads_for_pattern(None, None, None, pattern):
             g = quad.graph_name
-            if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
-                continue
             yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
                    URIRef(g.value) if isinstance(g, ox.NamedNode) else None)
 
     def stats(self) -> RepositoryStats:
-        per_graph: dict[str, int] = {}
-        for row in self._store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        ):
-            graph_name = row["g"].value  # type: ignore[union-attr,index]
-            if not graph_name.startswith(STAGING_PREFIX):
-                per_graph[graph_name] = int(row["n"].value)  # type: ignore[union-attr,index]
-        default = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        for row in default:  # type: ignore[union-attr]
-            n = int(row["n"].value)  # type: ignore[union-attr,index]
-            if n:
-                per_graph[""] = n
-        per_class: dict[str, int] = {}
-        for row in self._store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
-            use_default_graph_as_union=True,
-        ):
-            per_class[row["c"].value] = int(row["n"].value)  # type: ignore[union-attr,index]
+        def rows(sparql: str, union: bool = False) -> Iterator[tuple[str, int]]:
+            result = self.store.query(sparql, use_default_graph_as_union=union)
+            assert isinstance(result, ox.QuerySolutions)
+            for row in result:
+                key, n = (None, row[0]) if len(result.variables) == 1 else (row[0], row[1])
+                assert n is not None
+                yield (key.value if key is not None else ""), int(n.value)
+
+        per_graph = dict(rows(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+        default = dict(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        if default.get(""):
+            per_graph[""] = default[""]
+        per_class = dict(rows(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", union=True))
         return RepositoryStats(per_graph, per_class)
 
     # --- writing ----------------------------------------------------------------------------
     def update(self, sparql: str, *, using_graph_uris: Sequence[str] | None = None,
                using_named_graph_uris: Sequence[str] | None = None) -> None:
+        store = self._writable()
         if using_graph_uris or using_named_graph_uris:
             sparql = _add_using(sparql, using_graph_uris or [], using_named_graph_uris or [])
+        self._update(store, sparql)
+
+    def _update(self, store: ox.Store, sparql: str) -> None:
         try:
-            self._store.update(sparql)
+            store.update(sparql)
         except SyntaxError as exc:
             raise InputError(f"kesalahan sintaks SPARQL Update: {exc}",
                              f"SPARQL Update syntax error: {exc}") from exc
+        except (RuntimeError, ValueError) as exc:
+            # e.g. DROP GRAPH of a graph that does not exist; nothing was written
+            raise InputError(f"SPARQL Update gagal, tidak ada yang diubah: {exc}",
+                             f"SPARQL Update failed, nothing was changed: {exc}") from exc
+        except OSError as exc:
+            raise _write_error(self.description, exc) from exc
 
     def apply(self, changes: ChangeSet) -> None:
+        store = self._writable()
         if changes.is_empty():
             return
         # One SPARQL Update request is one Oxigraph transaction: all of it or nothing.
-        self._store.update(changeset_to_update(changes))
-
-    def _parse(self, source: LoadSource) -> list[ox.Quad]:
-        fmt = RDF_FORMAT.get(source.format)
-        if fmt is None:
-            raise InputError(f"format RDF '{source.format}' tidak dikenal",
-                             f"unknown RDF format '{source.format}'",
-                             Location(file=source.name))
-        target = graph_to_oxigraph(source.graph)
-        try:
-            if isinstance(source.data, Path):
-                parsed = ox.parse(path=str(source.data), format=fmt, rename_blank_nodes=True)
-            else:
-                parsed = ox.parse(input=source.data, format=fmt, rename_blank_nodes=True)
-            if source.format in QUAD_FORMATS:
-                return list(parsed)
-            return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
-        except SyntaxError as exc:
-            raise syntax_error(exc, source.name) from exc
-        except OSError as exc:
-            raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read file: {exc}",
-                             Location(file=source.name)) from exc
+        self._update(store, changeset_to_update(changes))
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
-        parsed = [self._parse(source) for source in sources]  # every file parses, or none loads
-        quads = [quad for batch in parsed for quad in batch]
+        return self._load(sources, replace=replace, whole=False)
+
+    def restore(self, path: Path, fmt: str | None = None) -> int:
+        """Replace the whole repository by a dump (N-Quads or TriG), atomically."""
+        from spbe_arch.repository.base import format_for_path
+
+        fmt = fmt or format_for_path(path)
+        return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
+
+    def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool) -> int:
+        store = self._writable()
+        check_sources(sources)
+        size = sum(_source_size(s) for s in sources)
+        if self.path is None or size < self.bulk_threshold_bytes:
+            return self._load_transactional(store, sources, replace=replace, whole=whole)
+        return self._load_bulk(store, self.path, sources, replace=replace, whole=whole)
+
+    def _load_transactional(self, store: ox.Store, sources: Sequence[LoadSource], *,
+                            replace: bool, whole: bool) -> int:
+        quads = [quad for source in sources for quad in parse_source(source)]
         if not replace:
-            self._store.extend(quads)
+            try:
+                store.extend(quads)
+            except OSError as exc:
+                raise _write_error(self.description, exc) from exc
             return len(quads)
-        targets = {q.graph_name for q in quads}
-        if any(s.graph is not None for s in sources):
-            targets |= {graph_to_oxigraph(s.graph) for s in sources}
-        if any(s.graph is None and s.format in QUAD_FORMATS for s in sources) and all(
-            s.graph is None for s in sources
-        ) and all(s.format in QUAD_FORMATS for s in sources):
-            # restoring a whole-repository dump: everything is replaced
-            targets = set(self._store.named_graphs()) | {ox.DefaultGraph()}
-        # Stage into private graphs (one transaction), then swap in with one update
-        # (another transaction). A crash in between leaves the old data untouched.
-        run = uuid.uuid4().hex
-        staging = {t: ox.NamedNode(f"{STAGING_PREFIX}{run}:{i}") for i, t in enumerate(targets)}
-        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, staging[q.graph_name])
-                           for q in quads)
-        operations = []
-        for target, stage in staging.items():
-            target_text = "DEFAULT" if isinstance(target, ox.DefaultGraph) else f"<{target.value}>"
-            operations.append(f"DROP SILENT {'GRAPH ' if target_text != 'DEFAULT' else ''}"
-                              f"{target_text}")
-            operations.append(f"ADD SILENT <{stage.value}> TO {target_text}")
-            operations.append(f"DROP SILENT GRAPH <{stage.value}>")
-        self._store.update(" ;\n".join(operations))
+        if whole:
+            drops = ["DROP SILENT ALL"]
+        else:
+            targets: dict[str, None] = {}
+            for source in sources:
+                if source.format not in QUAD_FORMATS:
+                    targets[_graph_text(graph_to_oxigraph(source.graph))] = None
+            for quad in quads:
+                targets[_graph_text(quad.graph_name)] = None  # type: ignore[arg-type]
+            drops = [f"DROP SILENT {target}" for target in targets]
+        by_graph: dict[str, list[str]] = {}
+        for quad in quads:
+            key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+            by_graph.setdefault(key, []).append(f"{quad.triple} .")
+        blocks = [("\n".join(lines) if not key else f"GRAPH {key} {{\n" + "\n".join(lines) + "\n}")
+                  for key, lines in by_graph.items()]
+        operations = [*drops]
+        if blocks:
+            operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        # DROP and INSERT DATA in one request: one transaction
+        self._update(store, " ;\n".join(operations))
         return len(quads)
 
-    def clear(self, graph: URIRef | None = None) -> None:
-        if graph is None:
-            self._store.clear()
-        else:
-            self._store.remove_graph(ox.NamedNode(str(graph)))
+    def _load_bulk(self, store: ox.Store, path: Path, sources: Sequence[LoadSource], *,
+                   replace: bool, whole: bool) -> int:
+        journal = _LoadJournal(path)
+        known = [graph_to_oxigraph(s.graph) for s in sources if s.format not in QUAD_FORMATS]
+        try:
+            journal.begin(store, whole=whole, graphs=dict.fromkeys(known))
+        except OSError as exc:
+            journal.finish()
+            raise _write_error(self.description, exc) from exc
+        cleared: set[str] = set()
 
-    def _drop_staging_graphs(self) -> None:
-        for graph in list(self._store.named_graphs()):
-            if isinstance(graph, ox.NamedNode) and graph.value.startswith(STAGING_PREFIX):
-                self._store.remove_graph(graph)
+        def clear(graph: AnyGraph) -> None:
+            key = _graph_line(graph)
+            if key not in cleared:
+                cleared.add(key)
+                _clear_graph(store, graph)
+
+        count = 0
+        current: LoadSource | None = None
+        try:
+            if whole:
+                store.clear()
+            elif replace:
+                for graph in known:
+                    clear(graph)
+            seen: set[str] = {_graph_line(g) for g in known}
+            for source in sources:
+                current = source
+                count += self._bulk_source(store, source, journal, seen,
+                                           clear if replace and not whole else None)
+            store.flush()
+        except BaseException as exc:
+            self._recover(journal)
+            if isinstance(exc, SyntaxError) and current is not None:
+                raise syntax_error(exc, current.name, current.data, current.format) from exc
+            if isinstance(exc, OSError):
+                raise _write_error(self.description, exc) from exc
+            raise
+        journal.finish()
+        return count
+
+    def _bulk_source(self, store: ox.Store, source: LoadSource, journal: _LoadJournal,
+                     seen: set[str], clear: Callable[[AnyGraph], None] | None) -> int:
+        counter = [0]
+        parsed = _parser(source)
+        if source.format not in QUAD_FORMATS:
+            target = graph_to_oxigraph(source.graph)
+
+            def retarget() -> Iterator[ox.Quad]:
+                n = 0
+                for q in parsed:
+                    n += 1
+                    yield ox.Quad(q.subject, q.predicate, q.object, target)
+                counter[0] = n
+
+            store.bulk_extend(retarget())
+            return counter[0]
+
+        def tracked() -> Iterator[ox.Quad]:
+            n = 0
+            for q in parsed:
+                n += 1
+                graph = q.graph_name
+                key = _graph_line(graph)  # type: ignore[arg-type]
+                if key not in seen:
+                    seen.add(key)
+                    journal.add_graph(graph)  # type: ignore[arg-type]
+                    if clear is not None:
+                        clear(graph)  # type: ignore[arg-type]
+                yield q
+            counter[0] = n
+
+        store.bulk_extend(tracked())
+        return counter[0]
+
+    def _recover(self, journal: _LoadJournal) -> None:
+        """Undo an unfinished bulk load: put back the touched graphs from the checkpoint."""
+        if not journal.pending():
+            journal.finish()  # the checkpoint was being taken; the store was not touched
+            return
+        store = self.store
+        whole, graphs = journal.graphs()
+        checkpoint = ox.Store.read_only(str(journal.checkpoint))
+        if whole:
+            store.clear()
+            store.bulk_extend(iter(checkpoint))
+        else:
+            for graph in dict.fromkeys(graphs):
+                _clear_graph(store, graph)
+                store.bulk_extend(checkpoint.quads_for_pattern(None, None, None, graph))
+        store.flush()
+        del checkpoint
+        journal.finish()
+
+    def clear(self, graph: URIRef | None = None) -> None:
+        store = self._writable()
+        if graph is None:
+            store.clear()
+        else:
+            store.remove_graph(ox.NamedNode(str(graph)))
 
     # --- export -----------------------------------------------------------------------------
     def export(self, graph: URIRef | None, fmt: str) -> bytes:
-        rdf_fmt = RDF_FORMAT[fmt]
+        rdf_fmt = _export_format(fmt)
         if graph is None and fmt in QUAD_FORMATS:
-            quads = [q for q in self._store
-                     if not (isinstance(q.graph_name, ox.NamedNode)
-                             and q.graph_name.value.startswith(STAGING_PREFIX))]
-            return ox.serialize(sorted(quads, key=str), format=rdf_fmt) or b""
-        if graph is None:
-            data = self._store.dump(format=rdf_fmt, from_graph=ox.DefaultGraph())
-        else:
-            data = self._store.dump(format=rdf_fmt, from_graph=ox.NamedNode(str(graph)))
-        return data or b""
+            return self.store.dump(format=rdf_fmt) or b""
+        return self.store.dump(format=rdf_fmt, from_graph=graph_to_oxigraph(graph)) or b""
+
+    def dump(self, path: Path, fmt: TypingLiteral["nquads", "trig"] = "nquads") -> int:
+        store = self.store
+        if fmt not in QUAD_FORMATS:
+            raise InputError(f"dump memerlukan format quad (nquads/trig), bukan {fmt}",
+                             f"a dump needs a quad format (nquads/trig), not {fmt}")
+        store.dump(str(path), format=RDF_FORMAT[fmt])
+        return len(store)
 
     def close(self) -> None:
+        if self._store is None:
+            return
         if self.path is not None and not self.read_only:
             self._store.flush()
+        # dropping the last reference releases the RocksDB lock, so the same process (or
+        # another one) can open the store again
+        self._store = None
 
 
-def _term_text(term: Node) -> str:
-    if isinstance(term, Literal) and term.datatype is None and term.language is None:
-        return Literal(str(term)).n3()
-    return term.n3()
+def _clear_graph(store: ox.Store, graph: AnyGraph) -> None:
+    if isinstance(graph, ox.DefaultGraph):
+        store.clear_graph(graph)
+    else:
+        store.remove_graph(graph)
 
 
-def changeset_to_update(changes: ChangeSet) -> str:
-    """One SPARQL Update request for a change set (used by every backend)."""
+def _export_format(fmt: str) -> ox.RdfFormat:
+    try:
+        return RDF_FORMAT[fmt]
+    except KeyError:
+        raise InputError(f"format RDF '{fmt}' tidak dikenal; gunakan {', '.join(RDF_FORMAT)}",
+                         f"unknown RDF format '{fmt}'; use {', '.join(RDF_FORMAT)}") from None
 
-    def block(quads: Iterable[Quad]) -> str:
-        by_graph: dict[URIRef | None, list[str]] = {}
-        for s, p, o, g in quads:
-            by_graph.setdefault(g, []).append(f"{_term_text(s)} {_term_text(p)} {_term_text(o)} .")
-        parts = []
-        for g, lines in by_graph.items():
-            body = "\n".join(lines)
-            parts.append(body if g is None else f"GRAPH <{g}> {{\n{body}\n}}")
-        return "\n".join(parts)
 
-    operations = [f"CLEAR SILENT GRAPH <{g}>" for g in changes.clear_graphs]
-    if changes.remove:
-        operations.append(f"DELETE DATA {{\n{block(changes.remove)}\n}}")
-    if changes.add:
-        operations.append(f"INSERT DATA {{\n{block(changes.add)}\n}}")
-    operations.extend(changes.updates)
-    return " ;\n".join(operations)
+def check_sources(sources: Sequence[LoadSource]) -> None:
+    """Known formats and existing files, before anything is parsed or written."""
+    for source in sources:
+        if source.format not in RDF_FORMAT:
+            raise InputError(f"format RDF '{source.format}' tidak dikenal; gunakan"
+                             f" {', '.join(RDF_FORMAT)}",
+                             f"unknown RDF format '{source.format}'; use {', '.join(RDF_FORMAT)}",
+                             Location(file=source.name))
+        if isinstance(source.data, Path) and not source.data.is_file():
+            raise InputError("berkas tidak ditemukan", "file not found",
+                             Location(file=source.name))
+
+
+def parse_source(source: LoadSource) -> list[ox.Quad]:
+    """Every quad of one source, in memory, triples put into the source's graph.
+
+    A syntax error raises `InputError` with file, line and column. Blank nodes get fresh
+    labels per source, so two files never share a blank node by accident.
+    """
+    target = graph_to_oxigraph(source.graph)
+    with _parse_errors(source):
+        parsed = _parser(source)
+        if source.format in QUAD_FORMATS:
+            return list(parsed)
+        return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
+
+
+def _parser(source: LoadSource) -> Iterator[ox.Quad]:
+    fmt = RDF_FORMAT[source.format]
+    if isinstance(source.data, Path):
+        return ox.parse(path=str(source.data), format=fmt, rename_blank_nodes=True)
+    return ox.parse(input=source.data, format=fmt, rename_blank_nodes=True)
+
+
+@contextlib.contextmanager
+def _parse_errors(source: LoadSource) -> Iterator[None]:
+    try:
+        yield
+    except SyntaxError as exc:
+        raise syntax_error(exc, source.name, source.data, source.format) from exc
+    except OSError as exc:
+        raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read file: {exc}",
+                         Location(file=source.name)) from exc
+
+
+def _open_error(path: Path, exc: OSError) -> StoreUnavailableError:
+    if "lock" in str(exc).lower():
+        return StoreUnavailableError(
+            f"penyimpanan {path} sedang dipakai proses lain (misalnya server `spbe-arch"
+            " serve`); hentikan proses itu, kirim perubahan lewat server, atau baca saja"
+            " dengan mode hanya-baca",
+            f"the store {path} is in use by another process (e.g. a running `spbe-arch"
+            " serve`); stop it, send the change through the server, or open it read-only",
+        )
+    return StoreUnavailableError(f"penyimpanan {path} tidak dapat dibuka: {exc}",
+                                 f"cannot open the store {path}: {exc}")
+
+
+def _read_error(description: str, exc: OSError) -> StoreUnavailableError:
+    return StoreUnavailableError(f"penyimpanan {description} tidak dapat dibaca: {exc}",
+                                 f"cannot read the store {description}: {exc}")
+
+
+def _write_error(description: str, exc: OSError) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"penyimpanan {description} tidak dapat ditulisi ({exc}); tidak ada yang diubah",
+        f"cannot write to the store {description} ({exc}); nothing was changed")
 
 
 def _add_using(sparql: str, using: Sequence[str], using_named: Sequence[str]) -> str:
     """Apply the protocol's using-graph-uri parameters by inserting USING clauses before WHERE."""
-    clauses = "".join(f" USING <{u}>" for u in using) + "".join(
-        f" USING NAMED <{u}>" for u in using_named)
+    from spbe_arch.repository.base import iri_text
+
+    clauses = "".join(f" USING {iri_text(u)}" for u in using) + "".join(
+        f" USING NAMED {iri_text(u)}" for u in using_named)
     return re.sub(r"\bWHERE\b", clauses + " WHERE", sparql, count=1, flags=re.IGNORECASE)
+
