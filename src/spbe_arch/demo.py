@@ -83,11 +83,17 @@ class StepResult:
         return self.details_en if lang == "en" else self.details_id
 
 
+Server = Callable[[Repository, Settings], None]
+"""Serves a repository over HTTP until stopped; the interface layer provides it (the same
+function as `spbe-arch serve`), so this service does not import an interface."""
+
+
 @dataclass
 class DemoContext:
     repository: Repository
     settings: Settings
     kode_wilayah: str = ""
+    server: Server | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,8 @@ def step(name: str, title_id: str, title_en: str, *,
 
 def steps(*, serve: bool = True) -> list[DemoStep]:
     """The steps `demo` runs (without the serving step when `serve` is false)."""
-    return [s for s in STEPS if serve or not s.serves]
+    ordered = sorted(STEPS, key=lambda s: s.serves)  # serving is always last: it blocks
+    return [s for s in ordered if serve or not s.serves]
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -143,6 +150,15 @@ def load_step(context: DemoContext) -> StepResult:
     )
 
 
+@step("serve", "Menyalakan server (Ctrl-C untuk berhenti)",
+      "Starting the server (Ctrl-C to stop)", serves=True)
+def serve_step(context: DemoContext) -> StepResult:
+    if context.server is None:  # run_demo only includes this step with a server
+        raise ValueError("the serve step needs a server")
+    context.server(context.repository, context.settings)
+    return StepResult("server berhenti", "server stopped")
+
+
 # --- running --------------------------------------------------------------------------------
 
 StepListener = Callable[[DemoStep, int, int], None]
@@ -153,13 +169,17 @@ def run_demo(
     repository: Repository,
     settings: Settings | None = None,
     *,
-    serve: bool = True,
+    server: Server | None = None,
     on_start: StepListener | None = None,
     on_done: ResultListener | None = None,
 ) -> list[tuple[DemoStep, StepResult]]:
-    """Run every demo step in order on `repository`; stops at the first error it raises."""
-    context = DemoContext(repository, settings or get_settings())
-    chosen = steps(serve=serve)
+    """Run every demo step in order on `repository`; stops at the first error it raises.
+
+    With a `server`, the last step serves the repository with it (and returns only when the
+    server stops); without one, everything else runs (`demo --no-serve`).
+    """
+    context = DemoContext(repository, settings or get_settings(), server=server)
+    chosen = steps(serve=server is not None)
     results: list[tuple[DemoStep, StepResult]] = []
     for index, demo_step in enumerate(chosen, start=1):
         if on_start is not None:
@@ -176,6 +196,7 @@ __all__ = [
     "DemoContext",
     "DemoStep",
     "LoadSummary",
+    "Server",
     "StepResult",
     "load_base_data",
     "run_demo",

@@ -41,8 +41,9 @@ from spbe_arch.queries import (
     parse_query,
 )
 from spbe_arch.queries.results import ask_to_json, compact, serialize
-from spbe_arch.repository import ChangeSet, LoadSource, SelectResult, format_for_path
+from spbe_arch.repository import ChangeSet, LoadSource, Repository, SelectResult, format_for_path
 from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri
+from spbe_arch.settings import Settings
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -493,6 +494,12 @@ def demo(
         "--store", metavar="STORE",
         help="Penyimpanan untuk demo (menggantikan --store global). (Store for the demo.)",
     )] = None,
+    host: Annotated[str, typer.Option(
+        "--host", help="Alamat server demo. (Address the demo server listens on.)",
+    )] = "127.0.0.1",
+    port: Annotated[int, typer.Option(
+        "--port", help="Port server demo. (Port of the demo server.)",
+    )] = 8000,
 ) -> None:
     """Seluruh produk pada data demo Kota Probolinggo. (The whole product on demo data.)
 
@@ -504,6 +511,10 @@ def demo(
     """
     if store:
         state.store = store
+    demo_settings = settings()
+    if state.store:
+        demo_settings = demo_settings.model_copy(update={"store": state.store})
+    server = None if no_serve else _demo_server(host, port)
     console = err_console()
     with repository() as repo, progress() as bar:
         task = bar.add_task(t("Demo", "Demo"), total=len(demo_service.steps(serve=False)))
@@ -522,10 +533,28 @@ def demo(
             for line in result.details(state.lang):
                 console.print(f"    {line}", markup=False, highlight=False)
 
-        demo_service.run_demo(repo, settings(), serve=not no_serve,
+        demo_service.run_demo(repo, demo_settings, server=server,
                               on_start=started, on_done=finished)
     _echo(t(f"Demo selesai di {repo.description}. Coba: spbe-arch query --list",
             f"Demo finished in {repo.description}. Try: spbe-arch query --list"))
+
+
+def _demo_server(host: str, port: int) -> demo_service.Server | None:
+    """The `spbe-arch serve` function bound to host and port (None while the service feature
+    is not installed in this tree)."""
+    try:
+        from spbe_arch.cli.serve import serve
+    except ModuleNotFoundError as exc:
+        if exc.name != "spbe_arch.cli.serve":
+            raise
+        _note(t("Server belum tersedia di versi ini; demo berhenti tanpa menyalakannya.",
+                "The server is not available in this version; the demo ends without it."))
+        return None
+
+    def run(repository: Repository, settings: Settings) -> None:
+        serve(settings, repository, host, port)
+
+    return run
 
 
 def register(app: typer.Typer) -> None:
