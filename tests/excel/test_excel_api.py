@@ -1,0 +1,100 @@
+"""The Excel routes: download template/export, upload with roles, limits and problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from spbe_arch.access import Role, TokenStore
+from spbe_arch.api.routes.excel import XLSX, router
+from spbe_arch.model import get_entity
+from spbe_arch.repository import Repository
+from spbe_arch.settings import Settings
+
+from .conftest import INSTANSI
+
+
+@pytest.fixture
+def client(repo: Repository, tmp_path: Path) -> tuple[TestClient, dict[str, str]]:
+    tokens = tmp_path / "tokens.json"
+    settings = Settings(store="memory:", tokens_file=str(tokens), instansi=INSTANSI,
+                        max_upload_bytes=200_000)
+    app = FastAPI()
+    app.state.settings = settings
+    app.state.repository = repo
+    app.include_router(router)
+    store = TokenStore(tokens)
+    issued = {
+        "admin": store.create("admin", Role.admin)[0],
+        "kominfo": store.create("kominfo", Role.editor, ["DISKOMINFO"])[0],
+        "reader": store.create("pembaca", Role.reader)[0],
+    }
+    return TestClient(app), {k: f"Bearer {v}" for k, v in issued.items()}
+
+
+def _upload(client: TestClient, path: Path, token: str | None, **params: str) -> object:
+    headers = {"Authorization": token} if token else {}
+    with path.open("rb") as handle:
+        return client.post("/excel/import", params=params, headers=headers,
+                           files={"file": (path.name, handle, XLSX)})
+
+
+def test_template_and_export_download(client: tuple[TestClient, dict[str, str]],
+                                      tmp_path: Path) -> None:
+    http, _ = client
+    response = http.get("/excel/template")
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(response.content)
+    assert "Proses Bisnis" in load_workbook(path).sheetnames
+    exported = http.get("/excel/export", params={"opd": "DISKOMINFO"})
+    assert exported.status_code == 200
+    assert "arsitektur-3574-DISKOMINFO.xlsx" in exported.headers["content-disposition"]
+    missing = http.get("/excel/template", params={"opd": "TIDAKADA"})
+    assert missing.status_code == 404 and "TIDAKADA" in missing.json()["detail"]
+
+
+def test_upload_needs_a_writing_role_and_respects_opd_scope(
+        client: tuple[TestClient, dict[str, str]], repo: Repository,
+        filled_workbook: Callable[..., Path]) -> None:
+    http, tokens = client
+    path = filled_workbook()
+    before = repo.export(None, "nquads")
+    assert _upload(http, path, None).status_code == 401  # type: ignore[attr-defined]
+    assert _upload(http, path, tokens["reader"]).status_code == 403  # type: ignore[attr-defined]
+    refused = _upload(http, path, tokens["kominfo"], lang="en")
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    body = refused.json()  # type: ignore[attr-defined]
+    first = body["masalah"][0]
+    assert (first["sheet"], first["baris"], first["kolom"]) == (
+        "Proses Bisnis", 2, "Pemilik (kode OPD)")
+    assert "you may only change data of OPD DISKOMINFO" in first["pesan"]
+    assert repo.export(None, "nquads") == before
+    dry = _upload(http, path, tokens["admin"], dry_run="true")
+    assert dry.status_code == 200 and dry.json()["uji_coba"]  # type: ignore[attr-defined]
+    assert repo.export(None, "nquads") == before
+    done = _upload(http, path, tokens["admin"])
+    assert done.status_code == 200  # type: ignore[attr-defined]
+    assert len(done.json()["ditambah"]) == 5  # type: ignore[attr-defined]
+    assert get_entity(repo, "sop", "SOP.01", instansi=INSTANSI) is not None
+
+
+def test_upload_limits_and_wrong_files(client: tuple[TestClient, dict[str, str]],
+                                       tmp_path: Path) -> None:
+    http, tokens = client
+    big = tmp_path / "besar.xlsx"
+    big.write_bytes(b"PK" + b"0" * 300_000)
+    assert _upload(http, big, tokens["admin"]).status_code == 413  # type: ignore[attr-defined]
+    text = tmp_path / "catatan.txt"
+    text.write_text("bukan excel")
+    assert _upload(http, text, tokens["admin"]).status_code == 415  # type: ignore[attr-defined]
+    fake = tmp_path / "palsu.xlsx"
+    fake.write_text("Kode;Nama")
+    response = _upload(http, fake, tokens["admin"])
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "bukan buku kerja Excel" in response.json()["detail"]  # type: ignore[attr-defined]
