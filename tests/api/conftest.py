@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from spbe_arch import iris
+from spbe_arch import datasets, iris
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.repository import Repository, open_repository
+from spbe_arch.repository import LoadSource, Repository, open_repository
 from spbe_arch.settings import Settings
 
+FIXTURE = Path(__file__).with_name("fixture.ttl")
 OPD_A = str(iris.element_iri("3574", "opd", "DISKOMINFO"))
 OPD_B = str(iris.element_iri("3574", "opd", "DISDUKCAPIL"))
 
@@ -61,6 +63,21 @@ def make_service() -> Iterator[ServiceFactory]:
         client.__exit__(None, None, None)
 
 
+def architecture_repository() -> Repository:
+    """Ontology, shapes, references and the small architecture of `fixture.ttl`."""
+    repository = open_repository("memory:")
+    repository.load([*datasets.base_sources(),
+                     LoadSource(FIXTURE, "turtle", iris.instansi_graph("3574"), FIXTURE.name)])
+    return repository
+
+
 @pytest.fixture
 def service(make_service: ServiceFactory) -> Service:
+    """An app over an empty store."""
     return make_service()
+
+
+@pytest.fixture
+def arch_service(make_service: ServiceFactory) -> Service:
+    """An app over `architecture_repository()`."""
+    return make_service(architecture_repository())

@@ -40,7 +40,12 @@ from spbe_arch.api.query_engine import (
     ResultTooLargeError,
     fork_available,
 )
-from spbe_arch.errors import ConfigurationError, SpbeError, StoreUnavailableError
+from spbe_arch.errors import (
+    ConfigurationError,
+    InputProblems,
+    SpbeError,
+    StoreUnavailableError,
+)
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings, get_settings
 
@@ -67,6 +72,7 @@ _STATUS: tuple[tuple[type[SpbeError], int], ...] = (
     (QueryTimeoutError, 503),
     (ResultTooLargeError, 400),
     (StoreUnavailableError, 503),
+    (InputProblems, 422),
     (ConfigurationError, 500),
 )
 
@@ -99,6 +105,9 @@ def error_response(request: Request, exc: SpbeError) -> Response:
     problems = getattr(exc, "problems", None)
     if problems:
         body["problems"] = [p.message(lang) for p in problems if isinstance(p, SpbeError)]
+    extra = getattr(exc, "extra", None)
+    if isinstance(extra, dict):
+        body.update(extra)
     return JSONResponse(body, status, headers=headers)
 
 
@@ -150,6 +159,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     app.state.settings = settings
     app.state.repository = guarded
     app.state.tokens = tokens or TokenStore.for_settings(settings)
+    app.state.host = host
     app.state.anonymous_read = anonymous_read_enabled(settings, host)
     app.state.query_engine = engine
     app.state.write_lock = threading.Lock()

@@ -1,0 +1,267 @@
+"""`/api/{kind}`: REST resources for OPD, proses bisnis, layanan, data, aplikasi,
+infrastruktur, keamanan and SOP (with its pelaksana and langkah).
+
+- `GET /api/{kind}`: a page, filtered by OPD, reference code (including narrower codes),
+  text and status, sorted by any single-valued field (`-field` descending);
+- `GET /api/{kind}/{kode}`: one entity, as JSON (keys are the ontology's local names, so
+  with `@context` it is JSON-LD) or as Turtle / N-Triples / RDF/XML by content negotiation;
+- `POST /api/{kind}` creates, `PUT /api/{kind}/{kode}` creates or replaces, `PATCH`
+  changes the fields given, `DELETE` deletes (`?force=true` also removes links to it).
+
+Writes need an editor token whose OPD scope covers the entity's OPD (before and after the
+change) or an admin token; OPD records themselves are created and deleted by admins. A
+write that would add a SHACL Violation gets 422 with the validation results, and nothing
+is written. Every write is recorded in the audit trail (`GET /history?entity=…`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from rdflib import Graph
+
+from spbe_arch.access import Principal, require_admin, require_opd_write
+from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.negotiation import Offer, choose
+from spbe_arch.api.writes import commit
+from spbe_arch.errors import InputError
+from spbe_arch.model import (
+    TOP_LEVEL_KINDS,
+    EntityKind,
+    get_entity,
+    get_kind,
+    list_entities,
+    plan_delete,
+    plan_upsert,
+)
+from spbe_arch.model.values import entity_to_graph
+from spbe_arch.repository import Repository
+from spbe_arch.vocab import SPBE
+
+router = APIRouter(prefix="/api", tags=["REST: elemen arsitektur"])
+
+Kind = StrEnum("Kind", {name.replace("-", "_"): name for name in TOP_LEVEL_KINDS})  # type: ignore[misc]
+CONTEXT: dict[str, Any] = {"@vocab": str(SPBE)}
+"""Record keys are the ontology's local names, so `@vocab` makes a record JSON-LD."""
+
+ENTITY_OFFERS = (
+    Offer("application/rdf+xml", "xml"),
+    Offer("application/n-triples", "nt"),
+    Offer("text/turtle", "turtle"),
+    Offer("application/ld+json", "json"),
+    Offer("application/json", "json"),
+)
+
+
+class EntityNotFoundError(InputError):
+    http_status = 404
+
+
+class EntityExistsError(InputError):
+    http_status = 409
+
+
+Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
+                                       max_length=64)]
+Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
+Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON; kunci = nama"
+                                                     " lokal properti ontologi (kode, nama …)")]
+
+
+def _kind(kind: Kind) -> EntityKind:
+    return get_kind(kind.value)
+
+
+def _not_found(kind: EntityKind, code: str) -> EntityNotFoundError:
+    return EntityNotFoundError(f"{kind.label('id')} dengan kode '{code}' tidak ada",
+                               f"there is no {kind.label('en')} with code '{code}'")
+
+
+def _with_context(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {"@context": CONTEXT, **record}
+
+
+@router.get("/{kind}", summary="Daftar entitas (filter, halaman, urutan)")
+async def entity_list(
+    _: ReaderDep,
+    repository: RepositoryDep,
+    settings: SettingsDep,
+    kind: Kind,
+    instansi: Instansi = None,
+    opd: Annotated[str | None, Query(description="Kode OPD pemilik", max_length=200)] = None,
+    ref: Annotated[str | None, Query(description="Kode referensi (RAB/RAL/…), termasuk"
+                                                 " turunannya", max_length=200)] = None,
+    q: Annotated[str | None, Query(description="Cari di kode, nama, uraian",
+                                   max_length=500)] = None,
+    status: Annotated[str | None, Query(description="Status (proses bisnis, SOP)",
+                                        max_length=100)] = None,
+    sort: Annotated[str | None, Query(description="Nama kolom; awali '-' untuk menurun",
+                                      max_length=100)] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> dict[str, Any]:
+    page = await run_in_threadpool(
+        list_entities, repository, _kind(kind), instansi=instansi or settings.instansi,
+        opd=opd, reference_code=ref, text=q, status=status, sort=sort, offset=offset,
+        limit=limit)
+    return {"@context": CONTEXT, "items": page.items, "total": page.total,
+            "offset": page.offset, "limit": page.limit}
+
+
+@router.get("/{kind}/{code}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
+            responses={200: {"content": {"application/json": {}, "text/turtle": {},
+                                         "application/n-triples": {},
+                                         "application/rdf+xml": {}}},
+                       404: {"description": "Tidak ada"}})
+async def entity_get(
+    request: Request,
+    _: ReaderDep,
+    repository: RepositoryDep,
+    settings: SettingsDep,
+    kind: Kind,
+    code: Code,
+    instansi: Instansi = None,
+) -> Response:
+    entity_kind = _kind(kind)
+    instansi = instansi or settings.instansi
+    record = await run_in_threadpool(get_entity, repository, entity_kind, code,
+                                     instansi=instansi)
+    if record is None:
+        raise _not_found(entity_kind, code)
+    offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
+    if offer.serializer == "json":
+        return JSONResponse(_with_context(record), media_type=offer.media_type)
+    graph = Graph()
+    graph.bind("spbe", SPBE)
+    for triple in entity_to_graph(entity_kind, record, instansi):
+        graph.add(triple)
+    return Response(graph.serialize(format=offer.serializer, encoding="utf-8"),
+                    media_type=offer.media_type)
+
+
+def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
+    if record is None:
+        return None
+    if kind.name == "opd":
+        value = record.get("kode")
+    elif kind.owner_field:
+        value = record.get(kind.owner_field)
+    else:
+        return None
+    return str(value) if value else None
+
+
+def _write(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
+           instansi: str, code: str | None, body: Mapping[str, Any] | None, method: str,
+           *, force: bool = False) -> tuple[int, dict[str, Any] | None]:
+    """Plan, check and commit one write; returns (HTTP status, the entity afterwards)."""
+    what_id = f"mengubah {kind.label('id')}"
+    what_en = f"changing a {kind.label('en')}"
+    with lock:
+        if body is not None:
+            record = dict(body)
+            given = record.get("kode")
+            if code is None:
+                code = str(given) if given not in (None, "") else None
+                if code is None:
+                    raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
+            elif given not in (None, "", code):
+                raise InputError(
+                    f"kode di isi permintaan ('{given}') berbeda dengan kode di URL ('{code}')",
+                    f"the code in the body ('{given}') differs from the code in the URL"
+                    f" ('{code}')")
+            record["kode"] = code
+        assert code is not None
+        before = get_entity(repository, kind, code, instansi=instansi)
+        if method == "POST" and before is not None:
+            raise EntityExistsError(f"{kind.label('id')} dengan kode '{code}' sudah ada",
+                                    f"a {kind.label('en')} with code '{code}' already exists")
+        if method in ("PATCH", "DELETE") and before is None:
+            raise _not_found(kind, code)
+        if kind.name == "opd" and (method in ("POST", "DELETE") or before is None):
+            require_admin(principal, "membuat atau menghapus OPD", "creating or deleting an OPD")
+        if method == "DELETE":
+            plan = plan_delete(repository, kind, [code], instansi=instansi, force=force)
+            owners = [_owner(before, kind)]
+        else:
+            plan = plan_upsert(repository, kind, [record], instansi=instansi,
+                               partial=method == "PATCH")
+            after_owner = (record.get(kind.owner_field) if kind.owner_field
+                           and (method != "PATCH" or kind.owner_field in record)
+                           else _owner(before, kind))
+            owners = [_owner(before, kind),
+                      code if kind.name == "opd" else (str(after_owner) if after_owner else None)]
+        commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
+               label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en)
+        if method == "DELETE":
+            return 204, None
+        after = get_entity(repository, kind, code, instansi=instansi)
+        return (201 if before is None else 200), after
+
+
+async def _respond(request: Request, principal: Principal, repository: Repository,
+                   instansi: str, kind: Kind, code: str | None, body: Mapping[str, Any] | None,
+                   method: str, force: bool = False) -> Response:
+    if not principal.authenticated or principal.role is None or principal.role.value == "reader":
+        # fail fast, before any planning: only editors and admins write
+        require_opd_write(principal, [], f"mengubah {kind.value}", f"changing {kind.value}")
+    status, after = await run_in_threadpool(
+        _write, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
+        code, body, method, force=force)
+    if after is None:
+        return Response(status_code=status)
+    headers = {}
+    if status == 201:
+        headers["Location"] = str(request.url_for("entity_get", kind=kind.value,
+                                                  code=after.get("kode") or code or ""))
+    return JSONResponse(_with_context(after), status_code=status, headers=headers)
+
+
+@router.post("/{kind}", status_code=201, summary="Buat entitas baru (editor OPD-nya / admin)",
+             responses={409: {"description": "Kode sudah ada"},
+                        422: {"description": "Melanggar aturan (hasil validasi)"}})
+async def entity_create(request: Request, principal: PrincipalDep, repository: RepositoryDep,
+                        settings: SettingsDep, kind: Kind, record: Record,
+                        instansi: Instansi = None) -> Response:
+    return await _respond(request, principal, repository, instansi or settings.instansi, kind,
+                          None, record, "POST")
+
+
+@router.put("/{kind}/{code}", summary="Ganti (atau buat) entitas (editor OPD-nya / admin)",
+            responses={201: {"description": "Dibuat"},
+                       422: {"description": "Melanggar aturan (hasil validasi)"}})
+async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
+                         settings: SettingsDep, kind: Kind, code: Code, record: Record,
+                         instansi: Instansi = None) -> Response:
+    return await _respond(request, principal, repository, instansi or settings.instansi, kind,
+                          code, record, "PUT")
+
+
+@router.patch("/{kind}/{code}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
+              responses={404: {"description": "Tidak ada"},
+                         422: {"description": "Melanggar aturan (hasil validasi)"}})
+async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
+                       settings: SettingsDep, kind: Kind, code: Code, record: Record,
+                       instansi: Instansi = None) -> Response:
+    return await _respond(request, principal, repository, instansi or settings.instansi, kind,
+                          code, record, "PATCH")
+
+
+@router.delete("/{kind}/{code}", status_code=204,
+               summary="Hapus entitas (editor OPD-nya / admin)",
+               responses={404: {"description": "Tidak ada"},
+                          422: {"description": "Melanggar aturan (hasil validasi)"}})
+async def entity_delete(request: Request, principal: PrincipalDep, repository: RepositoryDep,
+                        settings: SettingsDep, kind: Kind, code: Code,
+                        instansi: Instansi = None,
+                        force: Annotated[bool, Query(
+                            description="Hapus juga rujukan entitas lain ke entitas ini")
+                        ] = False) -> Response:
+    return await _respond(request, principal, repository, instansi or settings.instansi, kind,
+                          code, None, "DELETE", force)
+

@@ -1,0 +1,87 @@
+"""`spbe-arch serve`: the HTTP service (SPARQL endpoint, Graph Store, REST API, web UI).
+
+`serve(settings, repository, host, port)` is also what `spbe-arch demo` ends with.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from spbe_arch.access import TokenStore, anonymous_read_enabled, is_loopback
+from spbe_arch.api import create_app
+from spbe_arch.cli.common import repository as open_cli_repository
+from spbe_arch.cli.common import settings as cli_settings
+from spbe_arch.cli.common import state, t
+from spbe_arch.repository import Repository
+from spbe_arch.settings import Settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _echo(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def banner(settings: Settings, host: str, port: int, tokens: TokenStore) -> list[str]:
+    """What the server tells its user when it starts."""
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"
+    anonymous = anonymous_read_enabled(settings, host)
+    lines = [
+        t(f"spbe-arch melayani {settings.store} di {url}",
+          f"spbe-arch serving {settings.store} at {url}"),
+        f"  SPARQL:       {url}/sparql",
+        f"  Graph Store:  {url}/rdf-graph-store",
+        f"  OpenAPI:      {url}/docs",
+        t(f"  Baca anonim:  {'aktif' if anonymous else 'mati (perlu token reader)'}",
+          f"  Anonymous read: {'on' if anonymous else 'off (a reader token is needed)'}"),
+        t(f"  Batas kueri:  {settings.query_timeout_s:g} detik, {settings.result_limit} baris",
+          f"  Query limits: {settings.query_timeout_s:g} s, {settings.result_limit} rows"),
+    ]
+    if not any(r.active for r in tokens.records()):
+        lines.append(t("  Belum ada token: perubahan lewat API memerlukan token, buat dengan"
+                       " `spbe-arch token create NAMA --role admin`",
+                       "  No tokens yet: changes through the API need one; create it with"
+                       " `spbe-arch token create NAME --role admin`"))
+    if not is_loopback(host) and anonymous:
+        lines.append(t("  PERINGATAN: baca anonim aktif pada alamat yang dapat dijangkau"
+                       " jaringan (SPBE_ANONYMOUS_READ=true)",
+                       "  WARNING: anonymous reading is on for an address reachable from the"
+                       " network (SPBE_ANONYMOUS_READ=true)"))
+    return lines
+
+
+def serve(settings: Settings, repository: Repository, host: str = DEFAULT_HOST,
+          port: int = DEFAULT_PORT, *, log_level: str = "info") -> None:
+    """Serve `repository` over HTTP until interrupted (Ctrl-C)."""
+    tokens = TokenStore.for_settings(settings)
+    app = create_app(settings, repository, host=host, tokens=tokens)
+    for line in banner(settings, host, port, tokens):
+        _echo(line)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, workers=1,
+                            lifespan="on", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_command(
+        host: Annotated[str, typer.Option(
+            "--host", envvar="SPBE_HOST",
+            help="Alamat yang didengar (bawaan 127.0.0.1; 0.0.0.0 untuk semua antarmuka)."
+        )] = DEFAULT_HOST,
+        port: Annotated[int, typer.Option("--port", envvar="SPBE_PORT",
+                                          help="Port TCP (bawaan 8000).")] = DEFAULT_PORT,
+        log_level: Annotated[str, typer.Option(
+            "--log-level", help="Tingkat log uvicorn: critical, error, warning, info, debug."
+        )] = "info",
+    ) -> None:
+        """Jalankan layanan HTTP: SPARQL, Graph Store Protocol, REST API dan antarmuka web."""
+        settings = cli_settings()
+        if state.store:
+            settings = settings.model_copy(update={"store": state.store})
+        serve(settings, open_cli_repository(), host, port, log_level=log_level)
