@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from pathlib import Path
 
 import pyoxigraph
@@ -82,6 +83,17 @@ def test_unknown_store_setting_is_one_sentence_and_exit_2(cli: Invoke) -> None:
     assert "mongo:localhost" in result.stderr and "oxigraph:PATH" in result.stderr
     english = cli("--lang", "en", "--store", "mongo:localhost", "stats")
     assert "unknown store setting" in english.stderr
+
+
+def test_unreachable_endpoint_is_one_sentence_and_exit_2(cli: Invoke) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/sparql"
+    for command in (["stats"], ["query", "ASK WHERE { ?s ?p ?o }"]):
+        result = cli("--store", f"sparql:{url}", *command)
+        assert result.exit_code == 2, result.output
+        assert one_sentence(result.stderr) and url in result.stderr
 
 
 def test_debug_lets_the_error_through(cli: Invoke) -> None:
@@ -289,7 +301,8 @@ def test_update_is_applied_and_audited(cli: Invoke, loaded: str, tmp_path: Path)
 def test_failed_update_changes_nothing(cli: Invoke, loaded: str) -> None:
     before = triples(loaded)
     result = cli("--store", loaded, "update", "INSERT DATA { <urn:a> <urn:b> }")
-    assert result.exit_code == 2 and one_sentence(result.stderr)
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("kesalahan sintaks SPARQL Update")
     assert triples(loaded) == before
 
 
