@@ -75,3 +75,31 @@ def test_api_matches_service(repository: Repository) -> None:
                          json={"changes": {"11": 4}, "base": "saran"}).json()
     assert whatif["sesudah"]["index"] >= whatif["sebelum"]["index"]
     assert client.get("/evaluation/index", params={"kerangka": "nope"}).status_code == 400
+
+
+def test_api_assessment_needs_the_right_role(repository: Repository, tmp_path: Path) -> None:
+    from spbe_arch.access import Role, TokenStore
+
+    settings = Settings(store="memory:", instansi=KODE, tokens_file=str(tmp_path / "tokens.json"))
+    application = create_app(settings, repository)
+    tokens: TokenStore = application.state.tokens
+    editor, _ = tokens.create("editor-bkpsdm", Role.editor,
+                           [str(iris.element_iri(KODE, "opd", "BKPSDM"))])
+    reader, _ = tokens.create("pembaca", Role.reader, [])
+    client = TestClient(application)
+    body = {"indikator": 36, "tingkat": 3, "tahun": 2026, "opd": "BKPSDM",
+            "justifikasi": "SIMPEG terintegrasi", "bukti_dukung": [{"url": "https://x.example/a"}]}
+    assert client.post("/evaluation/assessments", json=body).status_code == 401
+    denied = client.post("/evaluation/assessments", json=body,
+                         headers={"Authorization": f"Bearer {reader}"})
+    assert denied.status_code == 403
+    other = client.post("/evaluation/assessments", json={**body, "opd": "DLH"},
+                        headers={"Authorization": f"Bearer {editor}"})
+    assert other.status_code == 403
+    created = client.post("/evaluation/assessments", json=body,
+                          headers={"Authorization": f"Bearer {editor}"})
+    assert created.status_code == 201, created.text
+    listed = client.get("/evaluation/assessments", params={"tahun": 2026},
+                        headers={"Authorization": f"Bearer {reader}"}).json()
+    assert [(a["indikator"], a["tingkat"], a["opd"]) for a in listed] == [(36, 3, "BKPSDM")]
+    assert listed[0]["bukti_dukung"][0]["url"] == "https://x.example/a"

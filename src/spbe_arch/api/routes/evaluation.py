@@ -5,17 +5,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spbe_arch.api.deps import RepositoryDep, SettingsDep
-from spbe_arch.errors import SpbeError
+from spbe_arch import iris
+from spbe_arch.access import require_admin, require_opd_write
+from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
+    Assessment,
+    Evidence,
     evaluation_index,
     evaluation_status,
     evaluation_whatif,
+    list_assessments,
     list_frameworks,
+    load_framework,
+    record_assessment,
     sop_coverage,
 )
 
@@ -36,55 +42,88 @@ def _year(value: int | None) -> int:
     return value or date.today().year
 
 
-def _user_error(exc: SpbeError) -> HTTPException:
-    return HTTPException(status_code=400, detail=exc.message("id"))
+class EvidenceIn(BaseModel):
+    url: str | None = None
+    berkas: str | None = None
+    artefak: str | None = Field(None, description="IRI elemen repositori")
+    judul: str | None = None
+
+
+class AssessmentIn(BaseModel):
+    indikator: int
+    tingkat: int = Field(ge=1, le=5)
+    tahun: int
+    justifikasi: str = ""
+    status: str = Field("draft", pattern="^(draft|diajukan|diverifikasi)$")
+    opd: str | None = Field(None, description="Kode OPD penanggung jawab")
+    bukti_dukung: list[EvidenceIn] = Field(default_factory=list)
 
 
 @router.get("/frameworks")
-def frameworks(repository: RepositoryDep) -> list[dict[str, object]]:
+def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object]]:
     """Kerangka evaluasi yang tersedia, dengan tanda provisional."""
     return list_frameworks(repository)
 
 
 @router.get("/status")
-def status(repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
-           year: Year = None,
+def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
+           instansi: Instansi = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
     """Setiap indikator: bobot (tanda provisional), penilaian mandiri, dan saran beralasan."""
-    try:
-        rows = evaluation_status(repository, instansi or settings.instansi, _year(year), framework)
-    except SpbeError as exc:
-        raise _user_error(exc) from exc
+    rows = evaluation_status(repository, instansi or settings.instansi, _year(year), framework)
     return [row.to_json() for row in rows]
 
 
 @router.get("/index")
-def index(repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
+def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
           year: Year = None, framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Indeks per aspek, domain dan total dari penilaian mandiri, dengan predikat."""
-    try:
-        return evaluation_index(repository, instansi or settings.instansi, _year(year),
-                                framework).to_json()
-    except SpbeError as exc:
-        raise _user_error(exc) from exc
+    return evaluation_index(repository, instansi or settings.instansi, _year(year),
+                            framework).to_json()
 
 
 @router.post("/whatif")
-def whatif(body: WhatIfRequest, repository: RepositoryDep, settings: SettingsDep,
+def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
            instansi: Instansi = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …"""
-    try:
-        before, after = evaluation_whatif(repository, instansi or settings.instansi,
-                                          _year(year), body.changes, framework, base=body.base)
-    except SpbeError as exc:
-        raise _user_error(exc) from exc
+    before, after = evaluation_whatif(repository, instansi or settings.instansi,
+                                      _year(year), body.changes, framework, base=body.base)
     return {"sebelum": before.to_json(), "sesudah": after.to_json()}
 
 
 @router.get("/sop-coverage")
-def coverage(repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
+def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
+             instansi: Instansi = None,
              since: Annotated[date | None, Query(alias="sejak")] = None) -> list[dict[str, object]]:
     """Cakupan SOP per OPD, yang paling tertinggal lebih dulu."""
     return [row.to_json() for row in sop_coverage(repository, instansi or settings.instansi,
                                                   since)]
+
+
+@router.get("/assessments")
+def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
+                instansi: Instansi = None, year: Year = None,
+                framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
+    """Penilaian mandiri yang tercatat (semua tahun, atau satu tahun dengan `tahun`)."""
+    return [a.to_json() for a in list_assessments(
+        repository, instansi or settings.instansi, framework=framework, year=year)]
+
+
+@router.post("/assessments", status_code=201)
+def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDep,
+           settings: SettingsDep, instansi: Instansi = None,
+           framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
+    """Catat penilaian mandiri satu indikator (editor OPD penanggung jawab, atau admin)."""
+    kode = instansi or settings.instansi
+    what = ("mencatat penilaian mandiri", "recording a self-assessment")
+    if body.opd:
+        require_opd_write(principal, [iris.element_iri(kode, "opd", body.opd)], *what)
+    else:
+        require_admin(principal, *what)
+    assessment = Assessment(
+        framework, body.indikator, body.tahun, body.tingkat, body.justifikasi, body.status,
+        body.opd, [Evidence(e.url, e.berkas, e.artefak, e.judul) for e in body.bukti_dukung])
+    iri = record_assessment(repository, load_framework(repository, framework), kode, assessment,
+                            agent=principal.name)
+    return {"iri": str(iri), **assessment.to_json()}
