@@ -1,0 +1,420 @@
+"""SOP services that write: derive an SOP from a BPMN model, and edit its fields.
+
+Data follow the SOP conventions of the project (docs/bpmn-sop.md): the SOP lives in the
+instansi graph as `…/id/<kode>/sop/<KODE>`, with `spbe:kode`, `spbe:nama`, `spbe:instansi`,
+`spbe:pemilik` (the proses bisnis' OPD), `spbe:statusSOP`, `spbe:untukProsesBisnis`,
+`spbe:diturunkanDari` the model; actors (`iris.sop_pelaksana_iri`) and steps
+(`iris.sop_step_iri`, `spbe:urutan` from 1) hang off it. Every write goes through
+`apply_audited`, one change set per call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import RDF, XSD
+from rdflib.term import Literal, Node, URIRef
+
+from spbe_arch import iris
+from spbe_arch.audit import apply_audited
+from spbe_arch.errors import InputError, Location
+from spbe_arch.importers.bpmn.notices import Notice
+from spbe_arch.importers.bpmn.service import find_model, find_proses
+from spbe_arch.importers.bpmn.service import query_text as bpmn_query
+from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.settings import get_settings
+from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, derive_steps
+from spbe_arch.sop.document import find_sop, parse_tanggal, query_text
+from spbe_arch.sop.process import ModelView, ProcessView
+from spbe_arch.vocab import PROV, SPBE
+
+SIMBOL_IRI = {"Terminator": SPBE.Terminator, "Kegiatan": SPBE.Kegiatan,
+              "Keputusan": SPBE.Keputusan, "PenghubungHalaman": SPBE.PenghubungHalaman}
+
+# identity fields: name used by the CLI/API -> (property, several values allowed)
+IDENTITY_FIELDS: dict[str, tuple[URIRef, bool]] = {
+    "nama": (SPBE.nama, False),
+    "nomor": (SPBE.nomorSOP, False),
+    "tanggal_pembuatan": (SPBE.tanggalPembuatan, False),
+    "tanggal_revisi": (SPBE.tanggalRevisi, False),
+    "tanggal_efektif": (SPBE.tanggalEfektif, False),
+    "disahkan_jabatan": (SPBE.disahkanOlehJabatan, False),
+    "disahkan_nama": (SPBE.disahkanOlehNama, False),
+    "disahkan_nip": (SPBE.disahkanOlehNIP, False),
+    "dasar_hukum": (SPBE.dasarHukum, True),
+    "kualifikasi_pelaksana": (SPBE.kualifikasiPelaksana, True),
+    "keterkaitan": (SPBE.keterkaitan, True),
+    "peralatan": (SPBE.peralatanPerlengkapan, True),
+    "peringatan": (SPBE.peringatan, True),
+    "pencatatan": (SPBE.pencatatanPendataan, True),
+    "status": (SPBE.statusSOP, False),
+}
+_DATE_FIELDS = {"tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif"}
+# kept when an SOP is derived again (set by people, not by the model)
+_KEPT_ON_DERIVE = {prop for name, (prop, _) in IDENTITY_FIELDS.items() if name != "status"} | {
+    SPBE.sopTerkait, SPBE.areaManajemen, SPBE.kode}
+STEP_FIELDS: dict[str, URIRef] = {
+    "nama": SPBE.nama, "kelengkapan": SPBE.kelengkapan, "waktu": SPBE.waktu,
+    "output": SPBE.output, "keterangan": SPBE.keterangan,
+}
+
+
+@dataclass
+class DeriveResult:
+    sop: URIRef
+    kode: str
+    nama: str
+    created: bool
+    model: URIRef
+    process: str
+    pelaksana: list[str]
+    steps: int
+    activity: URIRef | None
+    notices: list[Notice] = field(default_factory=list)
+
+    def summary(self, lang: str = "id") -> str:
+        if lang == "en":
+            verb = "created" if self.created else "derived again"
+            return (f"SOP {self.kode} ({self.nama}) {verb} from process '{self.process}':"
+                    f" {self.steps} steps, {len(self.pelaksana)} actors")
+        verb = "dibuat" if self.created else "diturunkan ulang"
+        return (f"SOP {self.kode} ({self.nama}) {verb} dari proses '{self.process}':"
+                f" {self.steps} langkah, {len(self.pelaksana)} pelaksana")
+
+
+def _owned_quads(repository: Repository, sop: URIRef) -> list[Quad]:
+    quads: list[Quad] = []
+    for row in repository.select(query_text("sop_owned"), {"sop": sop}):
+        graph = row["g"]
+        quads.append((row["s"], row["p"], row["o"], graph if isinstance(graph, URIRef) else None))
+    return quads
+
+
+def choose_process(view: ModelView, pool: str | None) -> tuple[ProcessView, list[Notice]]:
+    """The process to derive from: the one named by `pool`, else the largest real pool."""
+    candidates = [p for p in view.processes if p.nodes and not (p.main_participant and
+                                                                 p.activity_count == 0)]
+    if not candidates:
+        raise InputError("model BPMN tidak memuat proses yang berisi langkah",
+                         "the BPMN model contains no process with steps")
+    if pool:
+        wanted = pool.strip().lower()
+        for process in candidates:
+            labels = {process.label().lower(), process.name.lower(),
+                      str(process.iri).rsplit("/", 1)[-1].lower()}
+            if wanted in labels:
+                return process, []
+        choices = ", ".join(f"'{p.label()}'" for p in candidates)
+        raise InputError(f"pool '{pool}' tidak ada dalam model; pilihan: {choices}",
+                         f"pool '{pool}' is not in the model; choices: {choices}",
+                         Location(field="--pool"))
+    chosen = max(candidates, key=lambda p: (p.activity_count, len(p.nodes)))
+    notices = []
+    others = [p for p in candidates if p is not chosen and p.activity_count]
+    if others:
+        names = ", ".join(f"'{p.label()}'" for p in others)
+        notices.append(Notice(
+            f"model memiliki beberapa pool; SOP diturunkan dari '{chosen.label()}' (lainnya:"
+            f" {names}; pilih dengan --pool)",
+            f"the model has several pools; the SOP is derived from '{chosen.label()}' (others:"
+            f" {names}; choose with --pool)"))
+    return chosen, notices
+
+
+def _default_kode(repository: Repository, proses_kode: str, kode_wilayah: str) -> str:
+    number = 1
+    while True:
+        kode = f"{proses_kode}.SOP.{number:02d}"
+        try:
+            find_sop(repository, kode, kode_wilayah)
+        except InputError:
+            return kode
+        number += 1
+
+
+def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None = None,
+               model: str | None = None, pool: str | None = None, kode: str | None = None,
+               agent: str = "anonim", today: date | None = None) -> DeriveResult:
+    """Derive (or derive again) the SOP of proses bisnis `proses` from its BPMN model.
+
+    A second derivation replaces the steps and actors but keeps the identity fields set by
+    people, and keeps a step's hand-entered kelengkapan/waktu/output (and keterangan, when
+    the derivation adds no remark of its own) while the model still says nothing about them.
+    """
+    kode_wilayah = kode_wilayah or get_settings().instansi
+    proses_info = find_proses(repository, proses, kode_wilayah)
+    if model:
+        info = find_model(repository, model, kode_wilayah)
+        model_iri, graph = info.model, info.graph
+    else:
+        rows = repository.select(bpmn_query("models_for_proses"), {"proses": proses_info.iri})
+        if not rows.rows:
+            raise InputError(
+                f"belum ada model BPMN yang merinci proses bisnis '{proses}'; impor dulu dengan"
+                f" `spbe-arch bpmn import BERKAS --proses {proses}`",
+                f"no BPMN model details proses bisnis '{proses}' yet; import one first with"
+                f" `spbe-arch bpmn import FILE --proses {proses}`",
+                Location(field="--proses"))
+        model_iri, graph = rows.rows[0]["model"], rows.rows[0]["graph"]  # type: ignore[assignment]
+    notices: list[Notice] = []
+    view = ModelView(repository.graph(graph), model_iri)
+    process, chosen_notices = choose_process(view, pool)
+    notices += chosen_notices
+    derivation = derive_steps(process)
+    notices += derivation.notices
+    if not derivation.steps:
+        raise InputError(
+            f"proses '{process.label()}' tidak menghasilkan langkah SOP",
+            f"process '{process.label()}' yields no SOP steps")
+
+    existing = repository.select(query_text("sops_for_proses"), {"proses": proses_info.iri}).rows
+    if kode is None:
+        derived = [r for r in existing if r.get("model") == model_iri]
+        kode = str(derived[0]["kode"]) if derived else _default_kode(
+            repository, proses_info.kode, kode_wilayah)
+    sop = iris.element_iri(kode_wilayah, "sop", kode)
+    try:
+        found, sop_graph = find_sop(repository, kode, kode_wilayah)
+        sop = found
+        created = False
+    except InputError:
+        sop_graph = iris.instansi_graph(kode_wilayah)
+        created = True
+    old = _owned_quads(repository, sop) if not created else []
+    if not created and not any(p == SPBE.diturunkanDari for _, p, _, _ in old) and any(
+            p == SPBE.memilikiLangkah for _, p, _, _ in old):
+        raise InputError(
+            f"SOP '{kode}' sudah ada dan langkahnya tidak berasal dari model BPMN; pilih kode lain"
+            " dengan --kode agar langkah yang ditulis tangan tidak tertimpa",
+            f"SOP '{kode}' exists and its steps were not derived from a BPMN model; choose"
+            " another code with --kode so hand-written steps are not overwritten",
+            Location(field="--kode"))
+    quads = _sop_quads(sop, sop_graph, kode, kode_wilayah, proses_info.iri,
+                       proses_info.pemilik, model_iri, process, derivation, old, today, notices)
+    if proses_info.pemilik is None:
+        notices.append(Notice(
+            f"proses bisnis '{proses}' tidak memiliki pemilik (spbe:pemilik); SOP tanpa unit",
+            f"proses bisnis '{proses}' has no owner (spbe:pemilik); the SOP has no unit"))
+    changes = ChangeSet(add=quads, remove=old)
+    label = f"Turunkan SOP {kode} dari model BPMN {str(model_iri).rsplit('/', 1)[-1]}"
+    activity = apply_audited(repository, changes, agent=agent,
+                             entities=[sop, model_iri, proses_info.iri], label=label)
+    nama = next((str(o) for s, p, o, _ in quads if s == sop and p == SPBE.nama), kode)
+    return DeriveResult(sop, kode, nama, created, model_iri, process.label(),
+                        derivation.pelaksana, len(derivation.steps), activity, notices)
+
+
+def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses: URIRef,
+               pemilik: URIRef | None, model: URIRef, process: ProcessView,
+               derivation: Derivation, old: list[Quad], today: date | None,
+               notices: list[Notice]) -> list[Quad]:
+    kept = [(s, p, o, g) for s, p, o, g in old if s == sop and p in _KEPT_ON_DERIVE]
+    kept_props = {p for _, p, _, _ in kept}
+    quads: list[Quad] = [(s, p, o, graph) for s, p, o, _ in kept]
+
+    def add(s: Node, p: Node, o: Node) -> None:
+        quads.append((s, p, o, graph))
+
+    add(sop, RDF.type, SPBE.SOP)
+    if SPBE.kode not in kept_props:
+        add(sop, SPBE.kode, Literal(kode))
+    if SPBE.nama not in kept_props:
+        add(sop, SPBE.nama, Literal(process.name or process.label()))
+    add(sop, SPBE.instansi, iris.instansi_iri(kode_wilayah))
+    if pemilik is not None:
+        add(sop, SPBE.pemilik, pemilik)
+    add(sop, SPBE.untukProsesBisnis, proses)
+    add(sop, SPBE.diturunkanDari, model)
+    if SPBE.tanggalPembuatan not in kept_props:
+        add(sop, SPBE.tanggalPembuatan, Literal((today or date.today()).isoformat(),
+                                                datatype=XSD.date))
+
+    # previous hand-entered values, by the BPMN element a step came from
+    old_rows: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o, _ in old:
+        if s != sop:
+            old_rows.setdefault(s, {}).setdefault(p, []).append(o)
+    previous: dict[Node, dict[Node, Node]] = {}
+    old_steps: list[tuple[str, Node | None]] = []
+    for row in old_rows.values():
+        if SPBE.LangkahSOP not in row.get(RDF.type, []):
+            continue
+        old_steps.append((" ".join(str(v) for v in row.get(SPBE.nama, [])),
+                          next(iter(row.get(SPBE.jenisSimbol, [])), None)))
+        for source in row.get(PROV.wasDerivedFrom, []):
+            previous[source] = {p: v[0] for p, v in row.items() if p in (
+                SPBE.kelengkapan, SPBE.waktu, SPBE.output, SPBE.keterangan)}
+
+    actors: dict[str, URIRef] = {}
+    for number, name in enumerate(derivation.pelaksana, start=1):
+        actor = iris.sop_pelaksana_iri(sop, name)
+        if name in actors or actor in actors.values():
+            continue
+        actors[name] = actor
+        add(sop, SPBE.memilikiPelaksana, actor)
+        add(actor, RDF.type, SPBE.PelaksanaSOP)
+        add(actor, SPBE.nama, Literal(name))
+        add(actor, SPBE.urutan, Literal(number, datatype=XSD.integer))
+    step_iri = {step.key: iris.sop_step_iri(sop, step.number) for step in derivation.steps}
+    for step in derivation.steps:
+        iri = step_iri[step.key]
+        add(sop, SPBE.memilikiLangkah, iri)
+        add(iri, RDF.type, SPBE.LangkahSOP)
+        add(iri, SPBE.urutan, Literal(step.number, datatype=XSD.integer))
+        add(iri, SPBE.nama, Literal(step.nama))
+        add(iri, SPBE.jenisSimbol, SIMBOL_IRI[step.simbol])
+        add(iri, SPBE.dilaksanakanOleh, actors[step.pelaksana])
+        if step.source is not None:
+            add(iri, PROV.wasDerivedFrom, step.source)
+        mutu: dict[str, str | None] = {f: getattr(step, f) for f in MUTU_FIELDS}
+        mutu["keterangan"] = step.full_keterangan()
+        before = previous.get(step.source, {}) if step.source is not None else {}
+        for name in MUTU_FIELDS:
+            prop = STEP_FIELDS[name]
+            value = mutu[name]
+            if not value and prop in before:
+                value = str(before[prop])
+            if value:
+                add(iri, prop, Literal(value))
+        for attr, prop in (("next", SPBE.langkahBerikutnya), ("ya", SPBE.jikaYa),
+                           ("tidak", SPBE.jikaTidak)):
+            target = getattr(step, attr)
+            if target:
+                add(iri, prop, step_iri[target])
+
+    status_before = [o for s, p, o, _ in old if s == sop and p == SPBE.statusSOP]
+    new_steps = sorted((s.nama, str(SIMBOL_IRI[s.simbol])) for s in derivation.steps)
+    same_steps = sorted((n, str(k)) for n, k in old_steps) == new_steps
+    if SPBE.Ditetapkan in status_before and same_steps:
+        add(sop, SPBE.statusSOP, SPBE.Ditetapkan)
+    else:
+        add(sop, SPBE.statusSOP, SPBE.Draft)
+        if SPBE.Ditetapkan in status_before:
+            notices.append(Notice(
+                "langkah SOP berubah sehingga statusnya kembali menjadi Draft; tetapkan ulang"
+                " setelah ditinjau",
+                "the SOP's steps changed, so its status is back to Draft; set it again after"
+                " review"))
+    return list(dict.fromkeys(quads))
+
+
+# --- editing ------------------------------------------------------------------------------
+
+_NIP = re.compile(r"\d{18}")
+
+
+def _identity_value(name: str, text: str) -> Node:
+    if name in _DATE_FIELDS:
+        return Literal(parse_tanggal(text, name.replace("_", " ")).isoformat(), datatype=XSD.date)
+    if name == "disahkan_nip":
+        digits = re.sub(r"[\s.]", "", text)
+        if not _NIP.fullmatch(digits):
+            raise InputError(f"NIP '{text}' harus terdiri dari 18 angka",
+                             f"NIP '{text}' must have 18 digits", Location(field="disahkan_nip"))
+        return Literal(digits)
+    if name == "status":
+        key = text.strip().lower()
+        if key in ("draft", "draf", "rancangan"):
+            return SPBE.Draft
+        if key in ("ditetapkan", "disahkan", "final"):
+            return SPBE.Ditetapkan
+        raise InputError(f"status '{text}' tidak dikenal; gunakan draft atau ditetapkan",
+                         f"unknown status '{text}'; use draft or ditetapkan",
+                         Location(field="status"))
+    return Literal(text.strip())
+
+
+def set_sop_fields(repository: Repository, kode: str,
+                   values: Mapping[str, str | Sequence[str] | None], *,
+                   kode_wilayah: str | None = None, agent: str = "anonim") -> URIRef | None:
+    """Set identity fields of SOP `kode`; a field given replaces all its old values.
+
+    An empty string or empty list removes the field. Unknown field names and unreadable
+    values (dates, NIP, status) raise `InputError` before anything is written.
+    """
+    sop, graph = find_sop(repository, kode, kode_wilayah)
+    unknown = sorted(set(values) - set(IDENTITY_FIELDS))
+    if unknown:
+        raise InputError(f"kolom SOP tidak dikenal: {', '.join(unknown)}",
+                         f"unknown SOP fields: {', '.join(unknown)}",
+                         Location(field=unknown[0]))
+    old = _owned_quads(repository, sop)
+    add: list[Quad] = []
+    remove: list[Quad] = []
+    for name, given in values.items():
+        if given is None:
+            continue
+        prop, multiple = IDENTITY_FIELDS[name]
+        given_texts = [given] if isinstance(given, str) else list(given)
+        texts = [t for t in given_texts if t.strip()]
+        if len(texts) > 1 and not multiple:
+            raise InputError(f"kolom {name} hanya boleh satu nilai",
+                             f"field {name} takes one value", Location(field=name))
+        if name in ("nama", "status") and not texts:
+            raise InputError(f"kolom {name} tidak boleh dikosongkan",
+                             f"field {name} cannot be emptied", Location(field=name))
+        remove += [q for q in old if q[0] == sop and q[1] == prop]
+        add += [(sop, prop, _identity_value(name, t), graph) for t in texts]
+    changes = ChangeSet(add=add, remove=remove)
+    return apply_audited(repository, changes, agent=agent, entities=[sop],
+                         label=f"Ubah identitas SOP {kode}: {', '.join(sorted(values))}")
+
+
+def set_step_fields(repository: Repository, kode: str, number: int,
+                    values: Mapping[str, str | None], *, kode_wilayah: str | None = None,
+                    agent: str = "anonim") -> URIRef | None:
+    """Set kegiatan text, mutu baku (kelengkapan, waktu, output) or keterangan of one step."""
+    sop, graph = find_sop(repository, kode, kode_wilayah)
+    unknown = sorted(set(values) - set(STEP_FIELDS))
+    if unknown:
+        raise InputError(f"kolom langkah tidak dikenal: {', '.join(unknown)}",
+                         f"unknown step fields: {', '.join(unknown)}", Location(field=unknown[0]))
+    step = iris.sop_step_iri(sop, number)
+    old = [q for q in _owned_quads(repository, sop) if q[0] == step]
+    if not old:
+        raise InputError(f"SOP '{kode}' tidak memiliki langkah {number}",
+                         f"SOP '{kode}' has no step {number}", Location(field="langkah"))
+    add: list[Quad] = []
+    remove: list[Quad] = []
+    for name, text in values.items():
+        if text is None:
+            continue
+        prop = STEP_FIELDS[name]
+        if name == "nama" and not text.strip():
+            raise InputError("kegiatan tidak boleh kosong", "the activity text cannot be empty",
+                             Location(field="nama"))
+        remove += [q for q in old if q[1] == prop]
+        if text.strip():
+            add.append((step, prop, Literal(text.strip()), graph))
+    return apply_audited(repository, ChangeSet(add=add, remove=remove), agent=agent,
+                         entities=[sop, step],
+                         label=f"Ubah langkah {number} SOP {kode}: {', '.join(sorted(values))}")
+
+
+@dataclass
+class SopSummary:
+    kode: str
+    nama: str
+    status: str
+    proses: str
+    derived: bool
+    steps: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kode": self.kode, "nama": self.nama, "status": self.status,
+                "proses": self.proses, "dari_bpmn": self.derived, "langkah": self.steps}
+
+
+def list_sops(repository: Repository, kode_wilayah: str | None = None) -> list[SopSummary]:
+    kode_wilayah = kode_wilayah or get_settings().instansi
+    out = []
+    for row in repository.select(query_text("list_sops"),
+                                 {"instansi": iris.instansi_iri(kode_wilayah)}):
+        status = "Ditetapkan" if row.get("status") == SPBE.Ditetapkan else "Draft"
+        out.append(SopSummary(str(row["kode"]), str(row.get("nama", row["kode"])), status,
+                              str(row.get("prosesKode", "")), "model" in row,
+                              int(str(row["langkahCount"]))))
+    return out
