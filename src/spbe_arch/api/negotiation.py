@@ -74,7 +74,7 @@ def _by_name(value: str, offers: Iterable[Offer], names: Mapping[str, str]) -> O
     serializer = names.get(value)
     if serializer is None:
         return None
-    return next(o for o in reversed(tuple(offers)) if o.serializer == serializer)
+    return next((o for o in reversed(tuple(offers)) if o.serializer == serializer), None)
 
 
 def choose(offers: tuple[Offer, ...], accept: str | None,

@@ -31,10 +31,11 @@ from spbe_arch.api.sparql_protocol import (
     has_dataset_clause,
     normalize_update,
     read_request,
+    uses_load,
     with_base,
 )
 from spbe_arch.audit import apply_audited
-from spbe_arch.errors import InputError
+from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import ChangeSet, Repository
 from spbe_arch.settings import Settings
 
@@ -174,8 +175,13 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         except SyntaxError as exc:
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {exc}",
                                 f"SPARQL Update syntax error: {exc}") from exc
-        except OSError as exc:  # LOAD of a document that cannot be fetched or read
-            raise InputError(f"update gagal: {exc}", f"the update failed: {exc}") from exc
+        except (OSError, StoreUnavailableError) as exc:
+            if not uses_load(text):
+                raise
+            # LOAD of a document that cannot be fetched or read: the request's fault
+            message = exc.message("en") if isinstance(exc, SpbeError) else str(exc)
+            raise InputError(f"LOAD gagal; tidak ada yang diubah: {message}",
+                             f"LOAD failed; nothing was changed: {message}") from exc
 
 
 @router.get("/sparql", responses=_RESPONSES,

@@ -1,0 +1,275 @@
+"""/sparql beyond the W3C cases: client quirks, errors, limits, access, audit, CORS."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Graph, URIRef
+
+from spbe_arch.repository import Repository
+
+UPDATE = "application/sparql-update"
+INSERT = ('PREFIX ex: <http://example.org/>\n'
+          'INSERT DATA { GRAPH ex:g { ex:a ex:p "satu" . ex:b ex:p "dua" } }')
+
+
+def _dump(repository: Repository) -> bytes:
+    return repository.export(None, "nquads")
+
+
+def _insert(service, role: str = "admin", text: str = INSERT):
+    return service.client.post("/sparql", content=text.encode(),
+                               headers={"content-type": UPDATE, **service.auth(role)})
+
+
+def test_select_in_every_result_format(service) -> None:
+    assert _insert(service).status_code == 200
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+    expected = {"application/sparql-results+json": b'"dua"',
+                "application/sparql-results+xml": b"<literal>dua</literal>",
+                "text/csv": b"http://example.org/b,dua",
+                "text/tab-separated-values": b'<http://example.org/b>\t"dua"'}
+    for accept, needle in expected.items():
+        response = service.client.get("/sparql", params={"query": query},
+                                      headers={"accept": accept})
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(accept)
+        assert needle in response.content
+
+
+def test_construct_in_every_rdf_format(service) -> None:
+    _insert(service)
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }"
+    for accept, fmt in {"text/turtle": "turtle", "application/n-triples": "nt",
+                        "application/rdf+xml": "xml", "application/ld+json": "json-ld"}.items():
+        response = service.client.post("/sparql", data={"query": query},
+                                       headers={"accept": accept})
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(accept)
+        assert len(Graph().parse(data=response.content, format=fmt)) == 2
+
+
+@pytest.mark.parametrize("params", [
+    {"format": "json"}, {"output": "json"}, {"results": "json"},
+    {"format": "json", "output": "json", "results": "json"},
+    {"format": "no-such-format"}, {"output": "html"},
+])
+def test_client_format_parameters_are_understood_or_ignored(
+        service, params: dict[str, str]) -> None:
+    response = service.client.get("/sparql", params={"query": "ASK {}", **params},
+                                  headers={"accept": "application/sparql-results+xml"})
+    assert response.status_code == 200
+    if params.get("format") == "json" or "json" in params.values():
+        assert json.loads(response.content)["boolean"] is True
+    else:
+        assert b"<boolean>true</boolean>" in response.content
+
+
+@pytest.mark.parametrize(("method", "kwargs", "status"), [
+    ("GET", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+    ("GET", {"params": {"update": "CLEAR ALL"}}, 405),
+    ("GET", {"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400),
+    ("GET", {"params": {"query": "ASK {}", "default-graph-uri": "not an iri"}}, 400),
+    ("GET", {"params": {"query": "   "}}, 400),
+    ("PUT", {"content": b"ASK {}", "headers": {"content-type": "application/sparql-query"}},
+     405),
+    ("POST", {"content": b"ASK {}", "headers": {"content-type": "text/plain"}}, 415),
+    ("POST", {"content": b"ASK {}"}, 415),
+    ("POST", {"content": b"\xff\xfeA\x00", "headers": {"content-type": "application/sparql-query"}},
+     400),
+    ("POST", {"content": b"query=%FF", "headers": {
+        "content-type": "application/x-www-form-urlencoded"}}, 400),
+    ("POST", {"content": b"query=ASK%7B%7D&update=CLEAR%20ALL", "headers": {
+        "content-type": "application/x-www-form-urlencoded"}}, 400),
+    ("POST", {"content": b"ASK {}", "headers": {
+        "content-type": "application/sparql-query; charset=ISO-8859-1"}}, 415),
+])
+def test_malformed_requests_get_4xx_with_a_message(
+        service, method: str, kwargs: dict, status: int) -> None:
+    response = service.client.request(method, "/sparql", **kwargs)
+    assert response.status_code == status, response.text
+    assert response.text.strip()
+
+
+def test_the_parser_message_is_passed_on(service) -> None:
+    response = service.client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }",
+                                                     "lang": "en"})
+    assert response.status_code == 400
+    assert response.text.startswith("SPARQL syntax error: error at 1:")
+
+
+def test_update_syntax_error_reports_the_users_line(service) -> None:
+    response = _insert(service, text="PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a }")
+    assert response.status_code == 400
+    assert "2:" in response.text
+
+
+def test_body_size_limit(make_service) -> None:
+    service = make_service(max_upload_bytes=1000)
+    response = service.client.post("/sparql", content=b"ASK {}" + b" " * 2000,
+                                   headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 413
+
+
+def test_service_description(service) -> None:
+    _insert(service)
+    response = service.client.get("/sparql", headers={"accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.content, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (None, URIRef(sd + "endpoint"), URIRef("http://www.example/sparql")) in graph
+    assert (None, URIRef(sd + "name"), URIRef("http://example.org/g")) in graph
+
+
+def test_result_size_limit(make_service) -> None:
+    service = make_service(result_limit=1)
+    _insert(service)
+    response = service.client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }",
+                                                     "lang": "en"})
+    assert response.status_code == 400
+    assert "limit of 1" in response.text
+    ok = service.client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 1"})
+    assert ok.status_code == 200
+
+
+@pytest.mark.slow
+def test_time_limit_over_http(make_service) -> None:
+    service = make_service(query_timeout_s=1.0)
+    values = " ".join(f"<http://example.org/s{i}>" for i in range(1500))
+    _insert(service, text="INSERT { GRAPH <http://example.org/g> { ?s <http://example.org/p> 1 } }"
+                          f" WHERE {{ VALUES ?s {{ {values} }} }}")
+    response = service.client.get("/sparql", params={
+        "query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    assert response.status_code == 503
+    assert response.headers.get("retry-after")
+    again = service.client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert again.status_code == 200
+
+
+def test_anonymous_read_is_off_on_a_network_address(make_service) -> None:
+    service = make_service(host="0.0.0.0")
+    response = service.client.get("/sparql", params={"query": "ASK {}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    ok = service.client.get("/sparql", params={"query": "ASK {}"}, headers=service.auth("reader"))
+    assert ok.status_code == 200
+
+
+def test_anonymous_read_setting_wins(make_service) -> None:
+    on = make_service(host="0.0.0.0", anonymous_read=True)
+    assert on.client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    off = make_service(host="127.0.0.1", anonymous_read=False)
+    assert off.client.get("/sparql", params={"query": "ASK {}"}).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer spbe_wrong", "Basic dXNlcjpwYXNz", "Bearer"])
+def test_bad_credentials_are_refused_not_ignored(service, header: str) -> None:
+    response = service.client.get("/sparql", params={"query": "ASK {}"},
+                                  headers={"authorization": header})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("reader", 403), ("editor", 403),
+                                              ("admin", 200)])
+def test_update_needs_admin(service, role: str | None, status: int) -> None:
+    before = _dump(service.repository)
+    response = _insert(service, role) if role else service.client.post(
+        "/sparql", content=INSERT.encode(), headers={"content-type": UPDATE})
+    assert response.status_code == status
+    if status != 200:
+        assert _dump(service.repository) == before
+
+
+def test_update_is_audited_and_visible_in_history(service) -> None:
+    # the record holds the update text; history finds the entity by its full IRI in it
+    full = ("INSERT DATA { GRAPH <http://example.org/g> {"
+            " <http://example.org/c> <http://example.org/p> 3 } }")
+    assert _insert(service, text=full).status_code == 200
+    response = service.client.get("/history", params={"entity": "http://example.org/c"})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert len(items) == 1
+    assert items[0]["agen"] == "admin-uji"
+    assert items[0]["keterangan"] == "SPARQL Update"
+
+
+def test_drop_all_keeps_its_own_audit_record(service) -> None:
+    _insert(service)
+    assert _insert(service, text="DROP ALL").status_code == 200
+    rows = service.repository.select(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?c WHERE"
+        " { ?a rdfs:comment ?c }").rows
+    assert [r for r in rows if "DROP ALL" in str(r["c"])]
+
+
+def test_a_failing_update_leaves_the_store_byte_identical(service) -> None:
+    _insert(service)
+    before = _dump(service.repository)
+    # valid syntax, fails while running (the document cannot be fetched)
+    response = _insert(service, text=INSERT.replace("satu", "tiga") +
+                       " ;\nLOAD <http://invalid.example/nothing.ttl>")
+    assert 400 <= response.status_code < 500
+    assert _dump(service.repository) == before
+
+
+def test_using_graph_uri_conflicts_with_with(service) -> None:
+    response = service.client.post(
+        "/sparql", params={"using-graph-uri": "http://example.org/g"},
+        content=b"WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        headers={"content-type": UPDATE, **service.auth("admin")})
+    assert response.status_code == 400
+
+
+def test_using_graph_uri_applies_to_every_operation(service) -> None:
+    _insert(service)
+    update = ("PREFIX ex: <http://example.org/>\n"
+              "INSERT { GRAPH ex:copy { ?s ex:p ?o } } WHERE { ?s ex:p ?o } ;\n"
+              "DELETE WHERE { ?s ex:p \"dua\" }")
+    response = service.client.post("/sparql", params={"using-graph-uri": "http://example.org/g"},
+                                    content=update.encode(),
+                                    headers={"content-type": UPDATE, **service.auth("admin")})
+    assert response.status_code == 200, response.text
+    copied = service.repository.graph(URIRef("http://example.org/copy"))
+    assert len(copied) == 2
+    # DELETE WHERE read the protocol dataset, so it matched; it deletes from the default graph
+    # (a template without GRAPH), where nothing is: both graphs keep their triples
+    assert len(service.repository.graph(URIRef("http://example.org/g"))) == 2
+
+
+def test_cors_preflight_for_browser_tools(service) -> None:
+    response = service.client.options("/sparql", headers={
+        "origin": "https://yasgui.example", "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] in ("*", "https://yasgui.example")
+    assert "authorization" in response.headers["access-control-allow-headers"].lower()
+    simple = service.client.get("/sparql", params={"query": "ASK {}"},
+                                headers={"origin": "https://yasgui.example"})
+    assert "access-control-allow-origin" in simple.headers
+
+
+def test_cors_can_be_switched_off(make_service) -> None:
+    service = make_service(cors_origins="")
+    response = service.client.get("/sparql", params={"query": "ASK {}"},
+                                  headers={"origin": "https://yasgui.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_cors_origin_list(make_service) -> None:
+    service = make_service(cors_origins="https://a.example, https://b.example")
+    allowed = service.client.get("/sparql", params={"query": "ASK {}"},
+                                 headers={"origin": "https://b.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://b.example"
+    other = service.client.get("/sparql", params={"query": "ASK {}"},
+                               headers={"origin": "https://c.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_protocol_dataset_overrides_the_union_default_graph(service) -> None:
+    _insert(service)
+    union = service.client.get("/sparql", params={"query": "ASK { ?s ?p \"satu\" }"})
+    assert json.loads(union.content)["boolean"] is True
+    other = service.client.get("/sparql", params={
+        "query": "ASK { ?s ?p \"satu\" }", "default-graph-uri": "http://example.org/other"})
+    assert json.loads(other.content)["boolean"] is False

@@ -1,0 +1,154 @@
+"""The query engine: a hard time limit, the result-size limit, fresh data after writes."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import psutil
+import pytest
+from rdflib import Literal, URIRef
+
+from spbe_arch.api.guard import GuardedRepository
+from spbe_arch.api.negotiation import negotiate
+from spbe_arch.api.query_engine import (
+    ForkingQueryEngine,
+    QueryJob,
+    QueryTimeoutError,
+    ResultTooLargeError,
+)
+from spbe_arch.repository import ChangeSet, open_repository
+from spbe_arch.repository.oxigraph import OxigraphRepository
+
+G = URIRef("http://example.org/g")
+# a triple cross product with an aggregate: pyoxigraph computes it inside one call that
+# no Python-level timeout can interrupt (about 8e9 combinations here)
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _job(sparql: str, limit: int = 1000) -> QueryJob:
+    return QueryJob(sparql, None, None, None, negotiate("*/*"),
+                    limit)
+
+
+@pytest.fixture
+def engine() -> ForkingQueryEngine:
+    inner = open_repository("memory:")
+    assert isinstance(inner, OxigraphRepository)
+    inner.apply(ChangeSet(add=[(URIRef(f"http://example.org/s{i}"), URIRef("http://example.org/p"),
+                                Literal(i), G) for i in range(2000)]))
+    guarded = GuardedRepository(inner)
+    engine = ForkingQueryEngine(inner.store, guarded, max_workers=2)
+    yield engine
+    engine.close()
+
+
+def _children() -> set[int]:
+    alive = set()
+    for child in psutil.Process(os.getpid()).children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE:
+                alive.add(child.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return alive
+
+
+@pytest.mark.slow
+def test_an_expensive_query_is_stopped_at_the_time_limit(engine: ForkingQueryEngine) -> None:
+    before = _children()
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            seen.update(_children())
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(QueryTimeoutError) as caught:
+            engine.execute(_job(EXPENSIVE), timeout_s=1.5)
+    finally:
+        stop.set()
+        watcher.join()
+    elapsed = time.monotonic() - started
+    assert 1.4 < elapsed < 4.0
+    assert "1.5" in caught.value.message("en")
+    worker = seen - before
+    assert len(worker) == 1
+    # the worker that ran it is gone (killed, not left computing)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and worker & _children():
+        time.sleep(0.05)
+    assert not worker & _children()
+    # and the engine still answers
+    outcome = engine.execute(_job("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                             timeout_s=10)
+    assert b'"2000"' in outcome.body
+
+
+def test_results_over_the_limit_are_refused(engine: ForkingQueryEngine) -> None:
+    ok = engine.execute(_job("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", limit=10), timeout_s=10)
+    assert ok.rows == 10
+    with pytest.raises(ResultTooLargeError):
+        engine.execute(_job("SELECT ?s WHERE { ?s ?p ?o } LIMIT 11", limit=10), timeout_s=10)
+    with pytest.raises(ResultTooLargeError):
+        engine.execute(_job("CONSTRUCT WHERE { ?s ?p ?o }", limit=100), timeout_s=10)
+
+
+def test_a_query_after_a_write_sees_the_write(engine: ForkingQueryEngine) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert b'"2000"' in engine.execute(_job(count), timeout_s=10).body
+    engine.guard.apply(ChangeSet(add=[(URIRef("http://example.org/new"),
+                                       URIRef("http://example.org/p"), Literal("x"), G)]))
+    assert b'"2001"' in engine.execute(_job(count), timeout_s=10).body
+
+
+def test_workers_are_reused_while_nothing_changes(engine: ForkingQueryEngine) -> None:
+    for _ in range(5):
+        engine.execute(_job("ASK { ?s ?p ?o }"), timeout_s=10)
+    assert len(_children()) <= engine.max_workers
+    before = _children()
+    engine.execute(_job("ASK { ?s ?p ?o }"), timeout_s=10)
+    assert _children() == before
+
+
+def test_syntax_errors_come_back_as_input_errors(engine: ForkingQueryEngine) -> None:
+    from spbe_arch.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        engine.execute(_job("SELECT * WHERE { ?s ?p }"), timeout_s=10)
+    assert "1:" in caught.value.message("en")
+
+
+def test_the_engine_ends_its_workers_when_closed() -> None:
+    inner = open_repository("memory:")
+    assert isinstance(inner, OxigraphRepository)
+    engine = ForkingQueryEngine(inner.store, GuardedRepository(inner), max_workers=2)
+    engine.execute(_job("ASK {}"), timeout_s=10)
+    workers = _children()
+    assert workers
+    engine.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (_children() & workers):
+        time.sleep(0.05)
+    assert not (_children() & workers)
+
+
+def test_workers_do_not_keep_client_sockets_open(engine: ForkingQueryEngine) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    try:
+        engine.execute(_job("ASK {}"), timeout_s=10)
+        for pid in _children():
+            connections = psutil.Process(pid).net_connections(kind="tcp")
+            assert connections == [], connections
+    finally:
+        listener.close()
