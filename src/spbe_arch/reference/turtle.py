@@ -106,7 +106,7 @@ class TurtleDocument:
         predicates = sorted(block.statements, key=lambda p: (p != RDF.type, str(p)))
         parts = []
         for predicate in predicates:
-            objects = sorted({self.term(o) for o in block.statements[predicate]})
+            objects = sorted({self.term(o) for o in block.statements[predicate]}, key=natural_key)
             parts.append(f"{self.term(predicate)} {' , '.join(objects)}")
         head = self.term(block.subject)
         if not parts:
