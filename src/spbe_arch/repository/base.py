@@ -370,6 +370,77 @@ def query_form(sparql: str) -> str:
     return match.group(1).upper() if match else "SELECT"
 
 
+DataRow = tuple[str | None, str, tuple[str, ...]]
+"""(graph IRI or None for the default graph, `s p o .` text, blank node labels in it)."""
+
+
+def _connected_groups(rows: Sequence[DataRow]) -> list[list[DataRow]]:
+    """Rows that share blank nodes, kept together (in input order)."""
+    parent: dict[str, str] = {}
+
+    def find(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    for _, _, labels in rows:
+        for other in labels[1:]:
+            parent[find(other)] = find(labels[0])
+    groups: dict[object, list[DataRow]] = {}
+    for index, row in enumerate(rows):
+        key: object = find(row[2][0]) if row[2] else index
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
+
+
+def data_operations(rows: Sequence[DataRow], *, insert: bool,
+                    max_per_operation: int | None = None) -> list[str]:
+    """`INSERT DATA` / `DELETE DATA` operations for ground quads.
+
+    With `max_per_operation` the rows are split into several operations, never separating
+    the rows of one blank node (a label means the same node only within one operation).
+    Operations with blank nodes are written `INSERT { … } WHERE {}`: same meaning, and
+    Virtuoso refuses blank nodes in INSERT DATA. DELETE DATA cannot hold blank nodes at all
+    (SPARQL 1.1); the engine reports that.
+    """
+    if not rows:
+        return []
+    if max_per_operation is None:
+        chunks = [list(rows)]
+    else:
+        chunks = []
+        current: list[DataRow] = []
+        for group in _connected_groups(rows):
+            if current and len(current) + len(group) > max_per_operation:
+                chunks.append(current)
+                current = []
+            current.extend(group)
+        chunks.append(current)
+    operations = []
+    for chunk in chunks:
+        by_graph: dict[str | None, list[str]] = {}
+        for graph, line, _ in chunk:
+            by_graph.setdefault(graph, []).append(line)
+        body = "\n".join(
+            "\n".join(lines) if graph is None else f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}"
+            for graph, lines in by_graph.items())
+        if insert and any(labels for _, _, labels in chunk):
+            operations.append(f"INSERT {{\n{body}\n}} WHERE {{}}")
+        else:
+            operations.append(f"{'INSERT' if insert else 'DELETE'} DATA {{\n{body}\n}}")
+    return operations
+
+
+def quad_rows(quads: Iterable[Quad]) -> list[DataRow]:
+    rows = []
+    for s, p, o, g in quads:
+        labels = tuple(str(t) for t in (s, o) if isinstance(t, BNode))
+        rows.append((None if g is None else iri_text(str(g)),
+                     f"{term_text(s)} {term_text(p)} {term_text(o)} .", labels))
+    return rows
+
+
 def changeset_to_update(changes: ChangeSet, max_per_operation: int | None = None) -> str:
     """One SPARQL Update request for a change set (every backend sends this).
 
@@ -378,25 +449,11 @@ def changeset_to_update(changes: ChangeSet, max_per_operation: int | None = None
     splits DELETE DATA / INSERT DATA into several operations of at most that many
     triples, for engines whose parser cannot take one huge block (Virtuoso: ~5000 lines).
     """
-
-    def blocks(quads: Sequence[Quad], keyword: str) -> list[str]:
-        size = max_per_operation or max(len(quads), 1)
-        operations = []
-        for start in range(0, len(quads), size):
-            by_graph: dict[URIRef | None, list[str]] = {}
-            for s, p, o, g in quads[start:start + size]:
-                by_graph.setdefault(g, []).append(
-                    f"{term_text(s)} {term_text(p)} {term_text(o)} .")
-            parts = []
-            for g, lines in by_graph.items():
-                body = "\n".join(lines)
-                parts.append(body if g is None else f"GRAPH {iri_text(str(g))} {{\n{body}\n}}")
-            operations.append(f"{keyword} {{\n" + "\n".join(parts) + "\n}")
-        return operations
-
     operations = [f"CLEAR SILENT GRAPH {iri_text(str(g))}" for g in changes.clear_graphs]
-    operations += blocks(changes.remove, "DELETE DATA")
-    operations += blocks(changes.add, "INSERT DATA")
+    operations += data_operations(quad_rows(changes.remove), insert=False,
+                                  max_per_operation=max_per_operation)
+    operations += data_operations(quad_rows(changes.add), insert=True,
+                                  max_per_operation=max_per_operation)
     operations.extend(changes.updates)
     return " ;\n".join(operations)
 

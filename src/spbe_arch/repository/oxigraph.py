@@ -38,6 +38,7 @@ from spbe_arch.errors import InputError, Location, StoreUnavailableError
 from spbe_arch.repository.base import (
     QUAD_FORMATS,
     ChangeSet,
+    DataRow,
     LoadSource,
     Quad,
     QueryResult,
@@ -47,6 +48,7 @@ from spbe_arch.repository.base import (
     bind_values,
     changeset_to_update,
     check_result_limit,
+    data_operations,
     query_form,
 )
 from spbe_arch.repository.terms import graph_to_oxigraph, to_rdflib
@@ -56,6 +58,7 @@ __all__ = [
     "OxigraphRepository",
     "changeset_to_update",
     "check_sources",
+    "insert_operations",
     "parse_source",
     "query_form",
     "syntax_error",
@@ -466,15 +469,7 @@ class OxigraphRepository(Repository):
             for quad in quads:
                 targets[_graph_text(quad.graph_name)] = None  # type: ignore[arg-type]
             drops = [f"DROP SILENT {target}" for target in targets]
-        by_graph: dict[str, list[str]] = {}
-        for quad in quads:
-            key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
-            by_graph.setdefault(key, []).append(f"{quad.triple} .")
-        blocks = [("\n".join(lines) if not key else f"GRAPH {key} {{\n" + "\n".join(lines) + "\n}")
-                  for key, lines in by_graph.items()]
-        operations = [*drops]
-        if blocks:
-            operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        operations = [*drops, *insert_operations(quads)]
         # DROP and INSERT DATA in one request: one transaction
         self._update(store, " ;\n".join(operations))
         return len(quads)
@@ -618,6 +613,18 @@ def _export_format(fmt: str) -> ox.RdfFormat:
     except KeyError:
         raise InputError(f"format RDF '{fmt}' tidak dikenal; gunakan {', '.join(RDF_FORMAT)}",
                          f"unknown RDF format '{fmt}'; use {', '.join(RDF_FORMAT)}") from None
+
+
+def insert_operations(quads: Sequence[ox.Quad], max_per_operation: int | None = None
+                      ) -> list[str]:
+    """SPARQL Update operations inserting parsed quads (pyoxigraph writes their text)."""
+    rows: list[DataRow] = []
+    for quad in quads:
+        graph = quad.graph_name
+        labels = tuple(t.value for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode))
+        rows.append((None if isinstance(graph, ox.DefaultGraph) else str(graph),
+                     f"{quad.triple} .", labels))
+    return data_operations(rows, insert=True, max_per_operation=max_per_operation)
 
 
 def check_sources(sources: Sequence[LoadSource]) -> None:

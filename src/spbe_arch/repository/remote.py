@@ -67,7 +67,13 @@ from spbe_arch.repository.base import (
     iri_text,
     query_form,
 )
-from spbe_arch.repository.oxigraph import RDF_FORMAT, _add_using, check_sources, parse_source
+from spbe_arch.repository.oxigraph import (
+    RDF_FORMAT,
+    _add_using,
+    check_sources,
+    insert_operations,
+    parse_source,
+)
 from spbe_arch.repository.terms import XSD_STRING, to_oxigraph, to_rdflib
 from spbe_arch.settings import Settings
 
@@ -390,7 +396,7 @@ class RemoteRepository(Repository):
         elif replace:
             operations += [f"DROP SILENT GRAPH {iri_text(g)}" if g is not None else
                            "DROP SILENT DEFAULT" for g in by_graph]
-        operations += _insert_data(quads, self.max_per_operation)
+        operations += insert_operations(quads, self.max_per_operation)
         if operations:
             self._post_update(" ;\n".join(operations))
         return len(quads)
@@ -438,20 +444,6 @@ class RemoteRepository(Repository):
 
     def close(self) -> None:
         self._client.close()
-
-
-def _insert_data(quads: Sequence[ox.Quad], size: int) -> list[str]:
-    operations = []
-    for start in range(0, len(quads), size):
-        by_graph: dict[str, list[str]] = {}
-        for quad in quads[start:start + size]:
-            graph = quad.graph_name
-            key = "" if isinstance(graph, ox.DefaultGraph) else str(graph)
-            by_graph.setdefault(key, []).append(f"{quad.triple} .")
-        blocks = [("\n".join(lines) if not key else f"GRAPH {key} {{\n" + "\n".join(lines) + "\n}")
-                  for key, lines in by_graph.items()]
-        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    return operations
 
 
 # --- responses ----------------------------------------------------------------------------------
