@@ -86,7 +86,11 @@ class DerivedStep:
             self.notes_en.append(text_en)
 
     def full_keterangan(self) -> str | None:
-        parts = [p for p in (self.keterangan, *self.notes_id) if p]
+        """Keterangan from the model plus the derivation's own remarks (each once: a model
+        exported from an SOP already carries the remarks of the first derivation)."""
+        parts = [self.keterangan] if self.keterangan else []
+        parts += [note for note in self.notes_id
+                  if not self.keterangan or note not in self.keterangan]
         return "; ".join(parts) if parts else None
 
     def targets(self) -> list[str]:
