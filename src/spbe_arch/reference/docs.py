@@ -189,7 +189,7 @@ class Edge:
 def diagram_model(graph: Graph) -> tuple[dict[str, Box], list[Edge]]:
     enums = set(enumerations(graph))
     classes = [c for c in _spbe(graph, OWL.Class) if c not in enums]
-    names = {c: qname(c) for c in classes}
+    names: dict[Node, str] = {c: qname(c) for c in classes}
     attributes: dict[str, list[str]] = {n: [] for n in names.values()}
     edges: dict[tuple[str, str], Edge] = {}
     for kind in (OWL.DatatypeProperty, OWL.ObjectProperty):
@@ -201,7 +201,7 @@ def diagram_model(graph: Graph) -> tuple[dict[str, Box], list[Edge]]:
                 if member not in names:
                     continue
                 source = names[member]
-                if (kind == OWL.ObjectProperty and rng in names
+                if (kind == OWL.ObjectProperty and rng is not None and rng in names
                         and name not in LINKS_AS_ATTRIBUTES):
                     key = (source, names[rng])
                     edges.setdefault(key, Edge(source, names[rng])).labels.append(name)
