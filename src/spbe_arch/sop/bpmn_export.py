@@ -166,8 +166,7 @@ class _Exporter:
             outgoing.setdefault(source, []).append(flow_id)
             incoming.setdefault(target, []).append(flow_id)
         for element_id, tag, step, link in self.elements:
-            name = step.nama if not element_id.endswith("_sambungan") else step.nama
-            node = etree.SubElement(process, _q(m.MODEL, tag), id=element_id, name=name)
+            node = etree.SubElement(process, _q(m.MODEL, tag), id=element_id, name=step.nama)
             if tag == "task":
                 text = _documentation(step)
                 if text:
@@ -247,10 +246,8 @@ class _Exporter:
         corridor = POOL_Y + (source_lane + 1) * LANE_HEIGHT - 10 - (index % 5) * 4
         start = (sx + sw / 2, sy + sh)
         centre = tx + tw / 2
-        if target_lane > source_lane:
-            end = (centre, ty)
-        else:
-            end = (centre, ty + th)
+        # enter from the side facing the corridor: the top when the target lane is lower
+        end = (centre, ty) if target_lane > source_lane else (centre, ty + th)
         return [start, (start[0], corridor), (centre, corridor), end]
 
 

@@ -303,8 +303,8 @@ class _Layout:
         for placed in page.steps:
             y2 = placed.y + placed.h
             body.items.append(Polyline(points=[(left, y2), (right, y2)], stroke_width=0.2))
-            number = self.by_kind["no"]
-            body.items.append(Text(x=number.center, y=placed.y + PAD + LINE * 0.78,
+            number_column = self.by_kind["no"]
+            body.items.append(Text(x=number_column.center, y=placed.y + PAD + LINE * 0.78,
                                    text=str(placed.step.urutan), size=SIZE, anchor="middle"))
             for kind, lines in placed.lines.items():
                 column = self.by_kind[kind]

@@ -75,7 +75,17 @@ class DeriveResult:
     activity: URIRef | None
     notices: list[Notice] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        return self.activity is not None
+
     def summary(self, lang: str = "id") -> str:
+        if not self.changed:
+            if lang == "en":
+                return (f"SOP {self.kode} ({self.nama}) is already up to date with process"
+                        f" '{self.process}': {self.steps} steps; nothing changed")
+            return (f"SOP {self.kode} ({self.nama}) sudah sesuai dengan proses '{self.process}':"
+                    f" {self.steps} langkah; tidak ada perubahan")
         if lang == "en":
             verb = "created" if self.created else "derived again"
             return (f"SOP {self.kode} ({self.nama}) {verb} from process '{self.process}':"
@@ -83,6 +93,13 @@ class DeriveResult:
         verb = "dibuat" if self.created else "diturunkan ulang"
         return (f"SOP {self.kode} ({self.nama}) {verb} dari proses '{self.process}':"
                 f" {self.steps} langkah, {len(self.pelaksana)} pelaksana")
+
+
+def _diff(old: list[Quad], new: list[Quad]) -> ChangeSet:
+    """Only what really changes, so an unchanged write leaves no audit record."""
+    before, after = set(old), set(new)
+    return ChangeSet(add=[q for q in dict.fromkeys(new) if q not in before],
+                     remove=[q for q in dict.fromkeys(old) if q not in after])
 
 
 def _owned_quads(repository: Repository, sop: URIRef) -> list[Quad]:
@@ -198,7 +215,7 @@ def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None 
         notices.append(Notice(
             f"proses bisnis '{proses}' tidak memiliki pemilik (spbe:pemilik); SOP tanpa unit",
             f"proses bisnis '{proses}' has no owner (spbe:pemilik); the SOP has no unit"))
-    changes = ChangeSet(add=quads, remove=old)
+    changes = _diff(old, quads)
     label = f"Turunkan SOP {kode} dari model BPMN {str(model_iri).rsplit('/', 1)[-1]}"
     activity = apply_audited(repository, changes, agent=agent,
                              entities=[sop, model_iri, proses_info.iri], label=label)
@@ -358,7 +375,7 @@ def set_sop_fields(repository: Repository, kode: str,
                              f"field {name} cannot be emptied", Location(field=name))
         remove += [q for q in old if q[0] == sop and q[1] == prop]
         add += [(sop, prop, _identity_value(name, t), graph) for t in texts]
-    changes = ChangeSet(add=add, remove=remove)
+    changes = _diff(remove, add)
     return apply_audited(repository, changes, agent=agent, entities=[sop],
                          label=f"Ubah identitas SOP {kode}: {', '.join(sorted(values))}")
 
@@ -389,7 +406,7 @@ def set_step_fields(repository: Repository, kode: str, number: int,
         remove += [q for q in old if q[1] == prop]
         if text.strip():
             add.append((step, prop, Literal(text.strip()), graph))
-    return apply_audited(repository, ChangeSet(add=add, remove=remove), agent=agent,
+    return apply_audited(repository, _diff(remove, add), agent=agent,
                          entities=[sop, step],
                          label=f"Ubah langkah {number} SOP {kode}: {', '.join(sorted(values))}")
 
