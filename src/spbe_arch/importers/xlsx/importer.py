@@ -7,6 +7,7 @@ unless there is none. Re-importing the same workbook plans an empty change set.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -156,14 +157,14 @@ def _records(data: WorkbookData, locator: _Locator, resolver: RepositoryResolver
                     record = {**record, "kode": candidates[0]}
             records.append(record)
         upserts[name] = records
-        _check_required(sheet.layout, records, sheet.rows, problems)
+        _check_identity(sheet.layout, records, sheet.rows, problems)
 
     steps_sheet = data.sheets.get("sop-langkah")
     if steps_sheet is not None and "sop" in upserts:
         by_code = {str(r.get("kode")): r for r in upserts["sop"] if r.get("kode")}
         by_folded = {c.casefold(): c for c in by_code}
         layout = steps_sheet.layout
-        _check_required(layout, steps_sheet.records, steps_sheet.rows, problems)
+        _check_identity(layout, steps_sheet.records, steps_sheet.rows, problems)
         for sop in upserts["sop"]:
             sop["memilikiLangkah"] = []
         for record, row in zip(steps_sheet.records, steps_sheet.rows, strict=True):
@@ -205,15 +206,64 @@ def _records(data: WorkbookData, locator: _Locator, resolver: RepositoryResolver
     return upserts, problems, warnings
 
 
-def _check_required(layout: SheetLayout, records: list[dict[str, Any]], rows: list[int],
+def _check_identity(layout: SheetLayout, records: list[dict[str, Any]], rows: list[int],
                     problems: list[SheetProblem]) -> None:
-    required = [c for c in layout.columns if c.required]
+    """The columns that say which entity a row is (Kode; Kode SOP and No) are always needed."""
+    keys = [c for c in layout.columns if c.field.identity or c.key == PARENT_COLUMN]
     for record, row in zip(records, rows, strict=True):
-        for column in required:
+        for column in keys:
             if record.get(column.key) in (None, "", []):
-                problems.append(SheetProblem(
-                    layout.title, row, column.header, None, "wajib diisi",
-                    "is required"))
+                problems.append(SheetProblem(layout.title, row, column.header, None,
+                                             "wajib diisi", "is required"))
+
+
+def _check_required(data: WorkbookData, upserts: dict[str, list[dict[str, Any]]],
+                    changes: EntityChangeSet, locator: _Locator,
+                    ) -> tuple[list[SheetProblem], list[SheetProblem]]:
+    """Required columns (from the shapes) left empty: an error for a row that adds an entity
+    or empties the value; only a warning for a gap that is already in the repository, so
+    that export -> import of a repository with gaps stays a no-op."""
+    problems: list[SheetProblem] = []
+    warnings: list[SheetProblem] = []
+    changed = {(c.kind, c.index): c for c in changes.entity_changes if c.index is not None}
+    for name, records in upserts.items():
+        layout = layout_for(name)
+        required = [c for c in layout.columns if c.required and not c.field.identity]
+        for index, record in enumerate(records):
+            change = changed.get((name, index))
+            row = locator.row(name, index)
+            for column in required:
+                if record.get(column.key) not in (None, "", []):
+                    continue
+                blocking = change is not None and (change.action == "add"
+                                                   or column.key in change.fields)
+                (problems if blocking else warnings).append(SheetProblem(
+                    layout.title, row, column.header, None,
+                    "wajib diisi" if blocking else "wajib diisi; masih kosong seperti yang"
+                    " tersimpan di repositori",
+                    "is required" if blocking else "is required; still empty, as stored in the"
+                    " repository", warning=not blocking))
+        if name != "sop" or "sop-langkah" not in data.sheets:
+            continue
+        steps = layout_for("sop-langkah")
+        step_required = [c for c in steps.columns if c.required and not c.field.identity
+                         and c.key != PARENT_COLUMN]
+        for index, record in enumerate(records):
+            change = changed.get((name, index))
+            for step in record.get("memilikiLangkah") or []:
+                row = locator.steps.get((str(record.get("kode")), step.get("urutan", -1)))
+                for column in step_required:
+                    if step.get(column.key) not in (None, "", []):
+                        continue
+                    blocking = change is not None and (change.action == "add"
+                                                       or "memilikiLangkah" in change.fields)
+                    (problems if blocking else warnings).append(SheetProblem(
+                        steps.title, row, column.header, None,
+                        "wajib diisi" if blocking else "wajib diisi; masih kosong seperti"
+                        " yang tersimpan di repositori",
+                        "is required" if blocking else "is required; still empty, as stored"
+                        " in the repository", warning=not blocking))
+    return problems, warnings
 
 
 def _scope_problems(upserts: dict[str, list[dict[str, Any]]], locator: _Locator,
@@ -292,6 +342,25 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
     Raises `WorkbookProblems` (nothing written) or `InputError` for an unreadable file.
     """
     file_name = name or (source.name if isinstance(source, Path) else "workbook.xlsx")
+    report = _prepare(repository, source, file_name, instansi, editor_opds, progress)
+    report.dry_run = dry_run
+    # the workbook's rows are gone by now (only the change set is kept): the commit of a
+    # large import is the memory peak, so it should not also hold the rows
+    gc.collect()
+    changes = report.changes
+    if not dry_run and not changes.is_empty():
+        if progress:
+            progress("menyimpan", 0, None)
+        report.activity = apply_audited(repository, changes, agent=agent,
+                                        entities=changes.entities,
+                                        label=f"Impor Excel {file_name}: "
+                                              f"{changes.summary('id')}")
+    return report
+
+
+def _prepare(repository: Repository, source: Path | bytes, file_name: str, instansi: str,
+             editor_opds: Iterable[str] | None, progress: Progress | None) -> ImportReport:
+    """Read, check, plan and validate; raises `WorkbookProblems` on any problem."""
     data = read_workbook(source, name=file_name, progress=progress)
     if any(p.row is None or p.row == 1 for p in data.problems):
         # a missing sheet or column: the rows cannot be understood, stop here
@@ -312,7 +381,11 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
                      for p in exc.problems]
     if problems:
         raise WorkbookProblems(_unique(_sort(problems)))  # type: ignore[arg-type]
-    warnings += [locator.problem(w) for w in changes.warnings]
+    missing, gaps = _check_required(data, upserts, changes, locator)
+    if missing:
+        raise WorkbookProblems(_sort(missing))  # type: ignore[arg-type]
+    del upserts
+    warnings += gaps + [locator.problem(w) for w in changes.warnings]
     if scope is not None:
         moved = _moved_out_of_scope(changes, locator, scope, resolver)
         if moved:
@@ -322,16 +395,8 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
     violations, notes = _validate(repository, changes, locator)
     if violations:
         raise WorkbookProblems(_sort(violations))  # type: ignore[arg-type]
-    report = ImportReport(file_name, data.row_count, changes, _sort(data.warnings + warnings),
-                          notes, dry_run)
-    if not dry_run and not changes.is_empty():
-        if progress:
-            progress("menyimpan", 0, None)
-        report.activity = apply_audited(repository, changes, agent=agent,
-                                        entities=changes.entities,
-                                        label=f"Impor Excel {file_name}: "
-                                              f"{changes.summary('id')}")
-    return report
+    return ImportReport(file_name, data.row_count, changes, _sort(data.warnings + warnings),
+                        notes)
 
 
 def _unique(problems: list[SheetProblem]) -> list[SheetProblem]:
