@@ -131,7 +131,8 @@ class _Exporter:
     def write(self) -> bytes:
         self.plan()
         flows = self.flows()
-        root = etree.Element(_q(m.MODEL, "definitions"), nsmap=NSMAP)  # type: ignore[arg-type]
+        namespaces = {k: v for k, v in NSMAP.items() if k != "bizagi"}
+        root = etree.Element(_q(m.MODEL, "definitions"), nsmap=namespaces)  # type: ignore[arg-type]
         root.set("id", f"Definitions_{self.slug}")
         root.set("name", self.doc.nama)
         root.set("targetNamespace", f"https://w3id.org/spbe-arch/sop/{self.slug}")
