@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from spbe_arch import iris
 from spbe_arch.access import Role, TokenStore
-from spbe_arch.api.routes.excel import XLSX, router
+from spbe_arch.api.app import create_app
+from spbe_arch.api.routes.excel import XLSX
 from spbe_arch.model import get_entity
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
@@ -20,21 +21,20 @@ from .conftest import INSTANSI
 
 
 @pytest.fixture
-def client(repo: Repository, tmp_path: Path) -> tuple[TestClient, dict[str, str]]:
+def client(repo: Repository, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     tokens = tmp_path / "tokens.json"
     settings = Settings(store="memory:", tokens_file=str(tokens), instansi=INSTANSI,
                         max_upload_bytes=200_000)
-    app = FastAPI()
-    app.state.settings = settings
-    app.state.repository = repo
-    app.include_router(router)
     store = TokenStore(tokens)
+    kominfo = iris.element_iri(INSTANSI, "opd", "DISKOMINFO")
     issued = {
         "admin": store.create("admin", Role.admin)[0],
-        "kominfo": store.create("kominfo", Role.editor, ["DISKOMINFO"])[0],
+        "kominfo": store.create("kominfo", Role.editor, [str(kominfo)])[0],
         "reader": store.create("pembaca", Role.reader)[0],
     }
-    return TestClient(app), {k: f"Bearer {v}" for k, v in issued.items()}
+    app = create_app(settings, repo, tokens=store)
+    with TestClient(app) as http:
+        yield http, {k: f"Bearer {v}" for k, v in issued.items()}
 
 
 def _upload(client: TestClient, path: Path, token: str | None, **params: str) -> object:
@@ -57,6 +57,8 @@ def test_template_and_export_download(client: tuple[TestClient, dict[str, str]],
     assert "arsitektur-3574-DISKOMINFO.xlsx" in exported.headers["content-disposition"]
     missing = http.get("/excel/template", params={"opd": "TIDAKADA"})
     assert missing.status_code == 404 and "TIDAKADA" in missing.json()["detail"]
+    assert http.get("/excel/export", headers={"Authorization": "Bearer salah"}).status_code \
+        == 401
 
 
 def test_upload_needs_a_writing_role_and_respects_opd_scope(
@@ -70,6 +72,7 @@ def test_upload_needs_a_writing_role_and_respects_opd_scope(
     refused = _upload(http, path, tokens["kominfo"], lang="en")
     assert refused.status_code == 422  # type: ignore[attr-defined]
     body = refused.json()  # type: ignore[attr-defined]
+    assert "problems found; nothing was stored" in body["detail"]
     first = body["masalah"][0]
     assert (first["sheet"], first["baris"], first["kolom"]) == (
         "Proses Bisnis", 2, "Pemilik (kode OPD)")
