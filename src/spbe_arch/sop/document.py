@@ -113,6 +113,8 @@ class SopDocument:
     proses_nama: str = ""
     model: URIRef | None = None
     model_nama: str = ""
+    pemilik: URIRef | None = None
+    """The OPD that owns the SOP (whose editors may change it)."""
     pelaksana: list[Pelaksana] = field(default_factory=list)
     langkah: list[Langkah] = field(default_factory=list)
 
@@ -235,6 +237,7 @@ def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None)
         proses_nama=str(ctx.get("prosesNama", "")),
         model=_iri(ctx.get("model")),
         model_nama=str(ctx.get("modelNama", "")),
+        pemilik=_iri(ctx.get("unit")),
     )
     number_of: dict[Node, int | None] = {}
     for subject, values in rows.items():
