@@ -172,3 +172,59 @@ def test_guide_lists_every_named_query(guide: str) -> None:
     missing = [q.name for q in list_queries() if f"| `{q.name}` |" not in text]
     assert not missing, (f"{guide}: add a row '| `NAME` | title | parameters |' to the named"
                          f" query table for: {', '.join(missing)}")
+
+
+# --- docs/architecture.md: the layer table is the import rule -------------------------------
+
+LAYERS = ("interfaces", "services", "core")
+
+
+def layer_table() -> dict[str, int]:
+    """Module -> rank (interfaces 3, services 2, core 1) from docs/architecture.md."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    ranks: dict[str, int] = {}
+    for layer in LAYERS:
+        match = re.search(rf"^\| {layer} \|(.*)\|\s*$", text, re.MULTILINE)
+        assert match, f"docs/architecture.md: the layer table needs a row '| {layer} | … |'"
+        for module in re.findall(r"`([a-z_]+)`", match.group(1)):
+            ranks[module] = len(LAYERS) - LAYERS.index(layer)
+    return ranks
+
+
+def test_every_module_has_a_layer_in_architecture_md() -> None:
+    ranks = layer_table()
+    package = ROOT / "src" / "spbe_arch"
+    present = {p.stem for p in package.glob("*.py") if not p.stem.startswith("__")}
+    present |= {p.name for p in package.iterdir()
+                if p.is_dir() and (p / "__init__.py").exists()}
+    unplaced = sorted(present - set(ranks))
+    assert not unplaced, ("docs/architecture.md: add these modules of spbe_arch to a row of"
+                          f" the layer table (interfaces/services/core): {unplaced}")
+    gone = sorted(set(ranks) - present)
+    assert not gone, f"docs/architecture.md lists modules that do not exist: {gone}"
+
+
+def test_imports_point_downwards() -> None:
+    import ast
+
+    ranks = layer_table()
+    package = ROOT / "src" / "spbe_arch"
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package).with_suffix("").parts
+        own = ranks.get(parts[0])
+        if own is None:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [node.module]
+            else:
+                continue
+            for target in targets:
+                bits = target.split(".")
+                if bits[0] == "spbe_arch" and len(bits) > 1 and ranks.get(bits[1], 0) > own:
+                    problems.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {target}")
+    assert not problems, ("imports must point downwards (interfaces -> services -> core,"
+                          " docs/architecture.md):\n" + "\n".join(problems))

@@ -114,6 +114,12 @@ def test_layanan_without_process(fixture_repository: Repository) -> None:
                 columns=("kode_opd", "kode_layanan")) == [("DINKES", "L5"), ("DISKOMINFO", "L2")]
 
 
+def test_layanan_without_sop(fixture_repository: Repository) -> None:
+    # L3 counts as covered: one of its two realising processes has an SOP
+    assert rows(fixture_repository, "layanan-without-sop",
+                columns=("kode_layanan",)) == [("L5",), ("L2",)]
+
+
 def test_processes_without_sop(fixture_repository: Repository) -> None:
     cols = ("kode_wilayah", "kode_proses")
     assert rows(fixture_repository, "processes-without-sop", columns=cols) == [
