@@ -1,0 +1,222 @@
+"""Running compiled shapes on a repository, and pySHACL for the shapes they cannot cover."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+from rdflib.term import Node, URIRef
+
+from spbe_arch.errors import InputError
+from spbe_arch.repository import Repository, SelectResult
+from spbe_arch.validation.compiler import CompiledCheck, Compiler, ShapePlan
+from spbe_arch.validation.paths import path_key
+from spbe_arch.validation.reference import run_pyshacl
+from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
+from spbe_arch.validation.shapes import Shape, ShapesGraph
+
+ENGINES = ("auto", "fast", "pyshacl")
+FOCUS_BATCH = 2000
+"""At most this many focus nodes go into one VALUES block."""
+
+
+@dataclass
+class Scope:
+    """What a validation run looks at.
+
+    `data_graphs`: the named graphs whose union is the SHACL data graph.
+    `focus_graph`: only results whose focus node has a triple in this graph are kept
+    (the instansi filter). `focus`: only these focus nodes are validated (incremental runs).
+    """
+
+    data_graphs: list[URIRef]
+    focus_graph: URIRef | None = None
+    focus: dict[str, list[Node]] | None = None
+    """Top-level shape label -> focus nodes to validate; shapes missing are skipped."""
+
+
+@dataclass
+class CheckOutcome:
+    check: CompiledCheck
+    results: list[ValidationResult]
+    roots: list[Node]
+    """The top-level focus node of each result (same order)."""
+    seconds: float = 0.0
+
+
+@dataclass
+class RunOutcome:
+    report: ValidationReport
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    fallback: dict[str, list[ValidationResult]] = field(default_factory=dict)
+
+
+class Validator:
+    """Compiled shapes, ready to run on any repository."""
+
+    def __init__(self, shapes: ShapesGraph, engine: str = "auto") -> None:
+        if engine not in ENGINES:
+            raise InputError(f"mesin validasi '{engine}' tidak dikenal; gunakan {', '.join(ENGINES)}",
+                             f"unknown validation engine '{engine}'; use {', '.join(ENGINES)}")
+        self.shapes = shapes
+        self.engine = engine
+        compiler = Compiler(shapes)
+        self.plans: list[ShapePlan] = [compiler.plan(s) for s in shapes.top_level()
+                                       if not s.deactivated]
+        if engine == "pyshacl":
+            for plan in self.plans:
+                plan.unsupported = plan.unsupported or "engine=pyshacl"
+        if engine == "fast":
+            missing = [p for p in self.plans if p.unsupported]
+            if missing:
+                details = "; ".join(f"{p.shape.label()}: {p.unsupported}" for p in missing)
+                raise InputError(f"bentuk berikut tidak dapat dijalankan jalur cepat: {details}",
+                                 f"these shapes cannot run on the fast path: {details}")
+
+    @property
+    def fast_checks(self) -> list[CompiledCheck]:
+        return [c for p in self.plans if not p.unsupported for c in p.checks]
+
+    def engines(self) -> dict[str, str]:
+        return {p.shape.label(): ("pyshacl" if p.unsupported else "fast") for p in self.plans}
+
+    def unsupported(self) -> dict[str, str]:
+        return {p.shape.label(): p.unsupported for p in self.plans if p.unsupported}
+
+    # --- running -------------------------------------------------------------------------
+    def run(self, repository: Repository, scope: Scope) -> RunOutcome:
+        started = time.perf_counter()
+        outcomes: list[CheckOutcome] = []
+        for plan in self.plans:
+            if plan.unsupported:
+                continue
+            focus = None
+            if scope.focus is not None:
+                if plan.shape.label() not in scope.focus:
+                    continue
+                focus = scope.focus[plan.shape.label()]
+                if not focus:
+                    continue
+            for check in plan.checks:
+                outcomes.append(run_check(repository, check, scope, focus))
+        fast_seconds = time.perf_counter() - started
+        fallback: dict[str, list[ValidationResult]] = {}
+        fallback_plans = [p for p in self.plans if p.unsupported
+                          and (scope.focus is None or p.shape.label() in scope.focus)]
+        if fallback_plans:
+            data = data_graph(repository, scope.data_graphs)
+            results = run_pyshacl(data, self.shapes, [p.shape.node for p in fallback_plans])
+            labels = {p.shape.node: p.shape.label() for p in fallback_plans}
+            owners = _owning_top_shapes(self.shapes, [p.shape for p in fallback_plans])
+            for result in results:
+                owner = owners.get(result.source_shape)
+                fallback.setdefault(labels.get(owner, "") if owner is not None else "",
+                                    []).append(result)
+            if scope.focus is not None:
+                for label, kept in list(fallback.items()):
+                    wanted = set(scope.focus.get(label, []))
+                    fallback[label] = [r for r in kept if r.focus_node in wanted]
+        results = [r for o in outcomes for r in o.results]
+        results += [r for rs in fallback.values() for r in rs]
+        if scope.focus_graph is not None:
+            members = subjects_in_graph(repository, scope.focus_graph)
+            results = [r for r in results if r.focus_node in members]
+            for outcome in outcomes:
+                kept = [(r, root) for r, root in zip(outcome.results, outcome.roots, strict=True)
+                        if r.focus_node in members]
+                outcome.results = [r for r, _ in kept]
+                outcome.roots = [root for _, root in kept]
+        report = ValidationReport(sort_results(results), self.engines(), self.unsupported())
+        report.timings = {"fast_s": fast_seconds,
+                          "total_s": time.perf_counter() - started}
+        return RunOutcome(report, outcomes, fallback)
+
+
+def _owning_top_shapes(shapes: ShapesGraph, tops: Sequence[Shape]) -> dict[Node, Node]:
+    """Source shape -> the top-level shape whose validation reports it (sh:property chains)."""
+    from spbe_arch.vocab import SH
+
+    owner: dict[Node, Node] = {}
+    for top in tops:
+        stack: list[Node] = [top.node]
+        while stack:
+            node = stack.pop()
+            if node in owner:
+                continue
+            owner[node] = top.node
+            stack.extend(shapes.graph.objects(node, SH.property))
+    return owner
+
+
+def run_check(repository: Repository, check: CompiledCheck, scope: Scope,
+              focus: Sequence[Node] | None = None) -> CheckOutcome:
+    started = time.perf_counter()
+    results: list[ValidationResult] = []
+    roots: list[Node] = []
+    batches: Iterable[list[Node] | None]
+    if focus is None:
+        batches = [None]
+    else:
+        focus = list(focus)
+        batches = [focus[i:i + FOCUS_BATCH] for i in range(0, len(focus), FOCUS_BATCH)]
+    for batch in batches:
+        focus_filter = ""
+        if scope.focus_graph is not None and check.root_var == check.focus_var:
+            focus_filter = (f"FILTER EXISTS {{ GRAPH <{scope.focus_graph}> {{ ?{check.root_var}"
+                            f" ?spbe_gp ?spbe_go }} }}\n")
+        text = check.query(batch, focus_filter)
+        answer = repository.query(
+            text, default_graph_uris=[str(g) for g in scope.data_graphs],
+            named_graph_uris=[str(scope.focus_graph)] if scope.focus_graph is not None else None)
+        if not isinstance(answer, SelectResult):
+            raise TypeError("compiled check did not return solutions")
+        for row in answer.rows:
+            result = result_from_row(check, row)
+            if result is not None:
+                results.append(result)
+                roots.append(row[check.root_var])
+    return CheckOutcome(check, results, roots, time.perf_counter() - started)
+
+
+def result_from_row(check: CompiledCheck, row: dict[str, Node]) -> ValidationResult | None:
+    focus = row[check.focus_var]
+    value = row.get(check.value_var) if check.value_var else None
+    if value is None and check.value_default_focus:
+        value = focus
+    if check.refine is not None:
+        if value is None or not check.refine(value):
+            return None
+    path = row.get(check.path_var) if check.path_var else None
+    if path is None:
+        path = check.default_path
+    return ValidationResult(
+        focus_node=focus,
+        result_path=path,
+        value=value,
+        source_shape=check.shape.node,
+        source_constraint_component=check.component,
+        severity=check.shape.severity,  # type: ignore[arg-type]
+        messages=check.messages,
+        source_constraint=check.source_constraint,
+        path_text=path_key(check.shape.graph, path) if path is not None else None,
+        bindings={v: row[v] for v in check.extra_vars if v in row},
+    )
+
+
+def data_graph(repository: Repository, graphs: Sequence[URIRef]) -> Graph:
+    """The union of `graphs` as one rdflib Graph (for pySHACL)."""
+    graph = Graph()
+    for name in graphs:
+        for s, p, o, _ in repository.quads(name):
+            graph.add((s, p, o))
+    return graph
+
+
+def subjects_in_graph(repository: Repository, graph: URIRef) -> set[Node]:
+    answer = repository.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        named_graph_uris=[str(graph)])
+    assert isinstance(answer, SelectResult)
+    return {row["s"] for row in answer.rows}

@@ -1,0 +1,235 @@
+"""The validation service: what the CLI, the API, the reports and the UI call."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.term import Literal, Node, URIRef
+
+from spbe_arch import datasets, iris
+from spbe_arch.errors import InputError, Location
+from spbe_arch.repository import LoadSource, Repository, SelectResult, open_repository
+from spbe_arch.repository.base import QUAD_FORMATS, format_for_path
+from spbe_arch.validation.engine import Scope, Validator
+from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
+from spbe_arch.validation.shapes import ShapesGraph, load_shapes, shape_paths
+from spbe_arch.vocab import SPBE
+
+INPUT_GRAPH = URIRef("urn:spbe-arch:validate:input")
+"""Where plain files given to `validate` are loaded (in a private memory repository)."""
+
+_SPARQL = Path(__file__).parent / "sparql"
+_OPD_QUERY = (_SPARQL / "opd_of.rq").read_text(encoding="utf-8")
+_HISTORY_QUERY = (_SPARQL / "report_history.rq").read_text(encoding="utf-8")
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for each ill-typed literal it converts; those are findings here."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+def extra_shapes_graphs(repository: Repository) -> list[URIRef]:
+    """Graphs of extra shapes stored in the repository: `…/graph/shapes/<anything>`."""
+    prefix = str(iris.shapes_graph()) + "/"
+    return [g for g in repository.graph_names() if str(g).startswith(prefix)]
+
+
+def load_validation_shapes(repository: Repository | None = None, *,
+                           shapes_dir: Path | None = None,
+                           extra_shapes: Sequence[Path] = ()) -> ShapesGraph:
+    """The project's shapes (or `shapes_dir`), extra shape files/folders, and the extra shapes
+    graphs stored in the repository, as one shapes graph."""
+    directory = shapes_dir or datasets.shapes_dir()
+    if not directory.is_dir():
+        raise InputError(f"folder bentuk '{directory}' tidak ada",
+                         f"shapes folder '{directory}' does not exist", Location(file=str(directory)))
+    files = shape_paths([directory, *extra_shapes])
+    graphs: list[Graph] = []
+    if repository is not None:
+        graphs = [repository.graph(g) for g in extra_shapes_graphs(repository)]
+    return load_shapes(files, graphs)
+
+
+_validators: dict[str, Validator] = {}
+_lock = threading.Lock()
+
+
+def _shapes_key(shapes: ShapesGraph, engine: str) -> str:
+    digest = hashlib.sha256(engine.encode())
+    for line in sorted(shapes.graph.serialize(format="nt").splitlines()):
+        # blank node labels differ between parses; the rest identifies the shapes
+        digest.update(" ".join(t for t in line.split(" ") if not t.startswith("_:")).encode())
+    return digest.hexdigest()
+
+
+def validator_for(shapes: ShapesGraph, engine: str = "auto") -> Validator:
+    """A compiled validator, cached per shapes content and engine."""
+    key = _shapes_key(shapes, engine)
+    with _lock:
+        validator = _validators.get(key)
+        if validator is None:
+            validator = Validator(shapes, engine)
+            _validators[key] = validator
+        return validator
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+def data_graphs(repository: Repository) -> list[URIRef]:
+    """The named graphs that form the SHACL data graph: everything except shapes, stored
+    validation reports and provenance."""
+    shapes = str(iris.shapes_graph())
+    validation = f"{iris.BASE}graph/validation/"
+    provenance = str(iris.provenance_graph())
+    return [g for g in repository.graph_names()
+            if not (str(g) == shapes or str(g).startswith(shapes + "/")
+                    or str(g).startswith(validation) or str(g) == provenance)]
+
+
+def _scope(repository: Repository, instansi: str | None) -> Scope:
+    graphs = data_graphs(repository)
+    focus_graph = None
+    if instansi is not None:
+        focus_graph = iris.instansi_graph(instansi)
+        if focus_graph not in graphs:
+            raise InputError(
+                f"instansi '{instansi}' tidak ada di repositori (graf {focus_graph} kosong)",
+                f"government body '{instansi}' is not in the repository (graph {focus_graph} is"
+                " empty)")
+    return Scope(graphs, focus_graph)
+
+
+# --- annotation --------------------------------------------------------------------------------
+
+def annotate_opd(repository: Repository, results: list[ValidationResult],
+                 data: Sequence[URIRef]) -> None:
+    """Fill `result.opd` with the kode of the OPD each focus node belongs to."""
+    focus = sorted({r.focus_node for r in results if isinstance(r.focus_node, URIRef)}, key=str)
+    owner: dict[Node, str] = {}
+    for i in range(0, len(focus), 1000):
+        batch = " ".join(f"<{f}>" for f in focus[i:i + 1000])
+        answer = repository.query(_OPD_QUERY.replace("#FOCUS#", batch),
+                                  default_graph_uris=[str(g) for g in data])
+        assert isinstance(answer, SelectResult)
+        for row in answer.rows:
+            owner.setdefault(row["focus"], str(row["kode"]))
+    for result in results:
+        result.opd = owner.get(result.focus_node)
+
+
+# --- validate ----------------------------------------------------------------------------------
+
+def _input_repository(files: Sequence[Path]) -> Repository:
+    repository = open_repository("memory:")
+    sources = []
+    for path in files:
+        if not path.exists():
+            raise InputError(f"berkas '{path}' tidak ada", f"file '{path}' does not exist",
+                             Location(file=str(path)))
+        fmt = format_for_path(path)
+        sources.append(LoadSource(path, fmt, None if fmt in QUAD_FORMATS else INPUT_GRAPH,
+                                  str(path)))
+    repository.load(sources)
+    return repository
+
+
+def validate(
+    source: Repository | Sequence[Path],
+    *,
+    instansi: str | None = None,
+    opd: str | None = None,
+    shapes_dir: Path | None = None,
+    extra_shapes: Sequence[Path] = (),
+    engine: str = "auto",
+    lang: str = "id",
+) -> ValidationReport:
+    """Validate a repository, or plain RDF files (loaded into a private memory repository).
+
+    `instansi` keeps the results whose focus node is in that body's graph; `opd` those whose
+    focus node belongs to the OPD with that kode. `shapes_dir` replaces the project's `shapes/`
+    folder; `extra_shapes` (files or folders) and extra shapes graphs stored in the repository
+    (`…/graph/shapes/<name>`) are added to it. `engine`: "auto" (fast path, pySHACL for shapes it
+    cannot run), "fast" (error if a shape cannot run on the fast path) or "pyshacl".
+    """
+    with quiet_rdflib():
+        repository = source if isinstance(source, Repository) else _input_repository(list(source))
+        shapes = load_validation_shapes(repository, shapes_dir=shapes_dir,
+                                        extra_shapes=extra_shapes)
+        validator = validator_for(shapes, engine)
+        scope = _scope(repository, instansi)
+        outcome = validator.run(repository, scope)
+        report = outcome.report
+        annotate_opd(repository, report.results, scope.data_graphs)
+        if opd is not None:
+            report.results = [r for r in report.results if r.opd == opd]
+        report.results = sort_results(report.results)
+        report.instansi = instansi
+        report.opd = opd
+        report.lang = lang
+        report.shapes = shapes
+        return report
+
+
+# --- stored reports ----------------------------------------------------------------------------
+
+def store_report(repository: Repository, report: ValidationReport, kode_wilayah: str) -> URIRef:
+    """Store the report as its own named graph `…/graph/validation/<kode>/<timestamp>`."""
+    stamp = report.generated.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    graph_name = iris.validation_graph(kode_wilayah, stamp)
+    report.iri = graph_name
+    graph = report.to_graph(graph_name, report.shapes.graph if report.shapes else None)
+    graph.add((graph_name, URIRef(SPBE._NS + "kodeWilayah"), Literal(kode_wilayah)))
+    data = graph.serialize(format="nt", encoding="utf-8")
+    repository.load([LoadSource(data, "ntriples", graph_name, f"validation report {stamp}")],
+                    replace=True)
+    return graph_name
+
+
+def _report_graphs(repository: Repository, kode_wilayah: str) -> list[URIRef]:
+    prefix = f"{iris.BASE}graph/validation/{kode_wilayah}/"
+    return sorted((g for g in repository.graph_names() if str(g).startswith(prefix)), key=str)
+
+
+def latest_report(repository: Repository, kode_wilayah: str) -> ValidationReport | None:
+    """The newest stored report for a body, or None."""
+    graphs = _report_graphs(repository, kode_wilayah)
+    if not graphs:
+        return None
+    return ValidationReport.from_graph(repository.graph(graphs[-1]), graphs[-1])
+
+
+def report_history(repository: Repository, kode_wilayah: str,
+                   limit: int | None = None) -> list[dict[str, object]]:
+    """Counts of every stored report of a body, oldest first (the trend)."""
+    prefix = f"{iris.BASE}graph/validation/{kode_wilayah}/"
+    answer = repository.query(_HISTORY_QUERY, {"prefix": Literal(prefix)})
+    assert isinstance(answer, SelectResult)
+    history: list[dict[str, object]] = []
+    for row in answer.rows:
+        history.append({
+            "iri": str(row["graph"]), "generated": str(row["created"]),
+            "conforms": bool(row["conforms"].toPython()),  # type: ignore[union-attr]
+            "Violation": int(row["violations"]), "Warning": int(row["warnings"]),  # type: ignore[call-overload]
+            "Info": int(row["infos"]),  # type: ignore[call-overload]
+        })
+    return history[-limit:] if limit else history
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
