@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from .conftest import Invoke
 
 def test_steps_start_with_loading_and_end_with_serving() -> None:
     names = [s.name for s in demo.steps(serve=True)]
-    assert names[0] == "load" and names[-1] == "serve"
+    assert names[0] == "load" and names[-1] == "serve" and "sop" in names
     assert [s for s in demo.steps(serve=False) if s.serves] == []
     assert len(names) == len(set(names))
 
@@ -59,8 +60,22 @@ def test_a_step_name_is_registered_once() -> None:
         demo.step("load", "x", "y")(demo.load_step)
 
 
+@pytest.fixture
+def reports_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Documents the demo writes go to a temporary folder, not ./laporan."""
+    from spbe_arch.settings import get_settings
+
+    folder = tmp_path / "laporan"
+    monkeypatch.setenv("SPBE_REPORTS_DIR", str(folder))
+    get_settings.cache_clear()
+    yield folder
+    monkeypatch.delenv("SPBE_REPORTS_DIR")
+    get_settings.cache_clear()
+
+
 @pytest.mark.slow
-def test_demo_can_run_twice_without_duplicating(cli: Invoke, store: str) -> None:
+def test_demo_can_run_twice_without_duplicating(cli: Invoke, store: str,
+                                                reports_dir: Path) -> None:
     first = cli("demo", "--no-serve", "--store", store)
     assert first.exit_code == 0, first.output
     assert "Kota Probolinggo" in first.stderr and "Demo selesai" in first.stdout
@@ -74,6 +89,22 @@ def test_demo_can_run_twice_without_duplicating(cli: Invoke, store: str) -> None
     assert after.triples_per_graph == before.triples_per_graph
     assert after.entities_per_class == before.entities_per_class
     assert before.entities_per_class["https://w3id.org/spbe-arch/ontology#ProsesBisnis"] > 0
+    assert sorted(p.suffix for p in (reports_dir / "sop").iterdir()).count(".pdf") >= 1
+
+
+def test_an_intact_sample_is_left_alone(memory_repository: Repository) -> None:
+    from spbe_arch import datasets, iris
+
+    sample = datasets.sample_sources()
+    assert not demo.sample_in_place(memory_repository, sample)
+    memory_repository.load(sample)
+    assert demo.sample_in_place(memory_repository, sample)
+    graph = iris.instansi_graph(datasets.sample_info().kode_wilayah)
+    memory_repository.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x> <urn:y> <urn:z> }} }}")
+    assert demo.sample_in_place(memory_repository, sample)  # additions do not matter
+    nama = "https://w3id.org/spbe-arch/ontology#nama"
+    memory_repository.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ ?s <{nama}> ?o }} }}")
+    assert not demo.sample_in_place(memory_repository, sample)
 
 
 @pytest.mark.slow
@@ -81,7 +112,8 @@ def test_demo_ends_by_serving_the_demo_data(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "SPBE_TOKENS_FILE": str(tmp_path / "tokens.json")}
+    env = {**os.environ, "SPBE_TOKENS_FILE": str(tmp_path / "tokens.json"),
+           "SPBE_REPORTS_DIR": str(tmp_path / "laporan")}
     process = subprocess.Popen(
         [sys.executable, "-m", "spbe_arch", "demo", "--store", "memory:", "--port", str(port)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
