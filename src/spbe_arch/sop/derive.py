@@ -158,6 +158,18 @@ class _Deriver:
                 self.incoming[flow.target] += 1
         self.lane_of = self._lanes()
         self.lane_order = self._lane_order()
+        self.hidden = {iri for iri in self.nodes if self._inside_collapsed(iri)}
+
+    def _inside_collapsed(self, iri: URIRef) -> bool:
+        """Inside a sub-process drawn collapsed: that sub-process is one row on its own."""
+        container = self.nodes[iri].container
+        seen: set[URIRef] = set()
+        while container in self.nodes and container not in seen:
+            seen.add(container)
+            if not self.entered(self.nodes[container]):
+                return True
+            container = self.nodes[container].container
+        return False
 
     # --- lanes ----------------------------------------------------------------------------
     def _lanes(self) -> dict[URIRef, str]:
@@ -394,7 +406,8 @@ class _Deriver:
                           key=self.position)
         for root in boundary:
             segments.append(list(reversed(dfs(root))))
-        rest = sorted((n for n in self.nodes if n not in visited), key=self.position)
+        rest = sorted((n for n in self.nodes if n not in visited and n not in self.hidden),
+                      key=self.position)
         leftovers = [n for n in rest if self.is_step(n)]
         for root in rest:
             if root not in visited:

@@ -1,0 +1,283 @@
+"""Derivation rules on small hand-written models, and on every MIWG/Bizagi fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from spbe_arch.errors import InputError
+from spbe_arch.importers.bpmn.reader import read_bpmn
+from spbe_arch.repository import Repository
+from spbe_arch.sop.derive import decision_answer, derive_steps
+from spbe_arch.sop.document import load_sop
+from spbe_arch.sop.process import ModelView
+
+from .conftest import KODE, derive_body
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bpmn"
+FIXTURE_FILES = sorted([*FIXTURES.glob("bizagi/*.bpmn"), *FIXTURES.glob("miwg-reference/*.bpmn")])
+
+
+def table(repository: Repository, kode: str) -> list[tuple[str, str, str]]:
+    document = load_sop(repository, kode, KODE)
+    actor = {p.iri: p.nama for p in document.pelaksana}
+    return [(s.simbol, actor.get(s.pelaksana, "?"), s.nama)  # type: ignore[arg-type]
+            for s in document.langkah]
+
+
+@pytest.mark.parametrize(("label", "answer"), [
+    ("Ya", True), ("Tidak", False), ("ya, lengkap", True), ("Tidak memenuhi syarat", False),
+    ("Memenuhi syarat", True), ("Belum lengkap", False), ("Disetujui", True),
+    ("Ditolak", False), ("Approved", True), ("Rejected", False), ("Standard", None), ("", None),
+])
+def test_decision_answers(label: str, answer: bool | None) -> None:
+    assert decision_answer(label) is answer
+
+
+SIMPLE = """
+<bpmn:collaboration id="c"><bpmn:participant id="pool" name="Bagian Umum" processRef="p"/>
+</bpmn:collaboration>
+<bpmn:process id="p" name="Surat Masuk">
+  <bpmn:startEvent id="s"/>
+  <bpmn:task id="a" name="Menerima surat">
+    <bpmn:documentation>Surat diterima di meja.
+kelengkapan = Surat masuk
+WAKTU: 5 menit
+Output: Lembar disposisi</bpmn:documentation>
+  </bpmn:task>
+  <bpmn:exclusiveGateway id="g" name="Perlu disposisi?" default="f4"/>
+  <bpmn:task id="b" name="Mendisposisi surat"/>
+  <bpmn:task id="c2" name="Mengarsipkan surat"/>
+  <bpmn:endEvent id="e"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="g"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="b" name="perlu"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="g" targetRef="c2" name="lainnya"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="c2"/>
+  <bpmn:sequenceFlow id="f6" sourceRef="c2" targetRef="e"/>
+</bpmn:process>
+"""
+
+
+def test_no_lanes_pool_is_the_actor_and_unclear_branches_warn(
+        model_repository: Repository) -> None:
+    result = derive_body(model_repository, SIMPLE)
+    assert result.pelaksana == ["Bagian Umum"]
+    assert table(model_repository, result.kode) == [
+        ("Terminator", "Bagian Umum", "Mulai"),
+        ("Kegiatan", "Bagian Umum", "Menerima surat"),
+        ("Keputusan", "Bagian Umum", "Perlu disposisi?"),
+        ("Kegiatan", "Bagian Umum", "Mendisposisi surat"),
+        ("Kegiatan", "Bagian Umum", "Mengarsipkan surat"),
+        ("Terminator", "Bagian Umum", "Selesai"),
+    ]
+    document = load_sop(model_repository, result.kode, KODE)
+    decision = document.langkah[2]
+    # neither 'perlu' nor 'lainnya' says yes/no: the default flow is taken as Tidak
+    assert (decision.ya, decision.tidak) == (4, 5)
+    messages = [n.message("en") for n in result.notices]
+    assert any("cannot tell the Ya/Tidak branches" in m for m in messages)
+    assert any("no lanes" in m for m in messages)
+    step = document.langkah[1]
+    assert (step.kelengkapan, step.waktu, step.output) == ("Surat masuk", "5 menit",
+                                                           "Lembar disposisi")
+
+
+LANES = """
+<bpmn:process id="p" name="Izin">
+  <bpmn:laneSet id="ls">
+    <bpmn:lane id="l1" name="Loket">
+      <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>a</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>e</bpmn:flowNodeRef>
+    </bpmn:lane>
+    <bpmn:lane id="l2" name="Bidang Perizinan">
+      <bpmn:flowNodeRef>sub</bpmn:flowNodeRef><bpmn:flowNodeRef>g</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>x1</bpmn:flowNodeRef><bpmn:flowNodeRef>x2</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>x3</bpmn:flowNodeRef><bpmn:flowNodeRef>col</bpmn:flowNodeRef>
+      <bpmn:childLaneSet id="cls">
+        <bpmn:lane id="l3" name="Kepala Bidang"><bpmn:flowNodeRef>col</bpmn:flowNodeRef>
+        </bpmn:lane>
+      </bpmn:childLaneSet>
+    </bpmn:lane>
+  </bpmn:laneSet>
+  <bpmn:startEvent id="s" name="Permohonan masuk"/>
+  <bpmn:task id="a" name="Menerima berkas">
+    <bpmn:extensionElements><bizagi:BizagiExtensions><bizagi:BizagiProperties>
+      <bizagi:BizagiProperty name="Waktu" value="3 menit"/>
+      <bizagi:BizagiProperty name="Kelengkapan" value="KTP"/>
+    </bizagi:BizagiProperties></bizagi:BizagiExtensions></bpmn:extensionElements>
+    <bpmn:documentation>Waktu: 30 menit</bpmn:documentation>
+  </bpmn:task>
+  <bpmn:subProcess id="sub" name="Verifikasi">
+    <bpmn:startEvent id="ss"/>
+    <bpmn:userTask id="v1" name="Cek teknis"/>
+    <bpmn:userTask id="v2" name="Cek administrasi"/>
+    <bpmn:endEvent id="se"/>
+    <bpmn:sequenceFlow id="sf1" sourceRef="ss" targetRef="v1"/>
+    <bpmn:sequenceFlow id="sf2" sourceRef="v1" targetRef="v2"/>
+    <bpmn:sequenceFlow id="sf3" sourceRef="v2" targetRef="se"/>
+  </bpmn:subProcess>
+  <bpmn:exclusiveGateway id="g" name="Jenis izin?"/>
+  <bpmn:task id="x1" name="Izin A"/>
+  <bpmn:task id="x2" name="Izin B"/>
+  <bpmn:task id="x3" name="Izin C"/>
+  <bpmn:subProcess id="col" name="Penandatanganan"><bpmn:task id="inner" name="Paraf"/>
+  </bpmn:subProcess>
+  <bpmn:endEvent id="e" name="Izin terbit"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="sub"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="sub" targetRef="g"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="g" targetRef="x1" name="Izin A"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="g" targetRef="x2" name="Izin B"/>
+  <bpmn:sequenceFlow id="f6" sourceRef="g" targetRef="x3" name="Izin C"/>
+  <bpmn:sequenceFlow id="f7" sourceRef="x1" targetRef="col"/>
+  <bpmn:sequenceFlow id="f8" sourceRef="x2" targetRef="col"/>
+  <bpmn:sequenceFlow id="f9" sourceRef="x3" targetRef="col"/>
+  <bpmn:sequenceFlow id="f10" sourceRef="col" targetRef="e"/>
+</bpmn:process>
+<bpmndi:BPMNDiagram xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <bpmndi:BPMNPlane id="pl" bpmnElement="p">
+    <bpmndi:BPMNShape id="col_di" bpmnElement="col" isExpanded="false">
+      <dc:Bounds x="10" y="10" width="100" height="80"/>
+    </bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane>
+</bpmndi:BPMNDiagram>
+"""
+
+
+def test_lanes_subprocesses_and_multiway_decisions(model_repository: Repository) -> None:
+    result = derive_body(model_repository, LANES)
+    rows = table(model_repository, result.kode)
+    assert rows == [
+        ("Terminator", "Loket", "Permohonan masuk"),
+        ("Kegiatan", "Loket", "Menerima berkas"),
+        # the expanded sub-process is inlined: its tasks inherit its lane
+        ("Kegiatan", "Bidang Perizinan", "Cek teknis"),
+        ("Kegiatan", "Bidang Perizinan", "Cek administrasi"),
+        ("Keputusan", "Bidang Perizinan", "Jenis izin? (Izin A?)"),
+        ("Keputusan", "Bidang Perizinan", "Izin B?"),
+        ("Kegiatan", "Bidang Perizinan", "Izin A"),
+        ("Kegiatan", "Bidang Perizinan", "Izin B"),
+        ("Kegiatan", "Bidang Perizinan", "Izin C"),
+        # collapsed in the diagram: one row, in the nested (leaf) lane
+        ("Kegiatan", "Kepala Bidang", "Penandatanganan"),
+        ("Terminator", "Loket", "Izin terbit"),
+    ]
+    document = load_sop(model_repository, result.kode, KODE)
+    step = {s.urutan: s for s in document.langkah}
+    assert (step[5].ya, step[5].tidak) == (7, 6)
+    assert (step[6].ya, step[6].tidak) == (8, 9)
+    assert step[7].next == step[8].next == step[9].next == 10
+    assert "Paraf" in step[10].keterangan
+    # Bizagi properties come before documentation lines
+    assert (step[2].waktu, step[2].kelengkapan) == ("3 menit", "KTP")
+    assert any("3 branches" in n.message("en") for n in result.notices)
+
+
+BOUNDARY = """
+<bpmn:process id="p" name="Tagihan">
+  <bpmn:startEvent id="s"/>
+  <bpmn:task id="a" name="Menerbitkan tagihan"/>
+  <bpmn:boundaryEvent id="b" name="Lewat 7 hari" attachedToRef="a">
+    <bpmn:timerEventDefinition id="td"/>
+  </bpmn:boundaryEvent>
+  <bpmn:task id="r" name="Mengirim pengingat"/>
+  <bpmn:intermediateCatchEvent id="w" name="Menunggu pembayaran">
+    <bpmn:messageEventDefinition id="md"/>
+  </bpmn:intermediateCatchEvent>
+  <bpmn:endEvent id="e"/>
+  <bpmn:endEvent id="e2" name="Pengingat terkirim"/>
+  <bpmn:task id="lonely" name="Tugas lepas"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="w"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="w" targetRef="e"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="b" targetRef="r"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="r" targetRef="e2"/>
+</bpmn:process>
+"""
+
+
+def test_boundary_paths_and_unconnected_tasks_are_kept(model_repository: Repository) -> None:
+    result = derive_body(model_repository, BOUNDARY)
+    rows = [r[2] for r in table(model_repository, result.kode)]
+    assert rows == ["Mulai", "Menerbitkan tagihan", "Menunggu pembayaran", "Selesai",
+                    "Mengirim pengingat", "Pengingat terkirim", "Tugas lepas"]
+    document = load_sop(model_repository, result.kode, KODE)
+    assert "Lewat 7 hari" in document.langkah[4].keterangan
+    assert "langkah 2" in document.langkah[4].keterangan
+    assert "peristiwa antara (message)" in document.langkah[2].keterangan
+    messages = " ".join(n.message("en") for n in result.notices)
+    assert "boundary event 'Lewat 7 hari'" in messages
+    assert "not reached from the start event: 'Tugas lepas'" in messages
+    assert "has no way out" in messages
+
+
+def test_several_pools_choose_and_pool_option(model_repository: Repository) -> None:
+    body = """
+<bpmn:collaboration id="c">
+  <bpmn:participant id="pa" name="Pemohon" processRef="p1"/>
+  <bpmn:participant id="pb" name="Kantor" processRef="p2"/>
+</bpmn:collaboration>
+<bpmn:process id="p1"><bpmn:task id="t1" name="Mengirim"/></bpmn:process>
+<bpmn:process id="p2"><bpmn:startEvent id="s"/><bpmn:task id="t2" name="Menerima"/>
+  <bpmn:task id="t3" name="Membalas"/><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="t2"/>
+  <bpmn:sequenceFlow id="g" sourceRef="t2" targetRef="t3"/></bpmn:process>"""
+    result = derive_body(model_repository, body)
+    assert result.process == "Kantor"
+    assert any("several pools" in n.message("en") for n in result.notices)
+    other = derive_body(model_repository, body, pool="Pemohon", kode="UJI.01.SOP.09")
+    assert [r[2] for r in table(model_repository, other.kode)] == ["Mengirim"]
+    with pytest.raises(InputError, match="Pemohon"):
+        derive_body(model_repository, body, pool="Tidak Ada")
+
+
+def test_errors_name_the_cause(model_repository: Repository) -> None:
+    from spbe_arch.sop.service import derive_sop
+
+    with pytest.raises(InputError) as caught:
+        derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE)
+    assert "bpmn import" in caught.value.message("en")
+    with pytest.raises(InputError, match=r"TIDAK\.ADA"):
+        derive_sop(model_repository, proses="TIDAK.ADA", kode_wilayah=KODE)
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_activity_is_dropped(path: Path) -> None:
+    """For every fixture, each task of the derived process appears as exactly one step."""
+    model = URIRef("urn:uji:model")
+    read = read_bpmn(path.read_bytes(), file_name=path.name, model=model, max_bytes=10**8)
+    graph = Graph()
+    for triple in read.triples:
+        graph.add(triple)
+    view = ModelView(graph, model)
+    process = max(view.processes, key=lambda p: (p.activity_count, len(p.nodes)))
+    derivation = derive_steps(process)
+    sources = [s.source for s in derivation.steps if s.source is not None]
+    expected = {iri for iri, node in process.nodes.items()
+                if node.family == "Activity" and not (
+                    node.kind in ("SubProcess", "AdHocSubProcess", "Transaction")
+                    and node.expanded is not False
+                    and any(n.container == iri for n in process.nodes.values()))
+                and not any(_inside_collapsed(process, node.container))}
+    assert expected <= set(sources)
+    assert len([s for s in sources if s in expected]) == len(expected)
+    numbers = {s.key: s.number for s in derivation.steps}
+    for step in derivation.steps:
+        for target in step.targets():
+            assert target in numbers
+
+
+def _inside_collapsed(process: object, container: URIRef) -> list[bool]:
+    from spbe_arch.sop.process import ProcessView
+
+    assert isinstance(process, ProcessView)
+    node = process.nodes.get(container)
+    found = []
+    while node is not None:
+        if node.expanded is False:
+            found.append(True)
+        node = process.nodes.get(node.container)
+    return found
