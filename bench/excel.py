@@ -169,7 +169,7 @@ def child(action: str, workbook: Path, store_dir: Path) -> dict[str, Any]:
                                      dry_run=action == "dry-run")
             result = {"summary": report.changes.summary("en"),
                       "triples_added": len(report.changes.add),
-                      "notes": report.validation_notes}
+                      "notes": [n.message("en") for n in report.validation_notes]}
     elif action == "read-cells":
         from openpyxl import load_workbook
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from spbe_arch.importers.xlsx import build_workbook, import_workbook, layouts
-from spbe_arch.model import get_entity, list_entities
+from spbe_arch.model import get_entity, list_entities, metadata
 from spbe_arch.repository import Repository
 
 from .conftest import INSTANSI, put
@@ -41,8 +41,16 @@ def test_template_is_generated_from_the_catalogue(repo: Repository, tmp_path: Pa
     formulas = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
                 for dv in ws.data_validations.dataValidation}
     assert formulas["E"].startswith("='Daftar'!$") and formulas["D"].startswith("='Daftar'!$")
-    sop_steps = [c.value for c in wb["Langkah SOP"][1]]
-    assert sop_steps[:4] == ["Kode SOP *", "No *", "Kegiatan", "Jenis Simbol"]
+    sop_steps = [str(c.value).rstrip(" *") for c in wb["Langkah SOP"][1]]
+    assert sop_steps[:4] == ["Kode SOP", "No", "Kegiatan", "Jenis Simbol"]
+    # the required mark follows the shapes (sh:minCount >= 1, Violation)
+    for layout in layouts():
+        marks = [str(c.value).endswith(" *") for c in wb[layout.title][1]]
+        assert marks == [c.required for c in layout.columns]
+        for column in layout.columns:
+            if not column.field.identity and column.key != "kodeSOP":
+                assert column.required == metadata().is_required(layout.kind.rdf_class,
+                                                                  column.field.predicate)
 
 
 def test_fill_import_and_the_entities_are_there(repo: Repository,

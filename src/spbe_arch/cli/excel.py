@@ -139,7 +139,7 @@ def _print_report(report: ImportReport) -> None:
     for warning in report.warnings:
         console.print(_tr("Peringatan: ", "Warning: ") + warning.message(state.lang))
     for note in report.validation_notes:
-        console.print(_tr("Validasi: ", "Validation: ") + note)
+        console.print(_tr("Validasi: ", "Validation: ") + note.message(state.lang))
     console.print(changes.summary(state.lang))
     if report.dry_run:
         console.print(_tr("Uji coba (--dry-run): tidak ada yang disimpan.",

@@ -46,7 +46,7 @@ class ImportReport:
     rows: int
     changes: EntityChangeSet
     warnings: list[SheetProblem] = field(default_factory=list)
-    validation_notes: list[str] = field(default_factory=list)
+    validation_notes: list[SheetProblem] = field(default_factory=list)
     """SHACL results below Violation (warnings, infos): reported, not blocking."""
     dry_run: bool = False
     activity: URIRef | None = None
@@ -69,7 +69,7 @@ class ImportReport:
             "tripel_ditambah": len(self.changes.add),
             "tripel_dihapus": len(self.changes.remove),
             "peringatan": [w.to_json(lang) for w in self.warnings],
-            "catatan_validasi": self.validation_notes,
+            "catatan_validasi": [n.to_json(lang) for n in self.validation_notes],
         }
 
 
@@ -324,7 +324,7 @@ def _moved_out_of_scope(changes: EntityChangeSet, locator: _Locator, editor_opds
 
 
 def _validate(repository: Repository, changes: EntityChangeSet, locator: _Locator,
-              ) -> tuple[list[SheetProblem], list[str]]:
+              ) -> tuple[list[SheetProblem], list[SheetProblem]]:
     """SHACL check of the repository as it would be after the change."""
     from spbe_arch.importers.xlsx.shacl import check_change
 
