@@ -64,9 +64,14 @@ class _Writer:
     def __init__(self, graph: Graph, model: URIRef) -> None:
         self.graph = graph
         self.model = model
+        # one pass over the graph: subject -> property -> values (rdflib lookups per
+        # attribute were the bulk of the export time)
+        self.index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in graph:
+            self.index[s][p].append(o)
         self.children: dict[Node, list[tuple[int, URIRef]]] = defaultdict(list)
         for child, parent in graph.subject_objects(BP.containedIn):
-            index = graph.value(child, BP.index)
+            index = self.value(child, BP.index)
             position = int(index.toPython()) if isinstance(index, Literal) else 0
             if isinstance(child, URIRef):
                 self.children[parent].append((position, child))
@@ -80,19 +85,23 @@ class _Writer:
         self.incoming: dict[Node, list[Node]] = defaultdict(list)
         self.outgoing: dict[Node, list[Node]] = defaultdict(list)
         for flow in sorted(graph.subjects(RDF.type, BP.SequenceFlow), key=self.sort_key):
-            source = graph.value(flow, BP.sourceRef)
-            target = graph.value(flow, BP.targetRef)
+            source = self.value(flow, BP.sourceRef)
+            target = self.value(flow, BP.targetRef)
             if source is not None:
                 self.outgoing[source].append(flow)
             if target is not None:
                 self.incoming[target].append(flow)
 
+    def value(self, node: Node, prop: URIRef) -> Node | None:
+        found = self.index.get(node, {}).get(prop)
+        return found[0] if found else None
+
     def sort_key(self, node: Node) -> tuple[int, str]:
-        index = self.graph.value(node, BP.index)
+        index = self.value(node, BP.index)
         return (int(index.toPython()) if isinstance(index, Literal) else 0, str(node))
 
     def id_of(self, node: Node) -> str:
-        element_id = self.graph.value(node, BP.id)
+        element_id = self.value(node, BP.id)
         if element_id is not None:
             return str(element_id)
         text = str(node)
@@ -102,7 +111,7 @@ class _Writer:
         return text.rsplit("/", 1)[-1]
 
     def values(self, node: Node, prop: str) -> list[Node]:
-        return sorted(self.graph.objects(node, BP[prop]), key=str)
+        return sorted(self.index.get(node, {}).get(BP[prop], []), key=str)
 
     def tag_for(self, node: URIRef, parent_kind: str | None) -> str:
         kind = self.kind[node]
@@ -113,25 +122,27 @@ class _Writer:
 
     # --- elements ---------------------------------------------------------------------------
     def attributes(self, element: etree._Element, node: Node, kind: str) -> None:
-        element_id = self.graph.value(node, BP.id)
+        element_id = self.value(node, BP.id)
         if element_id is not None:
             element.set("id", str(element_id))
+        present = self.index.get(node, {})
         for prop, (attribute, value_type) in m.PROPERTY_TO_ATTRIBUTE.items():
             if kind in _CHILD_REFS_OF and prop in ("sourceRef", "targetRef"):
                 continue
             if kind in ("BPMNShape", "BPMNLabel") and prop in ("x", "y"):
                 continue  # these go to <dc:Bounds>
-            value = self.graph.value(node, BP[prop])
-            if value is None:
+            found = present.get(BP[prop])
+            if not found:
                 continue
+            value = found[0]
             element.set(attribute, self.id_of(value) if value_type == "ref" else _lexical(value))
 
     def bounds(self, element: etree._Element, node: Node) -> None:
-        if self.graph.value(node, BP.width) is None:
+        if self.value(node, BP.width) is None:
             return
         bounds = etree.SubElement(element, _q(m.DC, "Bounds"))
         for attribute, (prop, _) in m.BOUNDS_ATTRIBUTES.items():
-            value = self.graph.value(node, BP[prop])
+            value = self.value(node, BP[prop])
             if value is not None:
                 bounds.set(attribute, _lexical(value))
 
@@ -141,8 +152,8 @@ class _Writer:
                                   _q(m.BIZAGI, "BizagiProperties"))
         for prop in properties:
             item = etree.SubElement(holder, _q(m.BIZAGI, "BizagiProperty"))
-            name = self.graph.value(prop, BP.propertyName)
-            value = self.graph.value(prop, BP.propertyValue)
+            name = self.value(prop, BP.propertyName)
+            value = self.value(prop, BP.propertyValue)
             if name is not None:
                 item.set("name", str(name))
             if value is not None:
@@ -200,7 +211,7 @@ class _Writer:
         if kind == "BPMNLabelStyle":
             font = etree.SubElement(element, _q(m.DC, "Font"))
             for attribute, (prop, _) in m.FONT_ATTRIBUTES.items():
-                value = self.graph.value(node, BP[prop])
+                value = self.value(node, BP[prop])
                 if value is not None:
                     font.set(attribute, _lexical(value))
         if kind in ("BPMNShape", "BPMNLabel"):
@@ -211,7 +222,8 @@ class _Writer:
         bizagi = [c for c in children if self.kind[c] == "BizagiProperty"]
         if bizagi:
             self.extension(element, bizagi)
-        families = {str(t).removeprefix(str(BP)) for t in self.graph.objects(node, RDF.type)}
+        types = self.index.get(node, {}).get(RDF.type, [])
+        families = {str(t).removeprefix(str(BP)) for t in types}
         if families & _FAMILIES:
             for flow in self.incoming.get(node, []):
                 etree.SubElement(element, _q(m.MODEL, "incoming")).text = self.id_of(flow)
