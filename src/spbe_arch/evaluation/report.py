@@ -1,0 +1,133 @@
+"""The "Laporan Kesiapan Evaluasi SPBE", registered in the report catalogue.
+
+Rendered by the report machinery in every format (HTML, PDF, DOCX, Markdown) like the
+built-in reports: `spbe-arch report kesiapan-evaluasi`, `GET /reports/kesiapan-evaluasi`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spbe_arch.evaluation import evaluation_index, evaluation_status, evaluation_whatif
+from spbe_arch.evaluation.coverage import sop_coverage
+from spbe_arch.evaluation.framework import DEFAULT_FRAMEWORK, load_framework
+from spbe_arch.evaluation.index import IndexResult
+from spbe_arch.reports.i18n import format_date, format_number
+from spbe_arch.reports.registry import ReportParams, ReportSpec, register_report
+from spbe_arch.reports.tables import Table
+from spbe_arch.repository import Repository
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+TEXT = {
+    "Indeks dari penilaian mandiri": "Index from the self-assessment",
+    "Simulasi: indeks bila tingkat saran tercapai": "Simulation: index if the suggested levels"
+    " are reached",
+    "Aspek": "Aspect", "Domain": "Domain", "Indeks": "Index", "Bobot": "Weight",
+    "Indikator": "Indicator", "No": "No", "Penilaian mandiri": "Self-assessed",
+    "Saran": "Suggested", "Alasan saran": "Reasons for the suggestion",
+    "Cakupan SOP per OPD": "SOP coverage per OPD", "OPD": "OPD", "Proses": "Processes",
+    "Proses ber-SOP ditetapkan": "Processes with a set SOP", "SOP draf": "Draft SOPs",
+    "SOP ditetapkan": "Set SOPs", "Cakupan %": "Coverage %",
+    "Tanggal efektif terakhir": "Latest effective date",
+    "Belum ada penilaian mandiri untuk tahun ini.": "No self-assessment for this year yet.",
+    "Belum ada OPD di repositori.": "No OPD in the repository yet.",
+    "Total": "Total",
+}
+
+
+def _t(text: str, lang: str) -> str:
+    return TEXT.get(text, text) if lang == "en" else text
+
+
+def _decimal(value: object, lang: str) -> str:
+    text = f"{float(str(value)):.2f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> list[Table]:
+    aspects = Table(f"{prefix}-aspek", f"{caption} — {_t('Aspek', lang)}",
+                    [_t("Aspek", lang), _t("Bobot", lang), _t("Indeks", lang)],
+                    numeric={1, 2}, widths=[70, 15, 15])
+    for aspect in result.aspects:
+        name = aspect.name_en if lang == "en" else aspect.name_id
+        aspects.rows.append([f"{aspect.number}. {name}",
+                             format_number(float(aspect.weight), lang),
+                             _decimal(aspect.index, lang)])
+    domains = Table(f"{prefix}-domain", f"{caption} — {_t('Domain', lang)}",
+                    [_t("Domain", lang), _t("Bobot", lang), _t("Indeks", lang)],
+                    numeric={1, 2}, widths=[70, 15, 15])
+    for domain in result.domains:
+        name = domain.name_en if lang == "en" else domain.name_id
+        domains.rows.append([f"{domain.number}. {name}",
+                             format_number(float(domain.weight), lang),
+                             _decimal(domain.index, lang)])
+    predicate = result.predicate_en if lang == "en" else result.predicate_id
+    domains.footer = [_t("Total", lang), "100", f"{_decimal(result.total, lang)} ({predicate})"]
+    return [aspects, domains]
+
+
+def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, Any]:
+    lang = params.lang
+    year = date.today().year
+    framework = load_framework(repository, DEFAULT_FRAMEWORK)
+    status = evaluation_status(repository, params.instansi, year, DEFAULT_FRAMEWORK)
+    index = evaluation_index(repository, params.instansi, year, DEFAULT_FRAMEWORK)
+    _, simulated = evaluation_whatif(repository, params.instansi, year, {}, DEFAULT_FRAMEWORK,
+                                     base="saran")
+    indicators = Table("indikator", _t("Indikator", lang),
+                       [_t("No", lang), _t("Indikator", lang), _t("Bobot", lang),
+                        _t("Penilaian mandiri", lang), _t("Saran", lang),
+                        _t("Alasan saran", lang)],
+                       numeric={0, 2}, widths=[5, 25, 7, 13, 7, 43])
+    for row in status:
+        suggestion = row.suggestion
+        reasons = []
+        if suggestion:
+            reasons = suggestion.reasons_en if lang == "en" else suggestion.reasons
+        indicators.rows.append([
+            str(row.number), row.name, row.weight + ("*" if row.weight_provisional else ""),
+            f"{row.assessed_level} {row.assessed_level_name}" if row.assessed_level else "—",
+            str(suggestion.level) if suggestion and suggestion.level else "—",
+            "; ".join(reasons)])
+    coverage = Table("cakupan-sop", _t("Cakupan SOP per OPD", lang),
+                     [_t("OPD", lang), _t("Proses", lang), _t("Proses ber-SOP ditetapkan", lang),
+                      _t("SOP draf", lang), _t("SOP ditetapkan", lang), _t("Cakupan %", lang),
+                      _t("Tanggal efektif terakhir", lang)],
+                     numeric={1, 2, 3, 4, 5}, widths=[34, 9, 13, 9, 11, 10, 14],
+                     empty=_t("Belum ada OPD di repositori.", lang))
+    for item in sop_coverage(repository, params.instansi):
+        coverage.rows.append([
+            f"{item.code} — {item.name}", format_number(item.processes, lang),
+            format_number(item.processes_with_sop_ditetapkan, lang),
+            format_number(item.sops_draft, lang), format_number(item.sops_ditetapkan, lang),
+            format_number(float(item.coverage), lang),
+            format_date(item.effective_dates[-1], lang) if item.effective_dates else "—"])
+    return {
+        "data": params.architecture(repository),
+        "year": year,
+        "framework": framework,
+        "assessed": bool(index.levels),
+        "index": index,
+        "index_tables": _index_tables(index, lang, "indeks",
+                                      _t("Indeks dari penilaian mandiri", lang)),
+        "simulated": simulated,
+        "simulated_tables": _index_tables(simulated, lang, "simulasi",
+                                          _t("Simulasi: indeks bila tingkat saran tercapai",
+                                             lang)),
+        "indicators": indicators,
+        "coverage": coverage,
+        "no_assessment": _t("Belum ada penilaian mandiri untuk tahun ini.", lang),
+    }
+
+
+SPEC = register_report(ReportSpec(
+    "kesiapan-evaluasi", "Laporan Kesiapan Evaluasi SPBE", "SPBE Evaluation Readiness Report",
+    gather_kesiapan, "kesiapan-evaluasi.html.j2",
+    "Indeks dari penilaian mandiri, tingkat saran dari repositori beserta alasannya, dan"
+    " cakupan SOP per OPD. Angka bertanda * bersifat sementara.",
+    "Index from the self-assessment, levels suggested by the repository with reasons, and"
+    " SOP coverage per OPD. Figures marked * are provisional.",
+    template_dir=TEMPLATES))

@@ -1,0 +1,57 @@
+"""The Laporan Kesiapan Evaluasi SPBE renders through the report machinery."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from spbe_arch.evaluation import sop_coverage
+from spbe_arch.reports import render_report
+from spbe_arch.repository import Repository
+
+
+def test_listed_in_the_catalogue() -> None:
+    from spbe_arch.reports import available_reports
+
+    assert "kesiapan-evaluasi" in [r.name for r in available_reports()]
+
+
+def test_html_shows_provisional_marks_and_every_opd(demo_repository: Repository) -> None:
+    html = render_report(demo_repository, "kesiapan-evaluasi", "html", instansi="3574").decode()
+    assert "bersifat sementara" in html
+    assert "1.3*" in html or "1,3*" in html
+    for row in sop_coverage(demo_repository, "3574"):
+        assert row.code in html
+    assert "Belum ada penilaian mandiri untuk tahun ini." in html
+
+
+def test_english_markdown_and_docx(demo_repository: Repository) -> None:
+    md = render_report(demo_repository, "kesiapan-evaluasi", "md", instansi="3574",
+                       lang="en").decode()
+    assert "SOP coverage per OPD" in md
+    document = Document(io.BytesIO(render_report(demo_repository, "kesiapan-evaluasi", "docx",
+                                                 instansi="3574")))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any("Cakupan SOP per OPD" in h for h in headings)
+
+
+def test_empty_repository_gives_a_document(memory_repository: Repository) -> None:
+    from spbe_arch.datasets import base_sources
+
+    memory_repository.load(base_sources())
+    html = render_report(memory_repository, "kesiapan-evaluasi", "html", instansi="3574").decode()
+    assert "Belum ada OPD di repositori." in html
+
+
+@pytest.mark.slow
+def test_pdf_is_not_blank(demo_repository: Repository, tmp_path: Path) -> None:
+    pdf = tmp_path / "kesiapan.pdf"
+    pdf.write_bytes(render_report(demo_repository, "kesiapan-evaluasi", "pdf", instansi="3574"))
+    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "3", "-l", "3", str(pdf),
+                    str(tmp_path / "p")], check=True)
+    page = next(tmp_path.glob("p-*.png")).read_bytes()
+    assert len(page) > 2000  # a blank A4 page at 30 dpi compresses to a few hundred bytes
