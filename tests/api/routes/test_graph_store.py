@@ -1,0 +1,128 @@
+"""/rdf-graph-store beyond the W3C cases: audit of exact triples, blank nodes, errors,
+access, and nothing half-written."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+GSP = "/rdf-graph-store"
+G = "http://example.org/gsp"
+TURTLE = {"content-type": "text/turtle"}
+DOC_1 = b'<http://example.org/a> <http://example.org/p> "satu", "dua" .'
+DOC_2 = b'<http://example.org/a> <http://example.org/p> "dua", "tiga" .'
+
+
+def _put(service, body: bytes, role: str = "admin", graph: str = G, **headers: str):
+    return service.client.put(GSP, params={"graph": graph}, content=body,
+                              headers={**TURTLE, **headers, **service.auth(role)})
+
+
+def _history(service, entity: str) -> list[dict]:
+    response = service.client.get("/history", params={"entity": entity})
+    assert response.status_code == 200
+    return response.json()["items"]
+
+
+def test_put_records_exactly_what_changed(service) -> None:
+    assert _put(service, DOC_1).status_code == 201
+    assert _put(service, DOC_2).status_code == 204
+    items = _history(service, G)
+    assert len(items) == 2
+    latest = items[0]
+    assert latest["agen"] == "admin-uji"
+    assert latest["ditambah"] == [f'<http://example.org/a> <http://example.org/p> "tiga" <{G}> .']
+    assert latest["dihapus"] == [f'<http://example.org/a> <http://example.org/p> "satu" <{G}> .']
+    # the entity whose triples changed finds the record too
+    assert len(_history(service, "http://example.org/a")) == 2
+
+
+def test_post_merges_and_delete_removes(service) -> None:
+    _put(service, DOC_1)
+    response = service.client.post(GSP, params={"graph": G}, content=DOC_2,
+                                   headers={**TURTLE, **service.auth("admin")})
+    assert response.status_code == 204
+    assert len(service.repository.graph(URIRef(G))) == 3
+    assert service.client.delete(GSP, params={"graph": G},
+                                 headers=service.auth("admin")).status_code == 204
+    assert service.client.get(GSP, params={"graph": G}).status_code == 404
+    assert _history(service, G)[0]["dihapus"]
+
+
+def test_graphs_with_blank_nodes_can_be_replaced_and_deleted(service) -> None:
+    with_bnodes = b'<http://example.org/a> <http://example.org/kartu> [ <http://example.org/n> "x" ] .'
+    assert _put(service, with_bnodes).status_code == 201
+    assert _put(service, DOC_1).status_code == 204
+    assert len(service.repository.graph(URIRef(G))) == 2
+    assert _put(service, with_bnodes).status_code == 204
+    assert service.client.delete(GSP, params={"graph": G},
+                                 headers=service.auth("admin")).status_code == 204
+    assert URIRef(G) not in service.repository.graph_names()
+    removed = _history(service, G)[0]["dihapus"]
+    assert len(removed) == 2 and any("_:" in line for line in removed)
+
+
+def test_default_graph(service) -> None:
+    response = service.client.put(GSP, params={"default": ""}, content=DOC_1,
+                                  headers={**TURTLE, **service.auth("admin")})
+    assert response.status_code in (200, 201, 204)
+    got = service.client.get(GSP, params={"default": ""}, headers={"accept": "text/turtle"})
+    assert len(Graph().parse(data=got.content, format="turtle")) == 2
+
+
+@pytest.mark.parametrize(("body", "content_type", "status", "needle"), [
+    (b"<http://example.org/a> <http://example.org/p> .", "text/turtle", 400, "1"),
+    (b'{"@id": ', "application/ld+json", 400, ""),
+    (DOC_1, "application/x-unknown", 415, "text/turtle"),
+    (DOC_1, "application/n-quads", 415, ""),
+])
+def test_bad_uploads_change_nothing(service, body: bytes, content_type: str, status: int,
+                                    needle: str) -> None:
+    _put(service, DOC_1)
+    before = service.repository.export(None, "nquads")
+    response = service.client.put(GSP, params={"graph": G}, content=body,
+                                  headers={"content-type": content_type,
+                                           **service.auth("admin")})
+    assert response.status_code == status, response.text
+    assert needle in response.text
+    assert service.repository.export(None, "nquads") == before
+
+
+@pytest.mark.parametrize(("params", "status"), [
+    ({}, 400), ({"graph": "relative/iri"}, 400), ({"graph": G, "default": ""}, 400),
+])
+def test_bad_graph_names(service, params: dict, status: int) -> None:
+    assert service.client.get(GSP, params=params).status_code == status
+
+
+def test_missing_graph(service) -> None:
+    assert service.client.get(GSP, params={"graph": G}).status_code == 404
+    assert service.client.head(GSP, params={"graph": G}).status_code == 404
+    assert service.client.delete(GSP, params={"graph": G},
+                                 headers=service.auth("admin")).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("reader", 403), ("editor", 403)])
+def test_writes_need_admin(service, role: str | None, status: int) -> None:
+    _put(service, DOC_1)
+    before = service.repository.export(None, "nquads")
+    headers = {**TURTLE, **(service.auth(role) if role else {})}
+    for method in ("PUT", "POST"):
+        response = service.client.request(method, GSP, params={"graph": G}, content=DOC_2,
+                                          headers=headers)
+        assert response.status_code == status
+    response = service.client.request("DELETE", GSP, params={"graph": G},
+                                      headers=service.auth(role) if role else {})
+    assert response.status_code == status
+    assert service.repository.export(None, "nquads") == before
+
+
+def test_content_negotiation_on_get(service) -> None:
+    _put(service, DOC_1)
+    for accept, fmt in {"text/turtle": "turtle", "application/n-triples": "nt",
+                        "application/rdf+xml": "xml", "application/ld+json": "json-ld"}.items():
+        response = service.client.get(GSP, params={"graph": G}, headers={"accept": accept})
+        assert response.headers["content-type"].startswith(accept)
+        assert len(Graph().parse(data=response.content, format=fmt)) == 2
+    assert service.client.get(GSP, params={"graph": G},
+                              headers={"accept": "image/png"}).status_code == 406
