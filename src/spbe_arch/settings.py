@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     query_workers: int = 0
     """Worker processes that run /sparql queries under the time limit; 0 = one per CPU core."""
     reports_dir: str = "./laporan"
+    report_templates: str | None = None
+    """An instansi's report template folder (overrides/adds templates; docs/reports.md)."""
     max_upload_bytes: int = 20 * 1024 * 1024
 
 

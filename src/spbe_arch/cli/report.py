@@ -1,0 +1,80 @@
+"""`spbe-arch report`: documents from the repository (see docs/reports.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from spbe_arch.cli.common import repository, settings, state
+from spbe_arch.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        name: str = typer.Argument(
+            None, help="Nama laporan: arsitektur, opd, validasi, kesesuaian-referensi,"
+                       " register-sop (lihat --list)."),
+        instansi: str = typer.Option(
+            None, "--instansi", help="Kode wilayah instansi (bawaan: SPBE_INSTANSI)."),
+        opd: str = typer.Option(None, "--opd", help="Kode OPD (wajib untuk laporan opd)."),
+        fmt: str = typer.Option("html", "--format", "-f", help="html, pdf, docx atau md."),
+        out: str = typer.Option(
+            None, "--out", "-o",
+            help="Berkas keluaran ('-' = stdout); dengan --all: folder. Bawaan: folder"
+                 " SPBE_REPORTS_DIR."),
+        lang: str = typer.Option(None, "--lang", help="Bahasa dokumen: id atau en."),
+        templates: Path = typer.Option(
+            None, "--templates", help="Folder templat instansi (menimpa/menambah templat)."),
+        list_: bool = typer.Option(False, "--list", help="Tampilkan daftar laporan."),
+        all_: bool = typer.Option(False, "--all",
+                                  help="Tulis semua laporan dalam semua format ke --out."),
+    ) -> None:
+        """Buat dokumen dari repositori (Dokumen Arsitektur SPBE, profil OPD, validasi, …).
+
+        (Generate documents from the repository.)"""
+        from spbe_arch import reports
+
+        language = lang or state.lang
+        if templates is None and settings().report_templates:
+            templates = Path(str(settings().report_templates))
+        if list_:
+            for spec in reports.available_reports(templates):
+                opd_note = {"required": "  [--opd wajib]" if language == "id" else
+                            "  [--opd required]",
+                            "optional": "  [--opd opsional]" if language == "id" else
+                            "  [--opd optional]", "none": ""}[spec.opd]
+                typer.echo(f"{spec.name:<24} {spec.title(language)}{opd_note}")
+                if spec.description(language):
+                    typer.echo(f"{'':<24} {spec.description(language)}")
+            return
+        kode = instansi or settings().instansi
+        if all_:
+            target = Path(out or settings().reports_dir)
+            with repository(read_only=True) as repo:
+                written = reports.write_all_reports(repo, target, kode, lang=language,
+                                                    template_dir=templates)
+            for path in written:
+                typer.echo(str(path))
+            return
+        if not name:
+            raise InputError("sebutkan nama laporan, atau gunakan --list",
+                             "name a report, or use --list")
+        with repository(read_only=True) as repo:
+            rendered = reports.render(repo, name, fmt, instansi=kode, opd=opd, lang=language,
+                                      template_dir=templates)
+        if out == "-":
+            if fmt in ("pdf", "docx") and sys.stdout.isatty():
+                raise InputError(f"format {fmt} biner; tulis ke berkas dengan --out",
+                                 f"format {fmt} is binary; write it to a file with --out")
+            sys.stdout.buffer.write(rendered.content)
+            sys.stdout.buffer.flush()
+            return
+        path = Path(out) if out else Path(settings().reports_dir) / rendered.filename
+        if path.is_dir():
+            path = path / rendered.filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(rendered.content)
+        typer.echo(str(path))

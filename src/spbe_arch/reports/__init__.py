@@ -1,0 +1,144 @@
+"""Documents from the repository: the Dokumen Arsitektur SPBE and the reports architects submit.
+
+    from spbe_arch.reports import render_report, write_all_reports
+
+    pdf = render_report(repository, "arsitektur", "pdf", instansi="3574")
+    write_all_reports(repository, Path("laporan"), "3574")
+
+Reports are registered in a catalogue (`registry`); built-in ones are `arsitektur`, `opd`,
+`validasi`, `kesesuaian-referensi` and `register-sop`. Formats: html, pdf, docx, md. An
+instansi's own template folder (`template_dir`) overrides or adds templates. See
+docs/reports.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spbe_arch.errors import InputError
+from spbe_arch.reports.registry import (
+    REPORT_MODULES,
+    ReportParams,
+    ReportSpec,
+    find_report,
+    get_report,
+    register_report,
+    reports,
+    template_reports,
+)
+from spbe_arch.reports.rendering import (
+    EXTENSIONS,
+    FORMATS,
+    MEDIA_TYPES,
+    Document,
+    check_format,
+    render_document,
+    write_format,
+)
+from spbe_arch.repository import Repository
+
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "REPORT_MODULES",
+    "Document",
+    "RenderedReport",
+    "ReportParams",
+    "ReportSpec",
+    "available_reports",
+    "find_report",
+    "get_report",
+    "register_report",
+    "render",
+    "render_report",
+    "reports",
+    "write_all_reports",
+]
+
+
+def _default_instansi(instansi: str | None) -> str:
+    if instansi:
+        return instansi
+    from spbe_arch.settings import get_settings
+
+    return get_settings().instansi
+
+
+def available_reports(template_dir: Path | None = None) -> list[ReportSpec]:
+    """Registered reports plus those an instansi's template folder adds."""
+    return [*reports(), *template_reports(template_dir)]
+
+
+def _params(spec: ReportSpec, instansi: str, opd: str | None, lang: str,
+            shared: dict[Any, Any] | None = None) -> ReportParams:
+    if opd and spec.opd == "none":
+        raise InputError(f"laporan '{spec.name}' tidak memakai --opd",
+                         f"report '{spec.name}' does not take --opd")
+    if not opd and spec.opd == "required":
+        raise InputError(f"laporan '{spec.name}' memerlukan kode OPD (--opd KODE)",
+                         f"report '{spec.name}' needs an OPD code (--opd CODE)")
+    return ReportParams(instansi, opd or None, lang, shared if shared is not None else {})
+
+
+@dataclass
+class RenderedReport:
+    name: str
+    format: str
+    content: bytes
+    filename: str
+    media_type: str
+
+
+def render(repository: Repository, name: str, fmt: str, *, instansi: str | None = None,
+           opd: str | None = None, lang: str = "id",
+           template_dir: Path | None = None) -> RenderedReport:
+    """Render one report; the result knows its file name and media type."""
+    check_format(fmt)
+    spec = find_report(name, template_dir)
+    params = _params(spec, _default_instansi(instansi), opd, lang)
+    document = render_document(repository, spec, params, template_dir)
+    content = write_format(document, fmt)
+    return RenderedReport(spec.name, fmt, content, f"{document.file_stem()}.{EXTENSIONS[fmt]}",
+                          MEDIA_TYPES[fmt])
+
+
+def render_report(repository: Repository, name: str, fmt: str, *, instansi: str | None = None,
+                  opd: str | None = None, lang: str = "id",
+                  template_dir: Path | None = None) -> bytes:
+    """The bytes of report `name` in format `fmt` (html, pdf, docx, md)."""
+    return render(repository, name, fmt, instansi=instansi, opd=opd, lang=lang,
+                  template_dir=template_dir).content
+
+
+def write_all_reports(repository: Repository, out_dir: Path, instansi: str | None = None, *,
+                      formats: Sequence[str] = FORMATS, lang: str = "id",
+                      template_dir: Path | None = None) -> list[Path]:
+    """Every report in every format into `out_dir` (the OPD profile once per OPD).
+
+    The repository is read once and validated at most once for the whole set. Returns the
+    files written.
+    """
+    for fmt in formats:
+        check_format(fmt)
+    kode = _default_instansi(instansi)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shared: dict[Any, Any] = {}
+    written: list[Path] = []
+    for spec in available_reports(template_dir):
+        if spec.opd == "required":
+            data = ReportParams(kode, None, lang, shared).architecture(repository)
+            opd_codes = [o.kode for o in data.opds if o.kode]
+        else:
+            opd_codes = [""]
+        for code in opd_codes:
+            params = _params(spec, kode, code or None, lang, shared)
+            document = render_document(repository, spec, params, template_dir)
+            for fmt in formats:
+                path = out_dir / f"{document.file_stem()}.{EXTENSIONS[fmt]}"
+                path.write_bytes(write_format(document, fmt))
+                written.append(path)
+    return written
