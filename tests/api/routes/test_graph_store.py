@@ -50,7 +50,8 @@ def test_post_merges_and_delete_removes(service) -> None:
 
 
 def test_graphs_with_blank_nodes_can_be_replaced_and_deleted(service) -> None:
-    with_bnodes = b'<http://example.org/a> <http://example.org/kartu> [ <http://example.org/n> "x" ] .'
+    with_bnodes = (b'<http://example.org/a> <http://example.org/kartu>'
+                   b' [ <http://example.org/n> "x" ] .')
     assert _put(service, with_bnodes).status_code == 201
     assert _put(service, DOC_1).status_code == 204
     assert len(service.repository.graph(URIRef(G))) == 2
