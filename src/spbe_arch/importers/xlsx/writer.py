@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from rdflib.term import URIRef
 
 from spbe_arch.errors import InputError
 from spbe_arch.importers.xlsx.layout import (
@@ -31,8 +33,9 @@ from spbe_arch.importers.xlsx.layout import (
     SheetLayout,
     layouts,
 )
-from spbe_arch.model import KINDS, Field, get_entity, iter_entities
+from spbe_arch.model import KINDS, Field, get_entity, iter_entities, local_name, metadata
 from spbe_arch.model.service import ReferenceConcept, enum_choices, reference_concepts
+from spbe_arch.model.values import enum_display
 from spbe_arch.repository import Repository
 
 REFERENCE_SEPARATOR = " — "
@@ -138,10 +141,13 @@ def _cell_value(column: Column, value: Any, concepts: dict[str, dict[str, Refere
 
 
 def _enum_label(f: Field, local: str) -> str:
-    for value, label in enum_choices(f):
-        if value == local:
-            return label
-    return local
+    return _enum_labels(f.enum_class).get(local, local)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=64)
+def _enum_labels(enum_class: URIRef) -> dict[str, str]:
+    # cached per export: enum_choices reads the ontology metadata, too slow per cell
+    return {local_name(v): enum_display(v) for v in metadata().enum_values(enum_class)}
 
 
 def _rows(sheet: SheetLayout, records: list[dict[str, Any]],
@@ -162,6 +168,7 @@ def build_workbook(repository: Repository, out: Path | IO[bytes], *, instansi: s
     if opd is not None and get_entity(repository, "opd", opd, instansi=instansi) is None:
         raise InputError(f"OPD dengan kode '{opd}' tidak ada di instansi {instansi}",
                          f"there is no OPD with code '{opd}' in instansi {instansi}")
+    _enum_labels.cache_clear()  # the ontology may have changed since the last workbook
     concepts = reference_concepts(repository, instansi)
     records = _records(repository, instansi, opd, progress) if with_data else {}
     records["sop-langkah"] = records.get("sop", [])
