@@ -203,11 +203,13 @@ BOUNDARY = """
 def test_boundary_paths_and_unconnected_tasks_are_kept(model_repository: Repository) -> None:
     result = derive_body(model_repository, BOUNDARY)
     rows = [r[2] for r in table(model_repository, result.kode)]
-    assert rows == ["Mulai", "Menerbitkan tagihan", "Menunggu pembayaran", "Selesai",
-                    "Mengirim pengingat", "Pengingat terkirim", "Tugas lepas"]
+    assert rows == ["Mulai", "Menerbitkan tagihan", "Menunggu pembayaran",
+                    "Mengirim pengingat", "Tugas lepas", "Selesai"]
     document = load_sop(model_repository, result.kode, KODE)
-    assert "Lewat 7 hari" in document.langkah[4].keterangan
-    assert "langkah 2" in document.langkah[4].keterangan
+    assert "Lewat 7 hari" in document.langkah[3].keterangan
+    assert "langkah 2" in document.langkah[3].keterangan
+    assert "berakhir: Pengingat terkirim" in document.langkah[3].keterangan
+    assert document.langkah[2].next == document.langkah[3].next == 6
     assert "peristiwa antara (message)" in document.langkah[2].keterangan
     messages = " ".join(n.message("en") for n in result.notices)
     assert "boundary event 'Lewat 7 hari'" in messages

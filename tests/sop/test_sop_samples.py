@@ -3,6 +3,7 @@ and SOP data written exactly to the project's SOP conventions."""
 
 from __future__ import annotations
 
+import pytest
 from rdflib import RDF, Literal, URIRef
 
 from spbe_arch import iris
@@ -10,6 +11,7 @@ from spbe_arch.importers.bpmn.service import model_iri
 from spbe_arch.repository import Repository
 from spbe_arch.sop.document import SopDocument, load_sop
 from spbe_arch.sop.service import DeriveResult
+from spbe_arch.validation import validate
 from spbe_arch.vocab import SPBE
 
 from .conftest import KODE
@@ -47,6 +49,7 @@ def test_akta_kelahiran(derived: Derived) -> None:
     ]
     step = {s.urutan: s for s in document.langkah}
     assert (step[4].ya, step[4].tidak, step[4].next) == (6, 5, None)
+    assert step[4].output == "Keputusan kelengkapan berkas"
     assert step[5].next == 2  # the loop back to the applicant
     assert "kembali ke langkah 2" in step[5].keterangan
     assert step[5].keterangan.startswith("Pemohon melengkapi berkas lalu mengajukan kembali")
@@ -88,24 +91,39 @@ def test_pengaduan_masyarakat(derived: Derived) -> None:
     step = {s.urutan: s for s in document.langkah}
     # "Memenuhi syarat" / "Tidak memenuhi syarat" tell Ya from Tidak
     assert table[3][1:] == ("Keputusan", "Admin Pengelola Pengaduan", "Laporan memenuhi syarat?")
-    assert step[4].ya == 7 and step[4].tidak == 5
-    assert table[5][1:] == ("Terminator", "Admin Pengelola Pengaduan", "Laporan diarsipkan")
-    assert step[6].next is None
+    assert (step[4].kelengkapan, step[4].waktu, step[4].output) == (
+        "Laporan terverifikasi", "1 hari kerja", "Status laporan")
+    assert step[4].ya == 6 and step[4].tidak == 5
+    # the second end event ("Laporan diarsipkan") joins the one final terminator
+    assert table[4][3] == "Mengarsipkan laporan dan memberi tahu pelapor"
+    assert step[5].next == 13 and "berakhir: Laporan diarsipkan" in step[5].keterangan
+    assert any("2 end events" in n.message("en") for n in result.notices)
     # the link event pair becomes two off-page connectors
-    assert [(r[1], r[2]) for r in table[7:9]] == [
+    assert [(r[1], r[2]) for r in table[6:8]] == [
         ("PenghubungHalaman", "Admin Pengelola Pengaduan"),
         ("PenghubungHalaman", "Penghubung OPD Terkait")]
-    assert step[8].next == 9 and step[9].next == 10
+    assert step[7].next == 8 and step[8].next == 9
     # parallel branches: written one after the other, explained in keterangan and a notice
-    assert {step[10].nama, step[11].nama} == {"Memantau penyelesaian tindak lanjut",
-                                              "Menindaklanjuti pengaduan"}
-    assert step[10].next == 11 and step[11].next == 12
-    assert "bersamaan dengan langkah 11" in step[10].keterangan
-    assert "bersamaan dengan langkah 10" in step[11].keterangan
-    assert any("paralel" in n.message("id") and "10, 11" in n.message("id")
+    assert {step[9].nama, step[10].nama} == {"Memantau penyelesaian tindak lanjut",
+                                             "Menindaklanjuti pengaduan"}
+    assert step[9].next == 10 and step[10].next == 11
+    assert "bersamaan dengan langkah 10" in step[9].keterangan
+    assert "bersamaan dengan langkah 9" in step[10].keterangan
+    assert any("paralel" in n.message("id") and "9, 10" in n.message("id")
                for n in result.notices)
     assert table[-1][1:] == ("Terminator", "Masyarakat", "Selesai")
-    assert len(table) == 14
+    assert [s.urutan for s in document.langkah if s.simbol == "Terminator"] == [1, 13]
+
+
+@pytest.mark.slow
+def test_derived_sops_pass_the_sop_rules(derived: Derived) -> None:
+    """The project's SHACL rules (shapes/sop.ttl) find nothing wrong with the derived SOPs."""
+    repository, results = derived
+    report = validate(repository, instansi=KODE)
+    sops = [str(iris.element_iri(KODE, "sop", r.kode)) for r in results.values()]
+    found = [r for r in report.results if str(r.focus_node).startswith(tuple(sops))]
+    assert not found, [(str(r.focus_node), r.path_text, [str(m) for m in r.messages])
+                       for r in found]
 
 
 def test_sop_data_follow_the_conventions(derived: Derived) -> None:

@@ -3,7 +3,7 @@
 One pool (the SOP's unit) with one lane per pelaksana; terminators become start/end
 events, kegiatan become tasks, keputusan become exclusive gateways whose outgoing flows are
 named Ya/Tidak, off-page connectors become link events. Mutu baku and keterangan go into
-the task documentation with the `Kelengkapan:`/`Waktu:`/`Output:`/`Keterangan:` convention,
+each element's documentation with the `Kelengkapan:`/`Waktu:`/`Output:`/`Keterangan:` convention,
 so importing the file and deriving again gives the same SOP. Steps are laid out left to
 right in SOP order, each in its lane; arrows are orthogonal.
 
@@ -168,10 +168,9 @@ class _Exporter:
             incoming.setdefault(target, []).append(flow_id)
         for element_id, tag, step, link in self.elements:
             node = etree.SubElement(process, _q(m.MODEL, tag), id=element_id, name=step.nama)
-            if tag == "task":
-                text = _documentation(step)
-                if text:
-                    etree.SubElement(node, _q(m.MODEL, "documentation")).text = text
+            text = _documentation(step)
+            if text and not element_id.endswith("_sambungan"):
+                etree.SubElement(node, _q(m.MODEL, "documentation")).text = text
             for flow_id in incoming.get(element_id, []):
                 etree.SubElement(node, _q(m.MODEL, "incoming")).text = flow_id
             for flow_id in outgoing.get(element_id, []):

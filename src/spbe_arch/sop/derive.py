@@ -10,7 +10,9 @@ intermediate events are not rows, the flow simply passes through them.
 Order: steps follow the sequence flows from the start event in reverse post-order (a
 topological order that ignores the edges closing a loop), so a step comes after every step
 that leads to it. At a decision the branch with fewer steps of its own comes first (on a
-tie the Ya branch). An SOP has no parallel symbol: parallel branches are written one after
+tie the Ya branch). An SOP runs from one start to one end: every end event becomes the
+same final terminator, the last row (an end event's own name stays as a remark on the steps
+leading to it). An SOP has no parallel symbol: parallel branches are written one after
 the other, the end of each branch leads to the start of the next, and keterangan says
 which steps may run at the same time. Loops stay as arrows back to an earlier step, and
 keterangan names the step they return to. Everything that cannot be said in the SOP's
@@ -522,6 +524,7 @@ class _Deriver:
                     " SOP; jalurnya ditulis sebagai langkah tambahan dengan keterangan",
                     f"boundary event '{event}' on '{self.nodes[host].name}' has no SOP symbol;"
                     " its path is written as extra steps with a remark"))
+        sequence = self.merge_ends(sequence, steps)
         ordered = [steps[k] for k in sequence]
         for number, step in enumerate(ordered, start=1):
             step.number = number
@@ -548,6 +551,35 @@ class _Deriver:
         notices = [Notice(_fill(n.message_id, numbers), _fill(n.message_en, numbers), n.location)
                    for n in self.notices]
         return Derivation(self.p, pelaksana, ordered, _dedupe(notices))
+
+    def merge_ends(self, sequence: list[str], steps: dict[str, DerivedStep]) -> list[str]:
+        """One final terminator, last: an SOP flowchart runs from one start to one end, so
+        every end event becomes the same last row; an end event's own name is kept as a
+        remark on the steps that led to it."""
+        ends = [k for k in sequence if steps[k].source is not None
+                and self.nodes[steps[k].source].kind == "EndEvent"]  # type: ignore[index]
+        if not ends:
+            return sequence
+        names = {steps[k].nama for k in ends}
+        listed = ", ".join(f"'{steps[k].nama}'" for k in ends)
+        final = steps[ends[-1]]
+        merged_name = final.nama if len(names) == 1 else "Selesai"
+        for key in ends:
+            end = steps[key]
+            for step in steps.values():
+                for attr in ("next", "ya", "tidak"):
+                    if getattr(step, attr) == key:
+                        setattr(step, attr, final.key)
+                        if end.nama != merged_name:
+                            step.note(f"berakhir: {end.nama}", f"ends: {end.nama}")
+        final.nama = merged_name
+        if len(ends) > 1:
+            self.notices.append(Notice(
+                f"{len(ends)} peristiwa akhir ({listed}) digabung menjadi satu terminator"
+                f" '{merged_name}' di akhir SOP",
+                f"{len(ends)} end events ({listed}) are merged into one terminator"
+                f" '{merged_name}' at the end of the SOP"))
+        return [k for k in sequence if k not in ends] + [final.key]
 
     def decision_links(self, iri: URIRef, steps: dict[str, DerivedStep]) -> list[str]:
         """Set Ya/Tidak of a decision; a gateway with more than two ways out becomes a chain
