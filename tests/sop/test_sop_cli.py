@@ -29,6 +29,7 @@ def run(store: str, *args: str) -> Result:
     return CliRunner().invoke(app, ["--store", store, *args], catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_import_derive_render_export(store: str, tmp_path: Path) -> None:
     model = str(SAMPLES / "penerbitan-akta-kelahiran.bpmn")
     result = run(store, "bpmn", "import", model, "--proses", "DISPENDUKCAPIL-02.01")
