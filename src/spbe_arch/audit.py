@@ -25,11 +25,26 @@ def agent_iri(agent: str, base: str = BASE) -> URIRef:
     return URIRef(f"{base}agent/{iris.slug(agent) or 'anonim'}")
 
 
+def _nt(term: Node) -> str:
+    """A term in N-Triples syntax (rdflib's `n3()` writes multi-line literals as Turtle
+    long strings, which N-Triples/N-Quads readers reject)."""
+    if isinstance(term, Literal):
+        text = (str(term).replace("\\", "\\\\").replace('"', '\\"')
+                .replace("\n", "\\n").replace("\r", "\\r"))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != str(XSD.string):
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return term.n3()
+
+
 def _ntriples(quads: Iterable[Quad]) -> str:
+    """The quads as N-Quads text, one per line, sorted (stable for diffs and parsing)."""
     lines = []
     for s, p, o, g in quads:
         graph = f" <{g}>" if g is not None else ""
-        lines.append(f"{s.n3()} {p.n3()} {o.n3()}{graph} .")
+        lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)}{graph} .")
     return "\n".join(sorted(lines))
 
 
