@@ -701,7 +701,8 @@ def gather_validasi(repository: Repository, params: ReportParams) -> dict[str, A
                                        if fs[0].severity in SEVERITIES else 9, -len(fs),
                                        fs[0].rule))
     for group in rule_rows:
-        rule_table.rows.append([group[0].rule,
+        source = f"{t('Sumber')}: {group[0].rule_source}" if group[0].rule_source else ""
+        rule_table.rows.append([Cell(group[0].rule, source),
                                 t(SEVERITY_LABELS.get(group[0].severity, group[0].severity)),
                                 t.number(len(group)), group[0].advice])
     return {

@@ -9,12 +9,14 @@ one, else advice by constraint kind).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from spbe_arch.errors import SpbeError
 from spbe_arch.reports.i18n import translate
-from spbe_arch.reports.model import ArchitectureData, label_of, local_name
+from spbe_arch.reports.model import ONTOLOGY, ArchitectureData, label_of, local_name
 from spbe_arch.reports.queries import select_terms
 from spbe_arch.repository import Repository
 
@@ -84,6 +86,8 @@ class Finding:
     shape: str
     rule_key: str
     rule: str
+    rule_purpose: str
+    rule_source: str
     component: str
     severity: str
     message: str
@@ -153,6 +157,50 @@ def _shape_texts(repository: Repository, lang: str) -> dict[str, dict[str, str]]
     return dict(out)
 
 
+_PURPOSE = re.compile(r"^\s*(?:Tujuan|Purpose)\s*:\s*", re.IGNORECASE)
+_SOURCE = re.compile(r"\s*(?:Sumber|Source)\s*:\s*", re.IGNORECASE)
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """("what the rule is for", "where it comes from") from a shape's description written
+    as "Tujuan: … Sumber: …" (docs/validation.md); the whole text is the purpose otherwise."""
+    parts = _SOURCE.split(_PURPOSE.sub("", text.strip()), maxsplit=1)
+    purpose = parts[0].strip()
+    return purpose, (parts[1].strip() if len(parts) > 1 else "")
+
+
+def _path_label(result: Any, lang: str) -> tuple[str, str]:
+    """(path IRI or text, readable label) of a result path; an inverse path reads "← label"."""
+    term = getattr(result, "result_path", None)
+    if term is None:
+        return "", ""
+    text = str(term)
+    if text.startswith(("http://", "https://")):
+        return text, label_of(text, lang)
+    path_text = str(getattr(result, "path_text", "") or "")
+    match = re.fullmatch(r"\^\(?<([^>]+)>\)?", path_text)
+    if match:
+        return path_text, "← " + label_of(match.group(1), lang)
+    match = re.fullmatch(r"<([^>]+)>", path_text)
+    if match:
+        return path_text, label_of(match.group(1), lang)
+    return path_text, path_text
+
+
+def _value_text(data: ArchitectureData, value: str, focus: str, lang: str) -> str:
+    if not value or value == focus:
+        return ""
+    target = data.by_iri.get(value) or data.opd_by_iri.get(value) or data.sop_by_iri.get(value)
+    if target is not None and target.kode:
+        return target.kode
+    concept = data.concepts.get(value)
+    if concept is not None:
+        return concept.code
+    if value.startswith(ONTOLOGY):
+        return label_of(value, lang)
+    return value
+
+
 def _locate(data: ArchitectureData, focus: str) -> tuple[str, str, str, str]:
     """(kode, nama, kind, OPD IRI) of a focus node."""
     element = data.by_iri.get(focus)
@@ -183,17 +231,24 @@ def build_findings(results: list[Any], data: ArchitectureData, repository: Repos
     out: list[Finding] = []
     for result in results:
         focus = str(getattr(result, "focus_node", "") or "")
-        path_term = getattr(result, "result_path", None)
-        path = str(path_term) if path_term is not None else ""
+        path, path_label = _path_label(result, lang)
         shape = str(getattr(result, "source_shape", "") or "")
         component = local_name(str(getattr(result, "source_constraint_component", "") or ""))
         value_term = getattr(result, "value", None)
         kode, nama, kind, opd = _locate(data, focus)
-        path_label = label_of(path, lang) if path.startswith(("http://", "https://")) else path
         (kind_id, kind_en), (advice_id, advice_en) = _ADVICE.get(component, _GENERIC)
         texts = shape_texts.get(shape, {})
-        advice = texts.get("description") or (advice_en if lang == "en" else advice_id)
-        advice = advice.replace("{path}", path_label or translate("Atribut", lang).lower())
+        purpose, source = split_description(texts.get("description", ""))
+        if path_label.startswith("← ") and component == "MinCountConstraintComponent":
+            # an inverse path: the missing link starts at another element
+            advice_id = "Tambahkan tautan «{path}» dari elemen lain yang terkait ke elemen ini."
+            advice_en = "Add a «{path}» link to this element from the related element."
+        advice = (advice_en if lang == "en" else advice_id).replace(
+            "{path}", path_label.removeprefix("← ") if path_label.startswith("← ")
+            else path_label or translate("Atribut", lang).lower())
+        if purpose and (component not in _ADVICE or component == "SPARQLConstraintComponent"):
+            # a custom rule: its purpose says what the data must look like
+            advice = f"{advice} {translate('Tujuan aturan', lang)}: {purpose}"
         if texts.get("name"):
             rule = texts["name"]
             rule_key = shape
@@ -201,13 +256,10 @@ def build_findings(results: list[Any], data: ArchitectureData, repository: Repos
             base = kind_en if lang == "en" else kind_id
             rule = f"{base} — {path_label}" if path_label else base
             rule_key = shape if shape.startswith(("http://", "https://")) else f"{component}|{path}"
-        value = ""
-        if value_term is not None:
-            value_text = str(value_term)
-            target = data.by_iri.get(value_text) or data.opd_by_iri.get(value_text)
-            value = target.kode if target is not None and target.kode else value_text
+        value = _value_text(data, str(value_term) if value_term is not None else "", focus,
+                            lang)
         out.append(Finding(focus, kode, nama, kind, opd, path, path_label, value, shape,
-                           rule_key, rule, component,
+                           rule_key, rule, purpose, source, component,
                            _severity(getattr(result, "severity", None)),
                            _message(result, lang), advice))
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -224,11 +276,16 @@ def gather_findings(repository: Repository, data: ArchitectureData, lang: str) -
         if exc.name != "spbe_arch.validation":
             raise
         return FindingSet(False, problem="mesin validasi belum tersedia")
-    report = latest_report(repository, data.kode_wilayah)
-    source = "stored"
-    if report is None:
-        report = validate(repository, instansi=data.kode_wilayah)
-        source = "run"
+    if data.empty:
+        return FindingSet(False, problem="belum ada data instansi untuk divalidasi")
+    try:
+        report = latest_report(repository, data.kode_wilayah)
+        source = "stored"
+        if report is None:
+            report = validate(repository, instansi=data.kode_wilayah, lang=lang)
+            source = "run"
+    except SpbeError as exc:  # e.g. no shapes loaded: say so in the document
+        return FindingSet(False, problem=exc.message(lang))
     results = list(getattr(report, "results", []) or [])
     stamp = str(getattr(report, "stamp", "") or getattr(report, "created", "") or "")
     return FindingSet(True, build_findings(results, data, repository, lang), source, stamp)

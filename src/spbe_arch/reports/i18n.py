@@ -74,6 +74,7 @@ ENGLISH: dict[str, str] = {
     "perangkat daerah (OPD)": "organisation units (OPD)",
     "hasil validasi": "validation results",
     "mesin validasi belum tersedia": "the validation engine is not available",
+    "belum ada data instansi untuk divalidasi": "there is no data of the instansi to validate",
     "belum ada": "none yet",
     # --- architecture document ------------------------------------------------------------
     "Dokumen Arsitektur SPBE": "SPBE Architecture Document",
@@ -225,6 +226,8 @@ ENGLISH: dict[str, str] = {
     "Hasil validasi tidak tersedia:": "Validation results are not available:",
     "Seluruh instansi": "Whole instansi",
     "Tanpa OPD terkait": "Not linked to an OPD",
+    "Tujuan aturan": "Purpose of the rule",
+    "Sumber": "Source",
     # --- reference conformance ------------------------------------------------------------
     "Laporan Kesesuaian Referensi Arsitektur": "Reference Architecture Conformance Report",
     "Cakupan Fungsi RAB Level 3": "Coverage of RAB Level-3 Functions",
