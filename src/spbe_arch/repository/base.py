@@ -357,6 +357,44 @@ def has_dataset_clause(sparql: str) -> bool:
     return False
 
 
+_HEAD_NOISE = re.compile(r"<[^<>\s]*>|#[^\n]*")
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+_FROM_CLAUSE = re.compile(
+    r"(?<![?$:\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)",
+    re.IGNORECASE)
+
+
+def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
+    """The IRIs of a query's `FROM` and `FROM NAMED` clauses (prefixed names expanded).
+
+    Engines that make the default graph the union of all graphs (Oxigraph with
+    use_default_graph_as_union, the Oxigraph server with --union-default-graph) ignore FROM;
+    handing these to the protocol dataset keeps the query's own dataset.
+    """
+    head = sparql
+    for match in _TOKEN.finditer(sparql):
+        if match.group(0) in ("{",) or match.group(0).upper() == "WHERE":
+            head = sparql[:match.start()]
+            break
+    # comments out, IRIs kept (an IRI may contain '#')
+    head = _HEAD_NOISE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", head)
+    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(head)}
+    default: list[str] = []
+    named: list[str] = []
+    for match in _FROM_CLAUSE.finditer(head):
+        term = match.group(2)
+        if term.startswith("<"):
+            iri = term[1:-1]
+        else:
+            prefix, _, local = term.partition(":")
+            if prefix not in prefixes:
+                raise InputError(f"prefiks '{prefix}:' pada FROM tidak dideklarasikan",
+                                 f"prefix '{prefix}:' used in FROM is not declared")
+            iri = prefixes[prefix] + local
+        (named if match.group(1) else default).append(iri)
+    return default, named
+
+
 _QUERY_FORM = re.compile(
     r"^(?:\s*(?:#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*"
     r"(SELECT|ASK|CONSTRUCT|DESCRIBE)",
@@ -447,15 +485,20 @@ def changeset_to_update(changes: ChangeSet, max_per_operation: int | None = None
     Order: clear graphs, remove, add, then the update strings — one request, which
     Oxigraph (embedded and server) and Jena run as one transaction. `max_per_operation`
     splits DELETE DATA / INSERT DATA into several operations of at most that many
-    triples, for engines whose parser cannot take one huge block (Virtuoso: ~5000 lines).
+    triples, for engines that cannot take one huge block (Virtuoso).
     """
+    return " ;\n".join(changeset_operations(changes, max_per_operation))
+
+
+def changeset_operations(changes: ChangeSet, max_per_operation: int | None = None) -> list[str]:
+    """The operations of `changeset_to_update`, one string each."""
     operations = [f"CLEAR SILENT GRAPH {iri_text(str(g))}" for g in changes.clear_graphs]
     operations += data_operations(quad_rows(changes.remove), insert=False,
                                   max_per_operation=max_per_operation)
     operations += data_operations(quad_rows(changes.add), insert=True,
                                   max_per_operation=max_per_operation)
     operations.extend(changes.updates)
-    return " ;\n".join(operations)
+    return operations
 
 
 RESULT_LIMIT_MESSAGE = (

@@ -49,6 +49,7 @@ from spbe_arch.repository.base import (
     changeset_to_update,
     check_result_limit,
     data_operations,
+    has_dataset_clause,
     query_form,
 )
 from spbe_arch.repository.terms import graph_to_oxigraph, to_rdflib
@@ -286,7 +287,8 @@ class OxigraphRepository(Repository):
             # a protocol dataset replaces the query's own (SPARQL 1.1 Protocol §2.1.4)
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris or ()]
             kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris or ()]
-        else:
+        elif not has_dataset_clause(sparql):
+            # (with the union option Oxigraph would ignore the query's own FROM clauses)
             kwargs["use_default_graph_as_union"] = True
         if bindings:
             # Oxigraph's own substitutions require the variable in the projection, which

@@ -22,11 +22,16 @@ How the semantics of the embedded backend are kept:
   PUT (replace) or POST (merge) when everything goes into one graph, otherwise one SPARQL
   Update request (`DROP SILENT GRAPH …; INSERT DATA …`).
 - **Change sets** are one SPARQL Update request. Oxigraph and Jena run a request as one
-  transaction; Virtuoso commits each operation of a request on its own, so on Virtuoso a
-  request whose *later* operation fails at run time keeps its earlier operations (a syntax
-  error anywhere still rejects the whole request). `INSERT DATA`/`DELETE DATA` blocks are
-  split into operations of at most `max_per_operation` triples because Virtuoso's parser
-  cannot take one huge block.
+  transaction, so a change set is all-or-nothing there.
+- **Virtuoso** (recognised by its `Server` header) is different, measured with 7.2.5:
+  it commits each operation of an update request on its own (a request whose *later*
+  operation fails at run time keeps its earlier operations; a syntax error anywhere still
+  rejects the whole request), one `INSERT DATA` of more than ~1000 triples overflows its
+  SPARQL-to-SQL compiler, and a request of several such operations takes seconds to
+  minutes. So with Virtuoso: a multi-graph load is one GSP request per graph, and a
+  change set larger than `VIRTUOSO_MAX_PER_OPERATION` triples is sent as one request per
+  operation. Nothing is lost by that, since Virtuoso gives no atomicity across operations
+  anyway — but a failure half-way leaves the earlier graphs/operations written.
 - The store's unnamed default graph is not part of the repository here: whole-repository
   operations (quads, dump, restore, clear, stats) work on named graphs only — Virtuoso has
   no unnamed default graph at all. The product keeps everything in named graphs.
@@ -60,8 +65,10 @@ from spbe_arch.repository.base import (
     RepositoryStats,
     SelectResult,
     bind_values,
+    changeset_operations,
     changeset_to_update,
     check_result_limit,
+    dataset_clauses,
     format_for_path,
     has_dataset_clause,
     iri_text,
@@ -91,7 +98,7 @@ EMPTY_DATASET = "urn:spbe-arch:empty-dataset"
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-MAX_PER_OPERATION = 2000
+VIRTUOSO_MAX_PER_OPERATION = 500
 WRITE_TIMEOUT_S = 3600.0
 _BNODE_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
@@ -114,7 +121,8 @@ class RemoteRepository(Repository):
         auth: str = "basic",
         timeout_s: float = 30.0,
         system_graphs: Sequence[str] = (),
-        max_per_operation: int = MAX_PER_OPERATION,
+        max_per_operation: int | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         if not query_url.startswith(("http://", "https://")):
             raise ConfigurationError(
@@ -127,6 +135,10 @@ class RemoteRepository(Repository):
         self.description = f"sparql:{query_url}"
         self.timeout_s = timeout_s
         self.max_per_operation = max_per_operation
+        """Triples per INSERT/DELETE DATA operation; None: the engine's default (no split,
+        except on Virtuoso)."""
+        self.engine = ""
+        """The `Server` header of the endpoint's last answer (e.g. `Virtuoso/07.20.3229`)."""
         self.system_graphs = tuple(VIRTUOSO_SYSTEM_GRAPHS) + tuple(g for g in system_graphs if g)
         self._union_by_engine: bool | None = None
         http_auth: httpx.Auth | None = None
@@ -140,7 +152,7 @@ class RemoteRepository(Repository):
                     f"SPBE_STORE_AUTH '{auth}' tidak dikenal; gunakan basic atau digest",
                     f"unknown SPBE_STORE_AUTH '{auth}'; use basic or digest",
                 )
-        self._client = httpx.Client(auth=http_auth, follow_redirects=True,
+        self._client = httpx.Client(auth=http_auth, follow_redirects=True, transport=transport,
                                     timeout=httpx.Timeout(timeout_s, connect=10.0),
                                     headers={"User-Agent": "spbe-arch"})
 
@@ -175,6 +187,7 @@ class RemoteRepository(Repository):
                 f"cannot reach the SPARQL store at {url} ({exc}); check SPBE_STORE and"
                 " whether the server is running",
             ) from exc
+        self.engine = response.headers.get("Server", self.engine)
         if response.status_code >= 400:
             raise _http_error(url, response)
         limit = response.headers.get("X-SPARQL-MaxRows")
@@ -208,7 +221,8 @@ class RemoteRepository(Repository):
         return graph.startswith(self.system_graphs)
 
     def _all_graphs(self) -> list[str]:
-        _, rows = self._select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 takes seconds for DISTINCT ?g on a small store
+        _, rows = self._select_raw("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return [row["g"]["value"] for row in rows if "g" in row]
 
     def _repository_graphs(self) -> list[str]:
@@ -237,7 +251,12 @@ class RemoteRepository(Repository):
         if default_graph_uris or named_graph_uris:
             return {"default-graph-uri": list(default_graph_uris or ()),
                     "named-graph-uri": list(named_graph_uris or ())}
-        if has_dataset_clause(sparql) or self._engine_gives_union():
+        if has_dataset_clause(sparql):
+            # the same dataset again, in the protocol: engines that give the union as default
+            # graph (Oxigraph server --union-default-graph) ignore FROM otherwise
+            default, named = dataset_clauses(sparql)
+            return {"default-graph-uri": default, "named-graph-uri": named}
+        if self._engine_gives_union():
             return {}
         graphs = self._repository_graphs() or [EMPTY_DATASET]
         return {"default-graph-uri": graphs, "named-graph-uri": graphs}
@@ -361,10 +380,28 @@ class RemoteRepository(Repository):
             sparql = _add_using(sparql, using_graph_uris or [], using_named_graph_uris or [])
         self._post_update(sparql)
 
+    @property
+    def is_virtuoso(self) -> bool:
+        if not self.engine:
+            self._select_raw("SELECT * WHERE { ?s ?p ?o } LIMIT 0")  # learn the Server header
+        return self.engine.lower().startswith("virtuoso")
+
+    def _chunk_size(self) -> int | None:
+        if self.max_per_operation is not None:
+            return self.max_per_operation
+        return VIRTUOSO_MAX_PER_OPERATION if self.is_virtuoso else None
+
     def apply(self, changes: ChangeSet) -> None:
         if changes.is_empty():
             return
-        self._post_update(changeset_to_update(changes, self.max_per_operation))
+        size = self._chunk_size()
+        if (self.is_virtuoso and size is not None
+                and len(changes.add) + len(changes.remove) > size):
+            # see the module docstring: one operation per request on Virtuoso
+            for operation in changeset_operations(changes, size):
+                self._post_update(operation)
+            return
+        self._post_update(changeset_to_update(changes, size))
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
         return self._load(sources, replace=replace, whole=False)
@@ -390,16 +427,28 @@ class RemoteRepository(Repository):
             (graph_name, graph_quads), = by_graph.items()
             self._graph_store_write(graph_name, graph_quads, replace=replace)
             return len(quads)
+        if self.is_virtuoso:
+            return self._load_per_graph(by_graph, replace=replace, whole=whole)
         operations: list[str] = []
         if whole:
             operations += [f"DROP SILENT GRAPH {iri_text(g)}" for g in self._repository_graphs()]
         elif replace:
             operations += [f"DROP SILENT GRAPH {iri_text(g)}" if g is not None else
                            "DROP SILENT DEFAULT" for g in by_graph]
-        operations += insert_operations(quads, self.max_per_operation)
+        operations += insert_operations(quads, self._chunk_size())
         if operations:
             self._post_update(" ;\n".join(operations))
         return len(quads)
+
+    def _load_per_graph(self, by_graph: dict[str | None, list[ox.Quad]], *, replace: bool,
+                        whole: bool) -> int:
+        if whole:
+            stale = [g for g in self._repository_graphs() if g not in by_graph]
+            if stale:
+                self._post_update(" ;\n".join(f"DROP SILENT GRAPH {iri_text(g)}" for g in stale))
+        for graph, graph_quads in by_graph.items():
+            self._graph_store_write(graph, graph_quads, replace=replace or whole)
+        return sum(len(q) for q in by_graph.values())
 
     def _graph_store_write(self, graph: str | None, quads: list[ox.Quad], *,
                            replace: bool) -> None:
