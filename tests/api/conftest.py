@@ -78,6 +78,11 @@ def service(make_service: ServiceFactory) -> Service:
 
 
 @pytest.fixture
+def arch_repository() -> Repository:
+    return architecture_repository()
+
+
+@pytest.fixture
 def arch_service(make_service: ServiceFactory) -> Service:
     """An app over `architecture_repository()`."""
     return make_service(architecture_repository())

@@ -51,14 +51,15 @@ def opd_iris(repository: Repository, instansi: str, codes: Iterable[str | None])
             for code in wanted}
 
 
-def rule_violations(repository: Repository, plan: EntityChangeSet) -> Any | None:
+def rule_violations(repository: Repository, plan: EntityChangeSet,
+                    lang: str = "id") -> Any | None:
     """The validation report (JSON) if the change would add a Violation, else None."""
-    from spbe_arch.validation import validate_change
+    from spbe_arch.validation.incremental import validate_change
 
-    report = validate_change(repository, plan)
+    report = validate_change(repository, plan, lang=lang)
     if not _has_violation(report):
         return None
-    return report.to_json()
+    return report.to_json(lang)
 
 
 def _has_violation(report: Any) -> bool:
@@ -74,12 +75,12 @@ def _has_violation(report: Any) -> bool:
 
 def commit(repository: Repository, principal: Principal, plan: EntityChangeSet, *,
            instansi: str, opd_codes: Iterable[str | None], label: str,
-           what_id: str, what_en: str) -> URIRef | None:
+           what_id: str, what_en: str, lang: str = "id") -> URIRef | None:
     """Check scope and rules, then apply the plan with its audit record."""
     require_opd_write(principal, opd_iris(repository, instansi, opd_codes), what_id, what_en)
     if plan.is_empty():
         return None
-    report = rule_violations(repository, plan)
+    report = rule_violations(repository, plan, lang)
     if report is not None:
         raise RuleViolationError(report)
     return apply_audited(repository, plan, agent=principal.name, entities=plan.entities,

@@ -1,0 +1,93 @@
+"""`/validation`: the latest stored validation report, and validating an upload.
+
+- `GET /validation?instansi=&opd=&severity=&rule=`: the newest report stored for the body
+  (`spbe-arch validate --store …` stores one), its results filtered by OPD, severity
+  (Violation, Warning, Info) and rule (the shape's name or IRI);
+- `POST /validation`: validate the RDF in the request body against the project's shapes,
+  without storing anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from spbe_arch.api.bodies import read_body
+from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
+from spbe_arch.errors import InputError
+from spbe_arch.validation import latest_report, validate
+
+router = APIRouter(prefix="/validation", tags=["Validasi"])
+
+UPLOAD_SUFFIX = {"text/turtle": ".ttl", "application/x-turtle": ".ttl",
+                 "application/n-triples": ".nt", "application/rdf+xml": ".rdf",
+                 "application/ld+json": ".jsonld", "application/trig": ".trig",
+                 "application/n-quads": ".nq"}
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+class ReportNotFoundError(InputError):
+    http_status = 404
+
+
+@router.get("", summary="Laporan validasi terakhir yang tersimpan (dapat disaring)",
+            responses={404: {"description": "Belum ada laporan tersimpan"}})
+async def validation_latest(
+    _: ReaderDep,
+    repository: RepositoryDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    instansi: Annotated[str | None, Query(max_length=64)] = None,
+    opd: Annotated[str | None, Query(description="Kode OPD", max_length=200)] = None,
+    severity: Annotated[str | None, Query(pattern="^(Violation|Warning|Info)$")] = None,
+    rule: Annotated[str | None, Query(description="Nama atau IRI shape", max_length=500)
+                    ] = None,
+) -> dict[str, Any]:
+    kode = instansi or settings.instansi
+    report = await run_in_threadpool(latest_report, repository, kode)
+    if report is None:
+        raise ReportNotFoundError(
+            f"belum ada laporan validasi tersimpan untuk instansi {kode}; jalankan"
+            " `spbe-arch validate` dengan opsi penyimpanan laporan",
+            f"no stored validation report for instansi {kode} yet; run `spbe-arch validate`"
+            " with the option that stores the report",
+        )
+    results = [r for r in report.results
+               if (opd is None or r.opd == opd)
+               and (severity is None or r.severity_name == severity)
+               and (rule is None or rule in (r.shape_name(), str(r.source_shape)))]
+    filtered = dataclasses.replace(report, results=results)
+    body: dict[str, Any] = filtered.to_json(lang)
+    return body
+
+
+@router.post("", summary="Validasi RDF yang diunggah (tidak disimpan)",
+             openapi_extra={"requestBody": {"content": {
+                 m: {"schema": {"type": "string"}} for m in UPLOAD_SUFFIX}}})
+async def validation_upload(request: Request, _: ReaderDep, settings: SettingsDep,
+                            lang: LangDep) -> dict[str, Any]:
+    media, _params = media_type_of(request.headers.get("content-type"))
+    suffix = UPLOAD_SUFFIX.get(media)
+    if suffix is None:
+        raise ProtocolError(
+            f"format RDF '{media or 'tanpa Content-Type'}' tidak didukung; pakai"
+            f" {', '.join(sorted(UPLOAD_SUFFIX))}",
+            f"RDF format '{media or 'none'}' is not supported; use"
+            f" {', '.join(sorted(UPLOAD_SUFFIX))}", 415)
+    data = await read_body(request, settings)
+
+    def run() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="spbe-validasi-") as folder:
+            path = Path(folder) / f"unggahan{suffix}"
+            path.write_bytes(data)
+            report = validate([path], lang=lang)
+            result: dict[str, Any] = report.to_json(lang)
+            return result
+
+    return await run_in_threadpool(run)

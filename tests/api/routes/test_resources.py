@@ -1,0 +1,133 @@
+"""REST resources: lists with filters, one entity as JSON(-LD) or Turtle, writes checked
+against the rules and recorded in the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+NEW = {"kode": "DISKOMINFO.02", "nama": "Pengelolaan jaringan intra pemerintah",
+       "pemilik": "DISKOMINFO", "klasifikasiRAB": "RAB.01.01.01",
+       "jenisProses": "ProsesPendukung", "statusProses": "Baru"}
+SOP = {"kode": "SOP.DISDUKCAPIL.01", "nama": "Penerbitan akta kelahiran",
+       "pemilik": "DISDUKCAPIL", "untukProsesBisnis": "DISDUKCAPIL.01", "statusSOP": "Draft",
+       "memilikiLangkah": [
+           {"nama": "Mulai", "jenisSimbol": "Terminator", "dilaksanakanOleh": "Pemohon"},
+           {"nama": "Periksa berkas", "jenisSimbol": "Kegiatan",
+            "dilaksanakanOleh": "Petugas Loket", "kelengkapan": "KK, KTP",
+            "waktu": "10 menit", "output": "Berkas lengkap"},
+           {"nama": "Selesai", "jenisSimbol": "Terminator", "dilaksanakanOleh": "Pemohon"}]}
+
+
+def _codes(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [item["kode"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize(("params", "codes"), [
+    ({}, ["DISDUKCAPIL.01", "DISKOMINFO.01"]),
+    ({"opd": "DISDUKCAPIL"}, ["DISDUKCAPIL.01"]),
+    ({"ref": "RAB.09"}, ["DISDUKCAPIL.01"]),
+    ({"q": "pusat data"}, ["DISKOMINFO.01"]),
+    ({"status": "AsIs", "sort": "-kode"}, ["DISKOMINFO.01", "DISDUKCAPIL.01"]),
+    ({"limit": 1, "offset": 1}, ["DISKOMINFO.01"]),
+])
+def test_list_filters(arch_service: Any, params: dict[str, Any], codes: list[str]) -> None:
+    response = arch_service.client.get("/api/proses-bisnis", params=params)
+    assert _codes(response) == codes
+    assert response.json()["total"] == (2 if set(params) <= {"limit", "offset"} else len(codes))
+
+
+@pytest.mark.parametrize("params", [{"sort": "tidakAda"}, {"status": "Entah"},
+                                    {"limit": 0}, {"offset": -1}])
+def test_bad_list_parameters_are_4xx(arch_service: Any, params: dict[str, Any]) -> None:
+    response = arch_service.client.get("/api/proses-bisnis", params=params)
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_get_as_json_ld_and_turtle(arch_service: Any) -> None:
+    response = arch_service.client.get("/api/layanan/DISDUKCAPIL.L01")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["@context"] == {"@vocab": "https://w3id.org/spbe-arch/ontology#"}
+    assert body["unitPelaksana"] == "DISDUKCAPIL" and body["metodeLayanan"] == "Hybrid"
+    expanded = Graph().parse(data=response.text, format="json-ld")
+    assert (URIRef(body["@id"]), URIRef("https://w3id.org/spbe-arch/ontology#nama"),
+            Literal("Layanan akta kelahiran")) in expanded
+    turtle = arch_service.client.get("/api/layanan/DISDUKCAPIL.L01",
+                                     headers={"accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.content, format="turtle")
+    assert (URIRef(body["@id"]), None, None) in graph
+    missing = arch_service.client.get("/api/layanan/TIDAK.ADA")
+    assert missing.status_code == 404
+
+
+@pytest.mark.slow
+def test_create_replace_patch_delete_with_audit(arch_service: Any) -> None:
+    client, admin = arch_service.client, arch_service.auth("editor")
+    created = client.post("/api/proses-bisnis", json=NEW, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"].endswith("/api/proses-bisnis/DISKOMINFO.02")
+    assert client.post("/api/proses-bisnis", json=NEW, headers=admin).status_code == 409
+    replaced = client.put("/api/proses-bisnis/DISKOMINFO.02",
+                          json={**NEW, "nama": "Jaringan intra"}, headers=admin)
+    assert replaced.status_code == 200 and replaced.json()["nama"] == "Jaringan intra"
+    patched = client.patch("/api/proses-bisnis/DISKOMINFO.02", json={"statusProses": "AsIs"},
+                           headers=admin)
+    assert patched.status_code == 200
+    assert patched.json()["statusProses"] == "AsIs" and patched.json()["nama"] == "Jaringan intra"
+    assert client.delete("/api/proses-bisnis/DISKOMINFO.02", headers=admin).status_code == 204
+    assert client.get("/api/proses-bisnis/DISKOMINFO.02").status_code == 404
+    history = client.get("/history", params={"entity": created.json()["@id"]}).json()
+    assert [i["keterangan"].split()[1] for i in history["items"]] == [
+        "DELETE", "PATCH", "PUT", "POST"]
+    assert {i["agen"] for i in history["items"]} == {"editor-diskominfo"}
+    assert any('"Jaringan intra"' in line for line in history["items"][2]["ditambah"])
+
+
+def test_a_write_breaking_a_rule_is_refused_with_the_results(arch_service: Any) -> None:
+    before = arch_service.repository.export(None, "nquads")
+    record = {k: v for k, v in NEW.items() if k != "klasifikasiRAB"}
+    response = arch_service.client.post("/api/proses-bisnis", json=record,
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 422, response.text
+    results = response.json()["validation"]["results"]
+    assert any(r["resultPath"].endswith("klasifikasiRAB") for r in results)
+    assert arch_service.repository.export(None, "nquads") == before
+
+
+@pytest.mark.parametrize("record", [
+    {**NEW, "jenisProses": "BukanJenis"},
+    {**NEW, "pemilik": "OPD.TIDAK.ADA"},
+    {**NEW, "levelPetaProses": "satu"},
+])
+def test_bad_records_are_refused_with_their_problems(arch_service: Any,
+                                                     record: dict[str, Any]) -> None:
+    before = arch_service.repository.export(None, "nquads")
+    response = arch_service.client.post("/api/proses-bisnis", json=record,
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 422
+    assert response.json()["problems"]
+    assert arch_service.repository.export(None, "nquads") == before
+
+
+def test_code_in_body_must_match_the_url(arch_service: Any) -> None:
+    response = arch_service.client.put("/api/proses-bisnis/DISKOMINFO.01", json=NEW,
+                                       headers=arch_service.auth("admin"))
+    assert response.status_code == 400
+
+
+@pytest.mark.slow
+def test_sop_with_its_steps(arch_service: Any) -> None:
+    response = arch_service.client.put(f"/api/sop/{SOP['kode']}", json=SOP,
+                                       headers=arch_service.auth("admin"))
+    assert response.status_code == 201, response.text
+    stored = arch_service.client.get(f"/api/sop/{SOP['kode']}").json()
+    assert stored["memilikiPelaksana"] == ["Pemohon", "Petugas Loket"]
+    assert [s["nama"] for s in stored["memilikiLangkah"]] == ["Mulai", "Periksa berkas",
+                                                               "Selesai"]
+    assert stored["memilikiLangkah"][1]["waktu"] == "10 menit"
