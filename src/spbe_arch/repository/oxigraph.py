@@ -563,9 +563,12 @@ class OxigraphRepository(Repository):
             store.clear()
             store.bulk_extend(iter(checkpoint))
         else:
-            for graph in dict.fromkeys(graphs):
+            touched = list(dict.fromkeys(graphs))
+            for graph in touched:
                 _clear_graph(store, graph)
-                store.bulk_extend(checkpoint.quads_for_pattern(None, None, None, graph))
+            # one bulk call: each has a fixed cost of its own
+            store.bulk_extend(quad for graph in touched
+                              for quad in checkpoint.quads_for_pattern(None, None, None, graph))
         store.flush()
         del checkpoint
         journal.finish()
