@@ -1,17 +1,27 @@
 """Schemathesis against the OpenAPI schema: no request it generates gets a 5xx.
 
-Runs in process over an app with the small test architecture and an admin token (so the
-write paths run too). Bounded: a few examples per operation, no shrinking.
+Runs against a real server (uvicorn on a free loopback port) over the small test
+architecture, with an admin token so the write paths run too. Bounded: a few examples per
+operation, no shrinking.
 """
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
+import uvicorn
 from schemathesis.checks import not_a_server_error
+
+from spbe_arch.access import TokenStore
+from spbe_arch.api import create_app
+from spbe_arch.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -20,12 +30,26 @@ OWN_PATHS = r"^(/sparql|/rdf-graph-store|/api/|/queries|/history|/validation)"
 
 
 @pytest.fixture
-def api_schema(make_service: Any, arch_repository: Any) -> Any:
-    service = make_service(arch_repository, query_timeout_s=5.0,
-                           max_upload_bytes=100_000)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", service.client.app)
-    TOKEN["admin"] = service.tokens["admin"]
-    return schema.include(path_regex=OWN_PATHS)
+def api_schema(arch_repository: Any) -> Iterator[Any]:
+    tokens = TokenStore(None)
+    TOKEN["admin"] = tokens.create("admin-schemathesis", "admin")[0]
+    settings = Settings(store="memory:", query_timeout_s=5.0, max_upload_bytes=100_000)
+    app = create_app(settings, arch_repository, host="127.0.0.1", tokens=tokens)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{port}/openapi.json")
+    yield schema.include(path_regex=OWN_PATHS)
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -37,4 +61,4 @@ schema = schemathesis.pytest.from_fixture("api_schema")
                      phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
 def test_no_server_errors(case: schemathesis.Case) -> None:
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN['admin']}"}
-    case.call_and_validate(checks=[not_a_server_error])
+    case.call_and_validate(checks=[not_a_server_error], timeout=60)

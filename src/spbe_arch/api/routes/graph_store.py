@@ -186,7 +186,8 @@ def _write(repository: Repository, lock: threading.Lock, principal: Principal, m
         record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
                              entities, label)
         clear = "CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>"
-        keep = [q for q in old if q not in set(removed)] + added
+        gone = set(removed)
+        keep = [q for q in old if q not in gone] + added
         updates = [clear, changeset_to_update(ChangeSet(add=[*keep, *record]))]
         repository.apply(ChangeSet(updates=updates))
         return existed

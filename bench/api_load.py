@@ -1,0 +1,202 @@
+"""The service under load: 32 concurrent clients on loopback, and /sparql's overhead.
+
+`python -m bench.api_load --size 500k --duration 60`
+
+1. A server process (`spbe-arch serve` machinery, uvicorn, one worker) holds the synthetic
+   repository (`bench.generate`) in memory. Anonymous reading is on (loopback bind).
+2. `--clients` concurrent clients (asyncio + httpx, in this process) send requests for
+   `--duration` seconds each to: a named query (`/queries/NAME?…`) and a REST list page
+   (`/api/proses-bisnis?opd=…&limit=50`). Reported: requests/s, p50, p99, errors.
+3. /sparql overhead: one client sends the named query's SPARQL text to /sparql, one
+   request at a time; the same text runs in this process on a store with the same data
+   (same pyoxigraph, same result serialization). Reported: p50/p99 of both and the ratio
+   (target: at most 1.3x at p50).
+
+Both sides share the machine's cores: the clients' own CPU use is part of what is
+measured, as it would be for clients on the same host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import machine, parse_size, print_table, size_label
+from bench.generate import dataset
+
+NAMED_QUERY = "processes-per-opd"
+NAMED_PARAMS = {"kode_wilayah": "0001", "kode_opd": "OPD01"}
+LIST_PATH = "/api/proses-bisnis"
+
+
+def _load(size: int):  # type: ignore[no-untyped-def]
+    from spbe_arch import datasets
+    from spbe_arch.repository import LoadSource, open_repository
+
+    repository = open_repository("memory:")
+    path = dataset(size)
+    repository.load([*[s for s in datasets.base_sources() if "reference" not in str(s.graph)],
+                     LoadSource(path, "nquads", None, path.name)])
+    return repository
+
+
+def serve(size: int, port: int) -> None:
+    """Server mode: load the data, then serve it until killed."""
+    import uvicorn
+
+    from spbe_arch.access import TokenStore
+    from spbe_arch.api import create_app
+    from spbe_arch.settings import Settings
+
+    repository = _load(size)
+    settings = Settings(store="memory:", anonymous_read=True)
+    app = create_app(settings, repository, host="127.0.0.1", tokens=TokenStore(None))
+    print("READY", flush=True)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+async def _load_phase(base: str, path: str, params: dict[str, str], clients: int,
+                      duration: float) -> tuple[int, int, list[float], float]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + duration
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = await client.get(path, params=params)
+                    ok = response.status_code == 200 and len(response.content) > 0
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                if not ok:
+                    errors += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.monotonic() - started
+    return len(latencies), errors, latencies, elapsed
+
+
+def _overhead(base: str, size: int, repeat: int) -> tuple[list[float], list[float]]:
+    from spbe_arch.api.negotiation import negotiate
+    from spbe_arch.api.query_engine import QueryJob, run_job
+    from spbe_arch.queries import get_query
+    from spbe_arch.repository.oxigraph import OxigraphRepository
+
+    sparql = get_query(NAMED_QUERY).bound_sparql(NAMED_PARAMS)
+    accept = "application/sparql-results+json"
+    repository = _load(size)
+    assert isinstance(repository, OxigraphRepository)
+    job = QueryJob(sparql, None, None, None, negotiate(accept), 100_000)
+    local: list[float] = []
+    remote: list[float] = []
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(3):  # warm both sides
+            run_job(repository.store, job)
+            client.post("/sparql", content=sparql.encode(),
+                        headers={"content-type": "application/sparql-query", "accept": accept})
+        for _ in range(repeat):
+            started = time.perf_counter()
+            kind, outcome = run_job(repository.store, job)
+            local.append(time.perf_counter() - started)
+            assert kind == "ok"
+            started = time.perf_counter()
+            response = client.post("/sparql", content=sparql.encode(), headers={
+                "content-type": "application/sparql-query", "accept": accept})
+            remote.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+            assert response.content == outcome.body
+    return local, remote
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Load test of the HTTP service")
+    parser.add_argument("--size", type=parse_size, default=parse_size("500k"))
+    parser.add_argument("--duration", type=float, default=60.0,
+                        help="seconds of load per workload (default 60)")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=50,
+                        help="sequential requests for the /sparql overhead measurement")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.size, args.port)
+        return
+    dataset(args.size)  # generate (cached) before the clock starts
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.api_load", "--serve", "--size", str(args.size),
+         "--port", str(port)], stdout=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parents[1], env={**os.environ, "SPBE_LANG": "en"})
+    try:
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "READY":
+            raise SystemExit("the server did not start")
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/queries", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        rows = []
+        for label, path, params in (
+                (f"named query {NAMED_QUERY}", f"/queries/{NAMED_QUERY}", NAMED_PARAMS),
+                ("REST list page (50)", LIST_PATH,
+                 {"instansi": "0001", "opd": "OPD01", "limit": "50"})):
+            count, errors, latencies, elapsed = asyncio.run(
+                _load_phase(base, path, params, args.clients, args.duration))
+            rows.append([label, args.clients, f"{elapsed:.0f}", count,
+                         f"{count / elapsed:.1f}", f"{_percentile(latencies, 0.5) * 1000:.1f}",
+                         f"{_percentile(latencies, 0.99) * 1000:.1f}", errors])
+        print(f"machine: {machine()}")
+        print(f"data: synthetic {size_label(args.size)} ({dataset(args.size).name})\n")
+        print_table("Load on loopback", ["workload", "clients", "seconds", "requests",
+                                         "req/s", "p50 ms", "p99 ms", "errors"], rows)
+        local, remote = _overhead(base, args.size, args.repeat)
+        p50_local, p50_remote = statistics.median(local), statistics.median(remote)
+        print_table("/sparql overhead (same query, sequential)",
+                    ["path", "p50 ms", "p99 ms", "ratio p50"],
+                    [["in process (pyoxigraph + result writer)", f"{p50_local * 1000:.1f}",
+                      f"{_percentile(local, 0.99) * 1000:.1f}", "1.00"],
+                     ["HTTP /sparql (worker process)", f"{p50_remote * 1000:.1f}",
+                      f"{_percentile(remote, 0.99) * 1000:.1f}",
+                      f"{p50_remote / p50_local:.2f}"]])
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()
