@@ -19,6 +19,7 @@ that top-level shape with pySHACL (never skips it).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -102,15 +103,26 @@ class CompiledCheck:
     messages: list[Literal] = field(default_factory=list)
     extra_vars: list[str] = field(default_factory=list)
 
-    def query(self, focus: list[Node] | None = None, focus_filter: str = "") -> str:
+    def query(self, focus: list[Node] | None = None, focus_filter: str = "",
+              leaf_classes: frozenset[str] = frozenset()) -> str:
         """The query text, validating only `focus` (top-level focus nodes) if given.
 
         `focus_filter` is a FILTER added to the focus sub-select (e.g. graph membership).
+        `leaf_classes`: classes without subclasses in the data graph; for them the SHACL
+        instance test `rdf:type/rdfs:subClassOf*` is the same as `rdf:type`, which Oxigraph
+        evaluates several times faster (measured 0.72 s against 0.19 s at 500k triples).
         """
         values = ""
         if focus is not None:
             values = f"VALUES ?{self.root_var} {{ {' '.join(term_n3(n) for n in focus)} }}\n"
-        return self.sparql.replace(FOCUS_PLACEHOLDER, values + focus_filter)
+        text = self.sparql.replace(FOCUS_PLACEHOLDER, values + focus_filter)
+        for cls in leaf_classes:
+            text = text.replace(f"{RDF_TYPE_SUBCLASS} <{cls}>", f"<{RDF.type}> <{cls}>")
+        return text
+
+    def instance_classes(self) -> set[str]:
+        """Classes this check tests SHACL instances of."""
+        return set(re.findall(re.escape(RDF_TYPE_SUBCLASS) + r" <([^>]*)>", self.sparql))
 
 
 @dataclass
@@ -273,11 +285,13 @@ class Compiler:
     # Each handler returns patterns whose rows (distinct on focus, value) are violations.
 
     def _c_class(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
+        # A single-pattern FILTER NOT EXISTS is evaluated per row with its variables bound
+        # (fast in full and in focus-restricted runs); multi-pattern ones are never used.
         out = []
         for cls in shape.values(SH["class"]):
             vp, v = self._value_pattern(shape, ctx)
-            body = (f"{ctx.prelude}\n  {vp}\n  MINUS {{ {ctx.prelude}\n    {vp}\n"
-                    f"    ?{v} {RDF_TYPE_SUBCLASS} {term_n3(cls)} . }}")
+            body = (f"{ctx.prelude}\n  {vp}\n"
+                    f"  FILTER NOT EXISTS {{ ?{v} {RDF_TYPE_SUBCLASS} {term_n3(cls)} }}")
             out.append(Pattern(body, value=v))
         return out
 
@@ -336,7 +350,7 @@ class Compiler:
             return []
         vp, v = self._value_pattern(shape, ctx)
         if n == 1:
-            return [Pattern(f"{ctx.prelude}\n  MINUS {{ {ctx.prelude}\n    {vp} }}", value=None)]
+            return [Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ {vp} }}", value=None)]
         return [Pattern(f"{{ SELECT {ctx.keys()} WHERE {{ {ctx.prelude}\n"
                         f"    OPTIONAL {{ {vp} }} }} GROUP BY {ctx.keys()}"
                         f" HAVING (COUNT(DISTINCT ?{v}) < {n}) }}", value=None)]
@@ -346,6 +360,13 @@ class Compiler:
             raise Unsupported("sh:maxCount on a node shape")
         n = self._count(shape, SH.maxCount)
         vp, v = self._value_pattern(shape, ctx)
+        if n == 0:
+            return [Pattern(f"{ctx.prelude}\n  {vp}", value=None)]
+        if n == 1:
+            # two distinct value nodes (a self-join is twice as fast as GROUP BY on Oxigraph)
+            vp2, v2 = self._value_pattern(shape, ctx)
+            return [Pattern(f"{ctx.prelude}\n  {vp}\n  {vp2}\n"
+                            f"  FILTER(!sameTerm(?{v}, ?{v2}))", value=None)]
         return [Pattern(f"{{ SELECT {ctx.keys()} WHERE {{ {ctx.prelude}\n"
                         f"    {vp} }} GROUP BY {ctx.keys()}"
                         f" HAVING (COUNT(DISTINCT ?{v}) > {n}) }}", value=None)]
@@ -368,9 +389,9 @@ class Compiler:
                 out.append(Pattern(f"{ctx.prelude}\n  FILTER(!sameTerm(?{ctx.focus}, "
                                    f"{term_n3(wanted)}))", value=None))
                 continue
-            vp, v = self._value_pattern(shape, ctx)
-            out.append(Pattern(f"{ctx.prelude}\n  MINUS {{ {ctx.prelude}\n    {vp}\n"
-                               f"    FILTER(sameTerm(?{v}, {term_n3(wanted)})) }}", value=None))
+            assert shape.path is not None
+            out.append(Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ ?{ctx.focus} "
+                               f"{self._path(shape)} {term_n3(wanted)} }}", value=None))
         return out
 
     def _c_pattern(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
@@ -613,7 +634,9 @@ class Compiler:
             text = substitute_path(str(selects[0]), path_text)
             prefixes = self._prefixes(constraint)
             extra = [ctx.root] if ctx.root != ctx.focus else []
-            rewritten = build_constraint_query(text, prefixes, ctx.prelude, ctx.focus, extra)
+            marker = FOCUS_PLACEHOLDER if ctx.root == ctx.focus else None
+            rewritten = build_constraint_query(text, prefixes, ctx.prelude, ctx.focus, extra,
+                                               marker)
             messages = [m for m in self.graph.objects(constraint, SH.message)
                         if isinstance(m, Literal)]
             projected = rewritten.projected

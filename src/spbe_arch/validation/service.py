@@ -92,14 +92,13 @@ def validator_for(shapes: ShapesGraph, engine: str = "auto") -> Validator:
 # --- scope -------------------------------------------------------------------------------------
 
 def data_graphs(repository: Repository) -> list[URIRef]:
-    """The named graphs that form the SHACL data graph: everything except shapes, stored
-    validation reports and provenance."""
-    shapes = str(iris.shapes_graph())
-    validation = f"{iris.BASE}graph/validation/"
-    provenance = str(iris.provenance_graph())
-    return [g for g in repository.graph_names()
-            if not (str(g) == shapes or str(g).startswith(shapes + "/")
-                    or str(g).startswith(validation) or str(g) == provenance)]
+    """The named graphs whose union is the SHACL data graph: all of them.
+
+    The repository's convention is that queries see the union of all named graphs; the
+    validator follows it (shapes, stored reports and provenance are part of that union; none
+    of them describes architecture elements, and both engines see the same union).
+    """
+    return list(repository.graph_names())
 
 
 def _scope(repository: Repository, instansi: str | None) -> Scope:
@@ -124,8 +123,7 @@ def annotate_opd(repository: Repository, results: list[ValidationResult],
     owner: dict[Node, str] = {}
     for i in range(0, len(focus), 1000):
         batch = " ".join(f"<{f}>" for f in focus[i:i + 1000])
-        answer = repository.query(_OPD_QUERY.replace("#FOCUS#", batch),
-                                  default_graph_uris=[str(g) for g in data])
+        answer = repository.query(_OPD_QUERY.replace("#FOCUS#", batch))
         assert isinstance(answer, SelectResult)
         for row in answer.rows:
             owner.setdefault(row["focus"], str(row["kode"]))

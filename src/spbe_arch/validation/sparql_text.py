@@ -302,8 +302,10 @@ class Parser:
 
     # rendering ---------------------------------------------------------------------------
     def render(self, start: int, end: int, rename: dict[str, str] | None = None,
-               skip: list[tuple[int, int]] | None = None) -> str:
-        """Source text of tokens [start, end), variables renamed, token ranges in `skip` cut."""
+               skip: list[tuple[int, int]] | None = None,
+               insert: dict[int, str] | None = None) -> str:
+        """Source text of tokens [start, end), variables renamed, token ranges in `skip` cut,
+        `insert[k]` written after token k."""
         if start >= end:
             return ""
         parts: list[str] = []
@@ -325,6 +327,8 @@ class Parser:
                 parts.append("?" + token.text[1:])
             else:
                 parts.append(token.text)
+            if insert and k in insert:
+                parts.append(insert[k])
             prev = token.end
             k += 1
         return "".join(parts)
@@ -420,6 +424,7 @@ def build_constraint_query(
     prelude: str,
     focus_var: str,
     extra_projection: list[str],
+    focus_marker: str | None = None,
 ) -> RewrittenQuery:
     """The set-at-a-time form of a SHACL-SPARQL SELECT constraint.
 
@@ -476,6 +481,21 @@ def build_constraint_query(
         return {v for e in g.elements if e.kind == "triples"
                 for v in parser.vars_in(e.start, e.end)}
 
+    # Groups that bind $this themselves are evaluated on their own (bottom-up) by Oxigraph,
+    # i.e. for every node of the store. Joining the focus pattern into each of them as well
+    # (a semi-join: it is joined outside anyway, so no answer changes) restricts them to the
+    # focus nodes — and to the few focus nodes of an incremental run.
+    insert: dict[int, str] = {}
+    if focus_marker is not None:
+        for element in group.elements:
+            bodies = list(element.groups) if element.kind in ("union", "group") else []
+            if element.kind == "subselect" and element.select is not None \
+                    and "this" in element.select.projected:
+                bodies = [element.select.group]
+            for body in bodies:
+                if "this" in triples_vars(body):
+                    insert[body.start] = f" {prelude}\n"
+
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor_elements = [e for e in group.elements
                        if e.kind in ("triples", "union", "group", "subselect")]
@@ -499,7 +519,7 @@ def build_constraint_query(
     blank_labels = any(t.kind == "bnode" for t in tokens)
     anchor = prelude + "\n    " + "\n    ".join(
         parser.render(e.start, e.end, rename).strip().rstrip(".").rstrip() + " ."
-        if e.kind == "triples" else parser.render(e.start, e.end, rename).strip()
+        if e.kind == "triples" else parser.render(e.start, e.end, rename, insert=insert).strip()
         for e in anchor_elements)
     skip: list[tuple[int, int]] = []
     minus_blocks: list[str] = []
@@ -528,7 +548,7 @@ def build_constraint_query(
         minus_blocks.append(f"\n  MINUS {{ {anchor}\n    {inner} }}")
         skip.append((element.start, element.end))
 
-    body_text = parser.render(group.start + 1, group.end - 1, rename, skip)
+    body_text = parser.render(group.start + 1, group.end - 1, rename, skip, insert)
     projection: list[str]
     if query.star:
         projection = ["*"]
@@ -555,14 +575,18 @@ def build_constraint_query(
 
 
 def _is_single_pattern(parser: Parser, body: Group) -> bool:
-    """The group is one plain triple pattern (no path operators, lists or filters)."""
+    """The group is one triple pattern (its predicate may be a property path): Oxigraph
+    evaluates such a NOT EXISTS per row with its variables bound, which is fast."""
     if len(body.elements) != 1 or body.elements[0].kind != "triples":
         return False
     element = body.elements[0]
-    inner = [t for t in parser.tokens[element.start:element.end]]
+    inner = list(parser.tokens[element.start:element.end])
     while inner and inner[-1].text == ".":
         inner.pop()
-    return len(inner) == 3 and all(t.kind != "punct" for t in inner)
+    if len(inner) < 3 or any(t.kind == "punct" for t in (inner[0], inner[-1])):
+        return False
+    return not any(t.kind == "punct" and t.text in (".", ";", ",", "[", "]")
+                   for t in inner[1:-1])
 
 
 def substitute_path(select_text: str, path_text: str | None) -> str:

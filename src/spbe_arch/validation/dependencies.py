@@ -1,0 +1,381 @@
+"""Which focus nodes a changed triple can affect: dependency analysis of compiled checks.
+
+Each compiled check is parsed into SPARQL algebra (rdflib). For every triple pattern `tp` in
+it we keep its *context*: the patterns that every solution using `tp` must also match —
+the other triples of its basic graph pattern and the mandatory patterns of every enclosing
+group on the way up (left side of an OPTIONAL or MINUS it sits in, the group an EXISTS filters,
+the siblings of a join; never the other branch of a UNION or the optional side of a join).
+
+When a triple `t` is added or removed, a check's result for focus node `f` can only change if
+some evaluation uses `t` as a match of some `tp` in a solution joined to `?root = f`. Every
+such solution also matches `tp`'s context, so the focus nodes to re-validate are found by the
+*reverse query* `SELECT ?root WHERE { tp bound to t . context }`, evaluated on the graph that
+contains `t` (before a removal, after an addition). The reverse query only drops conditions
+(filters, negations, binds, aggregates are left out), so it can only find more focus nodes,
+never fewer: re-validating those gives exactly the full re-validation's result. A context not
+connected to `?root` means "every focus node of the check".
+
+Variables of sub-SELECTs that are not projected are renamed per scope, so equal names in
+different scopes do not join.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import BNode, Literal, Node, URIRef, Variable
+
+Term = Node  # URIRef | Literal | Variable (blank nodes in patterns become variables)
+
+
+@dataclass(frozen=True)
+class TriplePattern:
+    s: Term
+    p: Term | Path
+    o: Term
+
+    def vars(self) -> set[Variable]:
+        return {t for t in (self.s, self.p, self.o) if isinstance(t, Variable)}
+
+
+@dataclass(frozen=True)
+class ValuesPattern:
+    rows: tuple[tuple[tuple[Variable, Node], ...], ...]
+
+    def vars(self) -> set[Variable]:
+        return {v for row in self.rows for v, _ in row}
+
+
+Pattern = TriplePattern | ValuesPattern
+
+
+@dataclass
+class Trigger:
+    pattern: TriplePattern
+    context: list[Pattern]
+
+
+@dataclass
+class CheckDependencies:
+    root: Variable
+    triggers: list[Trigger] = field(default_factory=list)
+    by_predicate: dict[URIRef, list[Trigger]] = field(default_factory=dict)
+    any_predicate: list[Trigger] = field(default_factory=list)
+
+    def index(self) -> None:
+        for trigger in self.triggers:
+            predicates = predicates_of(trigger.pattern.p)
+            if predicates is None:
+                self.any_predicate.append(trigger)
+            else:
+                for predicate in predicates:
+                    self.by_predicate.setdefault(predicate, []).append(trigger)
+
+    def candidates(self, predicate: URIRef) -> Iterator[Trigger]:
+        yield from self.by_predicate.get(predicate, [])
+        yield from self.any_predicate
+
+
+def predicates_of(p: Term | Path) -> set[URIRef] | None:
+    """The predicates a pattern's predicate position can match; None = any."""
+    if isinstance(p, URIRef):
+        return {p}
+    if isinstance(p, Variable) or isinstance(p, NegatedPath):
+        return None
+    if isinstance(p, InvPath):
+        return predicates_of(p.arg)
+    if isinstance(p, MulPath):
+        return predicates_of(p.path)
+    if isinstance(p, SequencePath | AlternativePath):
+        found: set[URIRef] = set()
+        for arg in p.args:
+            sub = predicates_of(arg)
+            if sub is None:
+                return None
+            found |= sub
+        return found
+    return None
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+class _Analyzer:
+    def __init__(self) -> None:
+        self._scopes = itertools.count(1)
+        self.triggers: list[Trigger] = []
+
+    def term(self, node: Any, rename: dict[Variable, Variable]) -> Any:
+        if isinstance(node, Variable):
+            return rename.get(node, node)
+        if isinstance(node, BNode):
+            # a blank node in a query pattern is a variable local to the query
+            return rename.get(Variable(f"bnode_{node}"), Variable(f"bnode_{node}"))
+        return node  # IRIs, literals and paths (paths hold IRIs only)
+
+    def mandatory(self, node: Any, rename: dict[Variable, Variable]) -> list[Pattern]:
+        """Patterns every solution of `node` matches."""
+        if not isinstance(node, CompValue):
+            return []
+        name = node.name
+        if name == "BGP":
+            return [TriplePattern(self.term(s, rename), self.term(p, rename), self.term(o, rename))
+                    for s, p, o in node.triples]
+        if name == "Join":
+            return self.mandatory(node.p1, rename) + self.mandatory(node.p2, rename)
+        if name in ("LeftJoin", "Minus"):
+            return self.mandatory(node.p1, rename)
+        if name == "values":
+            return [ValuesPattern(tuple(
+                tuple((self.term(v, rename), t) for v, t in row.items()) for row in node.res))]
+        if name == "Project":
+            return self.mandatory(node.p, self._scope(node, rename))
+        if name in ("Filter", "Extend", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet",
+                    "Group", "AggregateJoin", "Graph"):
+            return self.mandatory(node.p, rename)
+        return []  # Union and anything unknown: nothing is certain
+
+    def _scope(self, project: CompValue, rename: dict[Variable, Variable]) -> dict[Variable, Variable]:
+        visible = set(project.PV)
+        scope = next(self._scopes)
+        inner = dict(rename)
+        for var in project._vars:
+            if var not in visible:
+                inner[var] = Variable(f"{var}_s{scope}")
+        return inner
+
+    def walk(self, node: Any, context: list[Pattern], rename: dict[Variable, Variable]) -> None:
+        if isinstance(node, CompValue) and node.name == "GroupGraphPatternSub":
+            node = translateGroupGraphPattern(node)
+        if not isinstance(node, CompValue):
+            return
+        name = node.name
+        if name == "BGP":
+            patterns = self.mandatory(node, rename)
+            for i, pattern in enumerate(patterns):
+                assert isinstance(pattern, TriplePattern)
+                self.triggers.append(Trigger(pattern, context + patterns[:i] + patterns[i + 1:]))
+            return
+        if name == "Join":
+            self.walk(node.p1, context + self.mandatory(node.p2, rename), rename)
+            self.walk(node.p2, context + self.mandatory(node.p1, rename), rename)
+        elif name in ("LeftJoin", "Minus"):
+            self.walk(node.p1, context, rename)
+            self.walk(node.p2, context + self.mandatory(node.p1, rename), rename)
+            if name == "LeftJoin":
+                self._expression(node.expr, context + self.mandatory(node.p1, rename)
+                                 + self.mandatory(node.p2, rename), rename)
+        elif name == "Union":
+            self.walk(node.p1, context, rename)
+            self.walk(node.p2, context, rename)
+        elif name == "Filter":
+            self.walk(node.p, context, rename)
+            self._expression(node.expr, context + self.mandatory(node.p, rename), rename)
+        elif name == "Extend":
+            self.walk(node.p, context, rename)
+            self._expression(node.expr, context + self.mandatory(node.p, rename), rename)
+        elif name == "Project":
+            self.walk(node.p, context, self._scope(node, rename))
+        elif name in ("Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet", "Group",
+                      "AggregateJoin", "Graph", "SelectQuery"):
+            self.walk(node.p, context, rename)
+        elif name == "values":
+            return
+        else:
+            for value in node.values():
+                self.walk(value, context, rename)
+
+    def _expression(self, expr: Any, context: list[Pattern], rename: dict[Variable, Variable]
+                    ) -> None:
+        """EXISTS / NOT EXISTS patterns inside an expression, evaluated per solution."""
+        if isinstance(expr, CompValue):
+            if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                self.walk(expr.graph, context, rename)
+                return
+            for value in expr.values():
+                self._expression(value, context, rename)
+        elif isinstance(expr, list | tuple):
+            for value in expr:
+                self._expression(value, context, rename)
+
+
+def analyse(query: str, root: str) -> CheckDependencies:
+    algebra = translateQuery(parseQuery(query)).algebra
+    analyzer = _Analyzer()
+    analyzer.walk(algebra, [], {})
+    deps = CheckDependencies(Variable(root), analyzer.triggers)
+    deps.index()
+    return deps
+
+
+# --- matching a changed triple -----------------------------------------------------------------
+
+@dataclass
+class Match:
+    """A changed triple matched against a trigger: bindings plus replacement patterns."""
+
+    bindings: dict[Variable, Node]
+    patterns: list[TriplePattern]
+
+
+def _bind(term: Term, value: Node, bindings: dict[Variable, Node]) -> bool:
+    if isinstance(term, Variable):
+        if term in bindings and bindings[term] != value:
+            return False
+        bindings[term] = value
+        return True
+    return bool(term == value)
+
+
+def split_path(path: Term | Path, s: Node, p: URIRef, o: Node
+               ) -> list[tuple[Path | None, Path | None, Node, Node]]:
+    """Ways a path can use the triple (s, p, o) as one step.
+
+    Each answer (prefix, suffix, a, b) means: start `prefix` a, then b `suffix` end (None = the
+    empty path: the start is `a`, resp. the end is `b`).
+    """
+    if isinstance(path, URIRef):
+        return [(None, None, s, o)] if path == p else []
+    if isinstance(path, InvPath):
+        return [(_inv(suffix), _inv(prefix), b, a)
+                for prefix, suffix, a, b in split_path(path.arg, s, p, o)]
+    if isinstance(path, SequencePath):
+        found = []
+        args = list(path.args)
+        for i, arg in enumerate(args):
+            for prefix, suffix, a, b in split_path(arg, s, p, o):
+                found.append((_seq([*args[:i], prefix]), _seq([suffix, *args[i + 1:]]), a, b))
+        return found
+    if isinstance(path, AlternativePath):
+        return [split for arg in path.args for split in split_path(arg, s, p, o)]
+    if isinstance(path, MulPath):
+        star = MulPath(path.path, "*")
+        if path.mod == "?":
+            return split_path(path.path, s, p, o)
+        return [(_seq([star, prefix]), _seq([suffix, star]), a, b)
+                for prefix, suffix, a, b in split_path(path.path, s, p, o)]
+    if isinstance(path, NegatedPath):
+        found = []
+        forward = [a for a in path.args if isinstance(a, URIRef)]
+        inverse = [a.arg for a in path.args if isinstance(a, InvPath)]
+        if p not in forward:
+            found.append((None, None, s, o))
+        if inverse and p not in inverse:
+            found.append((None, None, o, s))
+        return found
+    return []
+
+
+def _inv(path: Path | None) -> Path | None:
+    return None if path is None else InvPath(path)
+
+
+def _seq(parts: list[Any]) -> Path | None:
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[no-any-return]
+    return SequencePath(*parts)
+
+
+def match(trigger: Trigger, s: Node, p: URIRef, o: Node) -> list[Match]:
+    tp = trigger.pattern
+    found: list[Match] = []
+    if isinstance(tp.p, URIRef | Variable):
+        bindings: dict[Variable, Node] = {}
+        if _bind(tp.s, s, bindings) and _bind(tp.p, p, bindings) and _bind(tp.o, o, bindings):
+            found.append(Match(bindings, []))
+        return found
+    for prefix, suffix, a, b in split_path(tp.p, s, p, o):
+        bindings = {}
+        patterns: list[TriplePattern] = []
+        if prefix is None:
+            if not _bind(tp.s, a, bindings):
+                continue
+        else:
+            patterns.append(TriplePattern(tp.s, prefix, a))
+        if suffix is None:
+            if not _bind(tp.o, b, bindings):
+                continue
+        else:
+            patterns.append(TriplePattern(b, suffix, tp.o))
+        found.append(Match(bindings, patterns))
+    return found
+
+
+# --- reverse queries -----------------------------------------------------------------------------
+
+def path_text(path: Term | Path) -> str:
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if isinstance(path, Variable):
+        return f"?{path}"
+    if isinstance(path, InvPath):
+        return f"^({path_text(path.arg)})"
+    if isinstance(path, SequencePath):
+        return "(" + "/".join(path_text(a) for a in path.args) + ")"
+    if isinstance(path, AlternativePath):
+        return "(" + "|".join(path_text(a) for a in path.args) + ")"
+    if isinstance(path, MulPath):
+        return f"({path_text(path.path)}){path.mod}"
+    if isinstance(path, NegatedPath):
+        return "!(" + "|".join(path_text(a) for a in path.args) + ")"
+    raise TypeError(f"not a path: {path!r}")
+
+
+def term_text(term: Node) -> str:
+    if isinstance(term, Variable):
+        return f"?{term}"
+    if isinstance(term, Literal) and term.datatype is None and term.language is None:
+        return Literal(str(term)).n3()
+    if isinstance(term, BNode):
+        raise ValueError("blank node in a reverse query")
+    return term.n3()
+
+
+def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str | None:
+    """`SELECT DISTINCT ?root …` over the patterns connected to the match; None if `?root` is
+    not connected (then every focus node may be affected)."""
+    known = set(m.bindings)
+    # keep the patterns connected to the bound variables / replacement patterns
+    connected: set[Variable] = set(known)
+    for pattern in m.patterns:
+        connected |= pattern.vars()
+    chosen: list[Pattern] = list(m.patterns)
+    rest = [pat for pat in context]
+    changed = True
+    while changed:
+        changed = False
+        for pattern in list(rest):
+            if pattern.vars() & connected:
+                chosen.append(pattern)
+                connected |= pattern.vars()
+                rest.remove(pattern)
+                changed = True
+    if root not in connected:
+        return None
+    lines = []
+    if m.bindings:
+        names = sorted(m.bindings, key=str)
+        row = " ".join(term_text(m.bindings[v]) for v in names)
+        lines.append(f"VALUES ({' '.join('?' + str(v) for v in names)}) {{ ({row}) }}")
+    for pattern in chosen:
+        if isinstance(pattern, TriplePattern):
+            lines.append(f"{term_text(pattern.s)} {path_text(pattern.p)} {term_text(pattern.o)} .")
+        else:
+            variables = sorted(pattern.vars(), key=str)
+            rows = []
+            for row in pattern.rows:
+                values = dict(row)
+                rows.append("(" + " ".join(term_text(values[v]) if v in values else "UNDEF"
+                                           for v in variables) + ")")
+            lines.append(f"VALUES ({' '.join('?' + str(v) for v in variables)}) "
+                         f"{{ {' '.join(rows)} }}")
+    return f"SELECT DISTINCT ?{root} WHERE {{\n  " + "\n  ".join(lines) + "\n}"

@@ -1,0 +1,328 @@
+"""Incremental validation: after a change, re-validate only the focus nodes it can affect.
+
+`IncrementalValidator` keeps the results of a full run per compiled check and per top-level
+focus node. For a change it finds the affected focus nodes with the reverse queries of
+`spbe_arch.validation.dependencies` (removed triples on the store before the change, added
+triples after it), re-runs only those checks for only those focus nodes, and splices the
+answers in. Shapes validated by pySHACL (the fast path cannot run them) are re-run whole.
+
+`validate_change` answers "which results would this change add?" without writing: it applies
+the change to an in-memory copy of the graphs the change touches (the instansi graph, its BPMN
+graphs, and every shared graph such as the ontology and the reference versions).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib.term import Node, URIRef
+
+from spbe_arch import iris
+from spbe_arch.repository import ChangeSet, LoadSource, Repository, SelectResult, open_repository
+from spbe_arch.validation.compiler import CompiledCheck
+from spbe_arch.validation.dependencies import (
+    CheckDependencies,
+    analyse,
+    match,
+    reverse_query,
+)
+from rdflib.namespace import RDFS
+
+from spbe_arch.validation.engine import Scope, Validator, leaf_classes, run_check
+from spbe_arch.validation.reference import run_pyshacl
+from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
+from spbe_arch.validation.service import (
+    annotate_opd,
+    data_graphs,
+    load_validation_shapes,
+    quiet_rdflib,
+    validator_for,
+)
+from spbe_arch.validation.engine import data_graph as rdflib_data_graph
+
+Triple = tuple[Node, Node, Node]
+
+_analysis_lock = threading.Lock()
+_analyses: dict[int, dict[str, CheckDependencies]] = {}
+
+
+def dependencies(validator: Validator) -> dict[str, CheckDependencies]:
+    """Dependency analysis of every fast-path check (parsed once per validator)."""
+    with _analysis_lock:
+        found = _analyses.get(id(validator))
+        if found is None:
+            found = {c.key: analyse(c.query(), c.root_var) for c in validator.fast_checks}
+            _analyses[id(validator)] = found
+        return found
+
+
+@dataclass
+class Affected:
+    roots: dict[str, set[Node]] = field(default_factory=dict)
+    everything: set[str] = field(default_factory=set)
+    data_changed: bool = False
+
+    def add(self, key: str, root: Node) -> None:
+        self.roots.setdefault(key, set()).add(root)
+
+    def merge(self, other: Affected) -> None:
+        for key, roots in other.roots.items():
+            self.roots.setdefault(key, set()).update(roots)
+        self.everything |= other.everything
+        self.data_changed = self.data_changed or other.data_changed
+
+
+def affected_by(repository: Repository, validator: Validator, graphs: Sequence[URIRef],
+                triples: Iterable[Triple]) -> Affected:
+    """The focus nodes (per check) whose results the given triples can change, evaluated on
+    the repository as it is now (call it with removed triples before a change, with added
+    triples after it)."""
+    deps = dependencies(validator)
+    affected = Affected()
+    bodies: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        affected.data_changed = True
+        if not isinstance(p, URIRef):
+            continue
+        for key, dep in deps.items():
+            if key in affected.everything:
+                continue
+            for trigger in dep.candidates(p):
+                for m in match(trigger, s, p, o):
+                    if dep.root in m.bindings and not m.patterns:
+                        affected.add(key, m.bindings[dep.root])
+                        continue
+                    query = reverse_query(dep.root, m, trigger.context)
+                    if query is None:
+                        affected.everything.add(key)
+                        break
+                    bodies.setdefault(query, set()).add(key)
+    if bodies:
+        _run_reverse(repository, graphs, bodies, deps, affected)
+    return affected
+
+
+def _run_reverse(repository: Repository, graphs: Sequence[URIRef], bodies: dict[str, set[str]],
+                 deps: dict[str, CheckDependencies], affected: Affected) -> None:
+    items = sorted(bodies.items())
+    for start in range(0, len(items), 50):
+        branches = []
+        owners: dict[str, set[str]] = {}
+        for i, (query, keys) in enumerate(items[start:start + 50]):
+            root = next(iter(deps[k].root for k in keys))
+            tag = f"q{i}"
+            owners[tag] = keys
+            inner = query.split("WHERE {", 1)[1].rsplit("}", 1)[0]
+            branches.append(f"{{ {{ SELECT DISTINCT ?{root} WHERE {{ {inner} }} }}"
+                            f" BIND(?{root} AS ?spbe_focus) BIND(\"{tag}\" AS ?spbe_tag) }}")
+        text = "SELECT DISTINCT ?spbe_tag ?spbe_focus WHERE {\n" + "\nUNION\n".join(branches) + "\n}"
+        answer = repository.query(text)
+        assert isinstance(answer, SelectResult)
+        for row in answer.rows:
+            for key in owners[str(row["spbe_tag"])]:
+                affected.add(key, row["spbe_focus"])
+
+
+def change_triples(repository: Repository, changes: ChangeSet, graphs: Sequence[URIRef]
+                   ) -> tuple[list[Triple], list[Triple]]:
+    """(removed, added) triples of a change, whatever graph they are in (the data graph is the
+    union). Graphs being cleared count as removed in full (read before the change)."""
+    removed = [(s, p, o) for s, p, o, _ in changes.remove]
+    for graph in changes.clear_graphs:
+        removed += [(s, p, o) for s, p, o, _ in repository.quads(graph)]
+    added = [(s, p, o) for s, p, o, _ in changes.add]
+    return removed, added
+
+
+@dataclass
+class Pending:
+    changes: ChangeSet
+    affected: Affected
+    full: bool
+
+
+class IncrementalValidator:
+    """The validation report of a repository, kept current change by change."""
+
+    def __init__(self, repository: Repository, *, shapes_dir: Path | None = None,
+                 extra_shapes: Sequence[Path] = (), engine: str = "auto") -> None:
+        self.repository = repository
+        with quiet_rdflib():
+            shapes = load_validation_shapes(repository, shapes_dir=shapes_dir,
+                                            extra_shapes=extra_shapes)
+            self.validator = validator_for(shapes, engine)
+            dependencies(self.validator)
+            self._full()
+
+    def _full(self) -> None:
+        self.graphs = data_graphs(self.repository)
+        self.leaf_classes = leaf_classes(self.repository, self.validator.fast_checks)
+        outcome = self.validator.run(self.repository,
+                                     Scope(self.graphs, leaf_classes=self.leaf_classes))
+        self.results: dict[str, dict[Node, list[ValidationResult]]] = {}
+        for check_outcome in outcome.outcomes:
+            per_root = self.results.setdefault(check_outcome.check.key, {})
+            for result, root in zip(check_outcome.results, check_outcome.roots, strict=True):
+                per_root.setdefault(root, []).append(result)
+        self.fallback = [r for rs in outcome.fallback.values() for r in rs]
+        self.last_stats: dict[str, float] = {}
+
+    @property
+    def checks(self) -> dict[str, CompiledCheck]:
+        return {c.key: c for c in self.validator.fast_checks}
+
+    def report(self) -> ValidationReport:
+        results = [r for per_root in self.results.values() for rs in per_root.values() for r in rs]
+        results += self.fallback
+        return ValidationReport(sort_results(results), self.validator.engines(),
+                                self.validator.unsupported())
+
+    # --- change ------------------------------------------------------------------------------
+    def prepare(self, changes: ChangeSet) -> Pending:
+        """Call before the change is applied (removed triples are looked at as they are)."""
+        if changes.updates or _touches_subclasses(changes):
+            # SPARQL Update text cannot be analysed triple by triple, and a subclass change
+            # changes which nodes are instances of which class: validate everything again
+            return Pending(changes, Affected(), True)
+        with quiet_rdflib():
+            removed, _ = change_triples(self.repository, changes, self.graphs)
+            affected = affected_by(self.repository, self.validator, self.graphs, removed)
+        return Pending(changes, affected, False)
+
+    def commit(self, pending: Pending) -> ValidationReport:
+        """Call after the change was applied; returns the updated report."""
+        with quiet_rdflib():
+            if pending.full:
+                self._full()
+                return self.report()
+            self.graphs = data_graphs(self.repository)
+            _, added = change_triples(self.repository, pending.changes, self.graphs)
+            affected = pending.affected
+            affected.merge(affected_by(self.repository, self.validator, self.graphs, added))
+            scope = Scope(self.graphs, leaf_classes=self.leaf_classes)
+            checks = self.checks
+            for key in affected.everything:
+                outcome = run_check(self.repository, checks[key], scope)
+                self.results[key] = {}
+                for result, root in zip(outcome.results, outcome.roots, strict=True):
+                    self.results[key].setdefault(root, []).append(result)
+            for key, roots in affected.roots.items():
+                if key in affected.everything or not roots:
+                    continue
+                per_root = self.results.setdefault(key, {})
+                for root in roots:
+                    per_root.pop(root, None)
+                outcome = run_check(self.repository, checks[key], scope, sorted(roots, key=str))
+                for result, root in zip(outcome.results, outcome.roots, strict=True):
+                    per_root.setdefault(root, []).append(result)
+            if affected.data_changed and any(p.unsupported for p in self.validator.plans):
+                data = rdflib_data_graph(self.repository, self.graphs)
+                self.fallback = run_pyshacl(
+                    data, self.validator.shapes,
+                    [p.shape.node for p in self.validator.plans if p.unsupported])
+            self.last_stats = {"checks": float(len(affected.roots) + len(affected.everything)),
+                               "focus": float(sum(len(r) for r in affected.roots.values()))}
+        return self.report()
+
+    def apply(self, changes: ChangeSet) -> ValidationReport:
+        """Apply the change to the repository and return the updated report."""
+        pending = self.prepare(changes)
+        self.repository.apply(changes)
+        return self.commit(pending)
+
+
+def _touches_subclasses(changes: ChangeSet) -> bool:
+    return any(p == RDFS.subClassOf for _, p, _, _ in [*changes.add, *changes.remove]) \
+        or bool(changes.clear_graphs)
+
+
+# --- validate_change -------------------------------------------------------------------------
+
+def _graphs_for_change(repository: Repository, changes: ChangeSet) -> list[URIRef]:
+    graphs = data_graphs(repository)
+    touched = {g for _, _, _, g in [*changes.add, *changes.remove] if g is not None}
+    touched |= set(changes.clear_graphs)
+    instansi_prefix = f"{iris.BASE}graph/instansi/"
+    bpmn_prefix = f"{iris.BASE}graph/bpmn/"
+    kodes = {str(g)[len(instansi_prefix):].split("/")[0] for g in touched
+             if str(g).startswith(instansi_prefix)}
+    kodes |= {str(g)[len(bpmn_prefix):].split("/")[0] for g in touched
+              if str(g).startswith(bpmn_prefix)}
+    chosen = []
+    for graph in graphs:
+        text = str(graph)
+        if text.startswith(instansi_prefix):
+            if text[len(instansi_prefix):].split("/")[0] in kodes:
+                chosen.append(graph)
+        elif text.startswith(bpmn_prefix):
+            if text[len(bpmn_prefix):].split("/")[0] in kodes:
+                chosen.append(graph)
+        else:
+            chosen.append(graph)
+    return chosen
+
+
+def _copy(repository: Repository, graphs: Sequence[URIRef]) -> Repository:
+    copy = open_repository("memory:")
+    sources = [LoadSource(repository.export(g, "ntriples"), "ntriples", g, str(g)) for g in graphs]
+    copy.load(sources)
+    return copy
+
+
+def validate_change(repository: Repository, changes: ChangeSet, *,
+                    shapes_dir: Path | None = None, extra_shapes: Sequence[Path] = (),
+                    engine: str = "auto", lang: str = "id") -> ValidationReport:
+    """The validation results the change would add (results not present before), computed on
+    in-memory copies; the repository is not written. `conforms` is False when the change would
+    add a Violation."""
+    with quiet_rdflib():
+        shapes = load_validation_shapes(repository, shapes_dir=shapes_dir,
+                                        extra_shapes=extra_shapes)
+        validator = validator_for(shapes, engine)
+        graphs = _graphs_for_change(repository, changes)
+        before = _copy(repository, graphs)
+        after = _copy(repository, graphs)
+        try:
+            removed, _ = change_triples(before, changes, graphs)
+            affected = affected_by(before, validator, graphs, removed)
+            after.apply(changes)
+            after_graphs = data_graphs(after)
+            _, added = change_triples(after, changes, after_graphs)
+            affected.merge(affected_by(after, validator, after_graphs, added))
+            checks = {c.key: c for c in validator.fast_checks}
+            if _touches_subclasses(changes) or changes.updates:
+                affected.everything = set(checks)
+            old: list[ValidationResult] = []
+            new: list[ValidationResult] = []
+            before_scope = Scope(graphs, leaf_classes=leaf_classes(before, checks.values()))
+            after_scope = Scope(after_graphs, leaf_classes=leaf_classes(after, checks.values()))
+            for key in set(affected.roots) | affected.everything:
+                focus = None if key in affected.everything else sorted(affected.roots[key], key=str)
+                old += run_check(before, checks[key], before_scope, focus).results
+                new += run_check(after, checks[key], after_scope, focus).results
+            fallback = [p.shape.node for p in validator.plans if p.unsupported]
+            if fallback and affected.data_changed:
+                old += run_pyshacl(rdflib_data_graph(before, graphs), shapes, fallback)
+                new += run_pyshacl(rdflib_data_graph(after, after_graphs), shapes, fallback)
+            remaining = Counter(r.key() for r in old)
+            added_results = []
+            for result in new:
+                if remaining[result.key()] > 0:
+                    remaining[result.key()] -= 1
+                else:
+                    added_results.append(result)
+            annotate_opd(after, added_results, after_graphs)
+            report = ValidationReport(sort_results(added_results), validator.engines(),
+                                      validator.unsupported(), lang=lang, shapes=shapes)
+            report.timings = {"focus": float(sum(len(r) for r in affected.roots.values()))}
+            return report
+        finally:
+            before.close()
+            after.close()
+
+
+__all__ = ["IncrementalValidator", "affected_by", "validate_change"]
