@@ -1,0 +1,54 @@
+"""`spbe-arch token create|list|revoke` and the serve banner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from spbe_arch.access import TokenStore
+from spbe_arch.cli.serve import banner
+from spbe_arch.settings import Settings
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SPBE_STORE": f"oxigraph:{tmp_path / 'data'}", "SPBE_LANG": "en"}
+    return subprocess.run([sys.executable, "-m", "spbe_arch", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_token_lifecycle(tmp_path: Path) -> None:
+    created = _run(tmp_path, "token", "create", "ani", "--role", "editor", "--opd",
+                   "DISKOMINFO")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("spbe_")
+    stored = json.loads((tmp_path / "data.tokens.json").read_text())["tokens"][0]
+    assert stored["opds"] == ["https://w3id.org/spbe-arch/id/3574/opd/DISKOMINFO"]
+    assert token not in (tmp_path / "data.tokens.json").read_text()
+    listed = _run(tmp_path, "token", "list")
+    assert "ani" in listed.stdout and "editor" in listed.stdout and token not in listed.stdout
+    assert _run(tmp_path, "token", "revoke", "ani").returncode == 0
+    assert TokenStore(tmp_path / "data.tokens.json").verify(token) is None
+    again = _run(tmp_path, "token", "revoke", "ani")
+    assert again.returncode == 2 and "no active token" in again.stderr
+
+
+def test_editor_without_opd_is_refused(tmp_path: Path) -> None:
+    result = _run(tmp_path, "token", "create", "ani", "--role", "editor")
+    assert result.returncode == 2
+    assert "--opd" in result.stderr and not result.stdout.strip()
+
+
+def test_banner_says_whether_anonymous_reading_is_on() -> None:
+    settings = Settings(store="memory:")
+    local = "\n".join(banner(settings, "127.0.0.1", 8000, TokenStore(None)))
+    assert "http://127.0.0.1:8000/sparql" in local and "aktif" in local
+    assert "token create" in local
+    public = "\n".join(banner(settings, "0.0.0.0", 8000, TokenStore(None)))
+    assert "mati" in public
+    forced = "\n".join(banner(Settings(store="memory:", anonymous_read=True), "0.0.0.0", 8000,
+                              TokenStore(None)))
+    assert "PERINGATAN" in forced
