@@ -84,7 +84,15 @@ def _target(request: Request, path: str | None) -> tuple[bool, URIRef | None]:
         if graphs or default:
             raise ProtocolError("graf disebut lewat path sekaligus lewat parameter graph/default",
                                 "the graph is named both by the path and by graph/default")
-        return True, URIRef(str(request.url).split("?", 1)[0])
+        # the URL as sent (percent-encoded), which is a valid IRI whatever the path holds
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        iri = f"{request.url.scheme}://{request.url.netloc}{raw.decode('latin-1')}"
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ProtocolError(f"'{iri}' bukan IRI graf yang sah: {exc}",
+                                f"'{iri}' is not a valid graph IRI: {exc}") from exc
+        return True, URIRef(iri.split("?", 1)[0])
     if len(graphs) > 1 or (graphs and default):
         raise ProtocolError("sebutkan tepat satu graf: ?graph=IRI atau ?default",
                             "name exactly one graph: ?graph=IRI or ?default")
