@@ -96,6 +96,11 @@ def test_unreachable_endpoint_is_one_sentence_and_exit_2(cli: Invoke) -> None:
         assert one_sentence(result.stderr) and url in result.stderr
 
 
+def test_unknown_language_is_refused(cli: Invoke) -> None:
+    result = cli("--lang", "fr", "stats")
+    assert result.exit_code == 2 and "--lang" in result.output
+
+
 def test_debug_lets_the_error_through(cli: Invoke) -> None:
     result = cli("--debug", "--store", "mongo:localhost", "stats")
     assert isinstance(result.exception, SpbeError)

@@ -68,11 +68,17 @@ app = typer.Typer(
 def _options(
     store: str = typer.Option(
         None, "--store", envvar="SPBE_STORE",
-        help="Penyimpanan: oxigraph:PATH (bawaan oxigraph:./spbe-data), memory:, sparql:URL.",
+        help="Penyimpanan: oxigraph:PATH (bawaan oxigraph:./spbe-data), memory:, sparql:URL."
+             " (Store: embedded on disk, in memory, or a SPARQL 1.1 server.)",
     ),
-    lang: str = typer.Option("id", "--lang", envvar="SPBE_LANG", help="Bahasa pesan: id atau en."),
-    debug: bool = typer.Option(False, "--debug", help="Tampilkan traceback lengkap bila gagal."),
+    lang: str = typer.Option("id", "--lang", envvar="SPBE_LANG",
+                             help="Bahasa pesan: id atau en. (Message language.)"),
+    debug: bool = typer.Option(False, "--debug",
+                               help="Tampilkan traceback lengkap bila gagal."
+                                    " (Show the full traceback on errors.)"),
 ) -> None:
+    if lang not in ("id", "en"):
+        raise typer.BadParameter("gunakan id atau en (use id or en)", param_hint="--lang")
     state.store = store
     state.lang = lang
     state.debug = debug
