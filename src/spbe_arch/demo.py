@@ -5,8 +5,9 @@ The demo is a list of steps run in order. Each step is a small function register
 A feature joins the demo by adding its step here once its service works; the step that
 starts the server is marked `serves=True` so that `demo --no-serve` can leave it out.
 
-Every step must be safe to run again on a store that already holds the demo (replace,
-never append), so `demo` can be re-run without duplicating anything.
+Every step must be safe to run again on a store that already holds the demo — write only
+what differs, never append — so `demo` can be re-run without duplicating anything
+(tests/cli/test_demo.py runs it twice and compares the triple count of every graph).
 """
 
 from __future__ import annotations
