@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
-from rdflib.term import BNode, Node, URIRef
+from rdflib.term import BNode, Literal, Node, URIRef
 
 from spbe_arch.validation.paths import copy_path
 from spbe_arch.validation.report import ValidationResult
@@ -88,6 +88,23 @@ def comparison_graph(results: list[ValidationResult], shapes: Graph) -> Graph:
             out.add((node, SH.value, result.value))
         if result.result_path is not None:
             out.add((node, SH.resultPath, copy_path(shapes, result.result_path, out)))
+    return out
+
+
+def comparison_graph_by_text(results: list[ValidationResult]) -> Graph:
+    """Like `comparison_graph`, with each result path as its SPARQL text (so results whose
+    blank-node paths live in different graphs compare)."""
+    out = Graph()
+    for result in results:
+        node = BNode()
+        out.add((node, SH.focusNode, result.focus_node))
+        out.add((node, SH.sourceShape, result.source_shape))
+        out.add((node, SH.sourceConstraintComponent, result.source_constraint_component))
+        out.add((node, SH.resultSeverity, result.severity))
+        if result.value is not None:
+            out.add((node, SH.value, result.value))
+        if result.path_text is not None:
+            out.add((node, SH.resultPath, Literal(result.path_text)))
     return out
 
 
