@@ -195,6 +195,25 @@ def sop_step(context: DemoContext) -> StepResult:
                       result.details("id"), result.details("en"))
 
 
+@step("validate", "Memvalidasi aturan arsitektur (SHACL) dan menyimpan laporannya",
+      "Validating the architecture rules (SHACL) and storing the report")
+def validate_step(context: DemoContext) -> StepResult:
+    from spbe_arch.validation import store_if_changed, validate
+
+    kode = context.kode_wilayah or datasets.sample_info().kode_wilayah
+    report = validate(context.repository, instansi=kode)
+    stored = store_if_changed(context.repository, report, kode)
+    counts = report.counts()
+    note_id = f"laporan disimpan di {stored}" if stored else "laporan sama dengan yang tersimpan"
+    note_en = f"report stored in {stored}" if stored else "same as the stored report"
+    return StepResult(
+        f"{counts['Violation']} pelanggaran, {counts['Warning']} peringatan, {counts['Info']}"
+        f" info ({note_id}); rincian: spbe-arch validate --instansi {kode}",
+        f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']}"
+        f" infos ({note_en}); details: spbe-arch validate --instansi {kode}",
+    )
+
+
 @step("serve", "Menyalakan server (Ctrl-C untuk berhenti)",
       "Starting the server (Ctrl-C to stop)", serves=True)
 def serve_step(context: DemoContext) -> StepResult:

@@ -14,17 +14,22 @@ from spbe_arch.validation.service import (
     latest_report,
     load_validation_shapes,
     report_history,
+    store_if_changed,
     store_report,
     validate,
 )
+from spbe_arch.validation.incremental import IncrementalValidator, validate_change
 
 __all__ = [
+    "IncrementalValidator",
     "ValidationReport",
     "ValidationResult",
     "data_graphs",
     "latest_report",
     "load_validation_shapes",
     "report_history",
+    "store_if_changed",
     "store_report",
     "validate",
+    "validate_change",
 ]

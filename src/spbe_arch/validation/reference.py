@@ -131,7 +131,10 @@ def run_pyshacl(data: Graph, shapes: ShapesGraph,
 def results_from_graph(graph: Graph, shapes: ShapesGraph | None = None) -> list[ValidationResult]:
     """The results of a SHACL validation report graph (pySHACL's or a manifest's)."""
     results = []
-    for r in graph.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: nested ones (sh:detail) are not results of the report
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    top = [r for report in reports for r in graph.objects(report, SH.result)]
+    for r in top if reports else graph.subjects(RDF.type, SH.ValidationResult):
         source_shape: Node = graph.value(r, SH.sourceShape)  # type: ignore[assignment]
         path = graph.value(r, SH.resultPath)
         messages = [m for m in graph.objects(r, SH.resultMessage) if isinstance(m, Literal)]

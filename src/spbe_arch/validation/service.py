@@ -199,6 +199,19 @@ def store_report(repository: Repository, report: ValidationReport, kode_wilayah:
     return graph_name
 
 
+def store_if_changed(repository: Repository, report: ValidationReport,
+                     kode_wilayah: str) -> URIRef | None:
+    """Store the report unless the newest stored one has exactly the same results (so that
+    re-running a step writes nothing new); returns the new graph or None."""
+    from collections import Counter
+
+    previous = latest_report(repository, kode_wilayah)
+    if previous is not None and Counter(r.key() for r in previous.results) == Counter(
+            r.key() for r in report.results):
+        return None
+    return store_report(repository, report, kode_wilayah)
+
+
 def _report_graphs(repository: Repository, kode_wilayah: str) -> list[URIRef]:
     prefix = f"{iris.BASE}graph/validation/{kode_wilayah}/"
     return sorted((g for g in repository.graph_names() if str(g).startswith(prefix)), key=str)
