@@ -127,3 +127,26 @@ def test_content_negotiation_on_get(service) -> None:
         assert len(Graph().parse(data=response.content, format=fmt)) == 2
     assert service.client.get(GSP, params={"graph": G},
                               headers={"accept": "image/png"}).status_code == 406
+
+
+def test_the_audit_trail_cannot_be_rewritten_through_the_graph_store(service) -> None:
+    provenance = "https://w3id.org/spbe-arch/graph/provenance"
+    _put(service, DOC_1)
+    before = service.repository.export(None, "nquads")
+    for method in ("PUT", "POST", "DELETE"):
+        response = service.client.request(method, GSP, params={"graph": provenance},
+                                          content=DOC_2, headers={**TURTLE,
+                                                                  **service.auth("admin")})
+        assert response.status_code == 403
+    assert service.repository.export(None, "nquads") == before
+    assert service.client.get(GSP, params={"graph": provenance}).status_code == 200
+
+
+def test_bulk_writes_record_counts(service, monkeypatch) -> None:
+    from spbe_arch.api.routes import graph_store
+
+    monkeypatch.setattr(graph_store, "MAX_AUDIT_TRIPLES", 1)
+    assert _put(service, DOC_1).status_code == 201
+    record = _history(service, G)[0]
+    assert record["ditambah"] == [] and "2 tripel ditambah" in record["keterangan"]
+    assert len(service.repository.graph(URIRef(G))) == 2

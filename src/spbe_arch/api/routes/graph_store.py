@@ -23,7 +23,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from rdflib.term import BNode, URIRef
 
-from spbe_arch.access import Principal, require_admin, require_read
+from spbe_arch import iris
+from spbe_arch.access import PermissionDeniedError, Principal, require_admin, require_read
 from spbe_arch.api.bodies import multipart_parts, read_body
 from spbe_arch.api.deps import get_principal
 from spbe_arch.api.negotiation import choose_graph_format
@@ -55,6 +56,8 @@ EXPORT_NAMES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
                 "application/rdf+xml": "rdfxml", "application/ld+json": "jsonld"}
 MAX_AUDIT_ENTITIES = 500
 """A bulk write records the graph, and each changed subject only up to this many."""
+MAX_AUDIT_TRIPLES = 20_000
+"""Above this many changed triples the audit record keeps the counts, not the triples."""
 
 _GRAPH_DOC: dict[str, Any] = {
     "requestBody": {"content": {m: {"schema": {"type": "string"}} for m in UPLOAD_FORMATS}},
@@ -183,16 +186,28 @@ def _write(repository: Repository, lock: threading.Lock, principal: Principal, m
             removed = sorted((q for q in old if q not in wanted), key=str)
         label = f"Graph Store {method} {_label(graph)}"
         entities = _entities(graph, [*added, *removed])
-        if not any(isinstance(term, BNode) for q in removed for term in q[:3]):
+        bulk = len(added) + len(removed) > MAX_AUDIT_TRIPLES
+        has_bnodes = any(isinstance(term, BNode) for q in removed for term in q[:3])
+        if not bulk and not has_bnodes:
             apply_audited(repository, ChangeSet(add=added, remove=removed),
                           agent=principal.name, entities=entities, label=label)
             return existed
-        # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
-        # with the audit record listing exactly what was removed and added
         if not added and not removed:
             return existed
-        record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
-                             entities, label)
+        if bulk:
+            # one literal holding every triple of a bulk write would pass the parsers'
+            # line limit (16 MiB) and make the provenance graph unreadable: record counts
+            label += (f": {len(added)} tripel ditambah, {len(removed)} tripel dihapus"
+                      " (terlalu banyak untuk dicatat satu per satu)")
+            record = audit_quads(ChangeSet(), principal.name, entities, label)
+        else:
+            record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
+                                 entities, label)
+        if not has_bnodes:
+            repository.apply(ChangeSet(add=[*added, *record], remove=removed))
+            return existed
+        # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
+        # with the audit record listing exactly what was removed and added
         clear = "CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>"
         gone = set(removed)
         keep = [q for q in old if q not in gone] + added
@@ -232,6 +247,11 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     repository: Repository = request.app.state.repository
     lock: threading.Lock = request.app.state.write_lock
     named, graph = _target(request, path)
+    if graph == iris.provenance_graph(settings.base_iri):
+        raise PermissionDeniedError(
+            "jejak audit (graf provenance) tidak dapat diubah lewat Graph Store Protocol",
+            "the audit trail (provenance graph) cannot be changed through the Graph Store"
+            " Protocol")
     headers: dict[str, str] = {}
     if method == "DELETE":
         _require_target(named)
