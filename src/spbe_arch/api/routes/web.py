@@ -1,0 +1,27 @@
+"""The web UI (`/ui`): server-rendered pages over the same services as the API.
+
+`setup(app)` adds the pages (`spbe_arch.web.pages`), serves the bundled CSS, JavaScript and
+vendored libraries from the package at `/ui/static` (nothing from a CDN), and sends `/` to
+the dashboard. See docs/web.md.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from spbe_arch.web.context import PREFIX
+from spbe_arch.web.pages import build_router
+
+
+def setup(app: FastAPI) -> None:
+    static = resources.files("spbe_arch.web") / "static"
+    app.include_router(build_router())
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="web-static")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse(PREFIX, status_code=307)

@@ -1,0 +1,257 @@
+"""Who is asking, in which language, and with which form token: the context of one page.
+
+Sign-in: the API token is kept in the cookie `spbe_token` (HttpOnly, SameSite=Strict, Secure
+over HTTPS). It is checked against the same `TokenStore` as the API's Bearer header, on every
+request, so a revoked token stops working at once and pages follow the API's roles.
+
+CSRF (a cookie authenticates, so a foreign site must not be able to post forms with it):
+1. every cookie is SameSite=Strict, so browsers do not send it on cross-site requests;
+2. double-submit token: the cookie `spbe_csrf` holds a random value that every form repeats
+   in the hidden field `csrf_token` (htmx sends it as the header `X-CSRF-Token`); a POST
+   whose value does not match is refused (HTTP 403);
+3. a POST carrying an `Origin` header (all current browsers send one) must come from this
+   server's own origin.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from spbe_arch import iris
+from spbe_arch.access import Principal, Role, TokenStore, authenticate
+from spbe_arch.access.policy import AuthenticationError
+from spbe_arch.errors import SpbeError
+from spbe_arch.repository import Repository
+from spbe_arch.settings import Settings
+from spbe_arch.web.i18n import translate
+
+PREFIX = "/ui"
+TOKEN_COOKIE = "spbe_token"
+CSRF_COOKIE = "spbe_csrf"
+LANG_COOKIE = "spbe_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SIGN_IN_HOURS = 12
+
+
+class SignInRequiredError(AuthenticationError):
+    """A page needs a signed-in user (anonymous reading is off): go to the sign-in page."""
+
+
+class FormTokenError(SpbeError):
+    """A POST without the page's form token, or from another origin (HTTP 403)."""
+
+    http_status = 403
+
+
+def _lang_of(request: Request, settings: Settings) -> tuple[str, bool]:
+    """(language, whether it was chosen in this request and must be remembered)."""
+    asked = request.query_params.get("lang")
+    if asked in ("id", "en"):
+        return asked, request.cookies.get(LANG_COOKIE) != asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in ("id", "en"):
+        return remembered, False
+    return ("en" if settings.lang == "en" else "id"), False
+
+
+def web_principal(request: Request) -> tuple[Principal, bool]:
+    """(the caller, whether a token cookie was present but is no longer valid)."""
+    tokens: TokenStore = request.app.state.tokens
+    anonymous_read: bool = request.app.state.anonymous_read
+    token = request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        return Principal.anonymous(anonymous_read), False
+    try:
+        return authenticate(tokens, f"Bearer {token}", anonymous_read=anonymous_read), False
+    except AuthenticationError:
+        return Principal.anonymous(anonymous_read), True
+
+
+@dataclass
+class Page:
+    """Everything a page handler needs, built once per request."""
+
+    request: Request
+    repository: Repository
+    settings: Settings
+    principal: Principal
+    lang: str
+    csrf: str
+    remember_lang: bool = False
+    new_csrf: bool = False
+    token_invalid: bool = False
+    extra_cookies: dict[str, str | None] = field(default_factory=dict)
+
+    # --- identity ------------------------------------------------------------------------
+    @property
+    def instansi(self) -> str:
+        return self.settings.instansi
+
+    @property
+    def instansi_label(self) -> str:
+        """The instansi's name as recorded (cached until the repository changes)."""
+        from spbe_arch.reports.queries import select_rows
+
+        generation = getattr(self.repository, "generation", None)
+        state = self.request.app.state
+        cache: dict[tuple[str, object], str] | None = getattr(state, "web_instansi_names",
+                                                              None)
+        if cache is None:
+            cache = state.web_instansi_names = {}
+        key = (self.instansi, generation)
+        if key not in cache or generation is None:
+            names = [r["nama"] for r in select_rows(self.repository, "instansi", self.instansi)
+                     if r.get("nama")]
+            cache.clear()
+            cache[key] = names[0] if names else f"Instansi {self.instansi}"
+        return cache[key]
+
+    def opd_iri(self, code: str) -> str:
+        return str(iris.element_iri(self.instansi, "opd", code))
+
+    def can_write_opd(self, code: str | None) -> bool:
+        """Whether the caller may change elements owned by OPD `code` (same rule as the API)."""
+        if not code:
+            return self.principal.is_admin
+        return self.principal.can_write_opds([self.opd_iri(code)])
+
+    @property
+    def can_write_any(self) -> bool:
+        return self.principal.is_admin or (self.principal.role is Role.editor
+                                           and bool(self.principal.opds))
+
+    @property
+    def editor_opd_codes(self) -> list[str]:
+        prefix = str(iris.element_iri(self.instansi, "opd", "x"))[:-1]
+        return sorted(o[len(prefix):] for o in self.principal.opds if o.startswith(prefix))
+
+    # --- text ----------------------------------------------------------------------------
+    def t(self, text: str, **values: Any) -> str:
+        return translate(text, self.lang, **values)
+
+    def message(self, error: SpbeError) -> str:
+        return error.message(self.lang)
+
+    # --- URLs ----------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        query = self.request.url.query
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    def url(self, path: str = "", **params: Any) -> str:
+        clean = {k: v for k, v in params.items() if v not in (None, "", [])}
+        query = f"?{urlencode(clean, doseq=True)}" if clean else ""
+        return f"{PREFIX}{path}{query}"
+
+    def lang_url(self, lang: str) -> str:
+        params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        params.append(("lang", lang))
+        return f"{self.request.url.path}?{urlencode(params)}"
+
+    # --- responses -----------------------------------------------------------------------
+    def finish(self, response: Response) -> Response:
+        secure = self.request.url.scheme == "https"
+        if self.new_csrf:
+            response.set_cookie(CSRF_COOKIE, self.csrf, httponly=True, samesite="strict",
+                                secure=secure, path="/")
+        if self.remember_lang:
+            response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 24 * 3600,
+                                samesite="strict", secure=secure, path="/")
+        if self.token_invalid:
+            response.delete_cookie(TOKEN_COOKIE, path="/")
+        for name, value in self.extra_cookies.items():
+            if value is None:
+                response.delete_cookie(name, path="/")
+            else:
+                response.set_cookie(name, value, max_age=SIGN_IN_HOURS * 3600, httponly=True,
+                                    samesite="strict", secure=secure, path="/")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def render(self, template: str, status: int = 200, **values: Any) -> Response:
+        from spbe_arch.web.rendering import render_template
+
+        html = render_template(template, self, **values)
+        return self.finish(HTMLResponse(html, status_code=status))
+
+    def redirect(self, url: str) -> Response:
+        return self.finish(RedirectResponse(url, status_code=303))
+
+
+def build_page(request: Request) -> Page:
+    settings: Settings = request.app.state.settings
+    lang, remember = _lang_of(request, settings)
+    principal, invalid = web_principal(request)
+    csrf = request.cookies.get(CSRF_COOKIE) or ""
+    new_csrf = len(csrf) < 32
+    if new_csrf:
+        csrf = secrets.token_urlsafe(32)
+    return Page(request, request.app.state.repository, settings, principal, lang, csrf,
+                remember_lang=remember, new_csrf=new_csrf, token_invalid=invalid)
+
+
+def open_page(request: Request) -> Page:
+    """A page anyone may see (the sign-in page)."""
+    page = build_page(request)
+    request.state.page = page
+    return page
+
+
+def reader_page(request: Request) -> Page:
+    """A page that needs read access: without it, the sign-in page is shown instead."""
+    page = open_page(request)
+    if not page.principal.can_read():
+        raise SignInRequiredError("silakan masuk dengan token API untuk membaca repositori",
+                                  "please sign in with an API token to read the repository")
+    return page
+
+
+def sign_in_url(page_path: str) -> str:
+    return f"{PREFIX}/masuk?next={quote(page_path, safe='')}"
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        # no Origin (older browsers, some same-origin form posts): rely on SameSite + token
+        return origin is None
+    own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+    return origin.rstrip("/") == own
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after the CSRF checks described in the module docstring."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    if (not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie)
+            or not _same_origin(request)):
+        raise FormTokenError(
+            "formulir ini kedaluwarsa atau tidak berasal dari halaman spbe-arch; muat ulang"
+            " halaman lalu kirim lagi",
+            "this form has expired or did not come from a spbe-arch page; reload the page and"
+            " send it again")
+    return form
+
+
+PageDep = Annotated[Page, Depends(reader_page)]
+OpenPageDep = Annotated[Page, Depends(open_page)]
+FormDep = Annotated[FormData, Depends(checked_form)]
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def form_list(form: FormData, name: str) -> list[str]:
+    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]

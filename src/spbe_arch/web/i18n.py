@@ -1,0 +1,375 @@
+"""The pages' words in Indonesian (as written in the templates) and in English.
+
+Templates write Indonesian text and pass it through `_()`; `translate` looks the English up
+here. A text with `{name}` placeholders is filled after translation. tests/web checks that
+every text the templates and page handlers use has an English entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EN: dict[str, str] = {
+    # layout
+    "Repositori Arsitektur SPBE": "SPBE Architecture Repository",
+    "Lewati ke isi halaman": "Skip to content",
+    "Bahasa": "Language",
+    "Keluar": "Sign out",
+    "Masuk": "Sign in",
+    "Menu utama": "Main menu",
+    "Titik akhir SPARQL": "SPARQL endpoint",
+    "REST API": "REST API",
+    "reader": "reader",
+    "editor": "editor",
+    "admin": "admin",
+    "Token Anda tidak berlaku lagi (dicabut atau salah); Anda sekarang anonim. Silakan masuk"
+    " lagi.": "Your token is no longer valid (revoked or wrong); you are anonymous now. Please"
+              " sign in again.",
+    # navigation
+    "Dasbor": "Dashboard",
+    "OPD": "OPD",
+    "Proses bisnis": "Business processes",
+    "Layanan": "Services",
+    "Data": "Data",
+    "Aplikasi": "Applications",
+    "Referensi": "Reference",
+    "SPARQL": "SPARQL",
+    "Validasi": "Validation",
+    "Impor": "Import",
+    "Proses dan SOP": "Processes and SOPs",
+    "Laporan": "Reports",
+    # errors
+    "Terjadi masalah": "Something went wrong",
+    "Kembali ke dasbor": "Back to the dashboard",
+    "Kode status": "Status code",
+    # dashboard
+    "Ringkasan arsitektur SPBE instansi: jumlah elemen, hasil validasi, cakupan SOP dan"
+    " kesiapan evaluasi. Klik batang grafik untuk membuka daftarnya; angka lengkap ada di"
+    " bawah setiap grafik.": "Summary of the body's SPBE architecture: element counts,"
+                             " validation results, SOP coverage and evaluation readiness. Click"
+                             " a bar to open its list; the full numbers are below each chart.",
+    "Repositori belum berisi data arsitektur instansi ini. Mulai dari halaman Impor (Excel,"
+    " Turtle/JSON-LD, BPMN) atau jalankan spbe-arch demo.":
+        "The repository holds no architecture data of this body yet. Start on the Import"
+        " page (Excel, Turtle/JSON-LD, BPMN) or run spbe-arch demo.",
+    "Ke halaman Impor": "Go to the Import page",
+    "Elemen per domain": "Elements per domain",
+    "Jumlah elemen per domain": "Number of elements per domain",
+    "Validasi terakhir": "Latest validation",
+    "Sesuai aturan": "Conforms",
+    "Ada pelanggaran": "Has violations",
+    "dijalankan": "run at",
+    "Hasil validasi terakhir per tingkat": "Latest validation results by severity",
+    "Tabel angka": "Table of numbers",
+    "Tingkat": "Severity",
+    "Jumlah": "Count",
+    "Tren hasil validasi": "Validation results over time",
+    "Waktu": "Time",
+    "Pelanggaran": "Violation",
+    "Peringatan": "Warning",
+    "Informasi": "Info",
+    "Belum ada laporan validasi tersimpan.": "No stored validation report yet.",
+    "Buka halaman Validasi": "Open the Validation page",
+    "Domain": "Domain",
+    "Cakupan SOP per OPD": "SOP coverage per OPD",
+    "Cakupan SOP ditetapkan per OPD (%)": "Coverage by enacted SOPs per OPD (%)",
+    "Persentase proses bisnis OPD yang memiliki SOP berstatus ditetapkan; OPD yang paling"
+    " tertinggal di atas.": "Share of the OPD's business processes with an enacted SOP; the"
+                           " OPDs furthest behind first.",
+    "Proses dengan SOP": "Processes with an SOP",
+    "Proses dengan SOP ditetapkan": "Processes with an enacted SOP",
+    "SOP draf": "Draft SOPs",
+    "SOP ditetapkan": "Enacted SOPs",
+    "Cakupan (%)": "Coverage (%)",
+    "Belum ada proses bisnis milik OPD.": "No business process belongs to an OPD yet.",
+    "Kesiapan evaluasi SPBE": "SPBE evaluation readiness",
+    "Kerangka evaluasi": "Evaluation framework",
+    "Tahun": "Year",
+    "Tampilkan": "Show",
+    "Indeks penilaian mandiri": "Self-assessment index",
+    "{n} indikator belum dinilai, dihitung 0": "{n} indicators not assessed yet, counted as 0",
+    "Belum ada penilaian mandiri untuk tahun {year}.": "No self-assessment for {year} yet.",
+    "Indeks saran dari isi repositori": "Index suggested by the repository's content",
+    "saran, bukan nilai resmi": "suggestion, not an official score",
+    "Indeks per aspek": "Index per aspect",
+    "Aspek": "Aspect",
+    "Bobot": "Weight",
+    "Indeks": "Index",
+    "Tren indeks penilaian mandiri": "Self-assessment index over time",
+    "Sumber angka: layanan evaluasi (API /evaluation); laporan lengkap: Laporan Kesiapan"
+    " Evaluasi SPBE di halaman Laporan.": "Source of the numbers: the evaluation service (API"
+                                         " /evaluation); full report: the SPBE evaluation"
+                                         " readiness report on the Reports page.",
+    "kerangka evaluasi ini belum terverifikasi (PROVISIONAL)":
+        "this evaluation framework is not verified yet (PROVISIONAL)",
+    "bobot per indikator belum terverifikasi dari sumber resmi":
+        "the indicator weights are not verified against an official source yet",
+    "rumus indeks (rerata tertimbang) belum terverifikasi dari sumber resmi":
+        "the index formula (weighted mean) is not verified against an official source yet",
+    # sign-in
+    "Masuk dengan token API": "Sign in with an API token",
+    "Token API dibuat oleh admin dengan perintah spbe-arch token create. Peran token (reader,"
+    " editor untuk OPD tertentu, admin) menentukan apa yang boleh Anda ubah, sama seperti di"
+    " API.": "API tokens are created by an admin with spbe-arch token create. The token's role"
+             " (reader, editor of certain OPDs, admin) decides what you may change, as in the"
+             " API.",
+    "Server ini tidak mengizinkan baca anonim: masuk dulu untuk melihat repositori.":
+        "This server does not allow anonymous reading: sign in to see the repository.",
+    "Token API": "API token",
+    "Token disimpan dalam cookie HttpOnly di peramban ini sampai Anda keluar (paling lama 12"
+    " jam).": "The token is kept in an HttpOnly cookie in this browser until you sign out (12"
+              " hours at most).",
+    "Token tidak dikenal atau sudah dicabut. Periksa lagi token Anda (dimulai dengan spbe_).":
+        "Unknown or revoked token. Check your token again (it starts with spbe_).",
+    "Isi token API Anda.": "Enter your API token.",
+    # lists, details, forms
+    "Cari (kode, nama, uraian)": "Search (code, name, description)",
+    "Semua OPD": "All OPDs",
+    "Kode referensi (termasuk turunannya)": "Reference code (including narrower codes)",
+    "Status": "Status",
+    "Semua status": "All statuses",
+    "Hapus saringan": "Clear filters",
+    "{n} elemen": "{n} elements",
+    "Tambah": "Add",
+    "Kode": "Code",
+    "Halaman": "Pages",
+    "Sebelumnya": "Previous",
+    "Berikutnya": "Next",
+    "Halaman {n} dari {total}": "Page {n} of {total}",
+    "Tidak ada elemen yang cocok.": "No element matches.",
+    "Ubah": "Edit",
+    "Temuan validasi OPD ini": "Validation findings of this OPD",
+    "Temuan validasi": "Validation findings",
+    "Cara memperbaiki": "How to fix it",
+    "Dari laporan validasi tersimpan terakhir": "From the latest stored validation report",
+    "Atribut": "Attributes",
+    "tidak ada di referensi yang berlaku": "not in the reference in force",
+    "Dirujuk oleh / terkait": "Referred to by / related",
+    "SOP proses ini": "SOPs of this process",
+    "Dimiliki OPD ini: {what}": "Owned by this OPD: {what}",
+    "Riwayat perubahan": "Change history",
+    "Oleh": "By",
+    "Keterangan": "Remarks",
+    "Belum ada perubahan tercatat di jejak audit.": "No change recorded in the audit trail yet.",
+    "Perubahan disimpan.": "Changes saved.",
+    "Elemen baru disimpan.": "New element saved.",
+    "Perubahan diperiksa dengan aturan arsitektur (SHACL) yang sama dengan API sebelum"
+    " disimpan; bila melanggar, tidak ada yang disimpan dan pelanggarannya tampil di samping"
+    " kolomnya.": "Changes are checked against the same architecture rules (SHACL) as the API"
+                  " before they are saved; if they break one, nothing is saved and the"
+                  " violation is shown next to its field.",
+    "Belum disimpan.": "Not saved.",
+    "Kode tidak dapat diubah di sini.": "The code cannot be changed here.",
+    "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
+        "Choose several with Ctrl/Shift (keyboard: Space to select).",
+    "(kosong)": "(empty)",
+    "Simpan": "Save",
+    "Batal": "Cancel",
+    # reference
+    "Referensi arsitektur nasional": "National reference architecture",
+    "Pohon kode referensi (Perpres 132/2022) dengan elemen instansi yang dipetakan ke setiap"
+    " kode; kode yang belum tercakup ditandai merah.": "The reference code trees (Perpres"
+                                                      " 132/2022) with the body's elements"
+                                                      " mapped to each code; codes not"
+                                                      " covered yet are marked red.",
+    "Referensi {s} belum dimuat ke repositori (spbe-arch init memuatnya).":
+        "The {s} reference is not loaded in the repository (spbe-arch init loads it).",
+    "{a} dari {b} kode terbawah sudah dipetakan oleh sedikitnya satu elemen instansi.":
+        "{a} of {b} lowest-level codes are mapped by at least one element of the body.",
+    "Tampilkan semua kode": "Show all codes",
+    "Tampilkan hanya yang belum tercakup": "Show only codes not covered",
+    "{n} elemen tanpa kode {s} yang sah": "{n} elements without a valid {s} code",
+    "belum dipetakan": "not mapped",
+    "{a} dari {b} kode terbawah tercakup": "{a} of {b} lowest-level codes covered",
+    # SPARQL
+    "Kueri SPARQL": "SPARQL query",
+    "Tulis kueri sendiri atau pilih kueri bernama dari pustaka. Kueri dijalankan dengan batas"
+    " waktu dan ukuran yang sama dengan titik akhir /sparql; halaman ini hanya membaca.":
+        "Write your own query or pick a named query from the library. Queries run with the"
+        " same time and size limits as the /sparql endpoint; this page only reads.",
+    "Kueri bernama": "Named queries",
+    "Kueri baru": "New query",
+    "Parameter": "Parameters",
+    "boleh dikosongkan": "may be left empty",
+    "Teks kueri": "Query text",
+    "Ctrl+Enter menjalankan kueri. Tab berpindah ke tombol berikutnya.":
+        "Ctrl+Enter runs the query. Tab moves on to the next button.",
+    "Jalankan": "Run",
+    "Unduh CSV": "Download CSV",
+    "Unduh JSON": "Download JSON",
+    "menjalankan…": "running…",
+    "Jawaban ASK": "ASK answer",
+    "ya (true)": "yes (true)",
+    "tidak (false)": "no (false)",
+    "{n} tripel": "{n} triples",
+    "{n} baris": "{n} rows",
+    "ditampilkan {n} baris pertama; unduh untuk semuanya":
+        "showing the first {n} rows; download for all of them",
+    "Klik judul kolom untuk mengurutkan.": "Click a column heading to sort.",
+    # validation
+    "Validasi arsitektur": "Architecture validation",
+    "Temuan pemeriksaan aturan arsitektur (SHACL) dari laporan validasi tersimpan terakhir."
+    " Setiap temuan menautkan ke elemennya dan menjelaskan cara memperbaikinya.":
+        "Findings of the architecture rules (SHACL) from the latest stored validation report."
+        " Each finding links to its element and says how to fix it.",
+    "Laporan terakhir": "Latest report",
+    "Belum ada laporan validasi tersimpan untuk instansi ini.":
+        "No stored validation report for this body yet.",
+    "Jalankan validasi sekarang": "Run validation now",
+    "Masuk sebagai editor atau admin untuk menjalankan validasi.":
+        "Sign in as an editor or admin to run validation.",
+    "Semua tingkat": "All severities",
+    "Aturan": "Rule",
+    "Semua aturan": "All rules",
+    "Saring": "Filter",
+    "{n} dari {total} temuan": "{n} of {total} findings",
+    "Elemen": "Element",
+    "Temuan dan cara memperbaiki": "Finding and how to fix it",
+    "nilai": "value",
+    "Perbaiki": "Fix",
+    "Tidak ada temuan yang cocok dengan saringan.": "No finding matches the filters.",
+    "Validasi selesai dan laporannya disimpan.": "Validation finished and its report was"
+                                                 " stored.",
+    # import
+    "Impor data arsitektur": "Import architecture data",
+    "Unggah berkas, periksa pratinjau perubahan dan masalahnya per berkas dan baris, lalu"
+    " simpan. Tidak ada yang ditulis sebelum Anda menekan Simpan.":
+        "Upload files, check the preview of the changes and the problems per file and row,"
+        " then save. Nothing is written before you press Save.",
+    "Pratinjau": "Preview",
+    "tidak dapat diimpor": "cannot be imported",
+    "tidak ada perubahan": "no changes",
+    "siap disimpan": "ready to save",
+    "Isi model": "Model contents",
+    "Sumber daya baru per kelas": "New resources per class",
+    "Masalah (harus diperbaiki dulu; tidak ada yang disimpan):":
+        "Problems (fix them first; nothing was stored):",
+    "Letak": "Where",
+    "Masalah": "Problem",
+    "… dan {n} masalah lagi": "… and {n} more problems",
+    "Perubahan per elemen ({n})": "Changes per element ({n})",
+    "Tindakan": "Action",
+    "Jenis": "Kind",
+    "Kolom yang berubah": "Changed fields",
+    "tambah": "add",
+    "ubah": "change",
+    "hapus": "remove",
+    "Catatan dan peringatan ({n})": "Notes and warnings ({n})",
+    "Catatan": "Note",
+    "Simpan {name}": "Save {name}",
+    "Unggah berkas lain": "Upload other files",
+    "Berkas": "Files",
+    "Excel dari templat (.xlsx; editor OPD atau admin), model BPMN 2.0 mis. ekspor Bizagi"
+    " (.bpmn; editor OPD proses bisnisnya), Turtle/JSON-LD/N-Triples/RDF-XML (.ttl, .jsonld,"
+    " .nt, .rdf; admin, ditambahkan ke graf instansi). Batas {mb} MB per berkas.":
+        "Excel from the template (.xlsx; OPD editor or admin), BPMN 2.0 models e.g. exported"
+        " from Bizagi (.bpmn; editor of the process's OPD), Turtle/JSON-LD/N-Triples/RDF-XML"
+        " (.ttl, .jsonld, .nt, .rdf; admin, added to the body's graph). At most {mb} MB per"
+        " file.",
+    "Kode proses bisnis yang dirinci model BPMN (opsional)":
+        "Code of the business process the BPMN model details (optional)",
+    "Hanya untuk berkas .bpmn, mis. DISKOMINFO-01.02. Tanpa kode, model tetap tertaut ke"
+    " proses versi sebelumnya (bila ada).": "Only for .bpmn files, e.g. DISKOMINFO-01.02."
+                                          " Without a code the model keeps the process of"
+                                          " its previous version (if any).",
+    "Unduh templat Excel": "Download the Excel template",
+    "Pilih sedikitnya satu berkas untuk diunggah.": "Choose at least one file to upload.",
+    "Model {m} sudah tersimpan dengan isi yang sama (versi {v}); tidak ada perubahan.":
+        "Model {m} is already stored with the same content (version {v}); nothing changes.",
+    "Model {m} ({name}) akan menjadi versi {v}, menggantikan versi {old}.":
+        "Model {m} ({name}) becomes version {v}, replacing version {old}.",
+    "Model baru {m} ({name}), versi 1.": "New model {m} ({name}), version 1.",
+    "{a} tripel baru ditambahkan ke graf instansi; {b} tripel sudah ada.":
+        "{a} new triples are added to the body's graph; {b} triples are already there.",
+    "{n} tripel ditambahkan ke graf instansi.": "{n} triples added to the body's graph.",
+    "Impor tersimpan": "Import saved",
+    "Lihat diagram": "See the diagram",
+    "Turunkan SOP untuk {p}": "Derive the SOP of {p}",
+    "Impor berkas lain": "Import other files",
+    "Ke halaman Validasi": "Go to the Validation page",
+    # processes and SOPs
+    "Model BPMN yang diimpor (mis. dari Bizagi) merinci proses bisnis; dari model itu SOP"
+    " diturunkan dalam format PermenPANRB 35/2012.": "Imported BPMN models (e.g. from Bizagi)"
+                                                   " detail business processes; SOPs in the"
+                                                   " PermenPANRB 35/2012 format are derived"
+                                                   " from them.",
+    "Model BPMN": "BPMN models",
+    "Model": "Model",
+    "Versi": "Version",
+    "Diimpor": "Imported",
+    "belum ditautkan": "not linked yet",
+    "Turunkan SOP dari model": "Derive the SOP from the model",
+    "Turunkan SOP": "Derive SOP",
+    "Belum ada model BPMN. Unggah berkas .bpmn di halaman Impor.":
+        "No BPMN model yet. Upload a .bpmn file on the Import page.",
+    "SOP": "SOPs",
+    "Nama": "Name",
+    "Dari BPMN": "From BPMN",
+    "Langkah": "Steps",
+    "ya": "yes",
+    "tidak": "no",
+    "Draft": "Draft",
+    "Ditetapkan": "Enacted",
+    "Belum ada SOP.": "No SOP yet.",
+    "Unduh .bpmn": "Download .bpmn",
+    "Riwayat versi": "Version history",
+    "Diagram BPMN": "BPMN diagram",
+    "Diagram dimuat. Geser dengan tetikus; perbesar dengan Ctrl+roda tetikus.":
+        "Diagram loaded. Drag with the mouse to move; Ctrl+mouse wheel to zoom.",
+    "Diagram tidak dapat ditampilkan:": "The diagram cannot be shown:",
+    "Unduh PDF": "Download PDF",
+    "Unduh DOCX": "Download DOCX",
+    "Buka HTML": "Open HTML",
+    "Ekspor BPMN": "Export BPMN",
+    "Diagram alir SOP": "SOP flowchart",
+    "Diagram alir SOP {kode}, halaman {n} dari {total}":
+        "Flowchart of SOP {kode}, page {n} of {total}",
+    "SOP ini belum memiliki langkah, sehingga diagram alir dan dokumennya belum dapat dibuat.":
+        "This SOP has no steps yet, so its flowchart and documents cannot be made.",
+    "Identitas SOP": "SOP identity",
+    "Satu butir per baris.": "One item per line.",
+    "Nama SOP": "SOP name",
+    "Nomor SOP": "SOP number",
+    "Tanggal pembuatan": "Date made",
+    "Tanggal revisi": "Revision date",
+    "Tanggal efektif": "Effective date",
+    "Disahkan oleh (jabatan)": "Approved by (position)",
+    "Disahkan oleh (nama)": "Approved by (name)",
+    "NIP pengesah": "Approver's NIP",
+    "18 angka": "18 digits",
+    "SOP berstatus ditetapkan dihitung dalam cakupan SOP di dasbor.":
+        "Enacted SOPs count towards the SOP coverage on the dashboard.",
+    "Dasar hukum": "Legal basis",
+    "Kualifikasi pelaksana": "Executor qualifications",
+    "Keterkaitan": "Related procedures",
+    "Peralatan/perlengkapan": "Equipment",
+    "Peralatan": "Equipment",
+    "Pencatatan dan pendataan": "Records kept",
+    "Pencatatan": "Records kept",
+    "Simpan identitas": "Save identity",
+    "Disahkan oleh": "Approved by",
+    "Anda tidak berwenang mengubah SOP OPD ini.": "You may not change the SOPs of this OPD.",
+    "No": "No",
+    "Kegiatan": "Activity",
+    "Pelaksana": "Executor",
+    "Kelengkapan": "Requirements",
+    "Output": "Output",
+    "keputusan": "decision",
+    "Belum ada langkah.": "No steps yet.",
+    "Model BPMN asal": "Source BPMN model",
+    "SOP diturunkan dari model BPMN.": "SOP derived from the BPMN model.",
+    "Identitas SOP disimpan.": "SOP identity saved.",
+    "SOP sudah sesuai dengan model BPMN; tidak ada perubahan.":
+        "The SOP already matches the BPMN model; nothing changed.",
+    # reports
+    "Dokumen dibuat dari isi repositori saat ini. HTML dibuka di tab baru; PDF, DOCX dan"
+    " Markdown diunduh. Dokumen besar butuh beberapa detik.":
+        "Documents are made from the repository as it is now. HTML opens in a new tab; PDF,"
+        " DOCX and Markdown are downloaded. Large documents take a few seconds.",
+}
+
+
+def translate(text: str, lang: str, **values: Any) -> str:
+    """`text` (Indonesian) in `lang`, with `{name}` placeholders filled from `values`."""
+    out = EN.get(text, text) if lang == "en" else text
+    return out.format(**values) if values else out

@@ -1,0 +1,214 @@
+"""Proses dan SOP: imported BPMN models (shown with bpmn-js), deriving SOPs from them, the
+SOP page (flowchart, identity fields editable, steps, PDF/DOCX/HTML/BPMN downloads).
+
+Every action calls the function behind the matching `/bpmn` or `/sop` API route
+(`list_models`, `find_model`, `write_bpmn`, `derive_sop`, `load_sop`, `set_sop_fields`,
+`render_sop`, `export_sop_bpmn`) with the same OPD rule: deriving needs the editor of the
+proses bisnis' OPD, editing an SOP the editor of the SOP's OPD (or an admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from rdflib.term import URIRef
+
+from spbe_arch.access import require_opd_write
+from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.importers.bpmn.service import (
+    ModelInfo,
+    find_model,
+    find_proses,
+    list_models,
+    model_history,
+)
+from spbe_arch.importers.bpmn.writer import write_bpmn
+from spbe_arch.sop import derive_sop, export_sop_bpmn, list_sops, load_sop, render_sop
+from spbe_arch.sop.document import SopDocument
+from spbe_arch.sop.layout import layout_flowchart
+from spbe_arch.sop.service import IDENTITY_FIELDS, set_sop_fields
+from spbe_arch.web.context import PREFIX, FormDep, Page, PageDep, form_text
+from spbe_arch.web.rendering import WebRoute
+
+router = APIRouter(route_class=WebRoute)
+Code = Annotated[str, Path(max_length=200)]
+LIST_FIELDS = [name for name, (_, many) in IDENTITY_FIELDS.items() if many]
+NOTICES = {"diturunkan": "SOP diturunkan dari model BPMN.", "disimpan": "Identitas SOP disimpan.",
+           "sama": "SOP sudah sesuai dengan model BPMN; tidak ada perubahan."}
+DOCUMENT_FORMATS = {"pdf": "inline", "html": "inline", "docx": "attachment", "svg": "inline"}
+
+
+class NotFoundError(InputError):
+    http_status = 404
+
+
+def _slug(model: URIRef) -> str:
+    return str(model).rsplit("/", 1)[-1]
+
+
+def _opd_code(iri: URIRef | None) -> str | None:
+    return str(iri).rsplit("/", 1)[-1] if iri is not None else None
+
+
+def _instansi_models(page: Page) -> list[ModelInfo]:
+    prefix = f"{page.opd_iri('x').rsplit('/opd/', 1)[0]}/model-bpmn/"
+    return [m for m in list_models(page.repository) if str(m.model).startswith(prefix)]
+
+
+@router.get("/proses")
+def process_overview(page: PageDep) -> Response:
+    models = _instansi_models(page)
+    owners: dict[str, str | None] = {}
+    for model in models:
+        if model.proses_kode:
+            owners[model.proses_kode] = _opd_code(
+                find_proses(page.repository, model.proses_kode, page.instansi).pemilik)
+    return page.render("process.html.j2", models=models, slug=_slug,
+                       may_derive={k: page.can_write_opd(v) for k, v in owners.items()},
+                       sops=list_sops(page.repository, page.instansi))
+
+
+@router.post("/proses/turunkan")
+def derive(page: PageDep, form: FormDep) -> Response:
+    proses = form_text(form, "proses")
+    model = form_text(form, "model") or None
+    if not proses:
+        raise InputError("pilih proses bisnis yang SOP-nya diturunkan",
+                         "choose the proses bisnis whose SOP is derived")
+    info = find_proses(page.repository, proses, page.instansi)
+    require_opd_write(page.principal, [info.pemilik] if info.pemilik is not None else [],
+                      "menurunkan SOP", "deriving an SOP")
+    with page.request.app.state.write_lock:
+        result = derive_sop(page.repository, proses=proses, kode_wilayah=page.instansi,
+                            model=model, agent=page.principal.name)
+    return page.redirect(f"{PREFIX}/sop/{result.kode}?pesan="
+                         + ("diturunkan" if result.changed else "sama"))
+
+
+# --- BPMN models ----------------------------------------------------------------------------
+
+def _model(page: Page, slug: str) -> ModelInfo:
+    try:
+        return find_model(page.repository, slug, page.instansi)
+    except InputError as exc:
+        raise NotFoundError(exc.message_id, exc.message_en) from None
+
+
+@router.get("/bpmn/{model}")
+def model_page(page: PageDep, model: Code) -> Response:
+    info = _model(page, model)
+    return page.render("bpmn.html.j2", info=info, slug=_slug(info.model),
+                       history=model_history(page.repository, model, page.instansi))
+
+
+@router.get("/bpmn/{model}/xml")
+def model_xml(page: PageDep, model: Code) -> Response:
+    info = _model(page, model)
+    xml = write_bpmn(page.repository.graph(info.graph), info.model)
+    return page.finish(Response(xml, media_type="application/xml", headers={
+        "Content-Disposition": f'inline; filename="{_slug(info.model)}.bpmn"'}))
+
+
+# --- SOPs -----------------------------------------------------------------------------------
+
+@dataclass
+class IdentityForm:
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+
+def _identity_values(document: SopDocument) -> dict[str, str]:
+    def date(value: object) -> str:
+        return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
+
+    return {
+        "nama": document.nama, "nomor": document.nomor,
+        "tanggal_pembuatan": date(document.tanggal_pembuatan),
+        "tanggal_revisi": date(document.tanggal_revisi),
+        "tanggal_efektif": date(document.tanggal_efektif),
+        "disahkan_jabatan": document.disahkan_jabatan,
+        "disahkan_nama": document.disahkan_nama, "disahkan_nip": document.disahkan_nip,
+        "status": "ditetapkan" if document.status.lower().endswith("ditetapkan") else "draft",
+        **{name: "\n".join(getattr(document, name)) for name in LIST_FIELDS},
+    }
+
+
+def _load(page: Page, code: str) -> SopDocument:
+    try:
+        return load_sop(page.repository, code, page.instansi)
+    except InputError as exc:
+        raise NotFoundError(exc.message_id, exc.message_en) from None
+
+
+def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int = 200,
+              notice: str = "") -> Response:
+    pages = len(layout_flowchart(document).pages) if document.langkah else 0
+    owner = _opd_code(document.pemilik)
+    return page.render("sop.html.j2", status=status, document=document, form=form,
+                       flowchart_pages=pages, may_edit=page.can_write_opd(owner),
+                       owner=owner, model_slug=_slug(document.model) if document.model else "",
+                       list_fields=LIST_FIELDS, notice=notice)
+
+
+@router.get("/sop/{code}")
+def sop_page(page: PageDep, code: Code,
+             pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    document = _load(page, code)
+    return _sop_page(page, document, IdentityForm(_identity_values(document)),
+                     notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "")
+
+
+@router.post("/sop/{code}")
+def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
+    document = _load(page, code)
+    require_opd_write(page.principal, [document.pemilik] if document.pemilik else [],
+                      f"mengubah SOP {document.kode}", f"changing SOP {document.kode}")
+    current = _identity_values(document)
+    values: dict[str, str | list[str]] = {}
+    given: dict[str, str] = {}
+    for name in IDENTITY_FIELDS:
+        text = form_text(form, name)
+        given[name] = text
+        if text == current.get(name, ""):
+            continue  # unchanged: not rewritten, so the audit trail shows what really changed
+        values[name] = [line.strip() for line in text.splitlines() if line.strip()] \
+            if name in LIST_FIELDS else text
+    if values:
+        try:
+            with page.request.app.state.write_lock:
+                set_sop_fields(page.repository, code, values, kode_wilayah=page.instansi,
+                               agent=page.principal.name)
+        except SpbeError as exc:
+            state = IdentityForm(given)
+            where = exc.location.field if exc.location else None
+            text = exc.message_en if page.lang == "en" else exc.message_id
+            if where in IDENTITY_FIELDS:
+                state.errors.setdefault(str(where), []).append(text)
+            else:
+                state.general.append(exc.message(page.lang))
+            return _sop_page(page, document, state, status=422)
+    return page.redirect(f"{PREFIX}/sop/{code}?pesan=disimpan")
+
+
+@router.get("/sop/{code}/dokumen")
+def sop_document(page: PageDep, code: Code,
+                 format: Annotated[str, Query(max_length=10)] = "pdf",
+                 halaman: Annotated[int, Query(ge=1, le=1000)] = 1) -> Response:
+    _load(page, code)
+    rendered = render_sop(page.repository, code, format, kode_wilayah=page.instansi,
+                          page=halaman)
+    disposition = DOCUMENT_FORMATS.get(format, "attachment")
+    return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
+        "Content-Disposition": f'{disposition}; filename="{rendered.file_name}"'}))
+
+
+@router.get("/sop/{code}/bpmn")
+def sop_bpmn(page: PageDep, code: Code) -> Response:
+    document = _load(page, code)
+    xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
+    return page.finish(Response(xml, media_type="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="sop-{document.kode}.bpmn"'}))

@@ -1,0 +1,48 @@
+"""Masuk/Keluar: sign in with an API token (kept in an HttpOnly cookie), sign out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from spbe_arch.access import TokenStore
+from spbe_arch.web.context import PREFIX, TOKEN_COOKIE, FormDep, OpenPageDep, form_text
+from spbe_arch.web.rendering import WebRoute
+
+router = APIRouter(route_class=WebRoute)
+
+
+def _local(next_url: str | None) -> str:
+    """Only paths of this server (never `//host` or `https://…`): no open redirect."""
+    if next_url and next_url.startswith("/") and not next_url.startswith(("//", "/\\")):
+        return next_url
+    return PREFIX
+
+
+@router.get("/masuk")
+def sign_in_form(page: OpenPageDep,
+                 next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
+    return page.render("signin.html.j2", next_url=_local(next), error="")
+
+
+@router.post("/masuk")
+def sign_in(page: OpenPageDep, form: FormDep) -> Response:
+    token = form_text(form, "token")
+    next_url = _local(form_text(form, "next"))
+    tokens: TokenStore = page.request.app.state.tokens
+    record = tokens.verify(token) if token else None
+    if record is None:
+        error = page.t("Token tidak dikenal atau sudah dicabut. Periksa lagi token Anda"
+                       " (dimulai dengan spbe_).") if token else page.t("Isi token API Anda.")
+        return page.render("signin.html.j2", status=401, next_url=next_url, error=error)
+    page.extra_cookies[TOKEN_COOKIE] = token
+    page.token_invalid = False
+    return page.redirect(next_url)
+
+
+@router.post("/keluar")
+def sign_out(page: OpenPageDep, form: FormDep) -> Response:
+    page.extra_cookies[TOKEN_COOKIE] = None
+    return page.redirect(PREFIX)
