@@ -57,7 +57,9 @@ EXPORT_NAMES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
 MAX_AUDIT_ENTITIES = 500
 """A bulk write records the graph, and each changed subject only up to this many."""
 MAX_AUDIT_TRIPLES = 20_000
-"""Above this many changed triples the audit record keeps the counts, not the triples."""
+MAX_AUDIT_BYTES = 4 * 1024 * 1024
+"""Above this many changed triples, or this much N-Triples text, the audit record keeps the
+counts, not the triples."""
 
 _GRAPH_DOC: dict[str, Any] = {
     "requestBody": {"content": {m: {"schema": {"type": "string"}} for m in UPLOAD_FORMATS}},
@@ -167,6 +169,10 @@ def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
     return [graph, *chosen] if graph is not None else chosen
 
 
+def _text_size(quads: Iterable[Quad]) -> int:
+    return sum(len(term.n3()) + 1 for q in quads for term in q[:3] if term is not None)
+
+
 def _write(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
            graph: URIRef | None, new: list[Quad] | None, *, merge: bool) -> bool:
     """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
@@ -186,7 +192,8 @@ def _write(repository: Repository, lock: threading.Lock, principal: Principal, m
             removed = sorted((q for q in old if q not in wanted), key=str)
         label = f"Graph Store {method} {_label(graph)}"
         entities = _entities(graph, [*added, *removed])
-        bulk = len(added) + len(removed) > MAX_AUDIT_TRIPLES
+        bulk = len(added) + len(removed) > MAX_AUDIT_TRIPLES or _text_size(
+            [*added, *removed]) > MAX_AUDIT_BYTES
         has_bnodes = any(isinstance(term, BNode) for q in removed for term in q[:3])
         if not bulk and not has_bnodes:
             apply_audited(repository, ChangeSet(add=added, remove=removed),
