@@ -57,7 +57,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@hypothesis.settings(max_examples=8, deadline=None, derandomize=True,
+@hypothesis.settings(max_examples=5, deadline=None, derandomize=True,
                      suppress_health_check=list(hypothesis.HealthCheck),
                      phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
 def test_no_server_errors(case: schemathesis.Case) -> None:
