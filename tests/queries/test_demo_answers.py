@@ -10,7 +10,7 @@ import pytest
 from rdflib import RDF, SKOS, Graph, URIRef
 
 from spbe_arch import iris
-from spbe_arch.queries import run_query
+from spbe_arch.queries import list_queries, run_query
 from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
 
@@ -151,3 +151,23 @@ def test_no_demo_process_has_an_unknown_rab_code(demo_repository: Repository,
                and c not in rab_concepts]
     assert run_query(demo_repository, "processes-with-unknown-rab").rows == []
     assert unknown == []
+
+
+EMPTY_ON_THE_DEMO = {
+    "history": "the demo has no audit records until something is edited",
+    "processes-with-unknown-rab": "every sample process uses a code of the reference",
+    "opd-without-layanan": "every sample OPD delivers at least one layanan",
+}
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_query_answers_on_the_demo(name: str, demo_repository: Repository,
+                                         data: Graph) -> None:
+    sop = next(iter(of_class(data, SPBE.SOP)))
+    params = {"sop-steps": {"kode_sop": kode(data, sop)},
+              "history": {"entity": str(sop)}}.get(name, {})
+    result = run_query(demo_repository, name, params)
+    if name in EMPTY_ON_THE_DEMO:
+        assert result.rows == [], EMPTY_ON_THE_DEMO[name]
+    else:
+        assert result.rows, f"{name} finds nothing on the demo"
