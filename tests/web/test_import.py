@@ -1,0 +1,150 @@
+"""Impor: previews show changes and problems per file/row before anything is written; saving
+imports with the API's functions and roles."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from tests.web.helpers import SAMPLE_BPMN, Web, text_of
+
+from spbe_arch.importers.bpmn.service import list_models
+from spbe_arch.model import get_entity
+
+BPMN = SAMPLE_BPMN / "penerbitan-akta-kelahiran.bpmn"
+
+
+def upload(session, files: list[tuple[str, bytes]], **fields: str):  # type: ignore[no-untyped-def]
+    return session.client.post(
+        "/ui/impor/pratinjau", data={"csrf_token": session.csrf(), **fields},
+        files=[("berkas", (name, data, "application/octet-stream")) for name, data in files])
+
+
+def key_of(html: str) -> str:
+    match = re.search(r'name="kunci" value="([^"]+)"', html)
+    assert match, text_of(html)[:800]
+    return match.group(1)
+
+
+def test_bpmn_preview_writes_nothing_then_save_and_derive(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    session = web.session("editor_b")  # DISPENDUKCAPIL owns DISPENDUKCAPIL-02.01
+    quads_before = len(list(web.repository.quads()))
+    preview = upload(session, [(BPMN.name, BPMN.read_bytes())], proses="DISPENDUKCAPIL-02.01")
+    assert preview.status_code == 200
+    text = text_of(preview.text)
+    assert "Model baru penerbitan-akta-kelahiran" in text and "siap disimpan" in text
+    assert len(list(web.repository.quads())) == quads_before  # a preview writes nothing
+    saved = session.post("/ui/impor/simpan", {"kunci": key_of(preview.text), "indeks": "0",
+                                             "proses": "DISPENDUKCAPIL-02.01"})
+    assert saved.status_code == 200
+    assert "versi 1 diimpor" in text_of(saved.text)
+    assert [m.proses_kode for m in list_models(web.repository)] == ["DISPENDUKCAPIL-02.01"]
+    assert 'id="turunkan-sop"' in saved.text
+    derived = session.post("/ui/proses/turunkan", {"proses": "DISPENDUKCAPIL-02.01",
+                                                   "model": "penerbitan-akta-kelahiran"},
+                           follow_redirects=False)
+    assert derived.status_code == 303
+    sop_page = session.get(derived.headers["location"])
+    assert sop_page.status_code == 200
+    assert "SOP diturunkan dari model BPMN." in text_of(sop_page.text)
+    assert 'data-bpmn-url="/ui/bpmn/penerbitan-akta-kelahiran/xml"' in sop_page.text
+    assert session.get("/ui/bpmn/penerbitan-akta-kelahiran/xml").text.startswith("<?xml")
+    # the same file again: nothing to do
+    again = upload(session, [(BPMN.name, BPMN.read_bytes())], proses="DISPENDUKCAPIL-02.01")
+    assert "sudah tersimpan dengan isi yang sama" in text_of(again.text)
+    assert 'name="kunci"' not in again.text
+
+
+def test_problems_are_listed_per_file_and_nothing_is_written(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    session = web.session("editor")
+    quads_before = len(list(web.repository.quads()))
+    broken = b"<?xml version='1.0'?>\n<definitions>\n  <process id='p'>\n</definitions>\n"
+    response = upload(session, [("rusak.bpmn", broken), ("catatan.txt", b"halo"),
+                                ("model.bpmn", BPMN.read_bytes()),
+                                ("data.ttl", b"<a> <b> <c> .")],
+                      proses="DISPENDUKCAPIL-02.01")
+    text = text_of(response.text)
+    assert text.count("tidak dapat diimpor") == 4
+    assert "rusak.bpmn" in text and "baris" in text  # the line of the XML error
+    assert "jenis berkas tidak dikenal" in text
+    assert "tidak berwenang atas OPD DISPENDUKCAPIL" in text  # editor of another OPD
+    assert "hanya untuk peran admin" in text  # RDF straight into the graph: admin only
+    assert 'name="kunci"' not in response.text
+    assert len(list(web.repository.quads())) == quads_before
+
+
+@pytest.mark.slow
+def test_excel_rows_with_problems_are_named_before_anything_is_written(
+        fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    session = web.session("editor")
+    workbook_bytes = session.get("/ui/impor/templat").content
+    exported = web.session("admin").client.get("/excel/export?opd=DISKOMINFO").content
+    assert workbook_bytes[:2] == b"PK"
+    book = load_workbook(io.BytesIO(exported))
+    sheet = next(s for s in book.worksheets if s.title.lower().startswith("layanan"))
+    header_row = next(r for r in range(1, 10)
+                      if any(str(c.value or "").strip().lower().startswith("nama")
+                             for c in sheet[r]))
+    name_col = next(c.column for c in sheet[header_row]
+                    if str(c.value or "").strip().lower().startswith("nama"))
+    first_data = header_row + 1
+    while sheet.cell(first_data, 1).value in (None, ""):
+        first_data += 1
+    sheet.cell(first_data, name_col).value = "Nama layanan baru dari Excel"
+    code_cell = sheet.cell(first_data, 1).value
+    sheet.cell(first_data + 1, name_col).value = ""  # a required value emptied
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = get_entity(web.repository, "layanan", str(code_cell), instansi="3574")
+    response = upload(session, [("layanan.xlsx", buffer.getvalue())])
+    text = text_of(response.text)
+    assert "tidak dapat diimpor" in text
+    assert f"baris {first_data + 1}" in text
+    assert get_entity(web.repository, "layanan", str(code_cell), instansi="3574") == before
+    # the same change without the emptied cell previews one changed row, then saves
+    sheet.cell(first_data + 1, name_col).value = "Nama pulih"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(session, [("layanan.xlsx", buffer.getvalue())])
+    assert "siap disimpan" in text_of(response.text)
+    assert get_entity(web.repository, "layanan", str(code_cell), instansi="3574") == before
+    saved = session.post("/ui/impor/simpan", {"kunci": key_of(response.text), "indeks": "0"})
+    assert saved.status_code == 200
+    after = get_entity(web.repository, "layanan", str(code_cell), instansi="3574")
+    assert after is not None and after["nama"] == "Nama layanan baru dari Excel"
+
+
+@pytest.mark.slow
+def test_rdf_import_is_previewed_with_its_rule_violations_for_admins(
+        fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    admin = web.session("admin")
+    turtle = (b"@prefix spbe: <https://w3id.org/spbe-arch/ontology#> .\n"
+              b"<https://w3id.org/spbe-arch/id/3574/aplikasi/APL-RDF> a spbe:Aplikasi ;\n"
+              b"  spbe:kode \"APL-RDF\" .\n")
+    response = upload(admin, [("aplikasi.ttl", turtle)])
+    text = text_of(response.text)
+    assert "2 tripel baru" in text
+    assert "Aplikasi 1" in text
+    assert "tidak dapat diimpor" in text  # no nama, no owner: violations of the rules
+    assert get_entity(web.repository, "aplikasi", "APL-RDF", instansi="3574") is None
+    syntax = upload(admin, [("rusak.ttl", b"<a> <b> .\n")])
+    assert "tidak dapat diimpor" in text_of(syntax.text)
+
+
+def test_a_staged_upload_belongs_to_its_browser(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    owner = web.session("editor_b")
+    preview = upload(owner, [(BPMN.name, BPMN.read_bytes())], proses="DISPENDUKCAPIL-02.01")
+    key = key_of(preview.text)
+    other = web.session("admin")
+    stolen = other.post("/ui/impor/simpan", {"kunci": key, "indeks": "0"})
+    assert stolen.status_code == 410
+    assert list_models(web.repository) == []
+    assert other.post("/ui/impor/simpan", {"kunci": "tidak-ada", "indeks": "0"}).status_code \
+        == 410

@@ -1,0 +1,131 @@
+"""Every page answers 200 over the demo repository and over an empty one, in Indonesian and
+English, loads nothing from outside the server and labels every form control."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from tests.web.helpers import Web, foreign_urls, make, text_of, unlabelled
+
+from spbe_arch.model import TOP_LEVEL_KINDS, list_entities
+from spbe_arch.queries import list_queries
+from spbe_arch.repository import open_repository
+
+SCHEMES = ("RAB", "RAL", "RAD", "RAA", "RAI", "RAK")
+
+
+def common_urls() -> list[str]:
+    urls = ["/ui", "/ui?lang=en", "/ui?kerangka=permenpanrb-8-2026&tahun=2025", "/ui/masuk",
+            "/ui/referensi?skema=RAB&hanya=belum", "/ui/sparql", "/ui/validasi", "/ui/impor",
+            "/ui/proses", "/ui/laporan", "/ui/e/proses-bisnis?q=a&sort=-nama&opd=DISKOMINFO",
+            "/ui/e/proses-bisnis/baru/isi"]
+    urls += [f"/ui/e/{kind}" for kind in TOP_LEVEL_KINDS]
+    urls += [f"/ui/referensi?skema={scheme}" for scheme in SCHEMES]
+    urls += [f"/ui/sparql?kueri={q.name}" for q in list_queries()]
+    return urls
+
+
+def demo_urls(web: Web) -> list[str]:
+    urls = ["/ui/e/opd/DISKOMINFO", "/ui/bpmn/pengaduan-masyarakat",
+            "/ui/sop/DISKOMINFO-01.02.SOP.02", "/ui/validasi?opd=DISKOMINFO&tingkat=Violation",
+            "/ui/e/proses-bisnis?hal=2", "/ui/e/proses-bisnis?status=AsIs"]
+    for kind in TOP_LEVEL_KINDS:
+        first = list_entities(web.repository, kind, instansi="3574", limit=1).items[0]
+        code = quote(str(first["kode"]), safe="")
+        urls.append(f"/ui/e/{kind}/{code}" if kind != "sop" else f"/ui/sop/{code}")
+        if kind != "sop":
+            urls.append(f"/ui/e/{kind}/{code}/ubah")
+    return urls
+
+
+@pytest.fixture(scope="module")
+def empty_web() -> Iterator[Web]:
+    web = make(open_repository("memory:"))
+    yield web
+    web.close()
+
+
+def _check_pages(web: Web, urls: list[str]) -> None:
+    session = web.session("admin")
+    problems = []
+    for url in urls:
+        response = session.get(url)
+        if response.status_code != 200:
+            problems.append(f"{url}: HTTP {response.status_code} {text_of(response.text)[:300]}")
+            continue
+        assert response.headers["content-type"].startswith("text/html"), url
+        if foreign := foreign_urls(response.text):
+            problems.append(f"{url}: loads from outside the server: {foreign}")
+        if missing := unlabelled(response.text):
+            problems.append(f"{url}: form controls without a label: {missing}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_answers_for_the_demo(demo_web: Web) -> None:
+    _check_pages(demo_web, common_urls() + demo_urls(demo_web))
+
+
+def test_every_page_answers_for_an_empty_repository(empty_web: Web) -> None:
+    _check_pages(empty_web, common_urls())
+
+
+def test_every_page_answers_anonymously_with_anonymous_reading(demo_web: Web) -> None:
+    session = demo_web.session()
+    for url in ["/ui", "/ui/e/layanan/LYN-04", "/ui/referensi", "/ui/validasi", "/ui/proses",
+                "/ui/sop/DISKOMINFO-01.02.SOP.02", "/ui/laporan", "/ui/sparql"]:
+        response = session.get(url)
+        assert response.status_code == 200, url
+        assert 'action="/ui/keluar"' not in response.text  # not signed in
+        assert 'href="/ui/e/layanan/LYN-04/ubah"' not in response.text
+
+
+def test_root_goes_to_the_dashboard(demo_web: Web) -> None:
+    response = demo_web.session().get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/ui"
+
+
+def test_english_switch_is_remembered(demo_web: Web) -> None:
+    session = demo_web.session()
+    indonesian = text_of(session.get("/ui/validasi").text)
+    assert "Validasi arsitektur" in indonesian and "Dasbor" in indonesian
+    english = session.get("/ui/validasi?lang=en")
+    assert 'lang="en"' in english.text
+    assert "Architecture validation" in text_of(english.text)
+    assert "spbe_lang=en" in english.headers.get("set-cookie", "")
+    again = text_of(session.get("/ui/e/layanan").text)  # no ?lang: the cookie decides
+    assert "Dashboard" in again and "Dasbor" not in again
+    back = text_of(session.get("/ui/e/layanan?lang=id").text)
+    assert "Dasbor" in back
+
+
+def test_unknown_things_are_404_pages(demo_web: Web) -> None:
+    session = demo_web.session()
+    for url in ["/ui/e/proses-bisnis/TIDAK-ADA", "/ui/e/bukan-jenis", "/ui/sop/TIDAK-ADA",
+                "/ui/bpmn/tidak-ada"]:
+        response = session.get(url)
+        assert response.status_code == 404, url
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Terjadi masalah" in response.text
+    response = session.get("/ui/sparql?kueri=tidak-ada")
+    assert response.status_code == 404
+
+
+def test_static_assets_and_vendored_libraries_are_served(demo_web: Web) -> None:
+    session = demo_web.session()
+    for path, kind in [("app.css", "text/css"), ("app.js", "javascript"),
+                       ("sparql.js", "javascript"), ("bpmn-view.js", "javascript"),
+                       ("vendor/htmx/htmx.min.js", "javascript"),
+                       ("vendor/codemirror/codemirror.js", "javascript"),
+                       ("vendor/codemirror/codemirror.css", "text/css"),
+                       ("vendor/codemirror/mode/sparql/sparql.js", "javascript"),
+                       ("vendor/bpmn-js/bpmn-navigated-viewer.production.min.js", "javascript"),
+                       ("vendor/bpmn-js/assets/bpmn-js.css", "text/css"),
+                       ("vendor/bpmn-js/assets/bpmn-font/font/bpmn.woff2", "font")]:
+        response = session.get(f"/ui/static/{path}")
+        assert response.status_code == 200, path
+        assert kind in response.headers["content-type"], (path, response.headers)
+    for library in ("htmx", "codemirror", "bpmn-js"):
+        assert session.get(f"/ui/static/vendor/{library}/LICENSE").status_code == 200

@@ -1,0 +1,91 @@
+"""The SPARQL page: queries through the app's query engine, named queries with parameters,
+sortable results, CSV/JSON downloads, read-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from tests.web.helpers import Web, text_of
+
+from spbe_arch.queries import PREFIXES, get_query, run_query
+
+APLIKASI = ("PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+            "SELECT ?a ?nama WHERE { ?a a spbe:Aplikasi ; spbe:nama ?nama } ORDER BY ?a")
+
+
+def run(session, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    return session.post("/ui/sparql", data, headers={"HX-Request": "true"})
+
+
+def test_the_editor_page_has_prefixes_and_the_library(demo_web: Web) -> None:
+    page = demo_web.session().get("/ui/sparql").text
+    for name, iri in PREFIXES.items():
+        assert f"PREFIX {name}: &lt;{iri}&gt;" in page
+    assert "codemirror/mode/sparql/sparql.js" in page
+    named = demo_web.session().get("/ui/sparql?kueri=processes-per-opd").text
+    query = get_query("processes-per-opd")
+    assert f'name="kueri" value="{query.name}"' in named
+    for param in query.params:
+        assert f'<label for="param-{param.name}"' in named
+
+
+def test_results_are_a_table_with_links_and_the_same_rows_as_the_engine(demo_web: Web) -> None:
+    session = demo_web.session()
+    response = run(session, {"query": APLIKASI})
+    assert response.status_code == 200
+    assert '<table class="sortable"' in response.text
+    rows = re.findall(r"<tr><td>", response.text)
+    expected = demo_web.repository.select(APLIKASI).rows
+    assert len(rows) == len(expected) == 22
+    assert 'href="/ui/e/aplikasi/APL-01"' in response.text  # element IRIs link to their page
+    assert ">id:3574/aplikasi/APL-01<" in response.text  # shortened with the known prefixes
+
+
+def test_named_query_parameters_are_bound_like_the_api(demo_web: Web) -> None:
+    session = demo_web.session()
+    query = get_query("processes-per-opd")
+    response = run(session, {"kueri": query.name, "query": query.sparql,
+                             "param_kode_opd": "DISKOMINFO"})
+    expected = run_query(demo_web.repository, query.name, {"kode_opd": "DISKOMINFO"}).rows
+    assert f"{len(expected)} baris" in text_of(response.text)
+    assert "DISPENDUKCAPIL" not in response.text
+    missing = run(session, {"kueri": "history", "query": get_query("history").sparql})
+    assert "memerlukan parameter entity" in text_of(missing.text)
+
+
+def test_errors_and_updates_are_reported_not_run(demo_web: Web) -> None:
+    session = demo_web.session("admin")
+    syntax = run(session, {"query": "SELEC * WHERE {}"})
+    assert 'class="notice bad"' in syntax.text and "sintaks" in syntax.text
+    before = len(list(demo_web.repository.quads()))
+    update = run(session, {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"})
+    assert 'class="notice bad"' in update.text
+    assert len(list(demo_web.repository.quads())) == before
+    assert "tulis kueri SPARQL dulu" in run(session, {"query": "  "}).text
+
+
+def test_ask_and_construct_results(demo_web: Web) -> None:
+    session = demo_web.session()
+    ask = run(session, {"query": "ASK { ?s ?p ?o }"})
+    assert "ya (true)" in ask.text
+    construct = run(session, {"query": "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } LIMIT 2"})
+    assert "2 tripel" in text_of(construct.text)
+
+
+def test_downloads_as_csv_and_json(demo_web: Web) -> None:
+    session = demo_web.session()
+    as_csv = session.post("/ui/sparql/unduh", {"query": APLIKASI, "format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert 'filename="hasil-kueri.csv"' in as_csv.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(as_csv.text)))
+    assert rows[0] == ["a", "nama"] and len(rows) == 23
+    as_json = session.post("/ui/sparql/unduh", {"query": APLIKASI, "format": "json"})
+    assert len(json.loads(as_json.content)["results"]["bindings"]) == 22
+    named = session.post("/ui/sparql/unduh", {"kueri": "processes-per-opd", "query": "",
+                                              "param_kode_opd": "DISKOMINFO", "format": "csv"})
+    assert 'filename="processes-per-opd.csv"' in named.headers["content-disposition"]
+    assert session.post("/ui/sparql/unduh", {"query": APLIKASI,
+                                             "format": "exe"}).status_code == 400
