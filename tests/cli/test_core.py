@@ -286,6 +286,11 @@ def test_query_errors_are_plain(cli: Invoke, loaded: str) -> None:
     assert syntax.exit_code == 2 and one_sentence(syntax.stderr)
     nothing = cli("--store", loaded, "query")
     assert nothing.exit_code == 2
+    long_text = "SELECT ?s WHERE { ?s ?p \"" + "a" * 300 + "\" }"
+    assert cli("--store", loaded, "query", long_text, "-f", "csv").stdout.strip() == "s"
+    long_update = cli("--store", loaded, "update", "DELETE DATA { <urn:x> <urn:y> \""
+                      + "a" * 300 + "\" }")
+    assert long_update.exit_code == 0, long_update.output
 
 
 # --- update / stats -------------------------------------------------------------------------

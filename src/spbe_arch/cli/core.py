@@ -259,10 +259,21 @@ def export(
 
 # --- query / update -------------------------------------------------------------------------
 
+def _names_a_file(text: str) -> bool:
+    """Whether a QUERY/UPDATE argument is a file name rather than SPARQL text."""
+    if "{" in text or "\n" in text:  # SPARQL text; also never stat() a 300-character query
+        return False
+    path = Path(text)
+    try:
+        return path.suffix.lower() in _QUERY_SUFFIXES or path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        return False
+
+
 def _resolve_query(text: str) -> tuple[str, NamedQuery | None]:
     """(SPARQL text, its parsed header if any) for a named query, a file or query text."""
     path = Path(text)
-    if path.suffix.lower() in _QUERY_SUFFIXES or path.is_file():
+    if _names_a_file(text):
         source = _read_text(_existing_file(text))
         if has_header(source):
             return source, parse_query(source, text, name=path.stem, require_meta=False)
@@ -381,9 +392,7 @@ def update(
     provenance) atas nama pengguna sistem. (One transaction, all or nothing; the change is
     recorded in the audit trail under the system user's name.)
     """
-    path = Path(text)
-    sparql = _read_text(_existing_file(text)) if (
-        path.suffix.lower() in _QUERY_SUFFIXES or path.is_file()) else text
+    sparql = _read_text(_existing_file(text)) if _names_a_file(text) else text
     with repository() as repo, working(t("Menjalankan update", "Running the update")):
         activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=_agent(), entities=[],
                                  label="SPARQL Update (CLI)")
