@@ -66,3 +66,18 @@ def faults_repository(fault_builder: Builder) -> Iterator[Repository]:
 def keys(results: list[ValidationResult]) -> Counter[tuple[object, ...]]:
     """The multiset of result identities (focus, path, value, shape, component, severity)."""
     return Counter(r.key() for r in results)
+
+
+@pytest.fixture
+def cli():  # type: ignore[no-untyped-def]
+    """`cli("--store", s, "validate", …)` runs the app in-process (click's Result)."""
+    from typer.testing import CliRunner
+
+    from spbe_arch.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), catch_exceptions=True)
+
+    return invoke

@@ -58,24 +58,46 @@ def load_validation_shapes(repository: Repository | None = None, *,
     directory = shapes_dir or datasets.shapes_dir()
     if not directory.is_dir():
         raise InputError(f"folder bentuk '{directory}' tidak ada",
-                         f"shapes folder '{directory}' does not exist", Location(file=str(directory)))
+                         f"shapes folder '{directory}' does not exist",
+                         Location(file=str(directory)))
     files = shape_paths([directory, *extra_shapes])
     graphs: list[Graph] = []
     if repository is not None:
         graphs = [repository.graph(g) for g in extra_shapes_graphs(repository)]
-    return load_shapes(files, graphs)
+    key = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+           tuple(_graph_digest(g) for g in graphs))
+    with _lock:
+        cached = _shapes_cache.get(key)
+    if cached is None:
+        cached = load_shapes(files, graphs)
+        with _lock:
+            _shapes_cache[key] = cached
+    return cached
+
+
+_shapes_cache: dict[tuple[object, ...], ShapesGraph] = {}
 
 
 _validators: dict[str, Validator] = {}
 _lock = threading.Lock()
 
 
-def _shapes_key(shapes: ShapesGraph, engine: str) -> str:
-    digest = hashlib.sha256(engine.encode())
-    for line in sorted(shapes.graph.serialize(format="nt").splitlines()):
-        # blank node labels differ between parses; the rest identifies the shapes
-        digest.update(" ".join(t for t in line.split(" ") if not t.startswith("_:")).encode())
+def _graph_digest(graph: Graph) -> str:
+    digest = hashlib.sha256()
+    # blank node labels differ between parses; the rest identifies the content
+    lines = sorted(" ".join(t for t in line.split(" ") if not t.startswith("_:"))
+                   for line in graph.serialize(format="nt").splitlines())
+    for line in lines:
+        digest.update(line.encode())
     return digest.hexdigest()
+
+
+def _shapes_key(shapes: ShapesGraph, engine: str) -> str:
+    key = getattr(shapes, "_digest", None)
+    if key is None:
+        key = _graph_digest(shapes.graph)
+        shapes._digest = key  # type: ignore[attr-defined]
+    return f"{engine}:{key}"
 
 
 def validator_for(shapes: ShapesGraph, engine: str = "auto") -> Validator:

@@ -1,0 +1,147 @@
+"""Incremental validation equals full re-validation, whatever the edit (property-based)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.paths import InvPath, MulPath, SequencePath
+from rdflib.term import Literal, URIRef
+
+from spbe_arch import iris
+from spbe_arch.repository import ChangeSet, Repository
+from spbe_arch.validation import IncrementalValidator, validate, validate_change
+from spbe_arch.validation.dependencies import split_path
+from spbe_arch.vocab import SPBE
+from tests.validation.conftest import keys, repository_with
+from tests.validation.faults import all_faults, clean
+
+GRAPH = iris.instansi_graph("9902")
+LITERALS = [Literal("X"), Literal(""), Literal("Harian"), Literal(1), Literal(2),
+            Literal("2025-02-30", datatype=XSD.date), Literal("ab", lang="id")]
+EXTRA_PREDICATES = [RDF.type, SPBE.kode, SPBE.urutan, SPBE.langkahBerikutnya, SPBE.jikaYa,
+                    SPBE.subProsesDari, SPBE.merealisasikan, SPBE.pemilik, SPBE.instansi,
+                    SPBE.klasifikasiRAB, SPBE.validitasData]
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[tuple[Repository, IncrementalValidator]]:
+    repository = repository_with(clean(), all_faults())
+    yield repository, IncrementalValidator(repository)
+    repository.close()
+
+
+def quads(repository: Repository) -> list[tuple[object, object, object, object]]:
+    return sorted(repository.quads(GRAPH), key=str)  # type: ignore[arg-type]
+
+
+OPERATION = st.tuples(st.sampled_from(["remove", "add", "rewire", "literal"]),
+                      st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000))
+EDITS = st.lists(OPERATION, min_size=1, max_size=4)
+"""Edits as indices, resolved against the data when the example runs (so the strategy does
+not depend on the repository's state)."""
+
+
+def resolve(operations: list[tuple[str, int, int, int]],
+            existing: list[tuple[object, object, object, object]]) -> ChangeSet:
+    changes = ChangeSet()
+    present = set(existing)
+    subjects = sorted({q[0] for q in existing}, key=str)
+    objects = sorted({q[2] for q in existing}, key=str)
+    for kind, i, j, k in operations:
+        if kind == "remove":
+            quad = existing[i % len(existing)]
+        elif kind == "add":
+            _, p, o, _ = existing[i % len(existing)]
+            quad = (subjects[j % len(subjects)], p, o, GRAPH)
+        elif kind == "rewire":
+            quad = (subjects[i % len(subjects)], EXTRA_PREDICATES[j % len(EXTRA_PREDICATES)],
+                    objects[k % len(objects)], GRAPH)
+        else:
+            quad = (subjects[i % len(subjects)], EXTRA_PREDICATES[j % len(EXTRA_PREDICATES)],
+                    LITERALS[k % len(LITERALS)], GRAPH)
+        target = changes.remove if kind == "remove" else changes.add
+        if quad not in changes.remove and quad not in changes.add:
+            if (kind == "remove") == (quad in present):
+                target.append(quad)  # type: ignore[arg-type]
+    return changes
+
+
+def inverse(changes: ChangeSet) -> ChangeSet:
+    return ChangeSet(add=list(changes.remove), remove=list(changes.add))
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(operations=EDITS)
+def test_incremental_equals_full(live: tuple[Repository, IncrementalValidator],
+                                 operations: list[tuple[str, int, int, int]]) -> None:
+    repository, incremental = live
+    changes = resolve(operations, quads(repository))
+    try:
+        report = incremental.apply(changes)
+        assert keys(report.results) == keys(validate(repository).results)
+    finally:
+        # back to the starting state (also incrementally), so every example starts alike
+        report = incremental.apply(inverse(changes))
+    assert keys(report.results) == keys(validate(repository).results)
+
+
+def test_subclass_change_revalidates_everything(live: tuple[Repository, IncrementalValidator]
+                                                ) -> None:
+    repository, incremental = live
+    # Layanan becomes a subclass of SOP: every layanan is now also an SOP (with faults)
+    changes = ChangeSet(add=[(SPBE.Layanan, RDFS.subClassOf, SPBE.SOP, GRAPH)])
+    report = incremental.apply(changes)
+    assert keys(report.results) == keys(validate(repository).results)
+    incremental.apply(ChangeSet(remove=changes.add))
+    assert keys(incremental.report().results) == keys(validate(repository).results)
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(operations=EDITS)
+def test_validate_change_is_what_the_change_adds(
+        live: tuple[Repository, IncrementalValidator],
+        operations: list[tuple[str, int, int, int]]) -> None:
+    repository, _ = live
+    changes = resolve(operations, quads(repository))
+    before = validate(repository)
+    size = sum(repository.stats().triples_per_graph.values())
+    added = validate_change(repository, changes)
+    assert sum(repository.stats().triples_per_graph.values()) == size  # nothing written
+    repository.apply(changes)
+    try:
+        after = validate(repository)
+    finally:
+        repository.apply(inverse(changes))
+    assert keys(added.results) == keys(after.results) - keys(before.results)
+    assert added.conforms == (not any(r.severity_name == "Violation" for r in added.results))
+
+
+def test_validate_change_refuses_a_new_violation(clean_repository: Repository) -> None:
+    sop = iris.element_iri("9901", "sop", "DINA-01.SOP.01")
+    changes = ChangeSet(remove=[(sop, SPBE.nomorSOP, Literal("800/DINA-01.SOP.01/2025"),
+                                 iris.instansi_graph("9901"))])
+    report = validate_change(clean_repository, changes)
+    assert not report.conforms
+    assert {r.shape_name() for r in report.results} == {"SOPDitetapkanShape"}
+    harmless = ChangeSet(add=[(sop, SPBE.keterangan, Literal("catatan"),
+                               iris.instansi_graph("9901"))])
+    assert validate_change(clean_repository, harmless).results == []
+
+
+def test_split_path_finds_each_step() -> None:
+    a, b, c = URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")
+    x, y = URIRef("urn:x"), URIRef("urn:y")
+    path = SequencePath(RDF.type, MulPath(RDFS.subClassOf, "*"))
+    assert split_path(path, x, RDF.type, y) == [(None, MulPath(RDFS.subClassOf, "*"), x, y)]
+    inverse = InvPath(a)
+    assert split_path(inverse, x, a, y) == [(None, None, y, x)]
+    assert split_path(SequencePath(a, b, c), x, b, y)[0][2:] == (x, y)
+    assert split_path(a, x, b, y) == []
