@@ -177,6 +177,8 @@ def test_load_rejects_missing_file_bad_graph_and_unknown_suffix(cli: Invoke, sto
                                                                 tmp_path: Path) -> None:
     missing = cli("--store", store, "load", str(tmp_path / "nope.ttl"))
     assert missing.exit_code == 2 and "nope.ttl" in missing.stderr
+    folder = cli("--store", store, "load", str(tmp_path))
+    assert folder.exit_code == 2 and "folder" in folder.stderr
     good = write(tmp_path / "g.ttl", GOOD)
     bad_graph = cli("--store", store, "load", good, "--graph", "not an iri")
     assert bad_graph.exit_code == 2 and "IRI" in bad_graph.stderr

@@ -109,6 +109,10 @@ def _read_text(path: Path) -> str:
 
 def _existing_file(name: str) -> Path:
     path = Path(name)
+    if path.is_dir():
+        raise InputError(f"'{name}' adalah folder; sebutkan berkasnya (mis. {name}/*.ttl)",
+                         f"'{name}' is a folder; name its files (e.g. {name}/*.ttl)",
+                         Location(file=name))
     if not path.is_file():
         raise InputError(f"berkas '{name}' tidak ada", f"the file '{name}' does not exist",
                          Location(file=name))
