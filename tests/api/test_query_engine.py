@@ -152,3 +152,20 @@ def test_workers_do_not_keep_client_sockets_open(engine: ForkingQueryEngine) -> 
             assert connections == [], connections
     finally:
         listener.close()
+
+
+def test_workers_over_an_on_disk_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    inner = OxigraphRepository(tmp_path / "store")
+    guarded = GuardedRepository(inner)
+    engine = ForkingQueryEngine(inner.store, guarded, max_workers=2)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert b'"0"' in engine.execute(_job(count), timeout_s=10).body
+        for round_ in range(3):
+            guarded.apply(ChangeSet(add=[(URIRef(f"http://example.org/d{round_}"),
+                                          URIRef("http://example.org/p"), Literal(round_), G)]))
+            body = engine.execute(_job(count), timeout_s=10).body
+            assert f'"{round_ + 1}"'.encode() in body
+    finally:
+        engine.close()
+        inner.close()
