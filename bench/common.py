@@ -76,6 +76,14 @@ def machine() -> str:
             f" pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages: other work on the machine skews every timing."""
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def _read_lines(path: str) -> list[str]:
     try:
         return Path(path).read_text().splitlines()

@@ -266,6 +266,7 @@ _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
           "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -302,6 +303,9 @@ def term_text(term: Node) -> str:
     if isinstance(term, URIRef):
         return iri_text(str(term))
     if isinstance(term, Literal):
+        if _SURROGATE.search(str(term)):
+            raise _bad_term(term, "teks berisi karakter Unicode yang tidak sah",
+                            "text holds an invalid Unicode character (lone surrogate)")
         text = f'"{_escape(str(term))}"'
         if term.language:
             if not _LANGUAGE.match(term.language):

@@ -322,20 +322,20 @@ class OxigraphRepository(Repository):
 
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
+        convert = _TermCache()
         if isinstance(result, ox.QuerySolutions):
             variables = [v.value for v in result.variables]
             rows: list[dict[str, Node]] = []
             for i, solution in enumerate(result):
-                rows.append({
-                    name: to_rdflib(solution[name])
-                    for name in variables if solution[name] is not None
-                })
+                rows.append({name: convert(term) for name, term in zip(variables, solution,
+                                                                       strict=True)
+                             if term is not None})
                 check_deadline(i)
             return SelectResult(variables, rows)
         graph = Graph()
         for i, triple in enumerate(result):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                       to_rdflib(triple.object)))
+            graph.add((convert(triple.subject), convert(triple.predicate),
+                       convert(triple.object)))
             check_deadline(i)
         return graph
 
@@ -603,6 +603,28 @@ class OxigraphRepository(Repository):
         # dropping the last reference releases the RocksDB lock, so the same process (or
         # another one) can open the store again
         self._store = None
+
+
+class _TermCache:
+    """pyoxigraph term -> rdflib term, remembered within one result.
+
+    rdflib literals are costly to build (3–10 µs: lexical checks, Python value), and a
+    result repeats many values (OPD names, codes, levels); this keeps the API within a small
+    factor of pyoxigraph itself (bench/load_query.py).
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._known: dict[object, Node] = {}
+
+    def __call__(self, term: object) -> Node:
+        node = self._known.get(term)
+        if node is None:
+            node = to_rdflib(term)
+            if len(self._known) < self.LIMIT:
+                self._known[term] = node
+        return node
 
 
 def _clear_graph(store: ox.Store, graph: AnyGraph) -> None:
