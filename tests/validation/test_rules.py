@@ -104,3 +104,12 @@ def test_plain_literal_in_list(faults_repository: Repository) -> None:
     clean_values = [r for r in report.results if r.shape_name() == "Data-validitas"
                     and str(r.value) == "Tahunan"]
     assert clean_values == []
+
+
+def test_every_rule_is_in_the_docs(shapes: ShapesGraph) -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text("utf-8")
+    missing = [str(n)[len(SHAPES_NS):] for n in ours(shapes)
+               if f"`{str(n)[len(SHAPES_NS):]}`" not in doc]
+    assert not missing, f"rules missing from docs/validation.md: {missing}"
