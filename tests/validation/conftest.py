@@ -14,13 +14,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from tests.validation.faults import Builder, all_faults, clean
 
 from spbe_arch import datasets, iris
 from spbe_arch.repository import LoadSource, Repository, open_repository
 from spbe_arch.validation.report import ValidationResult
 from spbe_arch.validation.service import load_validation_shapes
 from spbe_arch.validation.shapes import ShapesGraph
-from tests.validation.faults import Builder, all_faults, clean
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from rdflib import Graph
+from tests.validation.faults import Builder, all_faults, clean
 
-from spbe_arch import datasets
+from spbe_arch import datasets, iris
 from spbe_arch.repository import LoadSource, open_repository
 from spbe_arch.validation import latest_report
-from tests.validation.faults import Builder, all_faults, clean
 
 
 def write_files(tmp_path: Path, *builders: Builder) -> list[str]:
@@ -106,9 +106,9 @@ def test_repository_store_and_latest(cli, tmp_path: Path) -> None:  # type: igno
     store = f"oxigraph:{tmp_path / 'store'}"
     repository = open_repository(store)
     faulty = all_faults()
-    repository.load(datasets.base_sources() + [LoadSource(
+    repository.load([*datasets.base_sources(), LoadSource(
         faulty.graph.serialize(format="nt", encoding="utf-8"), "ntriples",
-        __import__("spbe_arch.iris", fromlist=["x"]).instansi_graph(faulty.kode), "faults")])
+        iris.instansi_graph(faulty.kode), "faults")])
     repository.close()
     result = cli("--store", store, "validate", "--instansi", faulty.kode, "--store",
                  "--format", "json")

@@ -5,6 +5,7 @@ rule; and nothing on the clean instansi."""
 from __future__ import annotations
 
 import pytest
+from tests.validation.conftest import keys
 
 from spbe_arch.repository import Repository
 from spbe_arch.validation import validate
@@ -12,7 +13,6 @@ from spbe_arch.validation.engine import data_graph
 from spbe_arch.validation.reference import run_pyshacl
 from spbe_arch.validation.service import data_graphs
 from spbe_arch.validation.shapes import ShapesGraph
-from tests.validation.conftest import keys
 
 
 def reference(repository: Repository, shapes: ShapesGraph) -> list[object]:

@@ -10,14 +10,14 @@ from hypothesis import strategies as st
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.paths import InvPath, MulPath, SequencePath
 from rdflib.term import Literal, URIRef
+from tests.validation.conftest import keys, repository_with
+from tests.validation.faults import all_faults, clean
 
 from spbe_arch import iris
 from spbe_arch.repository import ChangeSet, Repository
 from spbe_arch.validation import IncrementalValidator, validate, validate_change
 from spbe_arch.validation.dependencies import split_path
 from spbe_arch.vocab import SPBE
-from tests.validation.conftest import keys, repository_with
-from tests.validation.faults import all_faults, clean
 
 GRAPH = iris.instansi_graph("9902")
 LITERALS = [Literal("X"), Literal(""), Literal("Harian"), Literal(1), Literal(2),
@@ -64,9 +64,9 @@ def resolve(operations: list[tuple[str, int, int, int]],
             quad = (subjects[i % len(subjects)], EXTRA_PREDICATES[j % len(EXTRA_PREDICATES)],
                     LITERALS[k % len(LITERALS)], GRAPH)
         target = changes.remove if kind == "remove" else changes.add
-        if quad not in changes.remove and quad not in changes.add:
-            if (kind == "remove") == (quad in present):
-                target.append(quad)  # type: ignore[arg-type]
+        fresh = quad not in changes.remove and quad not in changes.add
+        if fresh and (kind == "remove") == (quad in present):
+            target.append(quad)  # type: ignore[arg-type]
     return changes
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from rdflib.namespace import RDF
+from tests.validation.conftest import keys, repository_with
+from tests.validation.faults import all_faults, clean
 
 from spbe_arch import iris
 from spbe_arch.repository import Repository
 from spbe_arch.validation import latest_report, report_history, store_report, validate
 from spbe_arch.validation.report import ValidationReport
 from spbe_arch.vocab import SH
-from tests.validation.conftest import keys, repository_with
-from tests.validation.faults import all_faults, clean
 
 
 def test_report_graph_round_trip(faults_repository: Repository) -> None:

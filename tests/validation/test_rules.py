@@ -7,18 +7,19 @@ from collections import defaultdict
 import pytest
 from rdflib.namespace import RDFS
 from rdflib.term import Literal, URIRef
+from tests.validation.faults import FAULTS, Builder
 
 from spbe_arch.repository import Repository
 from spbe_arch.validation import validate
 from spbe_arch.validation.shapes import ShapesGraph
 from spbe_arch.vocab import SH
-from tests.validation.faults import FAULTS, Builder
 
 SHAPES_NS = "https://w3id.org/spbe-arch/shapes#"
 
 
 def ours(shapes: ShapesGraph) -> list[URIRef]:
-    return sorted(n for n in shapes.shapes if isinstance(n, URIRef) and str(n).startswith(SHAPES_NS))
+    return sorted(n for n in shapes.shapes
+                  if isinstance(n, URIRef) and str(n).startswith(SHAPES_NS))
 
 
 def test_every_shape_is_documented(shapes: ShapesGraph) -> None:

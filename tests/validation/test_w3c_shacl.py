@@ -12,12 +12,6 @@ from __future__ import annotations
 import pytest
 from rdflib.namespace import RDF
 from rdflib.term import URIRef
-
-from spbe_arch.repository import LoadSource, open_repository
-from spbe_arch.validation.engine import Scope, Validator
-from spbe_arch.validation.reference import run_pyshacl
-from spbe_arch.validation.shapes import ShapeError, load_shapes, parse_rdf_file
-from spbe_arch.vocab import SH
 from tests.validation.w3c import (
     Case,
     cases,
@@ -27,6 +21,12 @@ from tests.validation.w3c import (
     ntriples,
     same_results,
 )
+
+from spbe_arch.repository import LoadSource, open_repository
+from spbe_arch.validation.engine import Scope, Validator
+from spbe_arch.validation.reference import run_pyshacl
+from spbe_arch.validation.shapes import ShapeError, load_shapes, parse_rdf_file
+from spbe_arch.vocab import SH
 
 CASES = cases()
 REFERENCE_FAILS = {

@@ -8,6 +8,7 @@ every rule, and on the W3C SHACL test suite. Shapes the fast path cannot compile
 by pySHACL (`ValidationReport.engines` says which engine ran which shape).
 """
 
+from spbe_arch.validation.incremental import IncrementalValidator, validate_change
 from spbe_arch.validation.report import ValidationReport, ValidationResult
 from spbe_arch.validation.service import (
     data_graphs,
@@ -18,7 +19,6 @@ from spbe_arch.validation.service import (
     store_report,
     validate,
 )
-from spbe_arch.validation.incremental import IncrementalValidator, validate_change
 
 __all__ = [
     "IncrementalValidator",

@@ -63,20 +63,27 @@ def _datatype_matches(value: Node, rule: Node) -> bool:
     if datatype == rule:
         if getattr(value, "ill_typed", None) is True:
             return False
-        return bool(DatatypeConstraintComponent._assert_actual_datatype(None, value, rule))  # type: ignore[arg-type]
+        return _actual(value, rule)
     if rule == RDFS.Literal:
         return True
     if rule == RDFS.Datatype and datatype:
         return True
     if datatype is None and lang is None and rule == XSD.string:
-        return bool(DatatypeConstraintComponent._assert_actual_datatype(None, value, rule))  # type: ignore[arg-type]
+        return _actual(value, rule)
     if rule == RDF.langString and lang:
-        return bool(DatatypeConstraintComponent._assert_actual_datatype(None, value, rule))  # type: ignore[arg-type]
+        return _actual(value, rule)
     return False
 
 
+def _actual(value: Literal, rule: Node) -> bool:
+    # pySHACL's own check, called without an instance (it does not use `self`)
+    check: Any = DatatypeConstraintComponent._assert_actual_datatype
+    return bool(check(None, value, rule))
+
+
 def value_string(value: Node) -> str:
-    return str(StringBasedConstraintBase.value_node_to_string(value))
+    convert: Any = StringBasedConstraintBase.value_node_to_string
+    return str(convert(value))
 
 
 def pattern_flags(flags: Node | None) -> int:
@@ -92,7 +99,9 @@ def pattern_flags(flags: Node | None) -> int:
 
 
 def pattern_text(pattern: Literal) -> str:
-    return str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 else str(pattern)
+    if pattern.value is not None and len(pattern.value) > 1:
+        return str(pattern.value)
+    return str(pattern)
 
 
 def pattern_violation(pattern: Literal, flags: Node | None) -> Refine:
@@ -142,8 +151,9 @@ def range_violation(rule: Literal, accept: Callable[[int], bool]) -> Refine:
         if rule_is_string != value_is_string:
             return True
         try:
+            compare: Any = compare_literal
             with _quiet_rdflib():
-                return not accept(compare_literal(value, rule))
+                return not accept(compare(value, rule))
         except (TypeError, NotImplementedError):
             return True
 

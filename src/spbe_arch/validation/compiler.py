@@ -22,6 +22,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -555,7 +556,8 @@ class Compiler:
                                + f"\n  FILTER(({conforming}) != 1)", value=v))
         return out
 
-    def _c_qualifiedValueShape(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
+    def _c_qualifiedValueShape(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]
+                               ) -> list[Pattern]:
         if not shape.is_property:
             raise Unsupported("sh:qualifiedValueShape on a node shape")
         values = shape.values(SH.qualifiedValueShape)
@@ -616,8 +618,8 @@ class Compiler:
         tests = [f"!sameTerm(?{p}, {term_n3(a)})" for a in sorted(allowed, key=str)
                  if isinstance(a, URIRef)]
         tests.append(f"!(sameTerm(?{p}, <{RDF.type}>) && sameTerm(?{o}, <{RDFS.Resource}>))")
-        return [Pattern(f"{ctx.prelude}\n  {vp}\n  ?{v} ?{p} ?{o} .\n  FILTER({' && '.join(tests)})",
-                        value=o, path_var=p)]
+        return [Pattern(f"{ctx.prelude}\n  {vp}\n  ?{v} ?{p} ?{o} .\n"
+                        f"  FILTER({' && '.join(tests)})", value=o, path_var=p)]
 
     # --- SHACL-SPARQL --------------------------------------------------------------------
     def _c_sparql(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
@@ -695,7 +697,8 @@ def _pyshacl_accepts(select: str) -> None:
     from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 
     try:
-        SPARQLQueryHelper.check_invalid_sparql(SPARQLQueryHelper, select)  # type: ignore[arg-type]
+        check: Any = SPARQLQueryHelper.check_invalid_sparql
+        check(SPARQLQueryHelper, select)
     except ValidationFailure as exc:
         raise Unsupported(f"pySHACL rejects this SPARQL constraint: {exc}") from exc
 

@@ -87,7 +87,7 @@ def predicates_of(p: Term | Path) -> set[URIRef] | None:
     """The predicates a pattern's predicate position can match; None = any."""
     if isinstance(p, URIRef):
         return {p}
-    if isinstance(p, Variable) or isinstance(p, NegatedPath):
+    if isinstance(p, Variable | NegatedPath):
         return None
     if isinstance(p, InvPath):
         return predicates_of(p.arg)
@@ -141,7 +141,8 @@ class _Analyzer:
             return self.mandatory(node.p, rename)
         return []  # Union and anything unknown: nothing is certain
 
-    def _scope(self, project: CompValue, rename: dict[Variable, Variable]) -> dict[Variable, Variable]:
+    def _scope(self, project: CompValue, rename: dict[Variable, Variable]
+               ) -> dict[Variable, Variable]:
         visible = set(project.PV)
         scope = next(self._scopes)
         inner = dict(rename)
@@ -174,10 +175,7 @@ class _Analyzer:
         elif name == "Union":
             self.walk(node.p1, context, rename)
             self.walk(node.p2, context, rename)
-        elif name == "Filter":
-            self.walk(node.p, context, rename)
-            self._expression(node.expr, context + self.mandatory(node.p, rename), rename)
-        elif name == "Extend":
+        elif name == "Filter" or name == "Extend":
             self.walk(node.p, context, rename)
             self._expression(node.expr, context + self.mandatory(node.p, rename), rename)
         elif name == "Project":
@@ -349,31 +347,32 @@ def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str |
     for pattern in m.patterns:
         connected |= pattern.vars()
     chosen: list[Pattern] = list(m.patterns)
-    rest = [pat for pat in context]
+    rest = list(context)
     changed = True
     while changed:
         changed = False
-        for pattern in list(rest):
-            if pattern.vars() & connected:
-                chosen.append(pattern)
-                connected |= pattern.vars()
-                rest.remove(pattern)
+        for candidate in list(rest):
+            if candidate.vars() & connected:
+                chosen.append(candidate)
+                connected |= candidate.vars()
+                rest.remove(candidate)
                 changed = True
     if root not in connected:
         return None
-    lines = []
+    lines: list[str] = []
     if m.bindings:
         names = sorted(m.bindings, key=str)
         row = " ".join(term_text(m.bindings[v]) for v in names)
         lines.append(f"VALUES ({' '.join('?' + str(v) for v in names)}) {{ ({row}) }}")
-    for pattern in chosen:
-        if isinstance(pattern, TriplePattern):
-            lines.append(f"{term_text(pattern.s)} {path_text(pattern.p)} {term_text(pattern.o)} .")
+    for chosen_pattern in chosen:
+        if isinstance(chosen_pattern, TriplePattern):
+            lines.append(f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
+                         f" {term_text(chosen_pattern.o)} .")
         else:
-            variables = sorted(pattern.vars(), key=str)
+            variables = sorted(chosen_pattern.vars(), key=str)
             rows = []
-            for row in pattern.rows:
-                values = dict(row)
+            for value_row in chosen_pattern.rows:
+                values = dict(value_row)
                 rows.append("(" + " ".join(term_text(values[v]) if v in values else "UNDEF"
                                            for v in variables) + ")")
             lines.append(f"VALUES ({' '.join('?' + str(v) for v in variables)}) "

@@ -61,8 +61,9 @@ class Validator:
 
     def __init__(self, shapes: ShapesGraph, engine: str = "auto") -> None:
         if engine not in ENGINES:
-            raise InputError(f"mesin validasi '{engine}' tidak dikenal; gunakan {', '.join(ENGINES)}",
-                             f"unknown validation engine '{engine}'; use {', '.join(ENGINES)}")
+            raise InputError(
+                f"mesin validasi '{engine}' tidak dikenal; gunakan {', '.join(ENGINES)}",
+                f"unknown validation engine '{engine}'; use {', '.join(ENGINES)}")
         self.shapes = shapes
         self.engine = engine
         compiler = Compiler(shapes)
@@ -113,12 +114,12 @@ class Validator:
         if fallback_plans:
             data = data_graph(repository, scope.data_graphs)
             results = run_pyshacl(data, self.shapes, [p.shape.node for p in fallback_plans])
-            labels = {p.shape.node: p.shape.label() for p in fallback_plans}
+            labels: dict[Node, str] = {p.shape.node: p.shape.label() for p in fallback_plans}
             owners = _owning_top_shapes(self.shapes, [p.shape for p in fallback_plans])
             for result in results:
                 owner = owners.get(result.source_shape)
-                fallback.setdefault(labels.get(owner, "") if owner is not None else "",
-                                    []).append(result)
+                label = labels.get(owner, "") if owner is not None else ""
+                fallback.setdefault(label, []).append(result)
             if scope.focus is not None:
                 for label, kept in list(fallback.items()):
                     wanted = set(scope.focus.get(label, []))
@@ -129,10 +130,11 @@ class Validator:
             members = subjects_in_graph(repository, scope.focus_graph)
             results = [r for r in results if r.focus_node in members]
             for outcome in outcomes:
-                kept = [(r, root) for r, root in zip(outcome.results, outcome.roots, strict=True)
-                        if r.focus_node in members]
-                outcome.results = [r for r, _ in kept]
-                outcome.roots = [root for _, root in kept]
+                pairs = [(result, root) for result, root
+                         in zip(outcome.results, outcome.roots, strict=True)
+                         if result.focus_node in members]
+                outcome.results = [result for result, _ in pairs]
+                outcome.roots = [root for _, root in pairs]
         report = ValidationReport(sort_results(results), self.engines(), self.unsupported())
         report.timings = {"fast_s": fast_seconds,
                           "total_s": time.perf_counter() - started}
@@ -190,9 +192,8 @@ def result_from_row(check: CompiledCheck, row: dict[str, Node]) -> ValidationRes
     value = row.get(check.value_var) if check.value_var else None
     if value is None and check.value_default_focus:
         value = focus
-    if check.refine is not None:
-        if value is None or not check.refine(value):
-            return None
+    if check.refine is not None and (value is None or not check.refine(value)):
+        return None
     path = row.get(check.path_var) if check.path_var else None
     if path is None:
         path = check.default_path

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib.namespace import RDFS
 from rdflib.term import Node, URIRef
 
 from spbe_arch import iris
@@ -30,9 +31,8 @@ from spbe_arch.validation.dependencies import (
     match,
     reverse_query,
 )
-from rdflib.namespace import RDFS
-
 from spbe_arch.validation.engine import Scope, Validator, leaf_classes, run_check
+from spbe_arch.validation.engine import data_graph as rdflib_data_graph
 from spbe_arch.validation.reference import run_pyshacl
 from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
 from spbe_arch.validation.service import (
@@ -42,7 +42,6 @@ from spbe_arch.validation.service import (
     quiet_rdflib,
     validator_for,
 )
-from spbe_arch.validation.engine import data_graph as rdflib_data_graph
 
 Triple = tuple[Node, Node, Node]
 
@@ -119,7 +118,8 @@ def _run_reverse(repository: Repository, graphs: Sequence[URIRef], bodies: dict[
             inner = query.split("WHERE {", 1)[1].rsplit("}", 1)[0]
             branches.append(f"{{ {{ SELECT DISTINCT ?{root} WHERE {{ {inner} }} }}"
                             f" BIND(?{root} AS ?spbe_focus) BIND(\"{tag}\" AS ?spbe_tag) }}")
-        text = "SELECT DISTINCT ?spbe_tag ?spbe_focus WHERE {\n" + "\nUNION\n".join(branches) + "\n}"
+        text = ("SELECT DISTINCT ?spbe_tag ?spbe_focus WHERE {\n" + "\nUNION\n".join(branches)
+                + "\n}")
         answer = repository.query(text)
         assert isinstance(answer, SelectResult)
         for row in answer.rows:

@@ -88,6 +88,6 @@ def copy_path(source: Graph, path: Node, target: Graph, _depth: int = 0) -> Node
         if value is not None:
             target.add((node, predicate, copy_path(source, value, target, _depth + 1)))
             return node
-    for predicate, value in source.predicate_objects(path):
-        target.add((node, predicate, copy_path(source, value, target, _depth + 1)))
+    for other, value in source.predicate_objects(path):
+        target.add((node, other, copy_path(source, value, target, _depth + 1)))
     return node

@@ -42,8 +42,9 @@ def _install_query_cache() -> None:
         return
     from rdflib.plugins.sparql import processor
 
-    original_parse = processor.parseQuery
-    original_translate = processor.translateQuery
+    module: Any = processor
+    original_parse = module.parseQuery
+    original_translate = module.translateQuery
 
     def parse(text: Any) -> Any:
         cache = getattr(_local, "cache", None)
@@ -64,8 +65,8 @@ def _install_query_cache() -> None:
             cache[key] = original_translate(parsed.tree, base, init_ns)
         return cache[key]
 
-    processor.parseQuery = parse  # type: ignore[assignment]
-    processor.translateQuery = translate  # type: ignore[assignment]
+    module.parseQuery = parse
+    module.translateQuery = translate
     _installed = True
 
 
@@ -110,7 +111,7 @@ def run_pyshacl(data: Graph, shapes: ShapesGraph,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _, results_graph, text = pyshacl.validate(
+            _, results_graph, _ = pyshacl.validate(
                 data, shacl_graph=shapes_graph, inference="none", advanced=False,
                 abort_on_first=False, allow_infos=True, allow_warnings=True, meta_shacl=False,
                 debug=False, do_owl_imports=False,

@@ -30,8 +30,8 @@ REPORT_NS = "https://w3id.org/spbe-arch/validasi#"
 """Terms the report uses beyond SHACL (engine per shape, filters), `spbev:`."""
 
 
-def severity_rank(severity: Node) -> int:
-    return SEVERITY_RANK.get(severity, 0)  # type: ignore[call-overload]
+def severity_rank(severity: Node | None) -> int:
+    return SEVERITY_RANK.get(severity, 0) if isinstance(severity, URIRef) else 0
 
 
 def severity_from_name(name: str) -> URIRef:
@@ -79,7 +79,7 @@ class ValidationResult:
     bindings: dict[str, Node] = field(default_factory=dict)
     """Other variables of a SPARQL constraint's row (used in message templates)."""
 
-    def key(self) -> tuple[str, str | None, str | None, str, str, str]:
+    def key(self) -> tuple[str | None, str | None, str | None, str | None, str, str]:
         """The identity of a result: what the differential tests compare between engines."""
         return (_term_key(self.focus_node), self.path_text, _term_key(self.value),
                 _term_key(self.source_shape), str(self.source_constraint_component),

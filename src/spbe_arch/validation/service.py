@@ -257,9 +257,9 @@ def report_history(repository: Repository, kode_wilayah: str,
     for row in answer.rows:
         history.append({
             "iri": str(row["graph"]), "generated": str(row["created"]),
-            "conforms": bool(row["conforms"].toPython()),  # type: ignore[union-attr]
-            "Violation": int(row["violations"]), "Warning": int(row["warnings"]),  # type: ignore[call-overload]
-            "Info": int(row["infos"]),  # type: ignore[call-overload]
+            "conforms": str(row["conforms"]) == "true",
+            "Violation": int(str(row["violations"])), "Warning": int(str(row["warnings"])),
+            "Info": int(str(row["infos"])),
         })
     return history[-limit:] if limit else history
 

@@ -131,7 +131,8 @@ class ShapesGraph:
                 raise self._error(s, "bentuk properti memiliki lebih dari satu sh:path",
                                   "a property shape has more than one sh:path")
             if s in prop_shapes and not paths:
-                raise self._error(s, "PropertyShape tanpa sh:path", "a PropertyShape has no sh:path")
+                raise self._error(s, "PropertyShape tanpa sh:path",
+                                  "a PropertyShape has no sh:path")
             is_property = bool(paths) and s not in node_shapes
             self.shapes[s] = self._make(s, is_property, paths[0] if is_property else None)
 
@@ -139,7 +140,8 @@ class ShapesGraph:
         g = self.graph
         deactivated_values = list(g.objects(node, SH.deactivated))
         if len(deactivated_values) > 1:
-            raise self._error(node, "lebih dari satu sh:deactivated", "more than one sh:deactivated")
+            raise self._error(node, "lebih dari satu sh:deactivated",
+                              "more than one sh:deactivated")
         deactivated = False
         if deactivated_values:
             value = deactivated_values[0]
@@ -189,7 +191,8 @@ class ShapesGraph:
 # --- loading ---------------------------------------------------------------------------------
 
 def parse_rdf_file(path: Path, base_iri: str | None = None) -> Graph:
-    """Parse one RDF file with Oxigraph into an rdflib Graph (terms as the repository gives them)."""
+    """Parse one RDF file with Oxigraph into an rdflib Graph (terms as the repository gives
+    them)."""
     fmt = format_for_path(path)
     graph = Graph()
     try:
@@ -214,8 +217,8 @@ def shape_paths(entries: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for entry in entries:
         if entry.is_dir():
-            found += sorted(p for p in entry.iterdir() if p.suffix.lower() in {".ttl", ".nt", ".trig",
-                                                                                ".jsonld", ".rdf"})
+            found += sorted(p for p in entry.iterdir()
+                            if p.suffix.lower() in {".ttl", ".nt", ".trig", ".jsonld", ".rdf"})
         elif entry.exists():
             found.append(entry)
         else:
