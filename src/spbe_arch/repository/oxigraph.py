@@ -90,6 +90,7 @@ GRAPH_MEDIA = {
 JOURNAL_DIR = "spbe-load"
 """Folder inside the store directory holding the journal of a bulk load in progress."""
 BULK_THRESHOLD_BYTES = 4 * 1024 * 1024
+READ_ONLY_ATTEMPTS = 5
 """Inputs at least this large (all sources together) take the bulk path on disk."""
 
 AnyGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -247,15 +248,28 @@ class OxigraphRepository(Repository):
         if journal.pending():
             try:
                 store = ox.Store.read_only(str(journal.checkpoint))
-            except OSError:
+            except (OSError, RuntimeError):
                 pass  # the load finished (and removed its checkpoint) in between
             else:
                 self.reading_checkpoint = True
                 return store
-        try:
-            return ox.Store.read_only(str(path))
-        except OSError as exc:
-            raise _open_error(path, exc) from exc
+        # A writer in another process may compact (delete files) while this opens: RocksDB
+        # then reports a missing file as "Corruption". That is a race, not damage: retry.
+        for attempt in range(READ_ONLY_ATTEMPTS):
+            try:
+                return ox.Store.read_only(str(path))
+            except OSError as exc:
+                raise _open_error(path, exc) from exc
+            except RuntimeError as exc:
+                if attempt == READ_ONLY_ATTEMPTS - 1:
+                    raise StoreUnavailableError(
+                        f"penyimpanan {path} sedang ditulis proses lain dan belum dapat dibaca"
+                        " (coba lagi sebentar lagi)",
+                        f"the store {path} is being written by another process and could not"
+                        " be read yet (try again shortly)",
+                    ) from exc
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     @property
     def store(self) -> ox.Store:
@@ -301,7 +315,8 @@ class OxigraphRepository(Repository):
                              f"SPARQL syntax error: {exc}") from exc
         except ValueError as exc:
             raise InputError(f"kueri tidak sah: {exc}", f"invalid query: {exc}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
+            # storage errors; for a read-only reader also "files removed by the writer"
             raise _read_error(self.description, exc) from exc
 
     def query(
@@ -596,12 +611,13 @@ class OxigraphRepository(Repository):
         return len(store)
 
     def close(self) -> None:
+        """Flush and let go of the store. The RocksDB lock is released when the last
+        reference goes (an exception traceback that still holds a frame of a write keeps
+        it until that exception is gone)."""
         if self._store is None:
             return
         if self.path is not None and not self.read_only:
             self._store.flush()
-        # dropping the last reference releases the RocksDB lock, so the same process (or
-        # another one) can open the store again
         self._store = None
 
 
@@ -712,7 +728,7 @@ def _open_error(path: Path, exc: OSError) -> StoreUnavailableError:
                                  f"cannot open the store {path}: {exc}")
 
 
-def _read_error(description: str, exc: OSError) -> StoreUnavailableError:
+def _read_error(description: str, exc: Exception) -> StoreUnavailableError:
     return StoreUnavailableError(f"penyimpanan {description} tidak dapat dibaca: {exc}",
                                  f"cannot read the store {description}: {exc}")
 
