@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 _ids = itertools.count(1)
 
-LABEL_WIDTH = 170
+LABEL_WIDTH = 190
 BAR_WIDTH = 330
 VALUE_WIDTH = 80
 ROW = 21
@@ -65,7 +65,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, max_value: float | None = None
         row = [
             f'<g class="row"><title>{escape(tooltip)}</title>',
             f'<text class="label" x="{LABEL_WIDTH - 6}" y="{y + BAR - 3}"'
-            f' text-anchor="end">{escape(_text(bar.label, 24))}</text>',
+            f' text-anchor="end">{escape(_text(bar.label, 26))}</text>',
             f'<rect class="{escape(bar.css)}" x="{LABEL_WIDTH}" y="{y}"'
             f' width="{length:.1f}" height="{BAR}" rx="2"/>',
             f'<text class="value" x="{LABEL_WIDTH + length + 5:.1f}" y="{y + BAR - 3}">'
@@ -114,11 +114,15 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str,
         f"{escape(fmt(top))}</text>",
         f'<text class="tick" x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end">0</text>',
     ]
-    every = max(1, len(labels) // 8)
+    every = max(1, len(labels) // 6)
+    last = len(labels) - 1
     for index, label in enumerate(labels):
-        if index % every == 0 or index == len(labels) - 1:
+        if index % every == 0 or index == last:
+            # the first and the last label must not stick out of the drawing
+            anchor = "start" if index == 0 and last else "end" if index == last and last \
+                else "middle"
             parts.append(f'<text class="tick" x="{x(index):.1f}" y="{top_pad + plot_h + 14}"'
-                         f' text-anchor="middle">{escape(_text(label, 16))}</text>')
+                         f' text-anchor="{anchor}">{escape(_text(label, 16))}</text>')
     for number, line in enumerate(series):
         points = [(x(i), y(v), v, labels[i]) for i, v in enumerate(line.values) if v is not None]
         css = f"{escape(line.css)} series-{number}"

@@ -163,6 +163,7 @@ EN: dict[str, str] = {
     "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
         "Choose several with Ctrl/Shift (keyboard: Space to select).",
     "(kosong)": "(empty)",
+    "Terpilih sekarang:": "Selected now:",
     "Simpan": "Save",
     "Batal": "Cancel",
     # reference

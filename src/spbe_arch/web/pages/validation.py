@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from spbe_arch.access import PermissionDeniedError, require_opd_write
-from spbe_arch.model import TOP_LEVEL_KINDS
+from spbe_arch.model import KINDS, TOP_LEVEL_KINDS
 from spbe_arch.reports.findings import Finding, build_findings
 from spbe_arch.reports.model import gather_architecture
 from spbe_arch.validation import latest_report, store_report, validate
@@ -45,11 +45,16 @@ def _rows(page: Page, findings: list[Finding], opd_codes: dict[str, str]) -> lis
             code = finding.focus_kode.split(" ")[0] if kind == "sop" else finding.focus_kode
             href = entity_path(kind, code)
             owner = code if kind == "opd" else opd_code
-            if kind != "sop" and page.can_write_opd(owner or None):
-                edit = f"{href}/ubah#f-{finding.path.rsplit('#', 1)[-1]}" if finding.path \
-                    .startswith("http") else f"{href}/ubah"
-            elif kind == "sop" and page.can_write_opd(owner or None):
+            field = finding.path.rsplit("#", 1)[-1] if finding.path.startswith("http") else ""
+            if not page.can_write_opd(owner or None):
+                pass
+            elif kind == "sop":
                 edit = href
+            elif field and KINDS[kind].has_field(field):
+                edit = f"{href}/ubah#f-{field}"
+            elif not finding.path:
+                edit = f"{href}/ubah"
+            # a path through another element (an inverse link) is fixed there, not here
         rows.append(Row(finding, opd_code, href, edit))
     return rows
 

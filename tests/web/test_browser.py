@@ -1,0 +1,298 @@
+"""The web UI in a real browser: Debian's chromium driven by Playwright (never a downloaded
+browser), against `spbe-arch serve` on 127.0.0.1 over an Oxigraph store with the demo.
+
+- the journey of an OPD editor: sign in, import a Bizagi model, derive and open its SOP,
+  run validation, fix a finding in the form, validate again, download the Dokumen
+  Arsitektur PDF — screenshots in test-artifacts/web/;
+- the edit form used with the keyboard alone;
+- in both, no request leaves the server (every request is checked, foreign ones aborted).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.helpers import OPD_A, ROOT, SAMPLE_BPMN
+
+from spbe_arch.access import TokenStore
+from spbe_arch.datasets import load_demo
+from spbe_arch.repository import open_repository
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+LONG = 240_000
+"""ms: saving a form (SHACL check of the change) and rendering the PDF take a while."""
+
+
+@dataclass
+class Server:
+    origin: str
+    token: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@dataclass
+class Traffic:
+    """Every request the browser made, and the ones that would have left the server."""
+
+    origin: str
+    seen: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    """Answers with an HTTP error status (a download shows up as an aborted request in
+    Chromium, so aborted requests are not failures)."""
+
+    def local(self, url: str) -> bool:
+        return url.startswith((self.origin + "/", "data:", "blob:", "about:"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("web-browser")
+    store = folder / "store"
+    repository = open_repository(f"oxigraph:{store}")
+    load_demo(repository)
+    repository.close()
+    tokens_file = folder / "tokens.json"
+    token = TokenStore(tokens_file).create("editor-diskominfo", "editor", [OPD_A])[0]
+    port = _free_port()
+    log = folder / "server.log"
+    env = {**os.environ, "SPBE_STORE": f"oxigraph:{store}", "SPBE_TOKENS_FILE": str(tokens_file),
+           "SPBE_QUERY_WORKERS": "1", "SPBE_REPORTS_DIR": str(folder / "laporan")}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "spbe_arch", "serve", "--host", "127.0.0.1", "--port",
+             str(port), "--log-level", "info"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    origin = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"{origin}/ui/masuk", timeout=5) as answer:
+                if answer.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"spbe-arch serve did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+    yield Server(origin, token, process, log)
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing (/usr/bin/chromium): run scripts/test, which"
+                    " installs the packages of scripts/apt-packages.txt, or"
+                    " `apt-get install chromium`. The browser tests never download a browser.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, server: Server, traffic: Traffic) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True, locale="id-ID")
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if traffic.local(url):
+            route.continue_()
+        else:
+            traffic.foreign.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("request", lambda request: traffic.seen.append(request.url))
+    page.on("response", lambda response: traffic.failed.append(
+        f"{response.status} {response.url}") if response.status >= 400 else None)
+    page.set_default_timeout(60_000)
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Any, server: Server) -> None:
+    page.goto(server.origin + "/ui/masuk")
+    page.fill("#token", server.token)
+    page.click("main form.stack button[type=submit]")
+    page.wait_for_selector(".account .who")
+
+
+def assert_stayed_home(traffic: Traffic) -> None:
+    assert traffic.seen, "the browser made no request at all"
+    assert not traffic.foreign, f"requests that would leave the server: {traffic.foreign}"
+    assert all(traffic.local(url) for url in traffic.seen), traffic.seen
+
+
+def test_editor_journey(browser: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    page.goto(server.origin + "/")
+    expect(page.locator("h1")).to_contain_text("Dasbor")
+    shot(page, "01-dasbor-anonim")
+
+    # sign in as the editor of DISKOMINFO
+    page.get_by_role("link", name="Masuk").click()
+    page.fill("#token", server.token)
+    page.click("main form.stack button[type=submit]")
+    expect(page.locator(".account .who")).to_contain_text("editor-diskominfo · editor (DISKOMINFO)")
+
+    # import a Bizagi model of a DISKOMINFO process: preview first, then save
+    page.click("nav.main >> text=Impor")
+    page.set_input_files("#berkas", str(SAMPLE_BPMN / "pengaduan-masyarakat.bpmn"))
+    page.fill("#proses", "DISKOMINFO-01.02")
+    page.click("#pratinjau")
+    expect(page.locator("article.card")).to_contain_text("siap disimpan")
+    expect(page.locator("article.card")).to_contain_text("Model baru pengaduan-masyarakat")
+    shot(page, "02-impor-pratinjau")
+    page.click("#simpan-0")
+    expect(page.locator(".notice.ok")).to_contain_text("versi 1 diimpor")
+    shot(page, "03-impor-tersimpan")
+
+    # derive its SOP and open it: flowchart pages, the BPMN diagram in bpmn-js
+    page.click("#turunkan-sop")
+    expect(page.locator("h1")).to_contain_text("SOP DISKOMINFO-01.02.SOP.02")
+    expect(page.locator(".notice.ok")).to_contain_text("SOP diturunkan dari model BPMN")
+    page.wait_for_function("() => { const i = [...document.querySelectorAll('.flowchart img')];"
+                           " return i.length > 0 && i.every(x => x.complete"
+                           " && x.naturalWidth > 0); }")
+    page.wait_for_selector(".bpmn-canvas[data-loaded=true]")
+    assert page.locator(".bpmn-canvas .djs-element").count() > 10
+    expect(page.locator(".bpmn-canvas")).to_contain_text("Menindaklanjuti pengaduan")
+    shot(page, "04-sop")
+
+    # run validation: the process without a RAB code is a finding of DISKOMINFO
+    page.click("nav.main >> text=Validasi")
+    page.click("#jalankan-validasi")
+    expect(page.locator(".notice.ok")).to_contain_text("Validasi selesai")
+    page.select_option("#f-opd", "DISKOMINFO")
+    page.select_option("#f-tingkat", "Violation")
+    page.click("form.filters button[type=submit]")
+    finding = page.locator("#tabel-temuan tbody tr", has_text="DISKOMINFO-01.04")
+    expect(finding).to_have_count(1)
+    expect(finding).to_contain_text("Cara memperbaiki")
+    shot(page, "05-validasi")
+
+    # fix it in the form
+    finding.get_by_role("link", name="Perbaiki").click()
+    expect(page.locator("h1")).to_contain_text("DISKOMINFO-01.04")
+    page.fill("#f-klasifikasiRAB", "RAB.05.02.03")
+    page.keyboard.press("Tab")  # leave the field: its suggestion list (datalist) closes
+    shot(page, "06-form-perbaikan")
+    page.click("#simpan")
+    expect(page.locator(".notice.ok")).to_contain_text("Perubahan disimpan", timeout=LONG)
+    expect(page.locator("main")).to_contain_text("Perlindungan, Pengayoman dan Pelayanan")
+
+    # validate again: the finding is gone
+    page.click("nav.main >> text=Validasi")
+    page.click("#jalankan-validasi")
+    expect(page.locator(".notice.ok")).to_contain_text("Validasi selesai")
+    page.select_option("#f-opd", "DISKOMINFO")
+    page.select_option("#f-tingkat", "Violation")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#tabel-temuan tbody tr", has_text="DISKOMINFO-01.04")).to_have_count(0)
+    expect(page.locator("#tabel-temuan tbody tr")).not_to_have_count(0)  # others remain
+    shot(page, "07-validasi-ulang")
+
+    # the Dokumen Arsitektur as PDF
+    page.click("nav.main >> text=Laporan")
+    with page.expect_download(timeout=LONG) as download_info:
+        page.click("#lap-arsitektur-pdf")
+    download = download_info.value
+    pdf = ARTIFACTS / "dokumen-arsitektur.pdf"
+    download.save_as(str(pdf))
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert download.suggested_filename.endswith(".pdf")
+    shot(page, "08-laporan")
+
+    page.click("nav.main >> text=Dasbor")
+    expect(page.locator("h1")).to_contain_text("Dasbor")
+    shot(page, "09-dasbor-editor")
+    assert_stayed_home(traffic)
+    assert not traffic.failed, traffic.failed
+    page.context.close()
+
+
+def test_edit_form_with_the_keyboard_alone(browser: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    sign_in(page, server)
+    page.goto(server.origin + "/ui/e/layanan/LYN-06/ubah")
+    # from the top of the page: the skip link first, then straight into the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "isi"
+    visited: list[str] = []
+    unlabelled: list[str] = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const e = document.activeElement;
+            const named = (e.labels && e.labels.length > 0) || e.getAttribute('aria-label')
+                || e.closest('label') || e.tagName === 'A' || e.tagName === 'BUTTON';
+            return {id: e.id || e.name || e.tagName, tag: e.tagName, named: !!named,
+                    inForm: !!e.closest('#form-elemen')};
+        }""")
+        if not info["inForm"]:
+            continue
+        visited.append(info["id"])
+        if not info["named"]:
+            unlabelled.append(info["id"])
+        if info["id"] == "f-uraian":
+            page.keyboard.press("Control+A")
+            page.keyboard.type("Diubah dengan papan ketik saja.")
+        if info["id"] == "simpan":
+            break
+    assert visited and visited[-1] == "simpan", visited
+    expected = ["f-nama", "f-uraian", "f-unitPelaksana", "f-klasifikasiRAL", "f-jenisLayanan",
+                "f-tujuan", "targetLayanan", "f-metodeLayanan", "f-menggunakanData", "simpan"]
+    positions = [visited.index(name) for name in expected]
+    assert positions == sorted(positions), visited
+    assert not unlabelled, unlabelled
+    shot(page, "10-keyboard-form")
+    page.keyboard.press("Enter")
+    expect(page.locator(".notice.ok")).to_contain_text("Perubahan disimpan", timeout=LONG)
+    expect(page.locator("main")).to_contain_text("Diubah dengan papan ketik saja.")
+    assert_stayed_home(traffic)
+    page.context.close()
