@@ -211,3 +211,25 @@ def test_unknown_reference_code_is_named(uji_repository: Repository) -> None:
             for tr in _tree(html).xpath('//table[@id="rab-tidak-sah"]/tbody/tr')]
     assert any("DINKES.03" in r and "kode bukan level 3" in r for r in rows)
     repository.close()
+
+
+def test_long_lists_become_registers_with_every_element(
+        uji_repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_arch.reports import builtin
+
+    monkeypatch.setattr(builtin, "REGISTER_ABOVE", 5)
+    document = render_document(uji_repository, find_report("arsitektur"), ReportParams(UJI))
+    tree = _tree(write_format(document, "html"))
+    register = tree.xpath('//div[@id="lampiran-proses-bisnis"]')[0]
+    rows = register.xpath('p[@class="register-row"]')
+    assert len(rows) == _count(uji_repository, UJI)
+    caption = register.xpath('p[@class="caption"]')[0].text_content()
+    assert caption.startswith("Tabel B.1.")  # numbered like the table it replaces
+    assert any("DINKES.01" in r.text_content() and "RAB.04.01.04" in r.text_content()
+               for r in rows)
+    markdown = write_format(document, "md").decode("utf-8")
+    word = docx.Document(io.BytesIO(write_format(document, "docx")))
+    word_text = "\n".join(p.text for p in word.paragraphs)
+    for row in rows:
+        code = row.xpath("b")[0].text_content()
+        assert f"**{code}**" in markdown.replace("\\", "") and code in word_text

@@ -58,6 +58,10 @@ def register(app: typer.Typer) -> None:
                                                     template_dir=templates)
             for path in written:
                 typer.echo(str(path))
+            for stem, problem in written.problems:
+                typer.echo(f"{stem}: {problem.message(language)}", err=True)
+            if written.problems:
+                raise typer.Exit(2)
             return
         if not name:
             raise InputError("sebutkan nama laporan, atau gunakan --list",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spbe_arch.errors import InputError
+from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.reports.registry import (
     REPORT_MODULES,
     ReportParams,
@@ -49,6 +49,7 @@ __all__ = [
     "RenderedReport",
     "ReportParams",
     "ReportSpec",
+    "WrittenReports",
     "available_reports",
     "find_report",
     "get_report",
@@ -84,6 +85,15 @@ def _params(spec: ReportSpec, instansi: str, opd: str | None, lang: str,
     return ReportParams(instansi, opd or None, lang, shared if shared is not None else {})
 
 
+class WrittenReports(list[Path]):
+    """The files `write_all_reports` wrote, and the reports it could not write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[tuple[str, SpbeError]] = []
+        """(report file stem, error) of every report whose data or template failed."""
+
+
 @dataclass
 class RenderedReport:
     name: str
@@ -116,18 +126,19 @@ def render_report(repository: Repository, name: str, fmt: str, *, instansi: str 
 
 def write_all_reports(repository: Repository, out_dir: Path, instansi: str | None = None, *,
                       formats: Sequence[str] = FORMATS, lang: str = "id",
-                      template_dir: Path | None = None) -> list[Path]:
+                      template_dir: Path | None = None) -> WrittenReports:
     """Every report in every format into `out_dir` (the OPD profile once per OPD).
 
-    The repository is read once and validated at most once for the whole set. Returns the
-    files written.
+    The repository is read once and validated at most once for the whole set. A report that
+    fails (say, another feature's report over data this repository lacks) does not stop the
+    others: it is listed in `.problems` of the result, which is the list of files written.
     """
     for fmt in formats:
         check_format(fmt)
     kode = _default_instansi(instansi)
     out_dir.mkdir(parents=True, exist_ok=True)
     shared: dict[Any, Any] = {}
-    written: list[Path] = []
+    written = WrittenReports()
     for spec in available_reports(template_dir):
         if spec.opd == "required":
             data = ReportParams(kode, None, lang, shared).architecture(repository)
@@ -136,9 +147,15 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
             opd_codes = [""]
         for code in opd_codes:
             params = _params(spec, kode, code or None, lang, shared)
-            document = render_document(repository, spec, params, template_dir)
-            for fmt in formats:
-                path = out_dir / f"{document.file_stem()}.{EXTENSIONS[fmt]}"
-                path.write_bytes(write_format(document, fmt))
+            try:
+                document = render_document(repository, spec, params, template_dir)
+                outputs = [(out_dir / f"{document.file_stem()}.{EXTENSIONS[fmt]}",
+                            write_format(document, fmt)) for fmt in formats]
+            except SpbeError as exc:
+                stem = f"{spec.name}-{kode}" + (f"-{code}" if code else "")
+                written.problems.append((stem, exc))
+                continue
+            for path, content in outputs:
+                path.write_bytes(content)
                 written.append(path)
     return written

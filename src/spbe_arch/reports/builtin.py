@@ -43,6 +43,9 @@ GAP_ROWS_IN_CHAPTER = 100
 """Rows of each gap list in the architecture document (the count is always complete)."""
 """Findings listed one by one in a chapter of the architecture document (all are counted;
 the validation report has every one)."""
+REGISTER_ABOVE = 500
+"""Full lists longer than this are written as registers (one line per element) rather than
+grids; see `Table.register_above`."""
 HIERARCHY_MAX_NODES = 60
 CHAIN_MAX_PER_COLUMN = 25
 
@@ -158,6 +161,7 @@ def element_table(data: ArchitectureData, domain: Domain, elements: Sequence[Ele
                                data.code_of(element.klasifikasi) if element.klasifikasi else "",
                                *[g(element) for g in getters]])
         table.css += " compact"
+        table.register_above = REGISTER_ABOVE
         return table
     for element in elements:
         table.rows.append([element.kode, _name_cell(element), _opd_cell(data, element.opd),

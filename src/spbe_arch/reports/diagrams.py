@@ -158,7 +158,10 @@ class Diagram:
         return "".join(out)
 
     # --- PNG --------------------------------------------------------------------------------
-    def png(self, scale: float = 2.0) -> bytes:
+    def png(self, scale: float = 2.0, *, palette: bool = True) -> bytes:
+        """The diagram as PNG. `palette` (DOCX): a 64-colour palette, small files. Without it
+        (PDF): plain RGB quickly compressed, because WeasyPrint re-encodes every picture as
+        RGB anyway and a palette image costs it a conversion and a second encoding."""
         from PIL import Image, ImageDraw
 
         size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
@@ -187,10 +190,13 @@ class Diagram:
                 use = bold if index == 0 and box.bold_first else font
                 draw.text((s(box.x + 6), s(ty)), line, fill="black", font=use, anchor="ls")
         buffer = io.BytesIO()
-        # a 64-colour palette keeps the antialiased text and is three times smaller and
-        # faster to compress than RGB (dozens of figures go into one DOCX)
-        palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
-        palette.save(buffer, format="PNG", compress_level=6)
+        if palette:
+            # 64 colours keep the antialiased text; three times smaller and faster to
+            # compress than RGB (dozens of figures go into one DOCX)
+            reduced = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+            reduced.save(buffer, format="PNG", compress_level=6)
+        else:
+            image.save(buffer, format="PNG", compress_level=1)
         return buffer.getvalue()
 
 
@@ -249,8 +255,13 @@ def _box_height(lines: list[str]) -> float:
 
 def process_hierarchy(title: str, roots: Sequence[Node], children: Callable[[str], list[Node]],
                       *, max_nodes: int = 60, more_label: str = "… dan {n} proses lainnya",
-                      box_width: float = 230.0, indent: float = 28.0) -> Diagram:
-    """An indented tree: each process on its own row, sub-processes indented under it."""
+                      box_width: float = 190.0, indent: float = 18.0,
+                      max_height: float = 800.0, max_columns: int = 3) -> Diagram:
+    """An indented tree: each process on its own row, sub-processes indented under it.
+
+    Rows flow into up to `max_columns` columns of at most `max_height` (a page), keeping a
+    top-level process with its sub-processes in one column where they fit, so a map of fifty
+    processes prints at a readable size instead of one column shrunk to fit the page."""
     rows: list[tuple[int, Node]] = []
     seen: set[str] = set()
     total = 0
@@ -269,14 +280,33 @@ def process_hierarchy(title: str, roots: Sequence[Node], children: Callable[[str
     for root in roots:
         visit(root, 0)
     gap = 8.0
+    top = 6.0
+    laid = [(depth, node, _lines(node, box_width)) for depth, node in rows]
+    heights = [_box_height(lines) + gap for _, _, lines in laid]
+    # the height of each top-level group (a root and what follows it up to the next root)
+    group_height: dict[int, float] = {}
+    start = 0
+    for index in range(len(laid) + 1):
+        if index == len(laid) or (laid[index][0] == 0 and index > start):
+            group_height[start] = sum(heights[start:index])
+            start = index
+    deepest = max((depth for depth, _ in rows), default=0)
+    column_width = box_width + deepest * indent + 24.0
     diagram = Diagram(title, 0, 0)
     parents_at: dict[int, tuple[float, float]] = {}
-    y = 6.0
-    max_x = 0.0
-    for depth, node in rows:
-        x = 6.0 + depth * indent
-        lines = _lines(node, box_width)
-        box_h = _box_height(lines)
+    column, y, bottom, placed = 0, top, top, 0
+    for index, (depth, node, lines) in enumerate(laid):
+        height = heights[index]
+        starts_group = index in group_height
+        needed = group_height[index] if starts_group else height
+        if y > top and y + (min(needed, max_height - top) if starts_group else height) \
+                > max_height:
+            if column + 1 >= max_columns:
+                break
+            column, y = column + 1, top
+            parents_at = {}
+        x = 6.0 + column * column_width + depth * indent
+        box_h = height - gap
         diagram.boxes.append(Box(x, y, box_width, box_h, lines, "proses-bisnis",
                                  tooltip=f"{node.code} {node.name}"))
         if depth > 0 and depth - 1 in parents_at:
@@ -286,17 +316,17 @@ def process_hierarchy(title: str, roots: Sequence[Node], children: Callable[[str
         parents_at[depth] = (x + 12, y + box_h)
         for deeper in [d for d in parents_at if d > depth]:
             del parents_at[deeper]
-        max_x = max(max_x, x + box_width)
-        y += box_h + gap
-    diagram.omitted = total - len(rows)
+        y += height
+        bottom = max(bottom, y)
+        placed += 1
+    diagram.omitted = total - placed
     if diagram.omitted:
         text = more_label.format(n=diagram.omitted)
-        diagram.boxes.append(Box(6.0, y, box_width, LINE_HEIGHT + 10, [text], "more",
-                                 bold_first=False))
-        y += LINE_HEIGHT + 10 + gap
-        max_x = max(max_x, 6.0 + box_width)
-    diagram.width = max_x + 6
-    diagram.height = y
+        diagram.boxes.append(Box(6.0 + column * column_width, y, box_width, LINE_HEIGHT + 10,
+                                 [text], "more", bold_first=False))
+        bottom = max(bottom, y + LINE_HEIGHT + 10 + gap)
+    diagram.width = 6.0 + (column + 1) * column_width
+    diagram.height = bottom
     return diagram
 
 

@@ -175,6 +175,8 @@ class _Writer:
             return
         if "cover" in classes:
             self.cover(element)
+        elif "register" in classes:
+            self.register(element)
         elif "diagram-slot" in classes:
             self.picture(element.get("data-diagram"))
         elif tag == "nav":
@@ -202,6 +204,30 @@ class _Writer:
         else:
             paragraph = self.add_paragraph()
             self.inline(paragraph, element)
+
+    def register(self, element: Any) -> None:
+        """A long list written one line per element (see `Table.register_above`): one XML
+        fragment for all its paragraphs, as for tables."""
+        parts = []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            classes = _classes(child)
+            if "caption" in classes:
+                paragraph = self.add_paragraph(style="Caption")
+                paragraph.paragraph_format.keep_with_next = True
+                self.inline(paragraph, child)
+                continue
+            if "register-legend" in classes:
+                paragraph = self.add_paragraph(style=CELL_STYLE)
+                self.inline(paragraph, child, italic=True)
+                continue
+            parts.append(f'<w:p><w:pPr><w:pStyle w:val="{self.cell_style_id}"/></w:pPr>'
+                         f"{self._runs(child)}</w:p>")
+        if parts:
+            fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
+            for paragraph in list(fragment):
+                self.body.insert(len(self.body) - 1, paragraph)
 
     def heading(self, element: Any, level: int, classes: set[str]) -> None:
         text = _text(element)

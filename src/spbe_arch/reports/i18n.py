@@ -136,6 +136,18 @@ ENGLISH: dict[str, str] = {
     "Keterkaitan ditampilkan pada kolom daftar lengkap di":
         "The relations are shown as a column of the full list in",
     "Belum ada keterkaitan yang tercatat.": "No relations are recorded yet.",
+    "Repositori belum mencatat keterkaitan elemen domain ini dengan domain lain.":
+        "The repository records no relations of this domain's elements to other domains.",
+    "pasangan": "pairs",
+    "Arsitektur SPBE": "SPBE Architecture",
+    "Dihasilkan oleh proses": "Produced by processes",
+    "proses bisnis yang tidak merealisasikan layanan dan tidak menghasilkan data":
+        "business processes that realise no service and produce no data",
+    "layanan yang tidak direalisasikan proses bisnis mana pun":
+        "services no business process realises",
+    "data yang tidak dihasilkan proses bisnis mana pun": "data no business process produces",
+    "aplikasi yang tidak mendukung layanan mana pun": "applications that support no service",
+    "referensi belum dimuat": "reference not loaded",
     "Daftar Lengkap Proses Bisnis": "Full List of Business Processes",
     "Daftar Lengkap Layanan": "Full List of Services",
     "Daftar Lengkap Data dan Informasi": "Full List of Data and Information",

@@ -83,6 +83,19 @@ class _Writer:
             return
         if "cover" in classes:
             self.cover(element)
+        elif "register" in classes:
+            lines = []
+            for child in element:
+                if not isinstance(child.tag, str):
+                    continue
+                text = self.inline(child)
+                if "caption" in _classes(child):
+                    self.emit(f"**{text}**")
+                elif "register-legend" in _classes(child):
+                    self.emit(f"*{text}*")
+                else:
+                    lines.append(f"- {text}")
+            self.emit("\n".join(lines))
         elif "diagram-slot" in classes:
             self.picture(element.get("data-diagram"))
         elif tag in ("h1", "h2", "h3", "h4"):

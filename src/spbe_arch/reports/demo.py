@@ -1,0 +1,81 @@
+"""The demo's documents: every report in every format, written again only when needed.
+
+`demo_step(repository, out_dir, kode)` is what `spbe-arch demo` calls. The documents depend on
+the repository's content and on the templates; a fingerprint of both is kept beside the
+files (`.laporan.json`), so re-running the demo on an unchanged repository leaves the
+documents as they are instead of spending a minute re-rendering the same PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spbe_arch.reports import WrittenReports, available_reports, write_all_reports
+from spbe_arch.reports.rendering import BUILTIN_TEMPLATES
+from spbe_arch.repository import Repository
+
+MANIFEST = ".laporan.json"
+
+
+@dataclass
+class DemoReportsResult:
+    files: list[Path] = field(default_factory=list)
+    unchanged: bool = False
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    """(report, Indonesian message, English message) of reports that could not be written."""
+
+    def summary(self, lang: str = "id") -> str:
+        if lang == "en":
+            text = (f"{len(self.files)} documents up to date (repository unchanged)"
+                    if self.unchanged else f"{len(self.files)} documents written")
+            return text + (f", {len(self.problems)} reports failed" if self.problems else "")
+        text = (f"{len(self.files)} dokumen sudah mutakhir (repositori tidak berubah)"
+                if self.unchanged else f"{len(self.files)} dokumen ditulis")
+        return text + (f", {len(self.problems)} laporan gagal" if self.problems else "")
+
+    def details(self, lang: str = "id") -> list[str]:
+        lines = [str(path) for path in self.files if path.suffix == ".pdf"]
+        lines += [f"{name}: {en if lang == 'en' else id_}" for name, id_, en in self.problems]
+        return lines
+
+
+def fingerprint(repository: Repository) -> str:
+    """A hash of the whole repository (sorted N-Quads) and of every template in use."""
+    digest = hashlib.sha256()
+    lines = repository.export(None, "nquads").splitlines()
+    for line in sorted(lines):
+        digest.update(line)
+        digest.update(b"\n")
+    folders = {BUILTIN_TEMPLATES} | {s.template_dir for s in available_reports()
+                                     if s.template_dir is not None}
+    for folder in sorted(folders):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def demo_step(repository: Repository, out_dir: Path, kode_wilayah: str) -> DemoReportsResult:
+    manifest = out_dir / MANIFEST
+    stamp = fingerprint(repository)
+    if manifest.is_file():
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = {}
+        files = [out_dir / name for name in previous.get("files", [])]
+        if (previous.get("fingerprint") == stamp and previous.get("instansi") == kode_wilayah
+                and files and all(path.is_file() for path in files)):
+            return DemoReportsResult(files, unchanged=True)
+    written: WrittenReports = write_all_reports(repository, out_dir, kode_wilayah)
+    result = DemoReportsResult(list(written), problems=[
+        (name, error.message("id"), error.message("en")) for name, error in written.problems])
+    if not written.problems:
+        manifest.write_text(json.dumps({
+            "fingerprint": stamp, "instansi": kode_wilayah,
+            "files": [path.name for path in written]}, indent=1), encoding="utf-8")
+    return result

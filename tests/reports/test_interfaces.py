@@ -1,0 +1,140 @@
+"""`spbe-arch report` and `GET /reports`: thin layers over the same service."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+from tests.reports.conftest import UJI, uji_sources
+from typer.testing import CliRunner
+
+from spbe_arch.access import TokenStore
+from spbe_arch.api import create_app
+from spbe_arch.cli import app
+from spbe_arch.repository import Repository, open_repository
+from spbe_arch.settings import Settings
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "templat-laporan"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("store") / "oxigraph"
+    repository = open_repository(f"oxigraph:{path}")
+    repository.load(uji_sources())
+    repository.close()
+    return f"oxigraph:{path}"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_list() -> None:
+    code, out, _ = run("report", "--list")
+    assert code == 0
+    for name in ("arsitektur", "opd", "validasi", "kesesuaian-referensi", "register-sop"):
+        assert name in out
+    code, out, _ = run("report", "--list", "--templates", str(EXAMPLE))
+    assert "ringkasan-eksekutif" in out
+    code, out, _ = run("--lang", "en", "report", "--list")
+    assert "SOP Register" in out
+
+
+def test_cli_writes_a_document(store: str, tmp_path: Path) -> None:
+    target = tmp_path / "register.docx"
+    code, out, _ = run("--store", store, "report", "register-sop", "--instansi", UJI,
+                       "--format", "docx", "--out", str(target))
+    assert code == 0 and str(target) in out
+    word = docx.Document(io.BytesIO(target.read_bytes()))
+    assert any(p.style.name == "Heading 1" for p in word.paragraphs)
+
+
+def test_cli_markdown_to_stdout_in_english(store: str) -> None:
+    code, out, _ = run("--store", store, "report", "validasi", "--instansi", UJI,
+                       "--format", "md", "--out", "-", "--lang", "en")
+    assert code == 0
+    assert "# Architecture Validation Report" in out
+
+
+def test_cli_default_file_name(store: str, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run("--store", store, "report", "opd", "--instansi", UJI, "--opd", "DINKES")
+    assert code == 0
+    assert (tmp_path / "laporan" / f"opd-{UJI}-DINKES.html").is_file()
+
+
+def test_all_reports(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_arch import reports
+    from spbe_arch.errors import InputError
+    from spbe_arch.reports import ReportSpec, registry
+
+    def failing(repository: Repository, params: reports.ReportParams) -> dict[str, object]:
+        raise InputError("data laporan uji tidak ada", "no data for the test report")
+
+    builtin = {name: spec for name, spec in registry._REPORTS.items()
+               if spec.gather.__module__ == "spbe_arch.reports.builtin"}
+    monkeypatch.setattr(registry, "_REPORTS", {
+        **builtin, "gagal": ReportSpec("gagal", "Gagal", "Fails", failing, "x.html.j2")})
+    with open_repository(store, read_only=True) as repository:
+        written = reports.write_all_reports(repository, tmp_path / "semua", UJI,
+                                            formats=("html", "md"))
+    names = {path.name for path in written}
+    assert f"arsitektur-{UJI}.html" in names and f"register-sop-{UJI}.md" in names
+    assert f"opd-{UJI}-DINKES.html" in names  # one profile per OPD
+    assert len(names) == len(written) == 2 * (4 + 6)
+    assert all(path.is_file() for path in written)
+    assert [(stem, str(error)) for stem, error in written.problems] == [
+        (f"gagal-{UJI}", "data laporan uji tidak ada")]
+
+
+def test_cli_errors_are_one_sentence(store: str) -> None:
+    result = CliRunner().invoke(app, ["--store", store, "report", "opd", "--instansi", UJI])
+    assert result.exit_code != 0
+    assert "memerlukan kode OPD" in str(result.exception) or "memerlukan kode OPD" in (
+        result.stderr or "")
+
+
+@pytest.fixture(scope="module")
+def client(store: str) -> Iterator[TestClient]:
+    settings = Settings(store="memory:", instansi=UJI)
+    repository: Repository = open_repository("memory:")
+    repository.load(uji_sources())
+    with TestClient(create_app(settings, repository, tokens=TokenStore(None))) as client:
+        yield client
+    repository.close()
+
+
+def test_api_lists_reports(client: TestClient) -> None:
+    answer = client.get("/reports")
+    assert answer.status_code == 200
+    names = [item["name"] for item in answer.json()]
+    assert names[:5] == ["arsitektur", "opd", "validasi", "kesesuaian-referensi",
+                         "register-sop"]
+    assert answer.json()[1]["opd"] == "required"
+
+
+def test_api_renders_formats(client: TestClient) -> None:
+    html = client.get("/reports/register-sop")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "SOP-PPID-01" in html.text
+    md = client.get("/reports/opd", params={"format": "md", "opd": "DINKES", "lang": "en"})
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "OPD Profile" in md.text
+    assert 'filename="opd-9901-DINKES.md"' in md.headers["content-disposition"]
+    word = client.get("/reports/kesesuaian-referensi", params={"format": "docx"})
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+
+
+def test_api_errors(client: TestClient) -> None:
+    assert client.get("/reports/tidak-ada").status_code == 404
+    bad = client.get("/reports/validasi", params={"format": "odt"})
+    assert bad.status_code == 400 and "odt" in bad.json()["detail"]
+    missing = client.get("/reports/opd")
+    assert missing.status_code == 400 and "OPD" in missing.json()["detail"]
