@@ -57,6 +57,8 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
     """Answers with an HTTP error status (a download shows up as an aborted request in
     Chromium, so aborted requests are not failures)."""
+    console: list[str] = field(default_factory=list)
+    """JavaScript errors and refusals of the Content-Security-Policy."""
 
     def local(self, url: str) -> bool:
         return url.startswith((self.origin + "/", "data:", "blob:", "about:"))
@@ -136,6 +138,9 @@ def open_page(browser: Any, server: Server, traffic: Traffic) -> Any:
     context.route("**/*", guard)
     page = context.new_page()
     page.on("request", lambda request: traffic.seen.append(request.url))
+    page.on("console", lambda message: traffic.console.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: traffic.console.append(str(error)))
     page.on("response", lambda response: traffic.failed.append(
         f"{response.status} {response.url}") if response.status >= 400 else None)
     page.set_default_timeout(60_000)
@@ -158,6 +163,7 @@ def assert_stayed_home(traffic: Traffic) -> None:
     assert traffic.seen, "the browser made no request at all"
     assert not traffic.foreign, f"requests that would leave the server: {traffic.foreign}"
     assert all(traffic.local(url) for url in traffic.seen), traffic.seen
+    assert not traffic.console, f"errors in the browser console: {traffic.console}"
 
 
 def test_editor_journey(browser: Any, server: Server) -> None:
@@ -294,5 +300,37 @@ def test_edit_form_with_the_keyboard_alone(browser: Any, server: Server) -> None
     page.keyboard.press("Enter")
     expect(page.locator(".notice.ok")).to_contain_text("Perubahan disimpan", timeout=LONG)
     expect(page.locator("main")).to_contain_text("Diubah dengan papan ketik saja.")
+    assert_stayed_home(traffic)
+    page.context.close()
+
+
+def test_sparql_editor_runs_named_queries_and_sorts_results(browser: Any,
+                                                            server: Server) -> None:
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    page.goto(server.origin + "/ui/sparql?kueri=processes-per-opd")
+    editor = page.locator(".CodeMirror")
+    expect(editor).to_be_visible()
+    expect(page.locator(".CodeMirror .cm-keyword").first).to_be_visible()  # highlighted
+    page.fill("#param-kode_opd", "DISKOMINFO")
+    page.click("#jalankan")
+    table = page.locator("#hasil table.sortable")
+    expect(table).to_be_visible()
+    codes = table.locator("tbody tr td:nth-child(4)")
+    assert codes.count() > 3
+    header = table.locator("thead th").nth(3)
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.locator("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    shown = codes.all_inner_texts()
+    assert shown == sorted(shown, reverse=True)
+    assert all(code.startswith("DISKOMINFO") for code in shown)
+    shot(page, "11-sparql")
+    with page.expect_download() as download_info:
+        page.click("button[value=csv]")
+    assert download_info.value.suggested_filename == "processes-per-opd.csv"
     assert_stayed_home(traffic)
     page.context.close()

@@ -61,5 +61,11 @@
     if (first) { first.focus(); }
   });
   document.addEventListener("htmx:afterSwap", function (event) { makeSortable(event.target); });
+  // printing: the tables behind the charts are part of the record
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
+      d.open = true;
+    });
+  });
   window.spbeMakeSortable = makeSortable;
 })();
