@@ -214,6 +214,19 @@ def validate_step(context: DemoContext) -> StepResult:
     )
 
 
+@step("reports", "Menulis semua laporan (arsitektur, profil OPD, validasi, kesesuaian"
+      " referensi, register SOP, …) dalam HTML, PDF, DOCX dan Markdown",
+      "Writing every report (architecture, OPD profiles, validation, reference conformance,"
+      " SOP register, …) as HTML, PDF, DOCX and Markdown")
+def reports_step(context: DemoContext) -> StepResult:
+    from spbe_arch.reports.demo import demo_step  # WeasyPrint is loaded only when needed
+
+    kode = context.kode_wilayah or datasets.sample_info().kode_wilayah
+    result = demo_step(context.repository, Path(context.settings.reports_dir), kode)
+    return StepResult(result.summary("id"), result.summary("en"),
+                      result.details("id"), result.details("en"))
+
+
 @step("serve", "Menyalakan server (Ctrl-C untuk berhenti)",
       "Starting the server (Ctrl-C to stop)", serves=True)
 def serve_step(context: DemoContext) -> StepResult:
