@@ -37,7 +37,9 @@ class DemoReportsResult:
         return text + (f", {len(self.problems)} laporan gagal" if self.problems else "")
 
     def details(self, lang: str = "id") -> list[str]:
-        lines = [str(path) for path in self.files if path.suffix == ".pdf"]
+        folders = sorted({str(path.parent) for path in self.files})
+        main = [str(path) for path in self.files if path.name.startswith("arsitektur-")]
+        lines = [*folders, *main]
         lines += [f"{name}: {en if lang == 'en' else id_}" for name, id_, en in self.problems]
         return lines
 
