@@ -71,6 +71,7 @@ def test_wrong_path_is_reported_with_the_settings_to_check(oxigraph_server: Serv
     assert "404" in message and "SPBE_GRAPH_STORE_URL" in message
 
 
+@pytest.mark.virtuoso
 def test_wrong_password_is_refused_access(virtuoso_server: Server) -> None:
     repository = RemoteRepository(virtuoso_server.query_url, virtuoso_server.update_url,
                                   virtuoso_server.graph_store_url, user="dba",
@@ -82,6 +83,7 @@ def test_wrong_password_is_refused_access(virtuoso_server: Server) -> None:
     assert "menolak akses" in caught.value.message("id")
 
 
+@pytest.mark.virtuoso
 def test_engine_error_answer_names_the_engine_message(virtuoso_server: Server) -> None:
     repository = remote_repository(virtuoso_server)
     with pytest.raises(StoreUnavailableError) as caught:
