@@ -178,6 +178,18 @@ def test_explicit_dataset_overrides_the_union(two_graphs: Repository) -> None:
     assert result.column("kode") == [Literal("PB.b.01")]
 
 
+def test_a_query_keeps_its_own_from_clauses(two_graphs: Repository) -> None:
+    """Under a union default graph Oxigraph would ignore FROM; the repository must not."""
+    body = f"WHERE {{ ?p <{spbe('kode')}> ?kode ; a <{spbe('ProsesBisnis')}> }}"
+    assert two_graphs.select(f"SELECT ?kode FROM <{G2}> {body}").column("kode") == [
+        Literal("PB.b.01")]
+    prefixed = two_graphs.select(f"PREFIX g: <{EX}graph/> SELECT ?kode FROM g:satu {body}")
+    assert prefixed.column("kode") == [Literal("PB.a.01")]
+    named = two_graphs.select(f"SELECT ?g FROM NAMED <{G1}>"
+                              f" WHERE {{ GRAPH ?g {{ ?p a <{spbe('ProsesBisnis')}> }} }}")
+    assert named.column("g") == [G1]
+
+
 INJECTIONS = [
     'x" } ; DROP ALL ; #',
     "'} } DELETE WHERE { ?s ?p ?o } #",
