@@ -10,12 +10,12 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from spbe_arch import demo
+from spbe_arch import demo, iris
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings
 
@@ -60,36 +60,19 @@ def test_a_step_name_is_registered_once() -> None:
         demo.step("load", "x", "y")(demo.load_step)
 
 
-@pytest.fixture
-def reports_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Documents the demo writes go to a temporary folder, not ./laporan."""
-    from spbe_arch.settings import get_settings
-
-    folder = tmp_path / "laporan"
-    monkeypatch.setenv("SPBE_REPORTS_DIR", str(folder))
-    get_settings.cache_clear()
-    yield folder
-    monkeypatch.delenv("SPBE_REPORTS_DIR")
-    get_settings.cache_clear()
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
-@pytest.mark.slow
-def test_demo_can_run_twice_without_duplicating(cli: Invoke, store: str,
-                                                reports_dir: Path) -> None:
-    first = cli("demo", "--no-serve", "--store", store)
-    assert first.exit_code == 0, first.output
-    assert "Kota Probolinggo" in first.stderr and "Demo selesai" in first.stdout
-    with open_repository(store) as repository:
-        before = repository.stats()
-    del repository
-    second = cli("--store", store, "demo", "--no-serve")
-    assert second.exit_code == 0, second.output
-    with open_repository(store) as repository:
-        after = repository.stats()
-    assert after.triples_per_graph == before.triples_per_graph
-    assert after.entities_per_class == before.entities_per_class
-    assert before.entities_per_class["https://w3id.org/spbe-arch/ontology#ProsesBisnis"] > 0
-    assert sorted(p.suffix for p in (reports_dir / "sop").iterdir()).count(".pdf") >= 1
+def sparql_json(port: int, query: str) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer: dict[str, Any] = json.load(response)
+        return answer
 
 
 def test_an_intact_sample_is_left_alone(memory_repository: Repository) -> None:
@@ -108,38 +91,58 @@ def test_an_intact_sample_is_left_alone(memory_repository: Repository) -> None:
 
 
 @pytest.mark.slow
-def test_demo_ends_by_serving_the_demo_data(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def test_demo_reruns_without_duplicating_and_ends_serving(cli: Invoke, store: str,
+                                                          tmp_path: Path) -> None:
+    """The demo twice on one store: first `--no-serve` in-process, then the whole command
+    as a user runs it, which must leave every graph as the first run did and then serve."""
+    from spbe_arch.settings import get_settings
+
+    reports = tmp_path / "laporan"
     env = {**os.environ, "SPBE_TOKENS_FILE": str(tmp_path / "tokens.json"),
-           "SPBE_REPORTS_DIR": str(tmp_path / "laporan")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spbe_arch", "demo", "--store", "memory:", "--port", str(port)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    query = ("SELECT (COUNT(?p) AS ?n) WHERE { ?p a"
-             " <https://w3id.org/spbe-arch/ontology#ProsesBisnis> }")
-    url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+           "SPBE_REPORTS_DIR": str(reports)}
+    os.environ["SPBE_REPORTS_DIR"] = str(reports)
+    get_settings.cache_clear()
     try:
-        deadline = time.monotonic() + 120
+        first = cli("demo", "--no-serve", "--store", store)
+    finally:
+        del os.environ["SPBE_REPORTS_DIR"]
+        get_settings.cache_clear()
+    assert first.exit_code == 0, first.output
+    assert "Kota Probolinggo" in first.stderr and "Demo selesai" in first.stdout
+    assert any(p.suffix == ".pdf" for p in (reports / "sop").iterdir())
+    with open_repository(store) as repository:
+        before = repository.stats().triples_per_graph
+    del repository
+    assert before[str(iris.instansi_graph("3574"))] > 0
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spbe_arch", "demo", "--store", store, "--port", str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        # generous: the steps before serving render PDFs, and CI machines are shared
+        deadline = time.monotonic() + 900
         while True:
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout \
-                else "demo exited"
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"demo exited with {process.returncode} before serving:\n{output}")
             try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    answer = json.load(response)
+                answer = sparql_json(port, "SELECT ?g (COUNT(*) AS ?n)"
+                                           " WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
                 break
             except OSError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        count = int(answer["results"]["bindings"][0]["n"]["value"])
-        assert count > 0
+        after = {b["g"]["value"]: int(b["n"]["value"]) for b in answer["results"]["bindings"]}
+        assert after == before
+        processes = sparql_json(port, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a"
+                                      " <https://w3id.org/spbe-arch/ontology#ProsesBisnis> }")
+        assert int(processes["results"]["bindings"][0]["n"]["value"]) > 0
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
