@@ -81,7 +81,7 @@ from spbe_arch.repository.oxigraph import (
     insert_operations,
     parse_source,
 )
-from spbe_arch.repository.terms import XSD_STRING, to_oxigraph, to_rdflib
+from spbe_arch.repository.terms import XSD_STRING, to_rdflib
 from spbe_arch.settings import Settings
 
 VIRTUOSO_SYSTEM_GRAPHS = (
@@ -407,7 +407,8 @@ class RemoteRepository(Repository):
         return self._load(sources, replace=replace, whole=False)
 
     def restore(self, path: Path, fmt: str | None = None) -> int:
-        """Replace every repository graph by those of a dump, in one request."""
+        """Replace every repository graph by those of a dump (one request; on Virtuoso one
+        per graph)."""
         fmt = fmt or format_for_path(path)
         return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
 
@@ -560,7 +561,28 @@ def _rdflib_term(value: Mapping[str, str]) -> Node:
 
 
 def _ox_term(value: Mapping[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    return to_oxigraph(_rdflib_term(value))
+    """Straight to pyoxigraph (no rdflib in between: it would rewrite lexical forms such
+    as "01"^^xsd:integer, and dumps must keep the data as stored)."""
+    kind = value.get("type")
+    text = value.get("value", "")
+    try:
+        if kind == "uri":
+            return ox.NamedNode(text)
+        if kind in ("literal", "typed-literal"):
+            language = value.get("xml:lang") or value.get("lang")
+            if language:
+                return ox.Literal(text, language=language)
+            datatype = value.get("datatype")
+            if datatype and datatype != XSD_STRING:
+                return ox.Literal(text, datatype=ox.NamedNode(datatype))
+            return ox.Literal(text)
+        if kind == "bnode":
+            return ox.BlankNode(_bnode_label(text))
+    except ValueError as exc:
+        raise StoreUnavailableError(f"term tidak sah dalam hasil SPARQL: {exc}",
+                                    f"invalid term in a SPARQL result: {exc}") from exc
+    raise StoreUnavailableError(f"jenis term '{kind}' dalam hasil SPARQL tidak didukung",
+                                f"unsupported term type '{kind}' in a SPARQL result")
 
 
 def _json_term_text(value: Mapping[str, str]) -> str:
