@@ -86,15 +86,16 @@ class Unsupported(Exception):
 
 
 @dataclass
-class CompiledCheck:
-    key: str
-    top: Shape
+class CheckPart:
+    """One constraint's results within a compiled query (several may share one query)."""
+
     shape: Shape
     component: URIRef
-    sparql: str
-    root_var: str
-    focus_var: str
     value_var: str | None
+    flag_var: str | None = None
+    """Rows are this part's candidates where this variable is true (shared queries)."""
+    focus_level: bool = False
+    """One result per focus node and no value (minCount, hasValue)."""
     path_var: str | None = None
     default_path: Node | None = None
     value_default_focus: bool = False
@@ -103,6 +104,22 @@ class CompiledCheck:
     source_constraint: Node | None = None
     messages: list[Literal] = field(default_factory=list)
     extra_vars: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CompiledCheck:
+    """One SPARQL query and the constraint results it yields."""
+
+    key: str
+    top: Shape
+    sparql: str
+    root_var: str
+    focus_var: str
+    parts: list[CheckPart]
+
+    @property
+    def components(self) -> set[URIRef]:
+        return {part.component for part in self.parts}
 
     def query(self, focus: list[Node] | None = None, focus_filter: str = "",
               leaf_classes: frozenset[str] = frozenset()) -> str:
@@ -259,21 +276,69 @@ class Compiler:
 
     def _constraints(self, top: Shape, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]
                      ) -> Iterator[CompiledCheck]:
+        flagged: list[tuple[URIRef, Pattern]] = []
         for parameter in self._parameters(shape):
             component = SUPPORTED_PARAMETERS[parameter]
             patterns = self._violations(shape, parameter, ctx, False, stack)
             for index, pattern in enumerate(patterns):
+                if pattern.flag is not None:
+                    flagged.append((component, pattern))
+                    continue
                 yield CompiledCheck(
                     key=f"{top.label()}|{shape.label()}|{component}|{index}",
-                    top=top, shape=shape, component=pattern.component or component,
-                    sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
-                    value_var=pattern.value, path_var=pattern.path_var,
-                    default_path=shape.path if shape.is_property else None,
-                    value_default_focus=pattern.value_default_focus,
-                    refine=pattern.refine, source_constraint=pattern.source_constraint,
-                    messages=[*pattern.messages, *shape.messages],
-                    extra_vars=pattern.extra_vars,
-                )
+                    top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
+                    parts=[self._part(shape, component, pattern, None)])
+        if len(flagged) == 1:
+            component, pattern = flagged[0]
+            yield CompiledCheck(
+                key=f"{top.label()}|{shape.label()}|{component}|0",
+                top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
+                parts=[self._part(shape, component, pattern, None)])
+        elif flagged:
+            yield self._merged(top, shape, ctx, flagged)
+
+    def _part(self, shape: Shape, component: URIRef, pattern: Pattern, flag_var: str | None,
+              value_var: str | None = None) -> CheckPart:
+        return CheckPart(
+            shape=shape, component=pattern.component or component,
+            value_var=None if pattern.focus_level else (value_var or pattern.value),
+            flag_var=flag_var, focus_level=pattern.focus_level, path_var=pattern.path_var,
+            default_path=shape.path if shape.is_property else None,
+            value_default_focus=pattern.value_default_focus, refine=pattern.refine,
+            source_constraint=pattern.source_constraint,
+            messages=[*pattern.messages, *shape.messages], extra_vars=pattern.extra_vars)
+
+    def _merged(self, top: Shape, shape: Shape, ctx: Ctx,
+                flagged: list[tuple[URIRef, Pattern]]) -> CompiledCheck:
+        """One query for the value-level constraints of a shape: a single pass over its
+        (focus, value) pairs with one boolean per constraint (2-3x less work on Oxigraph
+        than one query per constraint)."""
+        if shape.is_property:
+            value = self.var("v")
+            pattern = f"?{ctx.focus} {self._path(shape)} ?{value} ."
+            if any(p.focus_level for _, p in flagged):
+                pattern = f"OPTIONAL {{ {pattern} }}"
+        else:
+            value, pattern = ctx.focus, ""
+        binds = []
+        parts = []
+        for component, flagged_pattern in flagged:
+            flag_var = self.var("flag")
+            assert flagged_pattern.flag is not None
+            expression = (flagged_pattern.flag.replace("?spbe_VALUE", f"?{value}")
+                          .replace("?spbe_FOCUS", f"?{ctx.focus}"))
+            binds.append(f"  BIND(({expression}) AS ?{flag_var})")
+            parts.append(self._part(shape, component, flagged_pattern, flag_var, value))
+        projection = [ctx.root] + ([ctx.focus] if ctx.focus != ctx.root else [])
+        if value not in projection:
+            projection.append(value)
+        projection += [part.flag_var for part in parts if part.flag_var]
+        condition = " || ".join(f"COALESCE(?{part.flag_var}, false)" for part in parts)
+        sparql = (f"SELECT DISTINCT {' '.join('?' + v for v in projection)} WHERE {{\n"
+                  f"  {ctx.prelude}\n  {pattern}\n" + "\n".join(binds)
+                  + f"\n  FILTER({condition})\n}}")
+        return CompiledCheck(key=f"{top.label()}|{shape.label()}|values", top=top,
+                             sparql=sparql, root_var=ctx.root, focus_var=ctx.focus, parts=parts)
 
     def _violations(self, shape: Shape, parameter: URIRef, ctx: Ctx, nested: bool,
                     stack: tuple[Node, ...]) -> list[Pattern]:
@@ -285,41 +350,47 @@ class Compiler:
 
     # Each handler returns patterns whose rows (distinct on focus, value) are violations.
 
+    def _valued(self, shape: Shape, ctx: Ctx, condition: Callable[[str], str] | None,
+                **options: Any) -> Pattern:
+        """A value-level constraint: the values of `shape` for which `condition(var)` holds
+        (all values when it is None), as a query body and as a flag for shared queries."""
+        vp, v = self._value_pattern(shape, ctx)
+        body = f"{ctx.prelude}\n  {vp}\n"
+        flag = "BOUND(?spbe_VALUE)"
+        if condition is not None:
+            body += f"  FILTER({condition(v)})"
+            flag += f" && ({condition('spbe_VALUE')})"
+        return Pattern(body, value=v, flag=flag, **options)
+
     def _c_class(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
-        # A single-pattern FILTER NOT EXISTS is evaluated per row with its variables bound
+        # A single-pattern NOT EXISTS is evaluated per row with its variables bound
         # (fast in full and in focus-restricted runs); multi-pattern ones are never used.
-        out = []
-        for cls in shape.values(SH["class"]):
-            vp, v = self._value_pattern(shape, ctx)
-            body = (f"{ctx.prelude}\n  {vp}\n"
-                    f"  FILTER NOT EXISTS {{ ?{v} {RDF_TYPE_SUBCLASS} {term_n3(cls)} }}")
-            out.append(Pattern(body, value=v))
-        return out
+        return [self._valued(shape, ctx, lambda v, c=cls: (  # type: ignore[misc]
+                    f"NOT EXISTS {{ ?{v} {RDF_TYPE_SUBCLASS} {term_n3(c)} }}"))
+                for cls in shape.values(SH["class"])]
 
     def _c_datatype(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
         rules = shape.values(SH.datatype)
         if len(rules) != 1:
             raise Unsupported("sh:datatype must have exactly one value")
         rule = rules[0]
-        vp, v = self._value_pattern(shape, ctx)
-        base = f"{ctx.prelude}\n  {vp}\n"
         if rule == RDFS.Literal:
-            return [Pattern(base + f"  FILTER(!isLiteral(?{v}))", value=v)]
+            return [self._valued(shape, ctx, lambda v: f"!isLiteral(?{v})")]
         if rule == XSD.string:
-            return [Pattern(base + f"  FILTER(!isLiteral(?{v}) || datatype(?{v}) != "
-                                   f"<{XSD.string}>)", value=v)]
+            return [self._valued(shape, ctx, lambda v: (
+                f"!isLiteral(?{v}) || datatype(?{v}) != <{XSD.string}>"))]
         if rule == RDF.langString:
-            return [Pattern(base + f"  FILTER(!isLiteral(?{v}) || lang(?{v}) = \"\")", value=v)]
+            return [self._valued(shape, ctx, lambda v: f"!isLiteral(?{v}) || lang(?{v}) = \"\"")]
         if not isinstance(rule, URIRef):
             raise Unsupported("sh:datatype must be an IRI")
         safe = checks.SAFE_LEXICAL.get(rule)
-        fine = f"isLiteral(?{v}) && datatype(?{v}) = {term_n3(rule)}"
-        if safe is not None:
-            fine += f" && REGEX(STR(?{v}), {Literal(safe).n3()})"
-            return [Pattern(base + f"  FILTER(!({fine}))", value=v,
-                            refine=checks.datatype_violation(rule), pure=False)]
-        # no lexical form is known to be safe: every value is decided in Python
-        return [Pattern(base, value=v, refine=checks.datatype_violation(rule), pure=False)]
+        refine = checks.datatype_violation(rule)
+        if safe is None:
+            # no lexical form is known to be safe: every value is decided in Python
+            return [self._valued(shape, ctx, None, refine=refine, pure=False)]
+        return [self._valued(shape, ctx, lambda v: (
+            f"!(isLiteral(?{v}) && datatype(?{v}) = {term_n3(rule)}"
+            f" && REGEX(STR(?{v}), {Literal(safe).n3()}))"), refine=refine, pure=False)]
 
     def _c_nodeKind(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
         kinds = shape.values(SH.nodeKind)
@@ -332,9 +403,7 @@ class Compiler:
         }.get(kinds[0])  # type: ignore[call-overload]
         if test is None:
             raise Unsupported(f"unknown sh:nodeKind {kinds[0]}")
-        vp, v = self._value_pattern(shape, ctx)
-        return [Pattern(f"{ctx.prelude}\n  {vp}\n  FILTER(!({test.replace('?V', '?' + v)}))",
-                        value=v)]
+        return [self._valued(shape, ctx, lambda v: f"!({test.replace('?V', '?' + v)})")]
 
     def _count(self, shape: Shape, predicate: URIRef) -> int:
         values = shape.values(predicate)
@@ -351,12 +420,14 @@ class Compiler:
             return []
         vp, v = self._value_pattern(shape, ctx)
         if n == 1:
-            return [Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ {vp} }}", value=None)]
+            return [Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ {vp} }}", value=None,
+                            flag="!BOUND(?spbe_VALUE)", focus_level=True)]
         return [Pattern(f"{{ SELECT {ctx.keys()} WHERE {{ {ctx.prelude}\n"
                         f"    OPTIONAL {{ {vp} }} }} GROUP BY {ctx.keys()}"
                         f" HAVING (COUNT(DISTINCT ?{v}) < {n}) }}", value=None)]
 
     def _c_maxCount(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
+        # not shared: as a per-row EXISTS in a shared query it costs more than its own query
         if not shape.is_property:
             raise Unsupported("sh:maxCount on a node shape")
         n = self._count(shape, SH.maxCount)
@@ -377,22 +448,24 @@ class Compiler:
         if len(lists) != 1:
             raise Unsupported("sh:in must have exactly one list")
         members = self.shapes.items(lists[0])
-        vp, v = self._value_pattern(shape, ctx)
         if not members:
-            return [Pattern(f"{ctx.prelude}\n  {vp}", value=v)]
-        test = " || ".join(f"sameTerm(?{v}, {term_n3(m)})" for m in members)
-        return [Pattern(f"{ctx.prelude}\n  {vp}\n  FILTER(!({test}))", value=v)]
+            return [self._valued(shape, ctx, None)]
+        return [self._valued(shape, ctx, lambda v: "!(" + " || ".join(
+            f"sameTerm(?{v}, {term_n3(m)})" for m in members) + ")")]
 
     def _c_hasValue(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
         out = []
         for wanted in shape.values(SH.hasValue):
             if not shape.is_property:
-                out.append(Pattern(f"{ctx.prelude}\n  FILTER(!sameTerm(?{ctx.focus}, "
-                                   f"{term_n3(wanted)}))", value=None))
+                test = f"!sameTerm(?spbe_FOCUS, {term_n3(wanted)})"
+                out.append(Pattern(f"{ctx.prelude}\n  FILTER("
+                                   f"{test.replace('?spbe_FOCUS', '?' + ctx.focus)})",
+                                   value=None, flag=test, focus_level=True))
                 continue
-            assert shape.path is not None
-            out.append(Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ ?{ctx.focus} "
-                               f"{self._path(shape)} {term_n3(wanted)} }}", value=None))
+            test = f"NOT EXISTS {{ ?spbe_FOCUS {self._path(shape)} {term_n3(wanted)} }}"
+            out.append(Pattern(f"{ctx.prelude}\n  FILTER("
+                               f"{test.replace('?spbe_FOCUS', '?' + ctx.focus)})",
+                               value=None, flag=test, focus_level=True))
         return out
 
     def _c_pattern(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
@@ -406,16 +479,15 @@ class Compiler:
                 raise Unsupported("sh:pattern must be a literal")
             text = checks.pattern_text(rule)
             refine = checks.pattern_violation(rule, flags)
-            vp, v = self._value_pattern(shape, ctx)
-            base = f"{ctx.prelude}\n  {vp}\n"
             if checks.regex_is_safe(text):
                 # a printable-ASCII IRI or string literal the REGEX accepts is fine for Python too
-                cond = (f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
-                        f" && lang(?{v}) = \"\") || !REGEX(STR(?{v}), \"^[ -~]*$\")"
-                        f" || !REGEX(STR(?{v}), {Literal(text).n3()}, \"{sparql_flags}\")")
-                out.append(Pattern(base + f"  FILTER({cond})", value=v, refine=refine, pure=False))
+                out.append(self._valued(shape, ctx, lambda v, t=text: (  # type: ignore[misc]
+                    f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
+                    f" && lang(?{v}) = \"\") || !REGEX(STR(?{v}), \"^[ -~]*$\")"
+                    f" || !REGEX(STR(?{v}), {Literal(t).n3()}, \"{sparql_flags}\")"),
+                    refine=refine, pure=False))
             else:
-                out.append(Pattern(base, value=v, refine=refine, pure=False))
+                out.append(self._valued(shape, ctx, None, refine=refine, pure=False))
         return out
 
     def _length(self, shape: Shape, ctx: Ctx, predicate: URIRef, op: str,
@@ -424,11 +496,11 @@ class Compiler:
         for rule in shape.values(predicate):
             if not isinstance(rule, Literal) or not isinstance(rule.value, int):
                 raise Unsupported(f"{predicate} must be an integer literal")
-            vp, v = self._value_pattern(shape, ctx)
-            cond = (f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
-                    f" && lang(?{v}) = \"\") || !(STRLEN(STR(?{v})) {op} {int(rule.value)})")
-            out.append(Pattern(f"{ctx.prelude}\n  {vp}\n  FILTER({cond})", value=v,
-                               refine=make(rule), pure=False))
+            limit = int(rule.value)
+            out.append(self._valued(shape, ctx, lambda v, n=limit: (  # type: ignore[misc]
+                f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
+                f" && lang(?{v}) = \"\") || !(STRLEN(STR(?{v})) {op} {n})"),
+                refine=make(rule), pure=False))
         return out
 
     def _c_minLength(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
@@ -443,14 +515,15 @@ class Compiler:
         for rule in shape.values(predicate):
             if not isinstance(rule, Literal):
                 raise Unsupported(f"{predicate} must be a literal")
-            vp, v = self._value_pattern(shape, ctx)
-            fine = "false"
+            refine = checks.range_violation(rule, accept)
             if rule.datatype in (XSD.integer, XSD.decimal) and not rule.ill_typed:
                 safe = checks.SAFE_LEXICAL[rule.datatype]  # type: ignore[index]
-                fine = (f"isLiteral(?{v}) && datatype(?{v}) = <{rule.datatype}> && "
-                        f"REGEX(STR(?{v}), {Literal(safe).n3()}) && ?{v} {op} {term_n3(rule)}")
-            out.append(Pattern(f"{ctx.prelude}\n  {vp}\n  FILTER(!({fine}))", value=v,
-                               refine=checks.range_violation(rule, accept), pure=False))
+                out.append(self._valued(shape, ctx, lambda v, r=rule, x=safe: (  # type: ignore[misc]
+                    f"!(isLiteral(?{v}) && datatype(?{v}) = <{r.datatype}> && "
+                    f"REGEX(STR(?{v}), {Literal(x).n3()}) && ?{v} {op} {term_n3(r)})"),
+                    refine=refine, pure=False))
+            else:
+                out.append(self._valued(shape, ctx, None, refine=refine, pure=False))
         return out
 
     def _c_minInclusive(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
@@ -718,6 +791,10 @@ class Pattern:
     source_constraint: Node | None = None
     messages: list[Literal] = field(default_factory=list)
     extra_vars: list[str] = field(default_factory=list)
+    flag: str | None = None
+    """The violation as a boolean over ?spbe_VALUE (the value node, unbound for a focus node
+    without values) and ?spbe_FOCUS, for shared queries (see `Compiler._merged`)."""
+    focus_level: bool = False
 
     def query(self, ctx: Ctx) -> str:
         if self.full_query:

@@ -11,7 +11,7 @@ from rdflib.term import Node, URIRef
 
 from spbe_arch.errors import InputError
 from spbe_arch.repository import Repository, SelectResult
-from spbe_arch.validation.compiler import CompiledCheck, Compiler, ShapePlan
+from spbe_arch.validation.compiler import CheckPart, CompiledCheck, Compiler, ShapePlan
 from spbe_arch.validation.paths import path_key
 from spbe_arch.validation.reference import run_pyshacl
 from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
@@ -179,35 +179,47 @@ def run_check(repository: Repository, check: CompiledCheck, scope: Scope,
         answer = repository.query(text)
         if not isinstance(answer, SelectResult):
             raise TypeError("compiled check did not return solutions")
+        seen: set[tuple[int, Node, Node]] = set()
         for row in answer.rows:
-            result = result_from_row(check, row)
-            if result is not None:
-                results.append(result)
-                roots.append(row[check.root_var])
+            root = row[check.root_var]
+            for index, part in enumerate(check.parts):
+                if part.flag_var is not None and str(row.get(part.flag_var, "")) != "true":
+                    continue
+                if part.focus_level:
+                    # a shared query has a row per value: one result per focus node
+                    marker = (index, root, row[check.focus_var])
+                    if marker in seen:
+                        continue
+                    seen.add(marker)
+                result = result_from_row(check, part, row)
+                if result is not None:
+                    results.append(result)
+                    roots.append(root)
     return CheckOutcome(check, results, roots, time.perf_counter() - started)
 
 
-def result_from_row(check: CompiledCheck, row: dict[str, Node]) -> ValidationResult | None:
+def result_from_row(check: CompiledCheck, part: CheckPart, row: dict[str, Node]
+                    ) -> ValidationResult | None:
     focus = row[check.focus_var]
-    value = row.get(check.value_var) if check.value_var else None
-    if value is None and check.value_default_focus:
+    value = row.get(part.value_var) if part.value_var else None
+    if value is None and part.value_default_focus:
         value = focus
-    if check.refine is not None and (value is None or not check.refine(value)):
+    if part.refine is not None and (value is None or not part.refine(value)):
         return None
-    path = row.get(check.path_var) if check.path_var else None
+    path = row.get(part.path_var) if part.path_var else None
     if path is None:
-        path = check.default_path
+        path = part.default_path
     return ValidationResult(
         focus_node=focus,
         result_path=path,
         value=value,
-        source_shape=check.shape.node,
-        source_constraint_component=check.component,
-        severity=check.shape.severity,  # type: ignore[arg-type]
-        messages=check.messages,
-        source_constraint=check.source_constraint,
-        path_text=path_key(check.shape.graph, path) if path is not None else None,
-        bindings={v: row[v] for v in check.extra_vars if v in row},
+        source_shape=part.shape.node,
+        source_constraint_component=part.component,
+        severity=part.shape.severity,  # type: ignore[arg-type]
+        messages=part.messages,
+        source_constraint=part.source_constraint,
+        path_text=path_key(part.shape.graph, path) if path is not None else None,
+        bindings={v: row[v] for v in part.extra_vars if v in row},
     )
 
 
