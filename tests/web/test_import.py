@@ -4,6 +4,7 @@ imports with the API's functions and roles."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -135,6 +136,21 @@ def test_rdf_import_is_previewed_with_its_rule_violations_for_admins(
     assert get_entity(web.repository, "aplikasi", "APL-RDF", instansi="3574") is None
     syntax = upload(admin, [("rusak.ttl", b"<a> <b> .\n")])
     assert "tidak dapat diimpor" in text_of(syntax.text)
+    # a complete element as JSON-LD passes the rules and is merged into the instansi graph
+    base = "https://w3id.org/spbe-arch/id/3574"
+    document = json.dumps({
+        "@context": {"spbe": "https://w3id.org/spbe-arch/ontology#"},
+        "@id": f"{base}/aplikasi/APL-JSONLD", "@type": "spbe:Aplikasi",
+        "spbe:kode": "APL-JSONLD", "spbe:nama": "Aplikasi dari JSON-LD",
+        "spbe:instansi": {"@id": base}, "spbe:pemilik": {"@id": f"{base}/opd/DISKOMINFO"},
+        "spbe:mendukungLayanan": {"@id": f"{base}/layanan/LYN-04"}}).encode()
+    preview = upload(admin, [("aplikasi.jsonld", document)])
+    assert "siap disimpan" in text_of(preview.text), text_of(preview.text)[:2000]
+    assert get_entity(web.repository, "aplikasi", "APL-JSONLD", instansi="3574") is None
+    saved = admin.post("/ui/impor/simpan", {"kunci": key_of(preview.text), "indeks": "0"})
+    assert "tripel ditambahkan ke graf instansi" in text_of(saved.text)
+    created = get_entity(web.repository, "aplikasi", "APL-JSONLD", instansi="3574")
+    assert created is not None and created["pemilik"] == "DISKOMINFO"
 
 
 def test_a_staged_upload_belongs_to_its_browser(fresh_demo_web: Web) -> None:

@@ -111,6 +111,10 @@ def test_unknown_things_are_404_pages(demo_web: Web) -> None:
         assert "Terjadi masalah" in response.text
     response = session.get("/ui/sparql?kueri=tidak-ada")
     assert response.status_code == 404
+    response = session.get("/ui/tidak/ada")
+    assert response.status_code == 404 and "halaman /ui/tidak/ada tidak ada" in response.text
+    response = session.get("/ui?tahun=bukan-angka")
+    assert response.status_code == 422 and "nilai parameter tidak sah: tahun" in response.text
 
 
 def test_static_assets_and_vendored_libraries_are_served(demo_web: Web) -> None:

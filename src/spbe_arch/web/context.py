@@ -108,6 +108,8 @@ class Page:
         """The instansi's name as recorded (cached until the repository changes)."""
         from spbe_arch.reports.queries import select_rows
 
+        if not self.principal.can_read():
+            return ""  # nothing about the repository before sign-in when reading needs it
         generation = getattr(self.repository, "generation", None)
         state = self.request.app.state
         cache: dict[tuple[str, object], str] | None = getattr(state, "web_instansi_names",

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -20,7 +21,7 @@ from markupsafe import Markup
 
 from spbe_arch import iris
 from spbe_arch.access import AuthenticationError
-from spbe_arch.errors import SpbeError
+from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.web.context import (
     PREFIX,
     Page,
@@ -127,6 +128,11 @@ class WebRoute(APIRoute):
                     "this action needs you to sign in with an API token (Sign in)"), 401)
             except SpbeError as exc:
                 return error_page(request, exc, status_for(exc))
+            except RequestValidationError as exc:
+                names = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+                return error_page(request, InputError(
+                    f"nilai parameter tidak sah: {names}", f"invalid parameter value: {names}"),
+                    422)
 
         return handler
 

@@ -19,8 +19,9 @@ from spbe_arch.web.pages import build_router
 
 def setup(app: FastAPI) -> None:
     static = resources.files("spbe_arch.web") / "static"
-    app.include_router(build_router())
+    # the assets first: the pages end with a catch-all 404 page for other /ui addresses
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="web-static")
+    app.include_router(build_router())
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
