@@ -1,0 +1,75 @@
+"""Proses dan SOP: BPMN models, deriving, the SOP page's identity form and documents."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.helpers import Web, text_of
+
+from spbe_arch.sop import load_sop
+
+SOP = "DISKOMINFO-01.02.SOP.02"  # derived from pengaduan-masyarakat.bpmn by the fixture
+
+
+def test_overview_lists_models_and_sops_and_offers_derive_to_the_right_editor(
+        demo_web: Web) -> None:
+    editor = demo_web.session("editor").get("/ui/proses").text
+    assert "Pengelolaan Pengaduan Masyarakat" in editor
+    assert 'value="DISKOMINFO-01.02"' in editor  # the derive form of the linked process
+    other = demo_web.session("editor_b").get("/ui/proses").text
+    assert 'name="proses" value="DISKOMINFO-01.02"' not in other
+    assert f'href="/ui/sop/{SOP}"' in other
+
+
+def test_sop_page_shows_flowchart_pages_diagram_and_documents(demo_web: Web) -> None:
+    session = demo_web.session()
+    page = session.get(f"/ui/sop/{SOP}").text
+    pages = re.findall(r'<img src="(/ui/sop/[^"]+format=svg[^"]*)"', page)
+    assert pages
+    svg = session.get(pages[0].replace("&amp;", "&"))
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert 'data-bpmn-url="/ui/bpmn/pengaduan-masyarakat/xml"' in page
+    assert 'id="form-identitas"' not in page  # anonymous: read only
+    for fmt, media in (("pdf", "application/pdf"), ("docx", "wordprocessingml"),
+                       ("html", "text/html")):
+        document = session.get(f"/ui/sop/{SOP}/dokumen?format={fmt}")
+        assert document.status_code == 200 and media in document.headers["content-type"]
+    exported = session.get(f"/ui/sop/{SOP}/bpmn")
+    assert exported.text.startswith("<?xml") and "attachment" in exported.headers[
+        "content-disposition"]
+
+
+def test_identity_form_checks_values_and_saves_only_what_changed(fresh_demo_web: Web) -> None:
+    from tests.web.helpers import SAMPLE_BPMN
+
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+    from spbe_arch.sop import derive_sop
+
+    web = fresh_demo_web
+    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                     kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
+    derive_sop(web.repository, proses="DISKOMINFO-01.02", kode_wilayah="3574", agent="uji")
+    session = web.session("editor")
+    form = session.get(f"/ui/sop/{SOP}").text
+    assert 'id="form-identitas"' in form
+    values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)" value="([^"]*)"',
+                             form))
+    bad = session.post(f"/ui/sop/{SOP}", {**values, "status": "draft", "disahkan_nip": "123"})
+    assert bad.status_code == 422
+    assert re.search(r'<p class="error" id="err-disahkan_nip">NIP &#39;123&#39; harus terdiri'
+                     r" dari 18 angka", bad.text)
+    assert load_sop(web.repository, SOP, "3574").disahkan_nip == ""
+    good = session.post(f"/ui/sop/{SOP}", {
+        **values, "status": "ditetapkan", "nomor": "800/12/425.110/2026",
+        "tanggal_efektif": "2026-02-01", "disahkan_nip": "197001011990031001",
+        "dasar_hukum": "UU 25/2009\n\nPerpres 76/2013\n"}, follow_redirects=False)
+    assert good.status_code == 303
+    document = load_sop(web.repository, SOP, "3574")
+    assert document.nomor == "800/12/425.110/2026"
+    assert document.status == "Ditetapkan"
+    assert document.tanggal_efektif is not None and document.tanggal_efektif.isoformat() \
+        == "2026-02-01"
+    assert sorted(document.dasar_hukum) == ["Perpres 76/2013", "UU 25/2009"]
+    shown = text_of(session.get(good.headers["location"]).text)
+    assert "Identitas SOP disimpan." in shown
+    assert web.session("editor_b").post(f"/ui/sop/{SOP}", {"nama": "x"}).status_code == 403
