@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -32,10 +33,12 @@ DOWNLOADS = {"csv": ("text/csv", "csv"), "json": ("application/sparql-results+js
 
 
 def default_query() -> str:
-    lines = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()]
-    lines += ["", "SELECT ?kelas (COUNT(?s) AS ?jumlah)", "WHERE { ?s a ?kelas }",
-              "GROUP BY ?kelas", "ORDER BY DESC(?jumlah)", "LIMIT 25"]
-    return "\n".join(lines)
+    """The library's prefixes, then the example of `web/sparql/contoh.rq`."""
+    example = (resources.files("spbe_arch.web") / "sparql" / "contoh.rq").read_text(
+        encoding="utf-8")
+    body = "\n".join(line for line in example.splitlines() if not line.startswith("#"))
+    prefixes = "\n".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items())
+    return f"{prefixes}\n\n{body.strip()}\n"
 
 
 @dataclass
