@@ -242,6 +242,7 @@ EN: dict[str, str] = {
     "tidak ada perubahan": "no changes",
     "siap disimpan": "ready to save",
     "Isi model": "Model contents",
+    "Merinci proses bisnis": "Details the business process",
     "Sumber daya baru per kelas": "New resources per class",
     "Masalah (harus diperbaiki dulu; tidak ada yang disimpan):":
         "Problems (fix them first; nothing was stored):",

@@ -65,6 +65,7 @@ RDF_SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json",
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 BPMN_SUFFIXES = (".bpmn",)
 SHOWN = 200
+DIAGRAM_CLASSES = ("BPMN", "Bizagi", "Waypoint", "Definitions", "LaneSet", "Collaboration")
 
 
 class StagingError(InputError):
@@ -203,7 +204,9 @@ def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None
         current = find_model(page.repository, slug, page.instansi)
     except InputError:
         current = None
-    counts = ", ".join(f"{n} {k}" for k, n in sorted(result.counts.items()))
+    # what people drew (tasks, lanes, gateways, events), not the diagram's bookkeeping
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(result.counts.items())
+                       if not k.startswith(DIAGRAM_CLASSES) and not k.endswith("Definition"))
     name = result.name or slug
     same = current is not None and current.sha256 == hashlib.sha256(data).hexdigest() and (
         not proses or current.proses_kode == proses)
