@@ -72,6 +72,9 @@ EN: dict[str, str] = {
     "Buka halaman Validasi": "Open the Validation page",
     "Domain": "Domain",
     "Cakupan SOP per OPD": "SOP coverage per OPD",
+    "Cakupan SOP": "SOP coverage",
+    "{a} dari {b} proses bisnis memiliki SOP ditetapkan; {d} SOP draf, {e} SOP ditetapkan.":
+        "{a} of {b} business processes have an enacted SOP; {d} draft SOPs, {e} enacted SOPs.",
     "Cakupan SOP ditetapkan per OPD (%)": "Coverage by enacted SOPs per OPD (%)",
     "Persentase proses bisnis OPD yang memiliki SOP berstatus ditetapkan; OPD yang paling"
     " tertinggal di atas.": "Share of the OPD's business processes with an enacted SOP; the"

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 from spbe_arch.api.routes.resources import _write as write_entity
 from spbe_arch.api.writes import RuleViolationError
 from spbe_arch.errors import InputError, InputProblems, SpbeError
+from spbe_arch.evaluation import sop_coverage
 from spbe_arch.model import (
     KINDS,
     TOP_LEVEL_KINDS,
@@ -202,6 +203,8 @@ def entity_detail(page: PageDep, kind: str, code: Code,
         enum_labels={f.name: enum_labels(f, page.lang) for f in entity_kind.fields},
         concepts=concept_names(page), related=_related(page, data, entity_kind, iri),
         findings=findings, report=report, history=_history(page, iri),
+        coverage=next((c for c in sop_coverage(page.repository, page.instansi)
+                       if str(c.opd) == iri), None) if kind == "opd" else None,
         may_edit=page.can_write_opd(owner_code(entity_kind, record)),
         notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst)
 
