@@ -399,6 +399,11 @@ def number_document(root: Any, lang: str = "id") -> dict[str, list[OutlineEntry]
 
 # --- output formats ----------------------------------------------------------------------------
 
+PDF_VECTOR_TEXT_LIMIT = 2000
+"""Diagrams go into the PDF as SVG (vector, selectable text) while all of them together hold
+at most this many lines of text; beyond, as PNG pictures: WeasyPrint lays out each SVG text
+element with Pango (milliseconds each), which made a 5,000-process document's forty process
+maps cost more than all its tables."""
 PDF_MAX_WIDTH_PX = 640.0
 PDF_MAX_HEIGHT_PX = 830.0
 """The printable area of an A4 page in CSS px (the margins of report.css), for figures."""
@@ -433,7 +438,8 @@ def to_pdf(document: Document) -> bytes:
     """PDF by WeasyPrint from the HTML; every resource outside the document is refused."""
     import weasyprint
 
-    html = to_html(document, raster=True).decode("utf-8")
+    lines = sum(len(box.lines) for d in document.diagrams.values() for box in d.boxes)
+    html = to_html(document, raster=lines > PDF_VECTOR_TEXT_LIMIT).decode("utf-8")
     fetcher: Any
     if hasattr(weasyprint, "URLFetcher"):
         fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
