@@ -158,10 +158,30 @@ class Diagram:
         return "".join(out)
 
     # --- PNG --------------------------------------------------------------------------------
+    def jpeg(self, scale: float = 1.5, quality: int = 90) -> bytes:
+        """The diagram as JPEG (for the PDF: WeasyPrint embeds a JPEG as it is, while it
+        decodes and re-compresses every PNG)."""
+        buffer = io.BytesIO()
+        self._image(scale).save(buffer, format="JPEG", quality=quality, subsampling=0)
+        return buffer.getvalue()
+
     def png(self, scale: float = 2.0, *, palette: bool = True) -> bytes:
-        """The diagram as PNG. `palette` (DOCX): a 64-colour palette, small files. Without it
-        (PDF): plain RGB quickly compressed, because WeasyPrint re-encodes every picture as
-        RGB anyway and a palette image costs it a conversion and a second encoding."""
+        """The diagram as PNG. `palette`: a 64-colour palette, small files (DOCX); without
+        it plain RGB, quickly compressed."""
+        from PIL import Image
+
+        image = self._image(scale)
+        buffer = io.BytesIO()
+        if palette:
+            # 64 colours keep the antialiased text; three times smaller and faster to
+            # compress than RGB (dozens of figures go into one DOCX)
+            reduced = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+            reduced.save(buffer, format="PNG", compress_level=6)
+        else:
+            image.save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+    def _image(self, scale: float) -> Any:
         from PIL import Image, ImageDraw
 
         size = (max(1, round(self.width * scale)), max(1, round(self.height * scale)))
@@ -189,15 +209,7 @@ class Diagram:
                 ty = box.y + 6 + LINE_HEIGHT * (index + 1) - 3
                 use = bold if index == 0 and box.bold_first else font
                 draw.text((s(box.x + 6), s(ty)), line, fill="black", font=use, anchor="ls")
-        buffer = io.BytesIO()
-        if palette:
-            # 64 colours keep the antialiased text; three times smaller and faster to
-            # compress than RGB (dozens of figures go into one DOCX)
-            reduced = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
-            reduced.save(buffer, format="PNG", compress_level=6)
-        else:
-            image.save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
+        return image
 
 
 @cache

@@ -412,8 +412,8 @@ PDF_MAX_HEIGHT_PX = 830.0
 def to_html(document: Document, *, raster: bool = False) -> bytes:
     """One self-contained HTML file: CSS embedded, diagrams inline as SVG.
 
-    With `raster`, diagrams are PNG `data:` images instead (for the PDF: WeasyPrint lays out
-    every SVG text element with Pango, seconds per figure; a picture costs nothing)."""
+    With `raster`, diagrams are JPEG `data:` images instead (for a large PDF: WeasyPrint lays
+    out every SVG text element with Pango, seconds per figure; it embeds a JPEG as it is)."""
     text = lxml.html.tostring(document.tree, doctype="<!DOCTYPE html>", encoding="unicode",
                               method="html")
 
@@ -425,9 +425,9 @@ def to_html(document: Document, *, raster: bool = False) -> bytes:
             return diagram.svg()
         scale = min(1.0, PDF_MAX_WIDTH_PX / max(diagram.width, 1.0),
                     PDF_MAX_HEIGHT_PX / max(diagram.height, 1.0))
-        data = base64.b64encode(diagram.png(1.5, palette=False)).decode("ascii")
+        data = base64.b64encode(diagram.jpeg(1.5)).decode("ascii")
         alt = html_escape(diagram.title, quote=True)
-        return (f'<img class="diagram" alt="{alt}" src="data:image/png;base64,{data}"'
+        return (f'<img class="diagram" alt="{alt}" src="data:image/jpeg;base64,{data}"'
                 f' style="width:{diagram.width * scale:.0f}px;'
                 f'height:{diagram.height * scale:.0f}px">')
 
