@@ -144,7 +144,7 @@ def annotate_opd(repository: Repository, results: list[ValidationResult],
     focus = sorted({r.focus_node for r in results if isinstance(r.focus_node, URIRef)}, key=str)
     owner: dict[Node, str] = {}
     for i in range(0, len(focus), 1000):
-        batch = " ".join(f"<{f}>" for f in focus[i:i + 1000])
+        batch = "VALUES ?focus { " + " ".join(f"<{f}>" for f in focus[i:i + 1000]) + " }"
         answer = repository.query(_OPD_QUERY.replace("#FOCUS#", batch))
         assert isinstance(answer, SelectResult)
         for row in answer.rows:
