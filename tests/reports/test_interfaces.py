@@ -94,6 +94,24 @@ def test_all_reports(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         (f"gagal-{UJI}", "data laporan uji tidak ada")]
 
 
+def test_cli_all_reports_names_failures(store: str, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_arch.errors import InputError
+    from spbe_arch.reports import ReportSpec, registry
+
+    def failing(repository: Repository, params: object) -> dict[str, object]:
+        raise InputError("data laporan uji tidak ada", "no data for the test report")
+
+    monkeypatch.setattr(registry, "_REPORTS", {
+        "register-sop": registry._REPORTS["register-sop"],
+        "gagal": ReportSpec("gagal", "Gagal", "Fails", failing, "x.html.j2")})
+    result = CliRunner().invoke(app, ["--store", store, "report", "--all", "--instansi", UJI,
+                                      "--format", "md", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (tmp_path / f"register-sop-{UJI}.md").is_file()
+    assert f"gagal-{UJI}: data laporan uji tidak ada" in result.stderr
+
+
 def test_cli_errors_are_one_sentence(store: str) -> None:
     result = CliRunner().invoke(app, ["--store", store, "report", "opd", "--instansi", UJI])
     assert result.exit_code != 0

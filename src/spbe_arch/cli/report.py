@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
         instansi: str = typer.Option(
             None, "--instansi", help="Kode wilayah instansi (bawaan: SPBE_INSTANSI)."),
         opd: str = typer.Option(None, "--opd", help="Kode OPD (wajib untuk laporan opd)."),
-        fmt: str = typer.Option("html", "--format", "-f", help="html, pdf, docx atau md."),
+        fmt: str = typer.Option(
+            None, "--format", "-f",
+            help="html, pdf, docx atau md (bawaan html; dengan --all: semua format)."),
         out: str = typer.Option(
             None, "--out", "-o",
             help="Berkas keluaran ('-' = stdout); dengan --all: folder. Bawaan: folder"
@@ -54,8 +56,9 @@ def register(app: typer.Typer) -> None:
         if all_:
             target = Path(out or settings().reports_dir)
             with repository(read_only=True) as repo:
-                written = reports.write_all_reports(repo, target, kode, lang=language,
-                                                    template_dir=templates)
+                written = reports.write_all_reports(
+                    repo, target, kode, formats=[fmt] if fmt else reports.FORMATS,
+                    lang=language, template_dir=templates)
             for path in written:
                 typer.echo(str(path))
             for stem, problem in written.problems:
@@ -67,12 +70,13 @@ def register(app: typer.Typer) -> None:
             raise InputError("sebutkan nama laporan, atau gunakan --list",
                              "name a report, or use --list")
         with repository(read_only=True) as repo:
-            rendered = reports.render(repo, name, fmt, instansi=kode, opd=opd, lang=language,
-                                      template_dir=templates)
+            rendered = reports.render(repo, name, fmt or "html", instansi=kode, opd=opd,
+                                      lang=language, template_dir=templates)
         if out == "-":
-            if fmt in ("pdf", "docx") and sys.stdout.isatty():
-                raise InputError(f"format {fmt} biner; tulis ke berkas dengan --out",
-                                 f"format {fmt} is binary; write it to a file with --out")
+            if rendered.format in ("pdf", "docx") and sys.stdout.isatty():
+                raise InputError(f"format {rendered.format} biner; tulis ke berkas dengan --out",
+                                 f"format {rendered.format} is binary; write it to a file"
+                                 " with --out")
             sys.stdout.buffer.write(rendered.content)
             sys.stdout.buffer.flush()
             return
