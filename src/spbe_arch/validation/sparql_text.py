@@ -486,15 +486,28 @@ def build_constraint_query(
     # (a semi-join: it is joined outside anyway, so no answer changes) restricts them to the
     # focus nodes — and to the few focus nodes of an incremental run.
     insert: dict[int, str] = {}
+
+    def semi_join(g: Group, top: bool) -> None:
+        """Mark the groups Oxigraph evaluates on their own that bind $this: union branches
+        and sub-groups of the top level or of a sub-SELECT projecting $this, and the
+        sub-SELECTs projecting $this (also inside a top-level OPTIONAL)."""
+        for element in g.elements:
+            if element.kind == "subselect" and element.select is not None:
+                if "this" in element.select.projected:
+                    body = element.select.group
+                    if "this" in triples_vars(body):
+                        insert[body.start] = f" {prelude}\n"
+                    semi_join(body, True)
+            elif element.kind == "optional" and top:
+                semi_join(element.groups[0], False)
+            elif element.kind in ("union", "group"):
+                for body in element.groups:
+                    semi_join(body, False)
+                    if top and "this" in triples_vars(body):
+                        insert[body.start] = f" {prelude}\n"
+
     if focus_marker is not None:
-        for element in group.elements:
-            bodies = list(element.groups) if element.kind in ("union", "group") else []
-            if element.kind == "subselect" and element.select is not None \
-                    and "this" in element.select.projected:
-                bodies = [element.select.group]
-            for body in bodies:
-                if "this" in triples_vars(body):
-                    insert[body.start] = f" {prelude}\n"
+        semi_join(group, True)
 
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor_elements = [e for e in group.elements
