@@ -55,3 +55,9 @@ def test_pdf_is_not_blank(demo_repository: Repository, tmp_path: Path) -> None:
                     str(tmp_path / "p")], check=True)
     page = next(tmp_path.glob("p-*.png")).read_bytes()
     assert len(page) > 2000  # a blank A4 page at 30 dpi compresses to a few hundred bytes
+
+
+def test_repository_without_the_framework_gives_a_document(
+        memory_repository: Repository) -> None:
+    html = render_report(memory_repository, "kesiapan-evaluasi", "html", instansi="3574").decode()
+    assert "permenpanrb-59-2020" in html and "tidak ada di repositori" in html

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from spbe_arch.errors import InputError
 from spbe_arch.evaluation import evaluation_index, evaluation_status, evaluation_whatif
 from spbe_arch.evaluation.coverage import sop_coverage
 from spbe_arch.evaluation.framework import DEFAULT_FRAMEWORK, load_framework
@@ -72,7 +73,12 @@ def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> 
 def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, Any]:
     lang = params.lang
     year = date.today().year
-    framework = load_framework(repository, DEFAULT_FRAMEWORK)
+    try:
+        framework = load_framework(repository, DEFAULT_FRAMEWORK)
+    except InputError as exc:
+        # A repository without the framework still gets a document that says what is missing.
+        return {"data": params.architecture(repository), "year": year, "framework": None,
+                "missing_framework": exc.message(lang)}
     status = evaluation_status(repository, params.instansi, year, DEFAULT_FRAMEWORK)
     index = evaluation_index(repository, params.instansi, year, DEFAULT_FRAMEWORK)
     _, simulated = evaluation_whatif(repository, params.instansi, year, {}, DEFAULT_FRAMEWORK,
@@ -120,6 +126,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
         "indicators": indicators,
         "coverage": coverage,
         "no_assessment": _t("Belum ada penilaian mandiri untuk tahun ini.", lang),
+        "missing_framework": None,
     }
 
 
