@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from spbe_arch.cli import app
 from spbe_arch.repository import open_repository
 
-from .conftest import FIXTURE, INSTANSI
+from .conftest import load_fixture
 
 
 def test_cli_template_import_export(tmp_path: Path,
@@ -21,9 +21,8 @@ def test_cli_template_import_export(tmp_path: Path,
     runner = CliRunner()
     store = f"oxigraph:{tmp_path / 'store'}"
     base = ["--store", store]
-    loaded = runner.invoke(app, [*base, "load", str(FIXTURE), "--graph",
-                                 f"https://w3id.org/spbe-arch/graph/instansi/{INSTANSI}"])
-    assert loaded.exit_code == 0, loaded.output
+    with open_repository(store) as repo:
+        load_fixture(repo)
     template = tmp_path / "templat.xlsx"
     result = runner.invoke(app, [*base, "excel", "template", "--out", str(template)])
     assert result.exit_code == 0, result.output

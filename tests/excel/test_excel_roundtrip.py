@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from openpyxl import load_workbook
+import pytest
+from openpyxl import Workbook, load_workbook
 
-from spbe_arch.importers.xlsx import build_workbook, import_workbook, layouts
-from spbe_arch.model import get_entity, list_entities, metadata
+from spbe_arch.importers.xlsx import (
+    WorkbookProblems,
+    build_workbook,
+    import_workbook,
+    layouts,
+)
+from spbe_arch.model import get_entity, list_entities, metadata, reference_concepts
 from spbe_arch.repository import Repository
+from spbe_arch.validation import validate
+from spbe_arch.vocab import SH
 
 from .conftest import INSTANSI, put
 
@@ -34,8 +42,10 @@ def test_template_is_generated_from_the_catalogue(repo: Repository, tmp_path: Pa
     # drop-downs: RAB level 3 "code — name", OPD codes, enumerations
     lists = {str(c.value): [r.value for r in col[1:] if r.value]
              for col in wb["Daftar"].iter_cols() for c in col[:1]}
-    assert lists["Kode RAB"] == ["RAB.09.03.01 — Pendaftaran Penduduk",
-                                 "RAB.09.03.02 — Pencatatan Sipil"]
+    rab = reference_concepts(repo, INSTANSI)["RAB"]
+    level3 = sorted(f"{c.code} — {c.name}" for c in rab.values() if c.level == 3)
+    assert lists["Kode RAB"] == level3 and len(level3) > 300
+    assert "RAB.09.01.07 — Kependudukan dan Pencatatan Sipil" in lists["Kode RAB"]
     assert lists["Kode OPD"] == ["DISDUKCAPIL", "DISKOMINFO", "SETDA"]
     assert "Tatap Muka" in lists["Metode Layanan"]
     formulas = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
@@ -61,7 +71,7 @@ def test_fill_import_and_the_entities_are_there(repo: Repository,
         ("layanan", "L.01"), ("data", "D.01"), ("proses-bisnis", "PB.01"),
         ("proses-bisnis", "PB.02"), ("sop", "SOP.01")}
     pb = get_entity(repo, "proses-bisnis", "PB.01", instansi=INSTANSI)
-    assert pb is not None and pb["klasifikasiRAB"] == "RAB.09.03.02"
+    assert pb is not None and pb["klasifikasiRAB"] == "RAB.09.01.07"
     assert pb["merealisasikan"] == ["L.01"] and pb["jenisProses"] == "ProsesUtama"
     layanan = get_entity(repo, "layanan", "L.01", instansi=INSTANSI)
     assert layanan is not None and layanan["targetLayanan"] == ["Masyarakat", "PelakuUsaha"]
@@ -72,6 +82,28 @@ def test_fill_import_and_the_entities_are_there(repo: Repository,
     steps = sop["memilikiLangkah"]
     assert [s["langkahBerikutnya"] for s in steps] == [2, None, 4, None]
     assert (steps[1]["jikaYa"], steps[1]["jikaTidak"]) == (3, 4)
+    # and they validate: no Violation on anything the workbook brought in
+    imported = {str(c.iri) for c in report.changes.added}
+    results = validate(repo, instansi=INSTANSI).results
+    assert results  # the validator ran (the instansi has warnings, e.g. OPDs without SOP)
+    assert not [r for r in results if r.severity == SH.Violation
+                and str(r.focus_node).split("/langkah/")[0] in imported]
+
+
+def test_a_rule_violation_is_refused_at_its_cell(repo: Repository,
+                                                  filled_workbook: Callable[..., Path]) -> None:
+    def short_name(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 3, {"Nama": "PI"})
+        put(wb, "Langkah SOP", 4, {"Output": None})
+
+    before = repo.export(None, "nquads")
+    with pytest.raises(WorkbookProblems) as info:
+        import_workbook(repo, filled_workbook(short_name), instansi=INSTANSI)
+    located = {(p.sheet, p.row, p.column) for p in info.value.problems}
+    assert ("Proses Bisnis", 3, "Nama") in located
+    assert ("Langkah SOP", 4, "Output") in located
+    assert any("minimal 3 karakter" in p.message("id") for p in info.value.problems)
+    assert repo.export(None, "nquads") == before
 
 
 def test_reimport_and_export_import_change_nothing(repo: Repository, tmp_path: Path,
