@@ -104,6 +104,10 @@ class CheckPart:
     source_constraint: Node | None = None
     messages: list[Literal] = field(default_factory=list)
     extra_vars: list[str] = field(default_factory=list)
+    standalone: str = ""
+    """This constraint's own query (the same results): what dependency analysis reads — in
+    a shared query the value pattern is OPTIONAL, which would hide that the values are
+    joined to the focus node."""
 
 
 @dataclass
@@ -287,18 +291,18 @@ class Compiler:
                 yield CompiledCheck(
                     key=f"{top.label()}|{shape.label()}|{component}|{index}",
                     top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
-                    parts=[self._part(shape, component, pattern, None)])
+                    parts=[self._part(shape, ctx, component, pattern, None)])
         if len(flagged) == 1:
             component, pattern = flagged[0]
             yield CompiledCheck(
                 key=f"{top.label()}|{shape.label()}|{component}|0",
                 top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
-                parts=[self._part(shape, component, pattern, None)])
+                parts=[self._part(shape, ctx, component, pattern, None)])
         elif flagged:
             yield self._merged(top, shape, ctx, flagged)
 
-    def _part(self, shape: Shape, component: URIRef, pattern: Pattern, flag_var: str | None,
-              value_var: str | None = None) -> CheckPart:
+    def _part(self, shape: Shape, ctx: Ctx, component: URIRef, pattern: Pattern,
+              flag_var: str | None, value_var: str | None = None) -> CheckPart:
         return CheckPart(
             shape=shape, component=pattern.component or component,
             value_var=None if pattern.focus_level else (value_var or pattern.value),
@@ -306,7 +310,8 @@ class Compiler:
             default_path=shape.path if shape.is_property else None,
             value_default_focus=pattern.value_default_focus, refine=pattern.refine,
             source_constraint=pattern.source_constraint,
-            messages=[*pattern.messages, *shape.messages], extra_vars=pattern.extra_vars)
+            messages=[*pattern.messages, *shape.messages], extra_vars=pattern.extra_vars,
+            standalone=pattern.query(ctx))
 
     def _merged(self, top: Shape, shape: Shape, ctx: Ctx,
                 flagged: list[tuple[URIRef, Pattern]]) -> CompiledCheck:
@@ -328,7 +333,7 @@ class Compiler:
             expression = (flagged_pattern.flag.replace("?spbe_VALUE", f"?{value}")
                           .replace("?spbe_FOCUS", f"?{ctx.focus}"))
             binds.append(f"  BIND(({expression}) AS ?{flag_var})")
-            parts.append(self._part(shape, component, flagged_pattern, flag_var, value))
+            parts.append(self._part(shape, ctx, component, flagged_pattern, flag_var, value))
         projection = [ctx.root] + ([ctx.focus] if ctx.focus != ctx.root else [])
         if value not in projection:
             projection.append(value)

@@ -27,9 +27,14 @@ from spbe_arch.repository import ChangeSet, LoadSource, Repository, SelectResult
 from spbe_arch.validation.compiler import CompiledCheck
 from spbe_arch.validation.dependencies import (
     CheckDependencies,
+    Match,
+    Pattern,
+    TriplePattern,
     analyse,
     match,
+    path_text,
     reverse_query,
+    term_text,
 )
 from spbe_arch.validation.engine import Scope, Validator, leaf_classes, run_check
 from spbe_arch.validation.engine import data_graph as rdflib_data_graph
@@ -54,7 +59,15 @@ def dependencies(validator: Validator) -> dict[str, CheckDependencies]:
     with _analysis_lock:
         found = _analyses.get(id(validator))
         if found is None:
-            found = {c.key: analyse(c.query(), c.root_var) for c in validator.fast_checks}
+            found = {}
+            for check in validator.fast_checks:
+                # the parts' own queries: a shared query's dependencies are theirs together
+                texts = sorted({part.standalone or check.sparql for part in check.parts})
+                analysed = [analyse(text, check.root_var) for text in texts]
+                combined = CheckDependencies(analysed[0].root,
+                                             [t for a in analysed for t in a.triggers])
+                combined.index()
+                found[check.key] = combined
             _analyses[id(validator)] = found
         return found
 
@@ -83,26 +96,52 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
     deps = dependencies(validator)
     affected = Affected()
     bodies: dict[str, set[str]] = {}
+    matches: list[tuple[str, CheckDependencies, Match, list[Pattern]]] = []
     for s, p, o in triples:
         affected.data_changed = True
         if not isinstance(p, URIRef):
             continue
         for key, dep in deps.items():
-            if key in affected.everything:
-                continue
             for trigger in dep.candidates(p):
                 for m in match(trigger, s, p, o):
-                    if dep.root in m.bindings and not m.patterns:
-                        affected.add(key, m.bindings[dep.root])
-                        continue
-                    query = reverse_query(dep.root, m, trigger.context)
-                    if query is None:
-                        affected.everything.add(key)
-                        break
-                    bodies.setdefault(query, set()).add(key)
+                    matches.append((key, dep, m, trigger.context))
+    # Ground patterns left by splitting a path (e.g. `<Layanan> rdfs:subClassOf* <SOP>` after
+    # a new `rdf:type` triple) are decided first, in one query: most are false and drop
+    # their match without a reverse query.
+    ground = sorted({pattern for _, _, m, _ in matches for pattern in m.patterns
+                     if not pattern.vars()}, key=str)
+    true_ground = _true_patterns(repository, ground)
+    for key, dep, m, context in matches:
+        if key in affected.everything:
+            continue
+        if any(not pattern.vars() and pattern not in true_ground for pattern in m.patterns):
+            continue
+        m = Match(m.bindings, [pattern for pattern in m.patterns if pattern.vars()])
+        if dep.root in m.bindings and not m.patterns:
+            affected.add(key, m.bindings[dep.root])
+            continue
+        query = reverse_query(dep.root, m, context)
+        if query is None:
+            affected.everything.add(key)
+            continue
+        bodies.setdefault(query, set()).add(key)
     if bodies:
         _run_reverse(repository, graphs, bodies, deps, affected)
     return affected
+
+
+def _true_patterns(repository: Repository, patterns: list[TriplePattern]
+                   ) -> set[TriplePattern]:
+    found: set[TriplePattern] = set()
+    for start in range(0, len(patterns), 100):
+        batch = patterns[start:start + 100]
+        branches = [f"{{ {term_text(p.s)} {path_text(p.p)} {term_text(p.o)} ."
+                    f" BIND({i} AS ?spbe_i) }}" for i, p in enumerate(batch)]
+        answer = repository.query("SELECT DISTINCT ?spbe_i WHERE { "
+                                  + " UNION ".join(branches) + " }")
+        assert isinstance(answer, SelectResult)
+        found |= {batch[int(str(row["spbe_i"]))] for row in answer.rows}
+    return found
 
 
 def _run_reverse(repository: Repository, graphs: Sequence[URIRef], bodies: dict[str, set[str]],
