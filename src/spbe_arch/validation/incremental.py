@@ -287,6 +287,8 @@ def _graphs_for_change(repository: Repository, changes: ChangeSet) -> list[URIRe
     touched |= set(changes.clear_graphs)
     instansi_prefix = f"{iris.BASE}graph/instansi/"
     bpmn_prefix = f"{iris.BASE}graph/bpmn/"
+    # the audit trail and stored reports grow with every write and describe no element
+    skipped = (str(iris.provenance_graph()), f"{iris.BASE}graph/validation/")
     kodes = {str(g)[len(instansi_prefix):].split("/")[0] for g in touched
              if str(g).startswith(instansi_prefix)}
     kodes |= {str(g)[len(bpmn_prefix):].split("/")[0] for g in touched
@@ -300,7 +302,7 @@ def _graphs_for_change(repository: Repository, changes: ChangeSet) -> list[URIRe
         elif text.startswith(bpmn_prefix):
             if text[len(bpmn_prefix):].split("/")[0] in kodes:
                 chosen.append(graph)
-        else:
+        elif not text.startswith(skipped):
             chosen.append(graph)
     return chosen
 
