@@ -324,11 +324,11 @@ def _moved_out_of_scope(changes: EntityChangeSet, locator: _Locator, editor_opds
 
 
 def _validate(repository: Repository, changes: EntityChangeSet, locator: _Locator,
-              ) -> tuple[list[SheetProblem], list[SheetProblem]]:
+              instansi: str) -> tuple[list[SheetProblem], list[SheetProblem]]:
     """SHACL check of the repository as it would be after the change."""
     from spbe_arch.importers.xlsx.shacl import check_change
 
-    return check_change(repository, changes, locator)
+    return check_change(repository, changes, locator, instansi)
 
 
 def import_workbook(repository: Repository, source: Path | bytes, *, instansi: str,
@@ -392,7 +392,7 @@ def _prepare(repository: Repository, source: Path | bytes, file_name: str, insta
             raise WorkbookProblems(_sort(moved))  # type: ignore[arg-type]
     if progress:
         progress("validasi", 0, None)
-    violations, notes = _validate(repository, changes, locator)
+    violations, notes = _validate(repository, changes, locator, instansi)
     if violations:
         raise WorkbookProblems(_sort(violations))  # type: ignore[arg-type]
     return ImportReport(file_name, data.row_count, changes, _sort(data.warnings + warnings),
