@@ -36,7 +36,7 @@ from spbe_arch.validation.dependencies import (
     reverse_query,
     term_text,
 )
-from spbe_arch.validation.engine import Scope, Validator, leaf_classes, run_check
+from spbe_arch.validation.engine import Scope, Validator, class_closures, run_check
 from spbe_arch.validation.engine import data_graph as rdflib_data_graph
 from spbe_arch.validation.reference import run_pyshacl
 from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
@@ -199,9 +199,11 @@ class IncrementalValidator:
 
     def _full(self) -> None:
         self.graphs = data_graphs(self.repository)
-        self.leaf_classes = leaf_classes(self.repository, self.validator.fast_checks)
+        self.closures = class_closures(self.repository, self.validator.fast_checks)
+        self.leaf_classes = frozenset(c for c, s in self.closures.items() if len(s) == 1)
         outcome = self.validator.run(self.repository,
-                                     Scope(self.graphs, leaf_classes=self.leaf_classes))
+                                     Scope(self.graphs, leaf_classes=self.leaf_classes,
+                                           closures=self.closures))
         self.results: dict[str, dict[Node, list[ValidationResult]]] = {}
         for check_outcome in outcome.outcomes:
             per_root = self.results.setdefault(check_outcome.check.key, {})
@@ -242,7 +244,7 @@ class IncrementalValidator:
             _, added = change_triples(self.repository, pending.changes, self.graphs)
             affected = pending.affected
             affected.merge(affected_by(self.repository, self.validator, self.graphs, added))
-            scope = Scope(self.graphs, leaf_classes=self.leaf_classes)
+            scope = Scope(self.graphs, leaf_classes=self.leaf_classes, closures=self.closures)
             checks = self.checks
             for key in affected.everything:
                 outcome = run_check(self.repository, checks[key], scope)
@@ -339,8 +341,12 @@ def validate_change(repository: Repository, changes: ChangeSet, *,
                 affected.everything = set(checks)
             old: list[ValidationResult] = []
             new: list[ValidationResult] = []
-            before_scope = Scope(graphs, leaf_classes=leaf_classes(before, checks.values()))
-            after_scope = Scope(after_graphs, leaf_classes=leaf_classes(after, checks.values()))
+            before_closures = class_closures(before, checks.values())
+            after_closures = class_closures(after, checks.values())
+            before_scope = Scope(graphs, closures=before_closures, leaf_classes=frozenset(
+                c for c, s in before_closures.items() if len(s) == 1))
+            after_scope = Scope(after_graphs, closures=after_closures, leaf_classes=frozenset(
+                c for c, s in after_closures.items() if len(s) == 1))
             for key in set(affected.roots) | affected.everything:
                 focus = None if key in affected.everything else sorted(affected.roots[key], key=str)
                 old += run_check(before, checks[key], before_scope, focus).results
