@@ -39,13 +39,33 @@ def _nt(term: Node) -> str:
     return term.n3()
 
 
-def _ntriples(quads: Iterable[Quad]) -> str:
-    """The quads as N-Quads text, one per line, sorted (stable for diffs and parsing)."""
+RECORD_CHUNK_CHARS = 1_000_000
+"""Largest N-Quads text of one `spbe:tripelDitambah`/`tripelDihapus` value. A change of
+230,000 triples is ~45 MB of text: as one literal it becomes one line of a dump, and
+Oxigraph's N-Quads parser refuses lines over 16 MB, so such a dump could not be restored."""
+
+
+def _ntriples(quads: Iterable[Quad], chunk_chars: int | None = None) -> list[str]:
+    """The quads as N-Quads text, one per line, sorted (stable for diffs and parsing), cut
+    at line ends into pieces of at most `chunk_chars` (one line may be longer on its own)."""
     lines = []
     for s, p, o, g in quads:
         graph = f" <{g}>" if g is not None else ""
         lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)}{graph} .")
-    return "\n".join(sorted(lines))
+    lines.sort()
+    chunk_chars = chunk_chars or RECORD_CHUNK_CHARS
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) + 1 > chunk_chars:
+            chunks.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
 
 
 def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], label: str,
@@ -66,10 +86,11 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
     ]
     for entity in sorted(set(entities)):
         quads.append((activity, PROV.used, entity, graph))
-    if changes.add:
-        quads.append((activity, SPBE.tripelDitambah, Literal(_ntriples(changes.add)), graph))
-    if changes.remove:
-        quads.append((activity, SPBE.tripelDihapus, Literal(_ntriples(changes.remove)), graph))
+    # a large change is recorded in several values, each a block of whole lines
+    for chunk in _ntriples(changes.add):
+        quads.append((activity, SPBE.tripelDitambah, Literal(chunk), graph))
+    for chunk in _ntriples(changes.remove):
+        quads.append((activity, SPBE.tripelDihapus, Literal(chunk), graph))
     return quads
 
 

@@ -83,7 +83,7 @@ def test_proses_link_is_kept_when_reimported_without_proses(
 def test_audit_records_read_back(text: str) -> None:
     quad = (URIRef("urn:s"), URIRef("urn:p"), Literal(text), URIRef("urn:g"))
     other = (URIRef("urn:s"), URIRef("urn:q"), Literal(3), URIRef("urn:g"))
-    assert parse_change_record(_ntriples([quad, other])) == sorted(
+    assert parse_change_record("\n".join(_ntriples([quad, other]))) == sorted(
         [quad, other], key=lambda q: _ntriples([q]))
 
 

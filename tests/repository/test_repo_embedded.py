@@ -196,6 +196,38 @@ def test_bulk_load_error_after_earlier_files_rolls_back(tmp_path: Path) -> None:
     assert raw_dump(store) == before
 
 
+def test_a_large_change_set_takes_the_journal_and_is_applied_exactly(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    seeded_store(store)
+    repository = OxigraphRepository(store, bulk_apply_quads=100)
+    removed = [(ex(f"lama/0/{n}"), spbe("nama"), Literal(f"lama {n}"), G1) for n in range(50)]
+    added = [(ex(f"baru/{n}"), spbe("nama"), Literal(f"baru {n}"), BIG_GRAPH) for n in range(500)]
+    repository.apply(ChangeSet(add=added, remove=removed, clear_graphs=[G2]))
+    assert not (store / JOURNAL_DIR).exists()
+    assert len(list(repository.quads(BIG_GRAPH))) == 500
+    assert len(list(repository.quads(G1))) == 150
+    assert list(repository.quads(G2)) == []
+    repository.close()
+
+
+def test_a_large_change_set_that_fails_midway_leaves_the_store_as_before(
+        tmp_path: Path) -> None:
+    """The additions stream through the bulk loader after the removals were committed: a
+    failure on the 301st quad must put back the removals and drop the first 300."""
+    store = tmp_path / "store"
+    before = seeded_store(store)
+    repository = OxigraphRepository(store, bulk_apply_quads=100)
+    removed = [(ex(f"lama/1/{n}"), spbe("nama"), Literal(f"lama {n}"), G2) for n in range(50)]
+    added: list = [(ex(f"baru/{n}"), spbe("nama"), Literal(f"baru {n}"), G1) for n in range(300)]
+    added.append((ex("rusak"), spbe("nama"), object(), G1))  # not an RDF term
+    with pytest.raises(TypeError):
+        repository.apply(ChangeSet(add=added, remove=removed))
+    assert not (store / JOURNAL_DIR).exists()
+    repository.close()
+    gc.collect()
+    assert raw_dump(store) == before
+
+
 RDF_XML_HEAD = (b'<?xml version="1.0"?>\n'
                 b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n')
 BROKEN = {

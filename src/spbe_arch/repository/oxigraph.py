@@ -32,7 +32,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
 from spbe_arch.errors import InputError, Location, StoreUnavailableError
 from spbe_arch.repository.base import (
@@ -52,7 +52,7 @@ from spbe_arch.repository.base import (
     has_dataset_clause,
     query_form,
 )
-from spbe_arch.repository.terms import graph_to_oxigraph, to_rdflib
+from spbe_arch.repository.terms import graph_to_oxigraph, to_oxigraph, to_rdflib
 
 __all__ = [
     "RDF_FORMAT",
@@ -90,8 +90,12 @@ GRAPH_MEDIA = {
 JOURNAL_DIR = "spbe-load"
 """Folder inside the store directory holding the journal of a bulk load in progress."""
 BULK_THRESHOLD_BYTES = 4 * 1024 * 1024
-READ_ONLY_ATTEMPTS = 5
 """Inputs at least this large (all sources together) take the bulk path on disk."""
+BULK_APPLY_QUADS = 50_000
+"""Change sets adding at least this many quads take the journaled bulk path on disk: one
+SPARQL Update of 230,000 triples peaks at ~800 MB (the request text and its parse tree);
+the bulk loader streams them (see `OxigraphRepository._apply_bulk`)."""
+READ_ONLY_ATTEMPTS = 5
 
 AnyGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -211,10 +215,12 @@ class OxigraphRepository(Repository):
     """Oxigraph in this process. `path=None` keeps everything in memory."""
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False,
-                 bulk_threshold_bytes: int = BULK_THRESHOLD_BYTES) -> None:
+                 bulk_threshold_bytes: int = BULK_THRESHOLD_BYTES,
+                 bulk_apply_quads: int = BULK_APPLY_QUADS) -> None:
         self.path = path
         self.read_only = read_only
         self.bulk_threshold_bytes = bulk_threshold_bytes
+        self.bulk_apply_quads = bulk_apply_quads
         self.description = f"oxigraph:{path}" if path is not None else "memory:"
         self.reading_checkpoint = False
         """True when opened read-only during a bulk load: the pre-load checkpoint is read."""
@@ -446,8 +452,51 @@ class OxigraphRepository(Repository):
         store = self._writable()
         if changes.is_empty():
             return
+        if (self.path is not None and not changes.updates
+                and len(changes.add) >= self.bulk_apply_quads
+                and not any(isinstance(t, BNode) for q in changes.add for t in q[:3])):
+            self._apply_bulk(store, self.path, changes)
+            return
         # One SPARQL Update request is one Oxigraph transaction: all of it or nothing.
         self._update(store, changeset_to_update(changes))
+
+    def _apply_bulk(self, store: ox.Store, path: Path, changes: ChangeSet) -> None:
+        """A large change set, all or nothing through the load journal (module docstring).
+
+        Clears and removals run first as one transaction, then the additions stream through
+        the bulk loader; if anything fails (or the process dies) the touched graphs are put
+        back from the checkpoint. Same trade-off as a bulk load: readers in this process may
+        see the change half-done while it runs, readers in other processes see the checkpoint.
+        Blank nodes keep the transactional path (INSERT DATA gives them fresh identities).
+        """
+        touched: dict[str, AnyGraph] = {}
+        for graph in [*changes.clear_graphs,
+                      *(q[3] for q in changes.remove), *(q[3] for q in changes.add)]:
+            target = graph_to_oxigraph(graph)
+            touched.setdefault(_graph_line(target), target)
+        journal = _LoadJournal(path)
+        try:
+            journal.begin(store, whole=False, graphs=touched.values())
+        except OSError as exc:
+            journal.finish()
+            raise _write_error(self.description, exc) from exc
+        try:
+            if changes.remove or changes.clear_graphs:
+                store.update(changeset_to_update(ChangeSet(remove=list(changes.remove),
+                                                           clear_graphs=list(changes.clear_graphs))))
+            store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p),  # type: ignore[arg-type]
+                                      to_oxigraph(o), graph_to_oxigraph(g))
+                              for s, p, o, g in changes.add)
+            store.flush()
+        except BaseException as exc:
+            self._recover(journal)
+            if isinstance(exc, OSError):
+                raise _write_error(self.description, exc) from exc
+            if isinstance(exc, (SyntaxError, ValueError, RuntimeError)):
+                raise InputError(f"perubahan gagal, tidak ada yang diubah: {exc}",
+                                 f"the change failed, nothing was changed: {exc}") from exc
+            raise
+        journal.finish()
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
         return self._load(sources, replace=replace, whole=False)

@@ -322,7 +322,9 @@ def model_version_graph(repository: Repository, slug: str, number: int,
                          Location(field="versi"))
     wanted = model_graph(kode_wilayah, slug)
     graph = Graph()
-    for s, p, o, g in parse_change_record(str(rows.rows[0]["added"])):
+    # a large record is split over several values (audit.RECORD_CHUNK_CHARS), whole lines each
+    record = "\n".join(str(row["added"]) for row in rows.rows)
+    for s, p, o, g in parse_change_record(record):
         if g == wanted:
             graph.add((s, p, o))
     return graph
