@@ -101,3 +101,30 @@ def test_upload_limits_and_wrong_files(client: tuple[TestClient, dict[str, str]]
     response = _upload(http, fake, tokens["admin"])
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert "bukan buku kerja Excel" in response.json()["detail"]  # type: ignore[attr-defined]
+
+
+def test_upload_with_prune_opd_deletes_rows_left_out(
+        client: tuple[TestClient, dict[str, str]], repo: Repository,
+        filled_workbook: Callable[..., Path], tmp_path: Path) -> None:
+    http, tokens = client
+    assert _upload(http, filled_workbook(), tokens["admin"]).status_code == 200  # type: ignore[attr-defined]
+    exported = tmp_path / "ekspor.xlsx"
+    exported.write_bytes(http.get("/excel/export", params={"opd": "DISKOMINFO"}).content)
+    wb = load_workbook(exported)
+    wb["Proses Bisnis"].delete_rows(2, wb["Proses Bisnis"].max_row)  # PB.02 left out
+    wb.save(exported)
+    kept = _upload(http, exported, tokens["kominfo"])
+    assert kept.status_code == 200 and kept.json()["dihapus"] == []  # type: ignore[attr-defined]
+    pruned = _upload(http, exported, tokens["kominfo"], prune_opd="DISKOMINFO")
+    assert pruned.status_code == 200  # type: ignore[attr-defined]
+    assert [c["kode"] for c in pruned.json()["dihapus"]] == ["PB.02"]  # type: ignore[attr-defined]
+    assert get_entity(repo, "proses-bisnis", "PB.02", instansi=INSTANSI) is None
+
+
+def test_download_names_are_safe_for_any_code(
+        client: tuple[TestClient, dict[str, str]]) -> None:
+    http, _ = client
+    response = http.get("/excel/template", params={"instansi": "Kota Łódź \"x\""})
+    assert response.status_code == 200  # an instansi without data: an empty template
+    disposition = response.headers["content-disposition"]
+    assert disposition.isascii() and "filename*=UTF-8''" in disposition

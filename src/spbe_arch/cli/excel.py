@@ -95,6 +95,10 @@ def import_(
     opd_editor: Annotated[list[str] | None, typer.Option(
         "--opd-editor", help="Batasi impor pada OPD ini (boleh diulang): baris OPD lain"
                              " ditolak.")] = None,
+    prune_opd: Annotated[list[str] | None, typer.Option(
+        "--prune-opd", help="Hapus elemen OPD ini (proses bisnis, layanan, data, aplikasi,"
+                            " infrastruktur, keamanan, SOP) yang tidak ada di buku kerja (boleh"
+                            " diulang). Tanpa opsi ini tidak ada yang dihapus.")] = None,
     instansi: InstansiOption = None,
     lang: LangOption = None,
     output: Annotated[str, typer.Option("--format", help="table atau json.")] = "table",
@@ -108,7 +112,7 @@ def import_(
         report = import_workbook(repo, file, instansi=instansi or settings().instansi,
                                  name=file.name, dry_run=dry_run, editor_opds=opd_editor,
                                  agent=agent or f"excel:{getpass.getuser()}",
-                                 progress=_Bar(bar))
+                                 progress=_Bar(bar), prune_opds=prune_opd)
     if output == "json":
         out_console().print_json(json.dumps(report.to_json(lang_code), ensure_ascii=False))
         return

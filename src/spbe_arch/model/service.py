@@ -692,10 +692,11 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
             add += [(s, p, o, graph) for s, p, o in sorted(to_add)]
             remove += [(s, p, o, graph) for s, p, o in sorted(to_remove)]
 
+    # entities deleted together may refer to each other (a process and its SOP)
+    deleted = {subject for subjects in delete_subjects.values() for subject in subjects}
     for name, subjects in delete_subjects.items():
         kind = kinds[name]
         own, parts = _stored(repository, kind, graph, list(subjects))
-        deleted = set(subjects)
         owned_nodes = {t[0] for ts in parts.values() for t in ts}
         referrers = _referrers(repository, graph, list(subjects))
         blocking = [(s, p, e, c) for s, p, e, c in referrers

@@ -11,7 +11,9 @@ checks and its commit.
 from __future__ import annotations
 
 import io
+import re
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -62,8 +64,11 @@ def _workbook(repository: Repository, instansi: str, opd: str | None, with_data:
             raise UnknownOpdError(exc.message_id, exc.message_en) from None
         raise
     name = f"{prefix}-{instansi}" + (f"-{opd}" if opd else "") + ".xlsx"
+    # codes come from the request: RFC 6266 form, so any character is safe in the header
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     return Response(buffer.getvalue(), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": disposition})
 
 
 @router.get("/template", response_class=Response, responses={200: {"content": {XLSX: {}}}})
@@ -104,7 +109,12 @@ def _editor_scope(principal: Principal, repository: Repository,
 @router.post("/import")
 def import_(repository: RepositoryDep, settings: SettingsDep, principal: PrincipalDep,
             lang: LangDep, lock: WriteLockDep, file: UploadFile, instansi: Instansi = None,
-            dry_run: bool = False) -> JSONResponse:
+            dry_run: bool = False,
+            prune_opd: Annotated[list[str] | None, Query(
+                description="Hapus elemen OPD ini (proses bisnis, layanan, data, aplikasi,"
+                            " infrastruktur, keamanan, SOP) yang tidak ada di buku kerja"
+                            " (boleh diulang)")] = None,
+            ) -> JSONResponse:
     """Unggah buku kerja yang sudah diisi: ringkasan yang ditambah/diubah/dihapus, atau 422
     dengan setiap masalah (sheet, baris, kolom, nilai) dan tidak ada yang disimpan."""
     instansi = instansi or settings.instansi
@@ -123,7 +133,7 @@ def import_(repository: RepositoryDep, settings: SettingsDep, principal: Princip
         with lock:
             report = import_workbook(repository, data, instansi=instansi, name=name,
                                      dry_run=dry_run, editor_opds=scope,
-                                     agent=principal.name)
+                                     agent=principal.name, prune_opds=prune_opd)
     except WorkbookProblems as exc:
         return JSONResponse(status_code=422, content={
             "detail": SpbeError.message(exc, lang),

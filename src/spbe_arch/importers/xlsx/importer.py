@@ -28,7 +28,7 @@ from spbe_arch.importers.xlsx.layout import (
 )
 from spbe_arch.importers.xlsx.reader import SheetProblem, WorkbookData, read_workbook
 from spbe_arch.model import KINDS, EntityChangeSet, FieldProblem, plan_changes
-from spbe_arch.model.service import RepositoryResolver
+from spbe_arch.model.service import RepositoryResolver, iter_entities
 from spbe_arch.model.values import display_value
 from spbe_arch.repository import Repository
 
@@ -294,6 +294,57 @@ def _scope_problems(upserts: dict[str, list[dict[str, Any]]], locator: _Locator,
     return problems
 
 
+def _pruned(repository: Repository, instansi: str, upserts: dict[str, list[dict[str, Any]]],
+            prune_opds: set[str], editor_opds: set[str] | None,
+            resolver: RepositoryResolver) -> tuple[dict[str, list[str]], list[SheetProblem]]:
+    """Codes to delete per kind: stored entities of `prune_opds` missing from the workbook."""
+    problems: list[SheetProblem] = []
+    known = resolver.stored_codes(KINDS["opd"])
+    wanted: set[str] = set()
+    for code in sorted(prune_opds):
+        stored = next((k for k in known if k.casefold() == code.casefold()), None)
+        if stored is None:
+            problems.append(SheetProblem(
+                None, None, None, code, f"--prune-opd: OPD dengan kode '{code}' tidak ada",
+                f"--prune-opd: there is no OPD with code '{code}'"))
+        elif editor_opds is not None and stored.casefold() not in {
+                c.casefold() for c in editor_opds}:
+            problems.append(SheetProblem(
+                None, None, None, code,
+                f"--prune-opd: Anda tidak berwenang menghapus data OPD '{stored}'",
+                f"--prune-opd: you may not delete data of OPD '{stored}'"))
+        else:
+            wanted.add(stored)
+    deletes: dict[str, list[str]] = {}
+    for name, records in upserts.items():
+        if name == "opd":
+            continue  # an OPD is removed on its own, never because a sheet left it out
+        listed = {str(r.get("kode")) for r in records if r.get("kode")}
+        stored_codes = {str(e["kode"]) for opd in sorted(wanted)
+                        for e in iter_entities(repository, name, instansi=instansi, opd=opd)}
+        missing = sorted(stored_codes - listed)
+        if missing:
+            deletes[name] = missing
+    return deletes, problems
+
+
+def _is_delete_problem(problem: SpbeError, deletes: dict[str, list[str]]) -> bool:
+    return (isinstance(problem, FieldProblem) and problem.code is not None
+            and problem.code in deletes.get(problem.kind.name, ()))
+
+
+def _delete_problem(problem: SpbeError, deletes: dict[str, list[str]]) -> SheetProblem:
+    """A planned deletion that cannot be done (still referred to): it has no row."""
+    assert isinstance(problem, FieldProblem)
+    layout = layout_for(problem.kind.name)
+    return SheetProblem(
+        layout.title, None, _header(layout, "kode"), problem.code,
+        f"'{problem.code}' tidak ada di buku kerja sehingga akan dihapus, tetapi "
+        f"{problem.message_id}",
+        f"'{problem.code}' is not in the workbook so it would be deleted, but "
+        f"{problem.message_en}")
+
+
 def _moved_out_of_scope(changes: EntityChangeSet, locator: _Locator, editor_opds: set[str],
                         resolver: RepositoryResolver) -> list[SheetProblem]:
     """Existing entities whose stored OPD is outside the editor's scope (the change set
@@ -334,15 +385,21 @@ def _validate(repository: Repository, changes: EntityChangeSet, locator: _Locato
 def import_workbook(repository: Repository, source: Path | bytes, *, instansi: str,
                     name: str | None = None, dry_run: bool = False,
                     editor_opds: Iterable[str] | None = None, agent: str = "impor-excel",
-                    progress: Progress | None = None) -> ImportReport:
+                    progress: Progress | None = None,
+                    prune_opds: Iterable[str] | None = None) -> ImportReport:
     """Import a workbook in the template's layout; see the module docstring.
 
     `editor_opds`: when given, every row must belong to one of these OPD codes (an OPD
     editor); None means no restriction (an admin, or the command line).
+    `prune_opds`: OPD codes whose elements (every kind with a sheet, except OPDs themselves)
+    that are *not* in the workbook are deleted (the workbook is the whole truth for those OPDs).
+    Without it nothing is ever deleted. An editor may only prune their own OPDs; an entity
+    still referred to by another is not deleted and is reported.
     Raises `WorkbookProblems` (nothing written) or `InputError` for an unreadable file.
     """
     file_name = name or (source.name if isinstance(source, Path) else "workbook.xlsx")
-    report = _prepare(repository, source, file_name, instansi, editor_opds, progress)
+    report = _prepare(repository, source, file_name, instansi, editor_opds, progress,
+                      prune_opds)
     report.dry_run = dry_run
     # the workbook's rows are gone by now (only the change set is kept): the commit of a
     # large import is the memory peak, so it should not also hold the rows
@@ -359,7 +416,8 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
 
 
 def _prepare(repository: Repository, source: Path | bytes, file_name: str, instansi: str,
-             editor_opds: Iterable[str] | None, progress: Progress | None) -> ImportReport:
+             editor_opds: Iterable[str] | None, progress: Progress | None,
+             prune_opds: Iterable[str] | None = None) -> ImportReport:
     """Read, check, plan and validate; raises `WorkbookProblems` on any problem."""
     data = read_workbook(source, name=file_name, progress=progress)
     if any(p.row is None or p.row == 1 for p in data.problems):
@@ -372,12 +430,19 @@ def _prepare(repository: Repository, source: Path | bytes, file_name: str, insta
     scope = set(editor_opds) if editor_opds is not None else None
     if scope is not None:
         problems += _scope_problems(upserts, locator, scope, resolver)
+    deletes: dict[str, list[str]] = {}
+    if prune_opds is not None:
+        deletes, prune_problems = _pruned(repository, instansi, upserts, set(prune_opds),
+                                          scope, resolver)
+        problems += prune_problems
     if progress:
         progress("rencana perubahan", 0, None)
     try:
-        changes = plan_changes(repository, upserts, instansi=instansi, lenient_codes=True)
+        changes = plan_changes(repository, upserts, instansi=instansi, lenient_codes=True,
+                               deletes=deletes)
     except InputProblems as exc:
-        problems += [locator.problem(p) if isinstance(p, FieldProblem) else _general(p)
+        problems += [_delete_problem(p, deletes) if _is_delete_problem(p, deletes)
+                     else locator.problem(p) if isinstance(p, FieldProblem) else _general(p)
                      for p in exc.problems]
     if problems:
         raise WorkbookProblems(_unique(_sort(problems)))  # type: ignore[arg-type]

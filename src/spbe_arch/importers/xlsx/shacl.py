@@ -33,10 +33,18 @@ if TYPE_CHECKING:
     from spbe_arch.importers.xlsx.importer import _Locator
 
 
-def _places(changes: EntityChangeSet, locator: _Locator,
+def _places(changes: EntityChangeSet, locator: _Locator, instansi: str,
             ) -> dict[Node, tuple[SheetLayout, int | None]]:
-    """Focus node -> (sheet, row) for every entity, SOP step and pelaksana of the change."""
+    """Focus node -> (sheet, row) for every entity, SOP step and pelaksana of the change,
+    and for the unchanged rows of the workbook (a deletion may break an entity it lists)."""
     places: dict[Node, tuple[SheetLayout, int | None]] = {}
+    for name, sheet in locator.data.sheets.items():
+        if name not in iris.ELEMENT_KINDS:
+            continue
+        for record, sheet_row in zip(sheet.records, sheet.rows, strict=True):
+            code = record.get("kode")
+            if isinstance(code, str) and code:
+                places[iris.element_iri(instansi, name, code)] = (sheet.layout, sheet_row)
     steps = layout_for("sop-langkah")
     for change in changes.entity_changes:
         layout = layout_for(change.kind)
@@ -141,7 +149,7 @@ def check_change(repository: Repository, changes: EntityChangeSet, locator: _Loc
     if changes.is_empty():
         return [], []
     results = new_results(repository, changes, instansi)
-    places = _places(changes, locator)
+    places = _places(changes, locator, instansi)
     problems: list[SheetProblem] = []
     notes: list[SheetProblem] = []
     for result in results:

@@ -302,7 +302,9 @@ def _instructions(ws: Any, instansi: str, opd: str | None) -> None:
         "10. Impor: spbe-arch excel import BERKAS.xlsx --dry-run (periksa dahulu), lalu tanpa"
         " --dry-run untuk menyimpan. Bila ada satu saja kesalahan, tidak ada yang disimpan;"
         " setiap kesalahan disebutkan dengan sheet, baris dan kolomnya.",
-        "11. Baris yang tidak ada di berkas tidak dihapus dari repositori.",
+        "11. Baris yang tidak ada di berkas tidak dihapus dari repositori, kecuali impor"
+        " dijalankan dengan --prune-opd KODE (elemen OPD itu yang tidak ada di berkas"
+        " dihapus; ditampilkan dulu dengan --dry-run).",
     ]
     for line in lines:
         cell = WriteOnlyCell(ws, value=line)
