@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from spbe_arch.cli.common import repository, settings, state, t, working
+from spbe_arch.cli.common import (
+    InstansiOption,
+    agent_name,
+    instansi_code,
+    repository,
+    state,
+    t,
+    working,
+)
 from spbe_arch.errors import InputError, Location
 from spbe_arch.importers.bpmn.service import (
     find_model,
@@ -27,20 +34,6 @@ bpmn_app = typer.Typer(
 )
 
 
-def _agent() -> str:
-    try:
-        return f"cli-{getpass.getuser()}"
-    except (KeyError, OSError):  # no user database entry (some containers)
-        return "cli"
-
-
-def _instansi(value: str | None) -> str:
-    return value or settings().instansi
-
-
-InstansiOption = Annotated[str | None, typer.Option(
-    "--instansi", metavar="KODE",
-    help="Kode wilayah instansi; bawaan SPBE_INSTANSI. (Instansi region code.)")]
 
 
 @bpmn_app.command("import")
@@ -67,8 +60,8 @@ def import_command(
         raise InputError(f"berkas tidak ditemukan: {file}", f"file not found: {file}",
                          Location(file=str(file)))
     with repository() as repo, working(t("Mengimpor model BPMN", "Importing the BPMN model")):
-        result = import_bpmn_file(repo, file, kode_wilayah=_instansi(instansi), proses=proses,
-                                  model=model, agent=_agent())
+        result = import_bpmn_file(repo, file, kode_wilayah=instansi_code(instansi), proses=proses,
+                                  model=model, agent=agent_name())
     typer.echo(result.summary(state.lang))
     counts = ", ".join(f"{name} {count}" for name, count in sorted(result.counts.items())
                        if name in ("Process", "Participant", "Lane", "Task", "UserTask",
@@ -105,7 +98,7 @@ def history_command(
 ) -> None:
     """Riwayat versi sebuah model. (Version history of a model.)"""
     with repository(read_only=True) as repo:
-        versions = model_history(repo, model, _instansi(instansi))
+        versions = model_history(repo, model, instansi_code(instansi))
     for v in versions:
         typer.echo(f"{t('versi', 'version')} {v.number}\t{v.imported_at}\t{v.agent or '-'}\t"
                    f"{v.file_name}\t{v.sha256[:12]}")
@@ -126,7 +119,7 @@ def export_command(
 ) -> None:
     """Ekspor model yang diimpor kembali ke BPMN 2.0 XML dengan geometri diagram.
     (Export an imported model back to BPMN 2.0 XML with its diagram geometry.)"""
-    kode = _instansi(instansi)
+    kode = instansi_code(instansi)
     with repository(read_only=True) as repo:
         info = find_model(repo, model, kode)
         graph = (model_version_graph(repo, model, version, kode) if version is not None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Annotated
 
+import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
@@ -31,6 +34,23 @@ class CliState:
 
 
 state = CliState()
+
+InstansiOption = Annotated[str | None, typer.Option(
+    "--instansi", metavar="KODE",
+    help="Kode wilayah instansi; bawaan SPBE_INSTANSI. (Instansi region code.)")]
+
+
+def instansi_code(value: str | None) -> str:
+    """The instansi a command works on: its `--instansi`, else the setting."""
+    return value or settings().instansi
+
+
+def agent_name(prefix: str = "cli") -> str:
+    """Who the audit trail records for a command: `cli-<system user>`."""
+    try:
+        return f"{prefix}-{getpass.getuser()}"
+    except (KeyError, OSError):  # no user database entry (some containers)
+        return prefix
 
 
 def t(text_id: str, text_en: str) -> str:

@@ -6,7 +6,6 @@ errors are `SpbeError`s, which the app turns into one sentence and exit code 2.
 
 from __future__ import annotations
 
-import getpass
 import re
 import sys
 from enum import StrEnum
@@ -22,6 +21,7 @@ from spbe_arch import demo as demo_service
 from spbe_arch import iris
 from spbe_arch.audit import apply_audited
 from spbe_arch.cli.common import (
+    agent_name,
     err_console,
     out_console,
     progress,
@@ -141,13 +141,6 @@ def _parse_params(values: list[str] | None) -> dict[str, str]:
                              f"--param '{item}' must read NAME=VALUE")
         params[name] = value
     return params
-
-
-def _agent() -> str:
-    try:
-        return f"cli-{getpass.getuser()}"
-    except (KeyError, OSError):  # no user database entry (some containers)
-        return "cli"
 
 
 # --- init / load / export -------------------------------------------------------------------
@@ -398,7 +391,7 @@ def update(
     """
     sparql = _read_text(_existing_file(text)) if _names_a_file(text) else text
     with repository() as repo, working(t("Menjalankan update", "Running the update")):
-        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=_agent(), entities=[],
+        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=agent_name(), entities=[],
                                  label="SPARQL Update (CLI)")
     _echo(t(f"Update selesai; tercatat sebagai {activity}.",
             f"Update done; recorded as {activity}."))

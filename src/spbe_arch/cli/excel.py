@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +10,15 @@ import typer
 from rich.progress import TaskID
 from rich.table import Table
 
-from spbe_arch.cli.common import err_console, out_console, progress, repository, settings, state
+from spbe_arch.cli.common import (
+    agent_name,
+    err_console,
+    out_console,
+    progress,
+    repository,
+    settings,
+    state,
+)
 from spbe_arch.importers.xlsx import ImportReport, build_workbook, import_workbook
 
 excel_app = typer.Typer(
@@ -111,7 +118,7 @@ def import_(
     with repository() as repo, progress() as bar:
         report = import_workbook(repo, file, instansi=instansi or settings().instansi,
                                  name=file.name, dry_run=dry_run, editor_opds=opd_editor,
-                                 agent=agent or f"excel:{getpass.getuser()}",
+                                 agent=agent or agent_name("excel"),
                                  progress=_Bar(bar), prune_opds=prune_opd)
     if output == "json":
         out_console().print_json(json.dumps(report.to_json(lang_code), ensure_ascii=False))

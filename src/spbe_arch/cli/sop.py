@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from spbe_arch.cli.common import repository, settings, state, t, working
+from spbe_arch.cli.common import (
+    InstansiOption,
+    agent_name,
+    instansi_code,
+    repository,
+    settings,
+    state,
+    t,
+    working,
+)
 from spbe_arch.sop import (
     derive_sop,
     export_sop_bpmn,
@@ -35,20 +43,6 @@ class DocumentFormat(StrEnum):
     svg = "svg"
 
 
-def _agent() -> str:
-    try:
-        return f"cli-{getpass.getuser()}"
-    except (KeyError, OSError):  # no user database entry (some containers)
-        return "cli"
-
-
-def _instansi(value: str | None) -> str:
-    return value or settings().instansi
-
-
-InstansiOption = Annotated[str | None, typer.Option(
-    "--instansi", metavar="KODE",
-    help="Kode wilayah instansi; bawaan SPBE_INSTANSI. (Instansi region code.)")]
 KodeArgument = Annotated[str, typer.Argument(metavar="KODE", help="Kode SOP. (SOP code.)")]
 
 
@@ -78,8 +72,8 @@ def derive_command(
     activities, exclusive gateways Ya/Tidak decisions.)
     """
     with repository() as repo, working(t("Menurunkan SOP", "Deriving the SOP")):
-        result = derive_sop(repo, proses=proses, kode_wilayah=_instansi(instansi), model=model,
-                            pool=pool, kode=kode, agent=_agent())
+        result = derive_sop(repo, proses=proses, kode_wilayah=instansi_code(instansi), model=model,
+                            pool=pool, kode=kode, agent=agent_name())
     typer.echo(result.summary(state.lang))
     typer.echo(t("Pelaksana: ", "Actors: ") + ", ".join(result.pelaksana))
     for notice in result.notices:
@@ -93,7 +87,7 @@ def list_command(
 ) -> None:
     """Daftar SOP instansi. (List the instansi's SOPs.)"""
     with repository(read_only=True) as repo:
-        sops = list_sops(repo, _instansi(instansi))
+        sops = list_sops(repo, instansi_code(instansi))
     if as_json:
         typer.echo(json.dumps([s.as_dict() for s in sops], ensure_ascii=False, indent=2))
         return
@@ -106,7 +100,7 @@ def list_command(
 def show_command(kode: KodeArgument, instansi: InstansiOption = None) -> None:
     """Tampilkan isi SOP sebagai JSON. (Show an SOP as JSON.)"""
     with repository(read_only=True) as repo:
-        document = load_sop(repo, kode, _instansi(instansi))
+        document = load_sop(repo, kode, instansi_code(instansi))
     typer.echo(json.dumps(document.as_dict(), ensure_ascii=False, indent=2))
 
 
@@ -160,8 +154,8 @@ def set_command(
         typer.echo(t("Tidak ada kolom yang diberikan.", "No field given."), err=True)
         raise typer.Exit(1)
     with repository() as repo:
-        activity = set_sop_fields(repo, kode, given, kode_wilayah=_instansi(instansi),
-                                  agent=_agent())
+        activity = set_sop_fields(repo, kode, given, kode_wilayah=instansi_code(instansi),
+                                  agent=agent_name())
     typer.echo(t(f"SOP {kode} diperbarui: {', '.join(sorted(given))}",
                  f"SOP {kode} updated: {', '.join(sorted(given))}") if activity else
                t(f"SOP {kode} tidak berubah.", f"SOP {kode} unchanged."))
@@ -192,8 +186,8 @@ def set_step_command(
         typer.echo(t("Tidak ada kolom yang diberikan.", "No field given."), err=True)
         raise typer.Exit(1)
     with repository() as repo:
-        activity = set_step_fields(repo, kode, nomor, given, kode_wilayah=_instansi(instansi),
-                                   agent=_agent())
+        activity = set_step_fields(repo, kode, nomor, given, kode_wilayah=instansi_code(instansi),
+                                   agent=agent_name())
     typer.echo(t(f"Langkah {nomor} SOP {kode} diperbarui.", f"Step {nomor} of SOP {kode} updated.")
                if activity else t("Tidak berubah.", "Unchanged."))
 
@@ -215,7 +209,7 @@ def render_command(
     """Cetak dokumen SOP (lembar identitas dan diagram alir, lanskap). (Render the SOP
     document: identity sheet and flowchart, landscape.)"""
     with repository(read_only=True) as repo, working(t("Membuat dokumen", "Rendering")):
-        document = render_sop(repo, kode, fmt.value, kode_wilayah=_instansi(instansi),
+        document = render_sop(repo, kode, fmt.value, kode_wilayah=instansi_code(instansi),
                               page=page)
     target = out or Path(settings().reports_dir)
     if target.is_dir() or out is None or not target.suffix:
@@ -238,7 +232,7 @@ def export_bpmn_command(
     """Ekspor SOP sebagai BPMN 2.0 XML dengan geometri diagram (dapat dibuka di Bizagi atau
     bpmn.io). (Export the SOP as BPMN 2.0 XML with diagram geometry.)"""
     with repository(read_only=True) as repo:
-        xml = export_sop_bpmn(repo, kode, kode_wilayah=_instansi(instansi))
+        xml = export_sop_bpmn(repo, kode, kode_wilayah=instansi_code(instansi))
     if out is None:
         typer.echo(xml.decode("utf-8"), nl=False)
     else:

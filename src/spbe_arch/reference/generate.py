@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -381,23 +381,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="folder keluaran")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
     args = parser.parse_args(argv)
+    return run_and_report(lambda: generate(args.source, args.output, check=args.check),
+                          check=args.check, lang=args.lang, display=_display)
+
+
+def run_and_report(action: Callable[[], list[Path]], *, check: bool, lang: str,
+                   display: Callable[[Path], str] = str) -> int:
+    """Run a generator for a command line: print what it wrote (or, with `check`, what is
+    stale) and return the exit code — 0 up to date, 1 stale, 2 bad input."""
     try:
-        changed = generate(args.source, args.output, check=args.check)
+        changed = action()
     except InputProblems as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+        print(exc.message(lang), file=sys.stderr)
         for problem in exc.problems:
-            print(f"  - {problem.message(args.lang)}", file=sys.stderr)
+            print(f"  - {problem.message(lang)}", file=sys.stderr)
         return 2
     except SpbeError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
+        print(exc.message(lang), file=sys.stderr)
         return 2
-    en = args.lang == "en"
+    en = lang == "en"
     for path in changed:
-        verb = ("stale" if en else "usang") if args.check else ("written" if en else "ditulis")
-        print(f"{verb}: {_display(path)}")
+        verb = ("stale" if en else "usang") if check else ("written" if en else "ditulis")
+        print(f"{verb}: {display(path)}")
     if not changed:
         print("all files up to date" if en else "semua berkas mutakhir")
-    return 1 if (args.check and changed) else 0
+    return 1 if (check and changed) else 0
 
 
 if __name__ == "__main__":

@@ -663,23 +663,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="hanya periksa; keluar dengan kode 1 bila berkas usang")
     parser.add_argument("--lang", choices=("id", "en"), default="id")
     args = parser.parse_args(argv)
-    try:
-        changed = generate(args.samples or None, check=args.check)
-    except InputProblems as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem.message(args.lang)}", file=sys.stderr)
-        return 2
-    except SpbeError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return 2
-    en = args.lang == "en"
-    for path in changed:
-        verb = ("stale" if en else "usang") if args.check else ("written" if en else "ditulis")
-        print(f"{verb}: {path}")
-    if not changed:
-        print("all files up to date" if en else "semua berkas mutakhir")
-    return 1 if (args.check and changed) else 0
+    return reference_generate.run_and_report(
+        lambda: generate(args.samples or None, check=args.check),
+        check=args.check, lang=args.lang)
 
 
 if __name__ == "__main__":
