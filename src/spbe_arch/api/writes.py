@@ -12,16 +12,30 @@ check and the commit:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rdflib.term import URIRef
 
 from spbe_arch import iris
-from spbe_arch.access import Principal, require_opd_write
+from spbe_arch.access import (
+    PermissionDeniedError,
+    Principal,
+    Role,
+    require_admin,
+    require_opd_write,
+)
+from spbe_arch.access.policy import AuthenticationError
 from spbe_arch.audit import apply_audited
-from spbe_arch.errors import SpbeError
-from spbe_arch.model import KINDS, EntityChangeSet
+from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.model import (
+    KINDS,
+    EntityChangeSet,
+    EntityKind,
+    get_entity,
+    plan_delete,
+    plan_upsert,
+)
 from spbe_arch.model.service import RepositoryResolver
 from spbe_arch.repository import Repository
 
@@ -85,3 +99,98 @@ def commit(repository: Repository, principal: Principal, plan: EntityChangeSet, 
         raise RuleViolationError(report)
     return apply_audited(repository, plan, agent=principal.name, entities=plan.entities,
                          label=label)
+
+
+class EntityNotFoundError(InputError):
+    http_status = 404
+
+
+class EntityExistsError(InputError):
+    http_status = 409
+
+
+def entity_not_found(kind: EntityKind, code: str) -> EntityNotFoundError:
+    return EntityNotFoundError(f"{kind.label('id')} dengan kode '{code}' tidak ada",
+                               f"there is no {kind.label('en')} with code '{code}'")
+
+
+def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
+    if record is None:
+        return None
+    if kind.name == "opd":
+        value = record.get("kode")
+    elif kind.owner_field:
+        value = record.get(kind.owner_field)
+    else:
+        return None
+    return str(value) if value else None
+
+
+def write_entity(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
+                 instansi: str, code: str | None, body: Mapping[str, Any] | None,
+                 method: str, *, force: bool = False) -> tuple[int, dict[str, Any] | None]:
+    """Plan, check and commit one REST-style write of one entity (`method` POST, PUT, PATCH or
+    DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards)."""
+    what_id = f"mengubah {kind.label('id')}"
+    what_en = f"changing a {kind.label('en')}"
+    with lock:
+        if body is not None:
+            record = dict(body)
+            given = record.get("kode")
+            if code is None:
+                code = str(given) if given not in (None, "") else None
+                if code is None:
+                    raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
+            elif given not in (None, "", code):
+                raise InputError(
+                    f"kode di isi permintaan ('{given}') berbeda dengan kode di URL ('{code}')",
+                    f"the code in the body ('{given}') differs from the code in the URL"
+                    f" ('{code}')")
+            record["kode"] = code
+        assert code is not None
+        before = get_entity(repository, kind, code, instansi=instansi)
+        if method == "POST" and before is not None:
+            raise EntityExistsError(f"{kind.label('id')} dengan kode '{code}' sudah ada",
+                                    f"a {kind.label('en')} with code '{code}' already exists")
+        if method in ("PATCH", "DELETE") and before is None:
+            raise entity_not_found(kind, code)
+        if kind.name == "opd" and (method in ("POST", "DELETE") or before is None):
+            require_admin(principal, "membuat atau menghapus OPD", "creating or deleting an OPD")
+        if method == "DELETE":
+            plan = plan_delete(repository, kind, [code], instansi=instansi, force=force)
+            owners = [_owner(before, kind)]
+        else:
+            plan = plan_upsert(repository, kind, [record], instansi=instansi,
+                               partial=method == "PATCH")
+            after_owner = (record.get(kind.owner_field) if kind.owner_field
+                           and (method != "PATCH" or kind.owner_field in record)
+                           else _owner(before, kind))
+            owners = [_owner(before, kind),
+                      code if kind.name == "opd" else (str(after_owner) if after_owner else None)]
+        commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
+               label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en)
+        if method == "DELETE":
+            return 204, None
+        after = get_entity(repository, kind, code, instansi=instansi)
+        return (201 if before is None else 200), after
+
+
+def import_scope(principal: Principal, repository: Repository,
+                  instansi: str) -> set[str] | None:
+    """Whom an import (Excel) may write for: None for an admin, the editor's OPD codes;
+    refuses everyone else."""
+    if not principal.authenticated:
+        raise AuthenticationError("impor Excel memerlukan token API",
+                                  "an Excel import needs an API token")
+    if principal.is_admin:
+        return None
+    if principal.role is not Role.editor:
+        raise PermissionDeniedError(
+            f"impor Excel memerlukan peran editor atau admin; token '{principal.name}'"
+            f" berperan {principal.role}",
+            f"an Excel import needs the editor or admin role; token '{principal.name}' has"
+            f" the role {principal.role}")
+    # tokens name OPDs by IRI (or code); the importer works with codes
+    stored = RepositoryResolver(repository, instansi).stored_codes(KINDS["opd"])
+    by_iri = {str(iri): code for code, iri in stored.items()}
+    return {by_iri.get(o, o) for o in principal.opds}

@@ -25,19 +25,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 
-from spbe_arch.access import Principal, require_admin, require_opd_write
+from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.negotiation import Offer, choose
-from spbe_arch.api.writes import commit
-from spbe_arch.errors import InputError
+from spbe_arch.api.writes import entity_not_found, write_entity
 from spbe_arch.model import (
     TOP_LEVEL_KINDS,
     EntityKind,
     get_entity,
     get_kind,
     list_entities,
-    plan_delete,
-    plan_upsert,
 )
 from spbe_arch.model.values import entity_to_graph
 from spbe_arch.repository import Repository
@@ -58,14 +55,6 @@ ENTITY_OFFERS = (
 )
 
 
-class EntityNotFoundError(InputError):
-    http_status = 404
-
-
-class EntityExistsError(InputError):
-    http_status = 409
-
-
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
                                        max_length=64)]
 Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
@@ -75,11 +64,6 @@ Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON;
 
 def _kind(kind: Kind) -> EntityKind:
     return get_kind(kind.value)
-
-
-def _not_found(kind: EntityKind, code: str) -> EntityNotFoundError:
-    return EntityNotFoundError(f"{kind.label('id')} dengan kode '{code}' tidak ada",
-                               f"there is no {kind.label('en')} with code '{code}'")
 
 
 def _with_context(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,7 +116,7 @@ async def entity_get(
     record = await run_in_threadpool(get_entity, repository, entity_kind, code,
                                      instansi=instansi)
     if record is None:
-        raise _not_found(entity_kind, code)
+        raise entity_not_found(entity_kind, code)
     offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
     if offer.serializer == "json":
         return JSONResponse(_with_context(record), media_type=offer.media_type)
@@ -144,66 +128,6 @@ async def entity_get(
                     media_type=offer.media_type)
 
 
-def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
-    if record is None:
-        return None
-    if kind.name == "opd":
-        value = record.get("kode")
-    elif kind.owner_field:
-        value = record.get(kind.owner_field)
-    else:
-        return None
-    return str(value) if value else None
-
-
-def _write(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
-           instansi: str, code: str | None, body: Mapping[str, Any] | None, method: str,
-           *, force: bool = False) -> tuple[int, dict[str, Any] | None]:
-    """Plan, check and commit one write; returns (HTTP status, the entity afterwards)."""
-    what_id = f"mengubah {kind.label('id')}"
-    what_en = f"changing a {kind.label('en')}"
-    with lock:
-        if body is not None:
-            record = dict(body)
-            given = record.get("kode")
-            if code is None:
-                code = str(given) if given not in (None, "") else None
-                if code is None:
-                    raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
-            elif given not in (None, "", code):
-                raise InputError(
-                    f"kode di isi permintaan ('{given}') berbeda dengan kode di URL ('{code}')",
-                    f"the code in the body ('{given}') differs from the code in the URL"
-                    f" ('{code}')")
-            record["kode"] = code
-        assert code is not None
-        before = get_entity(repository, kind, code, instansi=instansi)
-        if method == "POST" and before is not None:
-            raise EntityExistsError(f"{kind.label('id')} dengan kode '{code}' sudah ada",
-                                    f"a {kind.label('en')} with code '{code}' already exists")
-        if method in ("PATCH", "DELETE") and before is None:
-            raise _not_found(kind, code)
-        if kind.name == "opd" and (method in ("POST", "DELETE") or before is None):
-            require_admin(principal, "membuat atau menghapus OPD", "creating or deleting an OPD")
-        if method == "DELETE":
-            plan = plan_delete(repository, kind, [code], instansi=instansi, force=force)
-            owners = [_owner(before, kind)]
-        else:
-            plan = plan_upsert(repository, kind, [record], instansi=instansi,
-                               partial=method == "PATCH")
-            after_owner = (record.get(kind.owner_field) if kind.owner_field
-                           and (method != "PATCH" or kind.owner_field in record)
-                           else _owner(before, kind))
-            owners = [_owner(before, kind),
-                      code if kind.name == "opd" else (str(after_owner) if after_owner else None)]
-        commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
-               label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en)
-        if method == "DELETE":
-            return 204, None
-        after = get_entity(repository, kind, code, instansi=instansi)
-        return (201 if before is None else 200), after
-
-
 async def _respond(request: Request, principal: Principal, repository: Repository,
                    instansi: str, kind: Kind, code: str | None, body: Mapping[str, Any] | None,
                    method: str, force: bool = False) -> Response:
@@ -211,7 +135,7 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
         # fail fast, before any planning: only editors and admins write
         require_opd_write(principal, [], f"mengubah {kind.value}", f"changing {kind.value}")
     status, after = await run_in_threadpool(
-        _write, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
+        write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
         code, body, method, force=force)
     if after is None:
         return Response(status_code=status)

@@ -3,7 +3,7 @@
 Reading uses the model layer (`list_entities`, `get_entity`) like `GET /api/{kind}`; the
 links pointing *to* an element come from the reports' whole-instansi view
 (`reports.model.gather_architecture`). Saving calls the very function behind the REST API's
-PATCH/POST (`api.routes.resources._write`): the same OPD scope check, the same SHACL check of
+PATCH/POST (`api.writes.write_entity`): the same OPD scope check, the same SHACL check of
 the change (`validate_change`, a new Violation refuses it) and the same audit record. The
 violations and bad values it reports are shown next to the form's fields.
 """
@@ -17,8 +17,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spbe_arch.api.routes.resources import _write as write_entity
-from spbe_arch.api.writes import RuleViolationError
+from spbe_arch.api.writes import RuleViolationError, write_entity
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.evaluation import sop_coverage
 from spbe_arch.model import (

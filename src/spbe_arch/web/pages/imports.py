@@ -35,10 +35,10 @@ from starlette.datastructures import UploadFile
 
 from spbe_arch import iris
 from spbe_arch.access import PermissionDeniedError, require_admin, require_opd_write
-from spbe_arch.api.routes.excel import _editor_scope as excel_editor_scope
-from spbe_arch.api.routes.excel import _workbook as excel_workbook
+from spbe_arch.api.downloads import workbook_download
 from spbe_arch.api.routes.graph_store import _parse as parse_rdf
 from spbe_arch.api.routes.graph_store import _write as graph_store_write
+from spbe_arch.api.writes import import_scope
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.notices import Notice
 from spbe_arch.importers.bpmn.reader import read_bpmn
@@ -169,7 +169,7 @@ def _problem_rows(exc: SpbeError, lang: str) -> list[tuple[str, str]]:
 
 
 def preview_excel(page: Page, preview: Preview, data: bytes) -> None:
-    scope = excel_editor_scope(page.principal, page.repository, page.instansi)
+    scope = import_scope(page.principal, page.repository, page.instansi)
     try:
         report = import_workbook(page.repository, data, instansi=page.instansi,
                                  name=preview.name, dry_run=True, editor_opds=scope)
@@ -294,7 +294,7 @@ def import_page(page: PageDep) -> Response:
 @router.get("/impor/templat")
 def excel_template(page: PageDep) -> Response:
     """The Excel template (as `GET /excel/template`), for signed-in browsers."""
-    return page.finish(excel_workbook(page.repository, page.instansi, None, False, "templat"))
+    return page.finish(workbook_download(page.repository, page.instansi, None, False, "templat"))
 
 
 async def _uploads(page: Page, form: Any) -> list[tuple[str, bytes]]:
@@ -337,7 +337,7 @@ class Outcome:
 
 
 def _save_excel(page: Page, name: str, data: bytes) -> Outcome:
-    scope = excel_editor_scope(page.principal, page.repository, page.instansi)
+    scope = import_scope(page.principal, page.repository, page.instansi)
     with page.request.app.state.write_lock:
         report = import_workbook(page.repository, data, instansi=page.instansi, name=name,
                                  editor_opds=scope, agent=page.principal.name)
