@@ -45,6 +45,23 @@ FOCUS_PLACEHOLDER = "#spbe:focus-values\n"
 
 RDF_TYPE_SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
+HASH_JOIN_MARK = "#spbe:hash-join\n"
+"""Ends a value pattern `?f <p> ?v .` that a full run evaluates as a sub-SELECT of its own."""
+
+_HASH_JOIN = re.compile(r"\?(\w+) (\^?<[^<>\s]+>) \?(\w+) \. " + re.escape(HASH_JOIN_MARK.strip())
+                        + "$", re.MULTILINE)
+
+
+def hash_joined(text: str) -> str:
+    """The query with every marked value pattern `?f <p> ?v .` written as `{ SELECT ?f ?v
+    WHERE { ?f <p> ?v . } }`: the same solutions (a one-predicate path has no zero-length
+    step, so the pattern alone yields exactly the pairs its join yields), but Oxigraph joins
+    a sub-SELECT by hashing both sides instead of one index seek per focus node (3-5x faster
+    when every focus node is validated; with a few focus nodes the seeks win, so runs
+    restricted to some focus nodes keep the plain pattern)."""
+    return _HASH_JOIN.sub(lambda m: f"{{ SELECT ?{m.group(1)} ?{m.group(3)} WHERE {{ "
+                          f"?{m.group(1)} {m.group(2)} ?{m.group(3)} . }} }}", text)
+
 SUPPORTED_PARAMETERS: dict[URIRef, URIRef] = {
     SH["class"]: SH.ClassConstraintComponent,
     SH.datatype: SH.DatatypeConstraintComponent,
@@ -139,6 +156,8 @@ class CompiledCheck:
         if focus is not None:
             values = f"VALUES ?{self.root_var} {{ {' '.join(term_n3(n) for n in focus)} }}\n"
         text = self.sparql.replace(FOCUS_PLACEHOLDER, values + focus_filter)
+        if focus is None:
+            text = hash_joined(text)
         for cls in leaf_classes:
             text = text.replace(f"{RDF_TYPE_SUBCLASS} <{cls}>", f"<{RDF.type}> <{cls}>")
         for cls, subclasses in (closures or {}).items():
@@ -161,6 +180,14 @@ class ShapePlan:
     shape: Shape
     checks: list[CompiledCheck]
     unsupported: str | None = None
+
+
+def _marked(pattern: str, hash_join: bool = True) -> str:
+    """A value pattern, marked for `hash_joined` where that rewrite is exact; the mark is a
+    comment, so it ends the line."""
+    if hash_join and _HASH_JOIN.fullmatch(f"{pattern} {HASH_JOIN_MARK.strip()}"):
+        return f"{pattern} {HASH_JOIN_MARK}"
+    return pattern
 
 
 def term_n3(term: Node) -> str:
@@ -253,19 +280,24 @@ class Compiler:
                    f"    ?{ctx.focus} {path} ?{value} . }} }}")
         if ctx.root == ctx.focus:
             prelude = (f"{{ SELECT DISTINCT ?{ctx.root} ?{value} WHERE {{ {ctx.prelude}\n"
-                       f"    ?{ctx.root} {path} ?{value} . }} }}")
+                       f"    {_marked(f'?{ctx.root} {path} ?{value} .')}}} }}")
         return Ctx(prelude, ctx.root, value)
 
     def _path(self, shape: Shape) -> str:
         assert shape.path is not None
         return sparql_path(self.graph, shape.path)
 
-    def _value_pattern(self, shape: Shape, ctx: Ctx) -> tuple[str, str]:
-        """(pattern, value variable): the value nodes of `shape` for the focus in `ctx`."""
+    def _value_pattern(self, shape: Shape, ctx: Ctx, hash_join: bool = True
+                       ) -> tuple[str, str]:
+        """(pattern, value variable): the value nodes of `shape` for the focus in `ctx`.
+
+        `hash_join`: mark the pattern for `hash_joined` (never inside an EXISTS, which is
+        evaluated per row: a sub-SELECT there would enumerate the predicate for every row).
+        """
         if not shape.is_property:
             return "", ctx.focus
         value = self.var("v")
-        return f"?{ctx.focus} {self._path(shape)} ?{value} .", value
+        return _marked(f"?{ctx.focus} {self._path(shape)} ?{value} .", hash_join), value
 
     # --- constraints -----------------------------------------------------------------------
     def _parameters(self, shape: Shape) -> list[URIRef]:
@@ -329,7 +361,7 @@ class Compiler:
         than one query per constraint)."""
         if shape.is_property:
             value = self.var("v")
-            pattern = f"?{ctx.focus} {self._path(shape)} ?{value} ."
+            pattern = _marked(f"?{ctx.focus} {self._path(shape)} ?{value} .")
             if any(p.focus_level for _, p in flagged):
                 pattern = f"OPTIONAL {{ {pattern} }}"
         else:
@@ -432,7 +464,7 @@ class Compiler:
         n = self._count(shape, SH.minCount)
         if n == 0:
             return []
-        vp, v = self._value_pattern(shape, ctx)
+        vp, v = self._value_pattern(shape, ctx, hash_join=n != 1)
         if n == 1:
             return [Pattern(f"{ctx.prelude}\n  FILTER NOT EXISTS {{ {vp} }}", value=None,
                             flag="!BOUND(?spbe_VALUE)", focus_level=True)]
