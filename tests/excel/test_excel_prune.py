@@ -114,7 +114,8 @@ def test_pruning_needs_a_known_opd_within_the_editors_scope(imported: Repository
     path = _export_without(repo, tmp_path, [])
     with pytest.raises(WorkbookProblems) as caught:
         import_workbook(repo, path, instansi=INSTANSI, prune_opds=["TIDAKADA"])
-    assert "OPD dengan kode 'TIDAKADA' tidak ada" in caught.value.problems[0].message("id")
+    assert "akan dihapus (--prune-opd) tidak ada: 'TIDAKADA'" in caught.value.problems[0].message(
+        "id")
     wb = load_workbook(path)
     _drop_rows(wb, "Proses Bisnis", "Kode", {"PB.01"})  # leave only DISKOMINFO's rows
     for sheet in ("Layanan", "Data", "SOP", "Langkah SOP"):

@@ -120,6 +120,29 @@ def test_excel_rows_with_problems_are_named_before_anything_is_written(
     assert after is not None and after["nama"] == "Nama layanan baru dari Excel"
 
 
+def test_excel_rows_left_out_are_deleted_only_when_asked(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    session = web.session("editor")  # editor of DISKOMINFO
+    exported = web.session("admin").client.get("/excel/export?opd=DISKOMINFO").content
+    book = load_workbook(io.BytesIO(exported))
+    sheet = book["Keamanan"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "KAM-06")
+    sheet.delete_rows(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plain = upload(session, [("kominfo.xlsx", buffer.getvalue())])
+    assert "KAM-06" not in text_of(plain.text)  # nothing to delete without the option
+    refused = upload(session, [("kominfo.xlsx", buffer.getvalue())], hapus_opd="DISPENDUKCAPIL")
+    assert "tidak berwenang menghapus data OPD &#39;DISPENDUKCAPIL&#39;" in text_of(refused.text)
+    response = upload(session, [("kominfo.xlsx", buffer.getvalue())], hapus_opd="DISKOMINFO")
+    text = text_of(response.text)
+    assert "hapus keamanan KAM-06" in text and "1 dihapus" in text
+    assert get_entity(web.repository, "keamanan", "KAM-06", instansi="3574") is not None
+    saved = session.post("/ui/impor/simpan", {"kunci": key_of(response.text), "indeks": "0"})
+    assert saved.status_code == 200
+    assert get_entity(web.repository, "keamanan", "KAM-06", instansi="3574") is None
+
+
 @pytest.mark.slow
 def test_rdf_import_is_previewed_with_its_rule_violations_for_admins(
         fresh_demo_web: Web) -> None:

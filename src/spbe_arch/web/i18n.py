@@ -277,6 +277,14 @@ EN: dict[str, str] = {
     " proses versi sebelumnya (bila ada).": "Only for .bpmn files, e.g. DISKOMINFO-01.02."
                                           " Without a code the model keeps the process of"
                                           " its previous version (if any).",
+    "Hapus elemen OPD yang tidak ada di berkas Excel (opsional)":
+        "Delete the OPD's elements that are not in the Excel file (optional)",
+    "Kode OPD, mis. DINKES. Proses bisnis, layanan, data, aplikasi, infrastruktur, keamanan"
+    " dan SOP OPD itu yang tidak ada di berkas akan dihapus; pratinjau menampilkannya dulu."
+    " Kosongkan agar tidak ada yang dihapus.":
+        "OPD code, e.g. DINKES. That OPD's business processes, services, data, applications,"
+        " infrastructure, security elements and SOPs that are not in the file are deleted;"
+        " the preview shows them first. Leave empty to delete nothing.",
     "Unduh templat Excel": "Download the Excel template",
     "Pilih sedikitnya satu berkas untuk diunggah.": "Choose at least one file to upload.",
     "Model {m} sudah tersimpan dengan isi yang sama (versi {v}); tidak ada perubahan.":

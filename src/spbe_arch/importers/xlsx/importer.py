@@ -305,14 +305,15 @@ def _pruned(repository: Repository, instansi: str, upserts: dict[str, list[dict[
         stored = next((k for k in known if k.casefold() == code.casefold()), None)
         if stored is None:
             problems.append(SheetProblem(
-                None, None, None, code, f"--prune-opd: OPD dengan kode '{code}' tidak ada",
-                f"--prune-opd: there is no OPD with code '{code}'"))
+                None, None, None, code,
+                f"OPD yang datanya akan dihapus (--prune-opd) tidak ada: '{code}'",
+                f"the OPD whose data would be deleted (--prune-opd) does not exist: '{code}'"))
         elif editor_opds is not None and stored.casefold() not in {
                 c.casefold() for c in editor_opds}:
             problems.append(SheetProblem(
                 None, None, None, code,
-                f"--prune-opd: Anda tidak berwenang menghapus data OPD '{stored}'",
-                f"--prune-opd: you may not delete data of OPD '{stored}'"))
+                f"Anda tidak berwenang menghapus data OPD '{stored}' (--prune-opd)",
+                f"you may not delete data of OPD '{stored}' (--prune-opd)"))
         else:
             wanted.add(stored)
     deletes: dict[str, list[str]] = {}

@@ -168,11 +168,18 @@ def _problem_rows(exc: SpbeError, lang: str) -> list[tuple[str, str]]:
             for p in problems]
 
 
-def preview_excel(page: Page, preview: Preview, data: bytes) -> None:
+def prune_codes(text: str) -> list[str] | None:
+    """OPD codes typed in the form's "hapus" field (spaces, commas or semicolons between)."""
+    codes = [c for c in text.replace(",", " ").replace(";", " ").split() if c]
+    return codes or None
+
+
+def preview_excel(page: Page, preview: Preview, data: bytes, prune: str = "") -> None:
     scope = import_scope(page.principal, page.repository, page.instansi)
     try:
         report = import_workbook(page.repository, data, instansi=page.instansi,
-                                 name=preview.name, dry_run=True, editor_opds=scope)
+                                 name=preview.name, dry_run=True, editor_opds=scope,
+                                 prune_opds=prune_codes(prune))
     except (WorkbookProblems, InputError) as exc:
         preview.problems = _problem_rows(exc, page.lang)
         return
@@ -259,7 +266,8 @@ def preview_rdf(page: Page, preview: Preview, data: bytes) -> None:
     preview.can_save = bool(added) and not preview.problems
 
 
-def make_preview(page: Page, index: int, name: str, data: bytes, proses: str) -> Preview:
+def make_preview(page: Page, index: int, name: str, data: bytes, proses: str,
+                 prune: str = "") -> Preview:
     preview = Preview(index, name, kind_of(name))
     try:
         if len(data) > page.settings.max_upload_bytes:
@@ -267,7 +275,7 @@ def make_preview(page: Page, index: int, name: str, data: bytes, proses: str) ->
             raise InputError(f"berkas lebih besar dari batas {limit} MB",
                              f"the file is larger than the {limit} MB limit")
         if preview.kind == "excel":
-            preview_excel(page, preview, data)
+            preview_excel(page, preview, data, prune)
         elif preview.kind == "bpmn":
             preview_bpmn(page, preview, data, proses)
         elif preview.kind == "rdf":
@@ -288,7 +296,7 @@ def make_preview(page: Page, index: int, name: str, data: bytes, proses: str) ->
 
 @router.get("/impor")
 def import_page(page: PageDep) -> Response:
-    return page.render("import.html.j2", previews=[], key="", proses="")
+    return page.render("import.html.j2", previews=[], key="", proses="", prune="")
 
 
 @router.get("/impor/templat")
@@ -312,17 +320,20 @@ async def import_preview(page: PageDep, form: FormDep) -> Response:
 
     files = await _uploads(page, form)
     proses = form_text(form, "proses")
+    prune = form_text(form, "hapus_opd")
     if not files:
         return page.render("import.html.j2", status=400, previews=[], key="", proses=proses,
+                           prune=prune,
                            error=page.t("Pilih sedikitnya satu berkas untuk diunggah."))
-    key = staging(page).put(page.csrf, files, {"proses": proses})
+    # the save uses the options stored with the files, so it does what the preview showed
+    key = staging(page).put(page.csrf, files, {"proses": proses, "hapus_opd": prune})
 
     def previews() -> list[Preview]:
-        return [make_preview(page, i, name, data, proses) for i, (name, data) in
+        return [make_preview(page, i, name, data, proses, prune) for i, (name, data) in
                 enumerate(files)]
 
     return page.render("import.html.j2", previews=await run_in_threadpool(previews), key=key,
-                       proses=proses)
+                       proses=proses, prune=prune)
 
 
 @dataclass
@@ -336,11 +347,12 @@ class Outcome:
     may_derive: bool = False
 
 
-def _save_excel(page: Page, name: str, data: bytes) -> Outcome:
+def _save_excel(page: Page, name: str, data: bytes, prune: str = "") -> Outcome:
     scope = import_scope(page.principal, page.repository, page.instansi)
     with page.request.app.state.write_lock:
         report = import_workbook(page.repository, data, instansi=page.instansi, name=name,
-                                 editor_opds=scope, agent=page.principal.name)
+                                 editor_opds=scope, agent=page.principal.name,
+                                 prune_opds=prune_codes(prune))
     return Outcome(name, "excel", report.changes.summary(page.lang))
 
 
@@ -390,7 +402,7 @@ def import_save(page: PageDep, form: FormDep) -> Response:
     kind = kind_of(name)
     try:
         if kind == "excel":
-            outcome = _save_excel(page, name, data)
+            outcome = _save_excel(page, name, data, options.get("hapus_opd", ""))
         elif kind == "bpmn":
             outcome = _save_bpmn(page, name, data, proses)
         elif kind == "rdf":
@@ -403,7 +415,7 @@ def import_save(page: PageDep, form: FormDep) -> Response:
         # something changed since the preview: show the new problems, nothing was written
         preview = Preview(index, name, kind, problems=_problem_rows(exc, page.lang))
         return page.render("import.html.j2", status=422, previews=[preview], key=key,
-                           proses=proses)
+                           proses=proses, prune=options.get("hapus_opd", ""))
     return page.render("import_done.html.j2", outcome=outcome, key=key)
 
 
