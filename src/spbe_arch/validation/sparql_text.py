@@ -46,6 +46,45 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+HASH_JOIN_MARK = "#spbe:hash-join"
+"""Ends a line `S P O . #spbe:hash-join ?v…`: a triple pattern that a run validating every
+focus node evaluates as `{ SELECT ?v… WHERE { S P O . } }` (see `hash_joined`)."""
+
+_HASH_JOIN_LINE = re.compile(r"^(?P<line>[^\n]*?) \. " + re.escape(HASH_JOIN_MARK)
+                             + r" (?P<length>\d+)(?P<vars>(?: \?\w+)+)[ \t]*$", re.MULTILINE)
+
+
+def hash_join_line(pattern: str, variables: list[str]) -> str:
+    """A triple pattern (without its final dot) marked for `hash_joined`. The mark is a
+    comment, so the line ends after it; it records the pattern's length (text before the
+    pattern on the same line, such as `OPTIONAL {`, stays) and its variables."""
+    names = list(dict.fromkeys(variables))
+    return (f"{pattern} . {HASH_JOIN_MARK} {len(pattern)} "
+            f"{' '.join('?' + v for v in names)}\n")
+
+
+def hash_joined(text: str) -> str:
+    """The query with every marked triple pattern written as a sub-SELECT of its own.
+
+    The solutions are the same (a sub-SELECT projecting all of a pattern's variables yields
+    exactly the pattern's solutions; only patterns without blank nodes and with a one-step
+    predicate are marked, so no zero-length path can yield a node absent from the data), but
+    Oxigraph joins a sub-SELECT by hashing both sides instead of one index seek per solution
+    of the other side: 3-9x faster when every focus node is validated, measured at 500k
+    triples. With a few focus nodes (incremental runs) the seeks win, so those runs keep the
+    plain patterns.
+    """
+
+    def sub_select(match: re.Match[str]) -> str:
+        line, length = match.group("line"), int(match.group("length"))
+        if length > len(line):
+            return match.group(0)
+        before, pattern = line[:len(line) - length], line[len(line) - length:]
+        return f"{before}{{ SELECT{match.group('vars')} WHERE {{ {pattern} . }} }}"
+
+    return _HASH_JOIN_LINE.sub(sub_select, text)
+
+
 INTERNAL_PREFIX = "spbe_"
 """Variables the compiler introduces start with this; user queries must not use it."""
 
@@ -303,9 +342,11 @@ class Parser:
     # rendering ---------------------------------------------------------------------------
     def render(self, start: int, end: int, rename: dict[str, str] | None = None,
                skip: list[tuple[int, int]] | None = None,
-               insert: dict[int, str] | None = None) -> str:
-        """Source text of tokens [start, end), variables renamed, token ranges in `skip` cut,
-        `insert[k]` written after token k."""
+               insert: dict[int, str] | None = None,
+               replace: dict[int, str] | None = None) -> str:
+        """Source text of tokens [start, end), variables renamed, token ranges in `skip` cut
+        (replaced by `replace[start of the range]` if given), `insert[k]` written after
+        token k."""
         if start >= end:
             return ""
         parts: list[str] = []
@@ -315,7 +356,7 @@ class Parser:
         while k < end:
             cut = next(((a, b) for a, b in skip if a == k), None)
             if cut is not None:
-                parts.append(" ")
+                parts.append((replace or {}).get(k, " "))
                 k = cut[1]
                 prev = self.tokens[k - 1].end
                 continue
@@ -561,7 +602,9 @@ def build_constraint_query(
         minus_blocks.append(f"\n  MINUS {{ {anchor}\n    {inner} }}")
         skip.append((element.start, element.end))
 
-    body_text = parser.render(group.start + 1, group.end - 1, rename, skip, insert)
+    replace: dict[int, str] = {}
+    _mark_triples(parser, group, rename, skip, replace)
+    body_text = parser.render(group.start + 1, group.end - 1, rename, skip, insert, replace)
     projection: list[str]
     if query.star:
         projection = ["*"]
@@ -585,6 +628,117 @@ def build_constraint_query(
     text = (f"{prologue}\nSELECT DISTINCT {' '.join(projection)} WHERE {{\n  {prelude}\n"
             f"  {body_text}{''.join(minus_blocks)}\n}} {modifiers_text}")
     return RewrittenQuery(text, projected, len(minus_blocks))
+
+
+_HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
+_PATH_OPERATORS = {"*", "+", "?", "/", "|", "^"}
+
+
+def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
+                   ) -> list[tuple[str, list[str] | None]] | None:
+    """The triple patterns of a triples block, one per line: (text without the final dot,
+    its variables if the pattern can be hash-joined, else None). None when the block has
+    blank nodes or property lists that cannot be split this way."""
+    tokens = parser.tokens[element.start:element.end]
+    if any(t.kind == "bnode" or (t.kind == "punct" and t.text in ("[", "]")) for t in tokens):
+        return None
+
+    def text(token: Token) -> str:
+        name = token.var
+        return "?" + rename.get(name, name) if name is not None else token.text
+
+    def pieces_until(i: int, stops: tuple[str, ...]) -> int:
+        depth = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.kind == "punct" and t.text == "(":
+                depth += 1
+            elif t.kind == "punct" and t.text == ")":
+                depth -= 1
+            elif depth == 0 and t.kind == "punct" and t.text in stops:
+                return i
+            i += 1
+        return i
+
+    out: list[tuple[str, list[str] | None]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].kind == "punct" and tokens[i].text == ".":
+            i += 1
+            continue
+        subject = tokens[i]
+        if subject.kind not in ("var", "iri", "pname"):
+            return None
+        i += 1
+        while i < len(tokens):
+            path_follows = i + 1 < len(tokens) and tokens[i + 1].kind == "punct" \
+                and tokens[i + 1].text in _PATH_OPERATORS
+            if (tokens[i].kind in ("iri", "pname") or tokens[i].text == "a") \
+                    and not path_follows:
+                verb = text(tokens[i])
+                i += 1
+                while True:
+                    end = pieces_until(i, (",", ";", "."))
+                    if end == i:
+                        return None
+                    if end - i == 1:
+                        obj = tokens[i]
+                        hashable = obj.kind in _HASHABLE_TERMS and "\n" not in obj.text
+                        variables = [rename.get(n, n) for n in (subject.var, obj.var)
+                                     if n is not None]
+                        out.append((f"{text(subject)} {verb} {text(obj)}",
+                                    variables if hashable and variables else None))
+                    else:
+                        rendered = parser.render(element.start + i, element.start + end,
+                                                 rename).strip()
+                        out.append((f"{text(subject)} {verb} {rendered}", None))
+                    i = end
+                    if i < len(tokens) and tokens[i].text == ",":
+                        i += 1
+                        continue
+                    break
+            else:
+                # a property path (or a variable verb) and one object, kept as written
+                end = pieces_until(i, (",", ";", "."))
+                if end - i < 2 or tokens[end - 1].kind not in _HASHABLE_TERMS \
+                        or tokens[end - 2].text == "^^" \
+                        or (i < end - 2 and tokens[end - 2].kind in _HASHABLE_TERMS
+                            and tokens[end - 2].kind != "var" and tokens[i].kind == "var"):
+                    return None
+                rendered = parser.render(element.start + i, element.start + end, rename)
+                out.append((f"{text(subject)} {rendered.strip()}", None))
+                i = end
+                if i < len(tokens) and tokens[i].text == ",":
+                    return None
+            if i < len(tokens) and tokens[i].text == ";":
+                while i < len(tokens) and tokens[i].text == ";":
+                    i += 1
+                if i >= len(tokens) or tokens[i].text == ".":
+                    break
+                continue
+            break
+        if i < len(tokens) and tokens[i].text != ".":
+            return None
+    return out
+
+
+def _mark_triples(parser: Parser, group: Group, rename: dict[str, str],
+                  skip: list[tuple[int, int]], replace: dict[int, str]) -> None:
+    """Rewrite the triples blocks of `group` and of the groups below it (not EXISTS patterns,
+    which are evaluated per row) one pattern per line, marked for `hash_joined`."""
+    for element in group.elements:
+        if element.kind == "triples":
+            split = _split_triples(parser, element, rename)
+            if split is None:
+                continue
+            lines = [hash_join_line(pattern, variables) if variables else f"{pattern} .\n"
+                     for pattern, variables in split]
+            skip.append((element.start, element.end))
+            replace[element.start] = "\n    " + "    ".join(lines) + "    "
+        for body in element.groups:
+            _mark_triples(parser, body, rename, skip, replace)
+        if element.select is not None:
+            _mark_triples(parser, element.select.group, rename, skip, replace)
 
 
 def _is_single_pattern(parser: Parser, body: Group) -> bool:
