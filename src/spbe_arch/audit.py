@@ -50,7 +50,7 @@ def _ntriples(quads: Iterable[Quad], chunk_chars: int | None = None) -> list[str
     at line ends into pieces of at most `chunk_chars` (one line may be longer on its own)."""
     lines = []
     for s, p, o, g in quads:
-        graph = f" <{g}>" if g is not None else ""
+        graph = f" {_nt(g)}" if g is not None else ""  # (a blank node graph name: _:x)
         lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)}{graph} .")
     lines.sort()
     chunk_chars = chunk_chars or RECORD_CHUNK_CHARS
@@ -104,15 +104,20 @@ def _insert_data(quads: Iterable[Quad]) -> str:
 
 
 def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
-                  entities: Iterable[Node], label: str) -> URIRef | None:
+                  entities: Iterable[Node], label: str,
+                  recorded: ChangeSet | None = None) -> URIRef | None:
     """Apply `changes` and their audit record in one transaction; returns the activity IRI.
 
-    Changes that only run SPARQL Update strings record the update text instead of triples.
-    An empty change set writes nothing and returns None.
+    Changes that run SPARQL Update strings record the update text (`rdfs:comment`) and
+    the triples of `recorded` — what those updates add and remove, computed beforehand
+    (`spbe_arch.sparql_update`); without it, only the text. An empty change set writes
+    nothing and returns None.
     """
     if changes.is_empty():
         return None
-    record = audit_quads(changes, agent, [e for e in entities if isinstance(e, URIRef)], label)
+    described = changes if recorded is None else recorded
+    record = audit_quads(described, agent, [e for e in entities if isinstance(e, URIRef)],
+                         label)
     if changes.updates:
         activity = record[0][0]
         record.append((activity, RDFS.comment, Literal("\n;\n".join(changes.updates)),

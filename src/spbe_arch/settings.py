@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     cors_origins: str = "*"
     tokens_file: str | None = None
     """API token file (hashes only); default `<store path>.tokens.json` (see access/tokens.py)."""
+    update_timeout_s: float = 60.0
+    """Time limit of a SPARQL Update's evaluation (in a worker process; nothing is written
+    when it fires)."""
+    update_audit_max_quads: int = 1_000_000
+    """A SPARQL Update changing more quads than this is recorded by its text, not triple by
+    triple."""
     query_workers: int = 0
     """Worker processes that run /sparql queries under the time limit; 0 = one per CPU core."""
     reports_dir: str = "./laporan"

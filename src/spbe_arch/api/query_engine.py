@@ -86,8 +86,20 @@ class NotAcceptableError(SpbeError):
     """The client accepts no format this kind of result can be written in (HTTP 406)."""
 
 
+class WorkerTask(Protocol):
+    """Work other than a query for a worker process (e.g. computing an update's effect):
+    `run` gets the worker's store and answers (kind, value); it must be picklable."""
+
+    def run(self, store: ox.Store) -> tuple[str, Any]: ...
+
+
 class QueryEngine(Protocol):
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome: ...
+
+    def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
+        """Run a task on the store under the time limit (`QueryTimeoutError` past it);
+        ("unsupported", why) where the engine has no store of its own."""
+        ...
 
     def close(self) -> None: ...
 
@@ -204,7 +216,8 @@ def _child_main(conn: Connection, store: ox.Store, close_fds: list[int]) -> None
         if job is None:
             os._exit(0)
         try:
-            answer: tuple[str, Any] = run_job(store, job)
+            answer: tuple[str, Any] = (run_job(store, job) if isinstance(job, QueryJob)
+                                       else job.run(store))
         except BaseException as exc:  # the worker must answer, whatever happened
             answer = ("error", f"{type(exc).__name__}: {exc}")
         try:
@@ -337,13 +350,20 @@ class ForkingQueryEngine:
         self._retire(worker, kill=False)
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
+
+    def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
+        return self._call(task, timeout_s, _task_timeout_error)
+
+    def _call(self, job: QueryJob | WorkerTask, timeout_s: float,
+              timeout_error: Callable[[float], SpbeError]) -> tuple[str, Any]:
         deadline = time.monotonic() + timeout_s
         worker = self._acquire(deadline)
         try:
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker, kill=True)
-                raise _timeout_error(timeout_s)
+                raise timeout_error(timeout_s)
             answer = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker, kill=True)
@@ -357,7 +377,7 @@ class ForkingQueryEngine:
             self._retire(worker, kill=True)
             raise
         self._release(worker)
-        return outcome_or_raise(answer, timeout_s)
+        return answer  # type: ignore[no-any-return]
 
     def close(self) -> None:
         with self._cond:
@@ -383,6 +403,15 @@ def _timeout_error(timeout_s: float) -> QueryTimeoutError:
     )
 
 
+def _task_timeout_error(timeout_s: float) -> QueryTimeoutError:
+    return QueryTimeoutError(
+        f"SPARQL Update dihentikan karena melebihi batas waktu {timeout_s:g} detik; tidak ada"
+        " yang diubah (persempit pola WHERE atau pecah update menjadi beberapa permintaan)",
+        f"the SPARQL Update was stopped after the time limit of {timeout_s:g} s; nothing was"
+        " changed (narrow its WHERE patterns or split it into several requests)",
+    )
+
+
 def _busy_error() -> QueryTimeoutError:
     return QueryTimeoutError(
         "semua pekerja kueri sibuk sampai batas waktu habis; coba lagi sebentar lagi",
@@ -403,6 +432,12 @@ class InProcessQueryEngine:
             return outcome_or_raise(run_job(self.store, job))
         with self.guard.lock.shared():
             return outcome_or_raise(run_job(self.store, job))
+
+    def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
+        if self.guard is None:
+            return task.run(self.store)
+        with self.guard.lock.shared():
+            return task.run(self.store)
 
     def close(self) -> None:
         return None
@@ -432,6 +467,9 @@ class RepositoryQueryEngine:
         except TimeoutError as exc:
             raise _timeout_error(timeout_s) from exc
         return QueryOutcome(kind, offer.media_type, body, -1)
+
+    def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
+        return ("unsupported", "remote store")
 
     def close(self) -> None:
         return None

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from spbe_arch.api.negotiation import FORMAT_PARAMS
 from spbe_arch.errors import InputError
+from spbe_arch.sparql_update import Token, split_operations
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -163,46 +164,9 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 
 # --- update text: dataset clauses -----------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$]\w+)
-      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-      | (?P<pname>[A-Za-z_][\w.\-]*:[\w.:%\-]*|:[\w.:%\-]*)
-      | (?P<word>[A-Za-z_]\w*)
-      | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
-    re.VERBOSE,
-)
-
-
-@dataclass
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-    depth: int
-
-
-def _operations(update: str) -> list[list[_Token]]:
-    """The tokens of each operation of an update request (split at top-level `;`)."""
-    operations: list[list[_Token]] = [[]]
-    depth = 0
-    for match in _TOKEN.finditer(update):
-        kind = match.lastgroup or ""
-        if kind in ("comment", "string", "lang"):
-            continue
-        if kind == "close":
-            depth = max(0, depth - 1)
-        if kind == "semi" and depth == 0:
-            operations.append([])
-            continue
-        operations[-1].append(_Token(kind, match.group(0), match.start(), match.end(), depth))
-        if kind == "open":
-            depth += 1
-    return [op for op in operations if op]
+# the tokenizer is shared with the update-effect computation (spbe_arch.sparql_update)
+_Token = Token
+_operations = split_operations
 
 
 def _keywords(operation: list[_Token]) -> list[_Token]:

@@ -142,11 +142,24 @@ def test_the_audit_trail_cannot_be_rewritten_through_the_graph_store(service) ->
     assert service.client.get(GSP, params={"graph": provenance}).status_code == 200
 
 
-def test_bulk_writes_record_counts(service, monkeypatch) -> None:
-    from spbe_arch.api.routes import graph_store
+def test_bulk_writes_record_every_triple(service, monkeypatch) -> None:
+    from spbe_arch import audit
 
-    monkeypatch.setattr(graph_store, "MAX_AUDIT_TRIPLES", 1)
-    assert _put(service, DOC_1).status_code == 201
+    # small record blocks, so that a modest write is recorded in several values
+    monkeypatch.setattr(audit, "RECORD_CHUNK_CHARS", 20_000)
+    body = "".join(f'<http://example.org/s{i}> <http://example.org/p> "nilai {i}" .\n'
+                   for i in range(3000)).encode()
+    assert _put(service, body, **{"content-type": "application/n-triples"}).status_code == 201
+    blocks = service.repository.select(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>"
+        " SELECT ?t WHERE { ?a spbe:tripelDitambah ?t }").rows
+    assert len(blocks) > 5
+    assert all(len(str(r["t"])) <= 20_000 for r in blocks)
     record = _history(service, G)[0]
-    assert record["ditambah"] == [] and "2 tripel ditambah" in record["keterangan"]
-    assert len(service.repository.graph(URIRef(G))) == 2
+    assert len(record["ditambah"]) == 3000 and record["dihapus"] == []
+    assert f'<http://example.org/s2999> <http://example.org/p> "nilai 2999" <{G}> .' in record[
+        "ditambah"]
+    # replacing it with an empty graph records every removal
+    assert _put(service, b"# kosong\n").status_code == 204
+    assert len(_history(service, G)[0]["dihapus"]) == 3000
+    assert len(service.repository.graph(URIRef(G))) == 0

@@ -194,6 +194,73 @@ def test_update_is_audited_and_visible_in_history(service) -> None:
     assert items[0]["keterangan"] == "SPARQL Update"
 
 
+def test_update_records_the_triples_it_added_and_removed(service) -> None:
+    _insert(service)
+    update = ("PREFIX ex: <http://example.org/>\n"
+              "DELETE { GRAPH ex:g { ?s ex:p \"dua\" } } INSERT { GRAPH ex:g { ?s ex:p \"DUA\" ."
+              " ?s ex:q [ ex:r 1 ] } } WHERE { GRAPH ex:g { ?s ex:p \"dua\" } }")
+    assert _insert(service, text=update).status_code == 200
+    item = service.client.get("/history", params={"entity": "http://example.org/b"}).json()[
+        "items"][0]
+    g = "<http://example.org/g>"
+    assert item["dihapus"] == [f'<http://example.org/b> <http://example.org/p> "dua" {g} .']
+    added = sorted(item["ditambah"])
+    assert len(added) == 3
+    assert f'<http://example.org/b> <http://example.org/p> "DUA" {g} .' in added
+    assert any(line.startswith("<http://example.org/b> <http://example.org/q> _:")
+               for line in added)
+    # the record lists exactly what changed in the store
+    stored = {line for line in service.repository.export(URIRef("http://example.org/g"),
+                                                         "ntriples").decode().splitlines()}
+    assert '<http://example.org/b> <http://example.org/p> "DUA" .' in stored
+    assert '<http://example.org/b> <http://example.org/p> "dua" .' not in stored
+    # prov:used names the changed subject, so history finds it by prov:used as well
+    used = service.repository.select(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?e WHERE { ?a prov:used ?e }").rows
+    assert {str(r["e"]) for r in used} >= {"http://example.org/b"}
+
+
+def test_update_of_prefixed_names_is_found_by_history(service) -> None:
+    # the triples are recorded with full IRIs, whatever the update text wrote
+    assert _insert(service).status_code == 200
+    items = service.client.get("/history", params={"entity": "http://example.org/a"}).json()[
+        "items"]
+    assert len(items) == 1
+    assert items[0]["ditambah"] == [
+        '<http://example.org/a> <http://example.org/p> "satu" <http://example.org/g> .',
+        '<http://example.org/b> <http://example.org/p> "dua" <http://example.org/g> .']
+
+
+def test_update_too_large_to_list_records_text_and_says_so(make_service) -> None:
+    service = make_service(update_audit_max_quads=1)
+    full = ("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a>"
+            " <http://example.org/p> 1, 2 } }")
+    assert _insert(service, text=full).status_code == 200
+    item = service.client.get("/history", params={"entity": "http://example.org/a"}).json()[
+        "items"][0]
+    assert "lebih dari 1 tripel" in item["keterangan"]
+    assert item["ditambah"] == [] and item["dihapus"] == []
+    assert len(service.repository.graph(URIRef("http://example.org/g"))) == 2
+
+
+def test_update_time_limit_writes_nothing(make_service) -> None:
+    service = make_service(update_timeout_s=1.0)
+    values = " ".join(f"<http://example.org/s{i}>" for i in range(1500))
+    filled = _insert(service, text="INSERT { GRAPH <http://example.org/g> {"
+                                   " ?s <http://example.org/p> 1 } }"
+                                   f" WHERE {{ VALUES ?s {{ {values} }} }}")
+    assert filled.status_code == 200
+    before = _dump(service.repository)
+    response = _insert(service, text="INSERT { <http://example.org/n> <http://example.org/p> ?n }"
+                                     " WHERE { SELECT (COUNT(*) AS ?n)"
+                                     " WHERE { GRAPH ?x { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } }")
+    assert response.status_code == 503
+    assert "batas waktu" in response.text
+    assert _dump(service.repository) == before
+    # the server goes on working
+    assert _insert(service).status_code == 200
+
+
 def test_drop_all_keeps_its_own_audit_record(service) -> None:
     _insert(service)
     assert _insert(service, text="DROP ALL").status_code == 200

@@ -56,10 +56,6 @@ EXPORT_NAMES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
                 "application/rdf+xml": "rdfxml", "application/ld+json": "jsonld"}
 MAX_AUDIT_ENTITIES = 500
 """A bulk write records the graph, and each changed subject only up to this many."""
-MAX_AUDIT_TRIPLES = 20_000
-MAX_AUDIT_BYTES = 4 * 1024 * 1024
-"""Above this many changed triples, or this much N-Triples text, the audit record keeps the
-counts, not the triples."""
 
 _GRAPH_DOC: dict[str, Any] = {
     "requestBody": {"content": {m: {"schema": {"type": "string"}} for m in UPLOAD_FORMATS}},
@@ -169,10 +165,6 @@ def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
     return [graph, *chosen] if graph is not None else chosen
 
 
-def _text_size(quads: Iterable[Quad]) -> int:
-    return sum(len(term.n3()) + 1 for q in quads for term in q[:3] if term is not None)
-
-
 def _write(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
            graph: URIRef | None, new: list[Quad] | None, *, merge: bool) -> bool:
     """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
@@ -192,27 +184,14 @@ def _write(repository: Repository, lock: threading.Lock, principal: Principal, m
             removed = sorted((q for q in old if q not in wanted), key=str)
         label = f"Graph Store {method} {_label(graph)}"
         entities = _entities(graph, [*added, *removed])
-        bulk = len(added) + len(removed) > MAX_AUDIT_TRIPLES or _text_size(
-            [*added, *removed]) > MAX_AUDIT_BYTES
-        has_bnodes = any(isinstance(term, BNode) for q in removed for term in q[:3])
-        if not bulk and not has_bnodes:
+        # every triple is recorded, however many: audit.audit_quads cuts a large record
+        # into several values of whole lines, each small enough for the RDF parsers
+        if not any(isinstance(term, BNode) for q in removed for term in q[:3]):
             apply_audited(repository, ChangeSet(add=added, remove=removed),
                           agent=principal.name, entities=entities, label=label)
             return existed
-        if not added and not removed:
-            return existed
-        if bulk:
-            # one literal holding every triple of a bulk write would pass the parsers'
-            # line limit (16 MiB) and make the provenance graph unreadable: record counts
-            label += (f": {len(added)} tripel ditambah, {len(removed)} tripel dihapus"
-                      " (terlalu banyak untuk dicatat satu per satu)")
-            record = audit_quads(ChangeSet(), principal.name, entities, label)
-        else:
-            record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
-                                 entities, label)
-        if not has_bnodes:
-            repository.apply(ChangeSet(add=[*added, *record], remove=removed))
-            return existed
+        record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
+                             entities, label)
         # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
         # with the audit record listing exactly what was removed and added
         clear = "CLEAR SILENT DEFAULT" if graph is None else f"CLEAR SILENT GRAPH <{graph}>"

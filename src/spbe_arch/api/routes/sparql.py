@@ -1,9 +1,11 @@
 """`/sparql`: the SPARQL 1.1 Protocol endpoint (query, update, service description).
 
 Queries run in the query engine's worker processes under `settings.query_timeout_s` and
-`settings.result_limit`; updates need the admin role and are recorded in the audit trail
-(the update text, in the same transaction). The union of all named graphs is the default
-graph of a query unless the request names a dataset (`default-graph-uri`/`named-graph-uri`).
+`settings.result_limit`; updates need the admin role, their effect is computed in a worker
+under `settings.update_timeout_s`, and they are recorded in the audit trail (the triples
+added and removed, and the text) in the same transaction. The union of all named graphs
+is the default graph of a query unless the request names a dataset
+(`default-graph-uri`/`named-graph-uri`).
 """
 
 from __future__ import annotations
@@ -34,10 +36,10 @@ from spbe_arch.api.sparql_protocol import (
     uses_load,
     with_base,
 )
-from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
-from spbe_arch.repository import ChangeSet, Repository
+from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
+from spbe_arch.sparql_update import UpdateEffectTask, commit_update
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -133,7 +135,7 @@ async def _handle(request: Request, principal: Principal) -> Response:
         return await _query(request, protocol, settings, app_state.query_engine)
     require_admin(principal, "SPARQL Update", "SPARQL Update")
     await run_in_threadpool(_update, request, protocol, repository, principal,
-                            app_state.write_lock)
+                            app_state.write_lock, app_state.query_engine, settings)
     lang_en = request.query_params.get("lang") == "en"
     return PlainTextResponse("Update applied.\n" if lang_en else "Update berhasil diterapkan.\n")
 
@@ -155,7 +157,8 @@ async def _query(request: Request, protocol: ProtocolRequest, settings: Settings
 
 
 def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
-            principal: Principal, write_lock: Any) -> None:
+            principal: Principal, write_lock: Any, engine: QueryEngine,
+            settings: Settings) -> None:
     text = normalize_update(protocol.text)
     base = endpoint_iri(request)
     if (protocol.using_graphs or protocol.using_named_graphs) and has_dataset_clause(text):
@@ -169,9 +172,16 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
     text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
                      base)
     with write_lock:
+        # what the update will change, worked out in a worker process under the time limit
+        # (a runaway WHERE is killed there, before anything is written); the same lock
+        # keeps the store as the worker saw it until the commit
+        effect = engine.run_task(
+            UpdateEffectTask(text, settings.update_audit_max_quads), settings.update_timeout_s)
+        if effect[0] == "syntax":
+            raise ProtocolError(f"kesalahan sintaks SPARQL Update: {effect[1]}",
+                                f"SPARQL Update syntax error: {effect[1]}")
         try:
-            apply_audited(repository, ChangeSet(updates=[text]), agent=principal.name,
-                          entities=[], label="SPARQL Update")
+            commit_update(repository, text, effect, agent=principal.name)
         except SyntaxError as exc:
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {exc}",
                                 f"SPARQL Update syntax error: {exc}") from exc

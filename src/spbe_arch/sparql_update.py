@@ -1,0 +1,565 @@
+"""What a SPARQL Update request changes, computed before it is committed.
+
+pyoxigraph runs an update as one transaction but does not say what it added or removed,
+and the audit trail must record exactly that. `compute_effect` works it out on the store
+as it is, operation by operation, each operation seeing the effect of the ones before it
+(SPARQL 1.1 Update §3: the operations of a request run in order):
+
+- `INSERT DATA` / `DELETE DATA`: the data block, parsed by Oxigraph itself (run as
+  `INSERT DATA` on an empty scratch store), added if absent / removed if present;
+- `DELETE/INSERT … WHERE` (with `WITH`, `USING`, `USING NAMED`) and `DELETE WHERE`: the
+  `WHERE` pattern is evaluated by Oxigraph as `SELECT *` over the same dataset the update
+  would use, and each template is instantiated by Oxigraph too — the template run as
+  `INSERT { template } WHERE { VALUES … }` on a scratch store, the solutions as the
+  `VALUES` rows — so fresh blank nodes, unbound variables and ill-formed triples are
+  treated exactly as in the real update. The deletions are applied first, then the
+  insertions (§3.1.3);
+- `CLEAR`, `DROP`, `COPY`, `MOVE`, `ADD`: the graphs' quads; `CREATE`: nothing;
+  `LOAD`: the document as Oxigraph loads it into a scratch store.
+
+When an earlier operation of the request changed a graph that a later `WHERE` can read
+(its default graph(s), and every named graph if the pattern says `GRAPH`), that `WHERE`
+is evaluated on a scratch copy of those graphs with the earlier changes applied;
+otherwise on the store itself, so a small update on a big store stays fast.
+
+Blank nodes cannot be written in `VALUES`, so a solution's blank node travels as a
+placeholder IRI and is turned back afterwards (a placeholder that lands in the predicate
+position is dropped: Oxigraph skips a triple whose predicate would be a blank node).
+
+The computed effect is what the audit trail records; the update itself is then run by
+Oxigraph with the record in the same transaction, so the store gets exactly what the
+update does (tests/api/test_sparql_update_effect.py checks the two agree, update by
+update). Past `max_quads` changed quads (or solutions), `EffectTooLargeError` is raised:
+the caller records the update text and says the triples were too many to list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib.term import URIRef
+
+from spbe_arch.audit import apply_audited
+from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository.terms import to_rdflib
+
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+# --- tokens ----------------------------------------------------------------------------------
+
+TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$]\w+)
+      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+      | (?P<pname>[A-Za-z_][\w.\-]*:[\w.:%\-]*|:[\w.:%\-]*)
+      | (?P<word>[A-Za-z_]\w*)
+      | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
+    re.VERBOSE,
+)
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+    depth: int
+    """Brace depth: 0 at the top level of an operation (an `open` token carries the depth
+    outside it, its matching `close` the same depth)."""
+
+
+def split_operations(update: str) -> list[list[Token]]:
+    """The tokens of each operation of an update request (split at top-level `;`);
+    comments, strings and language tags are skipped."""
+    operations: list[list[Token]] = [[]]
+    depth = 0
+    for match in TOKEN.finditer(update):
+        kind = match.lastgroup or ""
+        if kind in ("comment", "string", "lang"):
+            continue
+        if kind == "close":
+            depth = max(0, depth - 1)
+        if kind == "semi" and depth == 0:
+            operations.append([])
+            continue
+        operations[-1].append(Token(kind, match.group(0), match.start(), match.end(), depth))
+        if kind == "open":
+            depth += 1
+    return [op for op in operations if op]
+
+
+def _is_word(token: Token | None, *words: str) -> bool:
+    return token is not None and token.kind == "word" and token.text.upper() in words
+
+
+@dataclass
+class Operation:
+    """One operation of a request, with the prologue (PREFIX/BASE) in force for it."""
+
+    source: str
+    prologue: str
+    tokens: list[Token]
+    """The operation's tokens after its own PREFIX/BASE declarations."""
+
+    @property
+    def keyword(self) -> str:
+        return self.tokens[0].text.upper() if self.tokens[0].kind == "word" else ""
+
+    def text(self, start: int | None = None, end: int | None = None) -> str:
+        first = self.tokens[0].start if start is None else start
+        last = self.tokens[-1].end if end is None else end
+        return self.source[first:last]
+
+
+def operations(update: str) -> list[Operation]:
+    """The request's operations; prefixes and base declared by one apply to the later ones."""
+    result: list[Operation] = []
+    declarations: list[str] = []
+    for tokens in split_operations(update):
+        i = 0
+        while i < len(tokens) and _is_word(tokens[i], "PREFIX", "BASE"):
+            end = i + (3 if _is_word(tokens[i], "PREFIX") else 2)
+            if end > len(tokens):
+                break
+            declarations.append(update[tokens[i].start:tokens[end - 1].end])
+            i = end
+        if i < len(tokens):
+            result.append(Operation(update, "\n".join(declarations), tokens[i:]))
+    return result
+
+
+def _group_end(tokens: list[Token], open_index: int) -> int:
+    """Index of the `}` closing the `{` at `open_index`."""
+    depth = tokens[open_index].depth
+    for j in range(open_index + 1, len(tokens)):
+        if tokens[j].kind == "close" and tokens[j].depth == depth:
+            return j
+    raise UnsupportedUpdateError("unbalanced braces")
+
+
+# --- errors and results ----------------------------------------------------------------------
+
+
+class UnsupportedUpdateError(Exception):
+    """The request has a form this module does not take apart (recorded as text)."""
+
+
+class EffectTooLargeError(Exception):
+    """The update touches more quads than the audit trail lists one by one."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} quads")
+        self.limit = limit
+
+
+@dataclass
+class UpdateEffect:
+    """The net change: quads the update removes (present before) and adds (absent before)."""
+
+    removed: list[ox.Quad]
+    added: list[ox.Quad]
+
+
+# --- the store as the request has changed it so far ---------------------------------------
+
+
+class _State:
+    def __init__(self, store: ox.Store, max_quads: int) -> None:
+        self.store = store
+        self.max_quads = max_quads
+        self.added: set[ox.Quad] = set()
+        self.removed: set[ox.Quad] = set()
+        self.dirty: set[GraphName] = set()
+
+    def contains(self, quad: ox.Quad) -> bool:
+        if quad in self.added:
+            return True
+        return quad not in self.removed and quad in self.store
+
+    def add(self, quad: ox.Quad) -> None:
+        if self.contains(quad):
+            return
+        if quad in self.removed:
+            self.removed.discard(quad)
+        else:
+            self.added.add(quad)
+        self.dirty.add(quad.graph_name)
+        self._check()
+
+    def remove(self, quad: ox.Quad) -> None:
+        if not self.contains(quad):
+            return
+        if quad in self.added:
+            self.added.discard(quad)
+        else:
+            self.removed.add(quad)
+        self.dirty.add(quad.graph_name)
+        self._check()
+
+    def _check(self) -> None:
+        if len(self.added) + len(self.removed) > self.max_quads:
+            raise EffectTooLargeError(self.max_quads)
+
+    def named_graphs(self) -> set[GraphName]:
+        names: set[GraphName] = set(self.store.named_graphs())
+        names.update(q.graph_name for q in self.added
+                     if not isinstance(q.graph_name, ox.DefaultGraph))
+        return names
+
+    def graph(self, name: GraphName) -> Iterator[ox.Quad]:
+        """The quads of one graph now."""
+        for quad in self.store.quads_for_pattern(None, None, None, name):
+            if quad not in self.removed:
+                yield quad
+        for quad in [q for q in self.added if q.graph_name == name]:
+            yield quad
+
+    def graph_list(self, name: GraphName) -> list[ox.Quad]:
+        quads = []
+        for quad in self.graph(name):
+            quads.append(quad)
+            if len(quads) > self.max_quads:
+                raise EffectTooLargeError(self.max_quads)
+        return quads
+
+
+# --- helpers that let Oxigraph do the parsing -------------------------------------------------
+
+_SCRATCH = "urn:spbe-arch:scratch"
+_BNODE_PREFIX = "urn:spbe-arch:bnode:"
+
+
+def _resolve_graph(prologue: str, token: Token) -> ox.NamedNode:
+    """The IRI an IRI or prefixed-name token stands for (BASE and PREFIX applied)."""
+    scratch = ox.Store()
+    scratch.update(f"{prologue}\nINSERT DATA {{ GRAPH {token.text} {{ <{_SCRATCH}> <{_SCRATCH}>"
+                   f" <{_SCRATCH}> }} }}")
+    (quad,) = list(scratch)
+    assert isinstance(quad.graph_name, ox.NamedNode)
+    return quad.graph_name
+
+
+def _graph_ref(op: Operation, i: int) -> tuple[GraphName | str, int]:
+    """A graph reference at token i: (`GRAPH`)? iri | DEFAULT | NAMED | ALL."""
+    tokens = op.tokens
+    if _is_word(tokens[i] if i < len(tokens) else None, "DEFAULT", "NAMED", "ALL"):
+        word = tokens[i].text.upper()
+        return (ox.DefaultGraph() if word == "DEFAULT" else word), i + 1
+    if _is_word(tokens[i] if i < len(tokens) else None, "GRAPH"):
+        i += 1
+    if i >= len(tokens) or tokens[i].kind not in ("iri", "pname"):
+        raise UnsupportedUpdateError("graph reference expected")
+    return _resolve_graph(op.prologue, tokens[i]), i + 1
+
+
+def _term_text(term: object) -> str:
+    if term is None:
+        return "UNDEF"
+    if isinstance(term, ox.BlankNode):
+        return f"<{_BNODE_PREFIX}{term.value}>"
+    return str(term)
+
+
+def _unplace(term: object) -> object:
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_BNODE_PREFIX):
+        return ox.BlankNode(term.value[len(_BNODE_PREFIX):])
+    return term
+
+
+def _instantiate(op: Operation, with_clause: str, template: str, variables: list[str],
+                 rows: list[list[object]]) -> list[ox.Quad]:
+    """The template's quads for every solution, as Oxigraph instantiates them."""
+    if not rows:
+        return []
+    header = " ".join(f"?{v}" for v in variables)
+    body = "\n".join("(" + " ".join(_term_text(t) for t in row) + ")" for row in rows)
+    scratch = ox.Store()
+    scratch.update(f"{op.prologue}\n{with_clause}INSERT {{ {template} }}\n"
+                   f"WHERE {{ VALUES ({header}) {{\n{body}\n}} }}")
+    quads = []
+    for quad in scratch:
+        predicate = quad.predicate
+        if predicate.value.startswith(_BNODE_PREFIX):
+            continue  # a blank node cannot be a predicate: the real update skips it
+        quads.append(ox.Quad(_unplace(quad.subject), predicate,  # type: ignore[arg-type]
+                             _unplace(quad.object), _unplace(quad.graph_name)))  # type: ignore[arg-type]
+    return quads
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Modify:
+    with_graph: Token | None = None
+    delete: str | None = None
+    insert: str | None = None
+    using: list[Token] = field(default_factory=list)
+    using_named: list[Token] = field(default_factory=list)
+    where: str = "{}"
+    where_tokens: list[Token] = field(default_factory=list)
+
+
+def _parse_modify(op: Operation) -> _Modify:
+    tokens = op.tokens
+    parsed = _Modify()
+    i = 0
+    if _is_word(tokens[0], "WITH"):
+        parsed.with_graph = tokens[1]
+        i = 2
+    if _is_word(tokens[i], "DELETE") and _is_word(tokens[i + 1], "WHERE"):
+        if tokens[i + 2].kind != "open":
+            raise UnsupportedUpdateError("DELETE WHERE without a pattern")
+        end = _group_end(tokens, i + 2)
+        parsed.delete = op.text(tokens[i + 2].end, tokens[end].start)
+        parsed.where = op.text(tokens[i + 2].start, tokens[end].end)
+        parsed.where_tokens = tokens[i + 2:end + 1]
+        return parsed
+    for keyword in ("DELETE", "INSERT"):
+        if _is_word(tokens[i], keyword):
+            if tokens[i + 1].kind != "open":
+                raise UnsupportedUpdateError(f"{keyword} without a template")
+            end = _group_end(tokens, i + 1)
+            text = op.text(tokens[i + 1].end, tokens[end].start)
+            setattr(parsed, keyword.lower(), text)
+            i = end + 1
+    while _is_word(tokens[i], "USING"):
+        if _is_word(tokens[i + 1], "NAMED"):
+            parsed.using_named.append(tokens[i + 2])
+            i += 3
+        else:
+            parsed.using.append(tokens[i + 1])
+            i += 2
+    if not _is_word(tokens[i], "WHERE") or tokens[i + 1].kind != "open":
+        raise UnsupportedUpdateError("WHERE expected")
+    end = _group_end(tokens, i + 1)
+    if end != len(tokens) - 1:
+        raise UnsupportedUpdateError("text after the WHERE pattern")
+    parsed.where = op.text(tokens[i + 1].start, tokens[end].end)
+    parsed.where_tokens = tokens[i + 1:end + 1]
+    return parsed
+
+
+def _run_modify(state: _State, op: Operation) -> None:
+    parsed = _parse_modify(op)
+    kwargs: dict[str, object] = {}
+    default: list[GraphName] = [ox.DefaultGraph()]
+    named: list[GraphName] | None = None  # None: every named graph
+    if parsed.using or parsed.using_named:
+        default = [_resolve_graph(op.prologue, t) for t in parsed.using]
+        named = [_resolve_graph(op.prologue, t) for t in parsed.using_named]
+        kwargs = {"default_graph": default, "named_graphs": named}
+    elif parsed.with_graph is not None:
+        default = [_resolve_graph(op.prologue, parsed.with_graph)]
+        kwargs = {"default_graph": default}
+    reads_named = any(_is_word(t, "GRAPH", "SERVICE") for t in parsed.where_tokens)
+    readable: set[GraphName] = set(default)
+    if reads_named:
+        readable |= set(named) if named is not None else state.named_graphs()
+    store = state.store
+    if readable & state.dirty or (reads_named and named is None and state.dirty - {
+            ox.DefaultGraph()}):
+        store = _copy(state, readable, reads_named and named is None)
+    result = store.query(f"{op.prologue}\nSELECT * WHERE {parsed.where}",
+                         **kwargs)  # type: ignore[arg-type]
+    assert isinstance(result, ox.QuerySolutions)
+    variables = [v.value for v in result.variables]
+    rows: list[list[object]] = []
+    for solution in result:
+        rows.append([solution[name] for name in variables])
+        if len(rows) > state.max_quads:
+            # the real run will go through every solution: so does this one, under the
+            # caller's time limit, before saying the effect is too large to list
+            rows.clear()
+            for _ in result:
+                pass
+            raise EffectTooLargeError(state.max_quads)
+    with_clause = f"WITH {parsed.with_graph.text} " if parsed.with_graph is not None else ""
+    deleted = (_instantiate(op, with_clause, parsed.delete, variables, rows)
+               if parsed.delete is not None else [])
+    inserted = (_instantiate(op, with_clause, parsed.insert, variables, rows)
+                if parsed.insert is not None else [])
+    for quad in deleted:
+        state.remove(quad)
+    for quad in inserted:
+        state.add(quad)
+
+
+def _copy(state: _State, graphs: Iterable[GraphName], all_named: bool) -> ox.Store:
+    """A scratch store holding the given graphs as the request has left them so far."""
+    scratch = ox.Store()
+    wanted = set(graphs) | (state.named_graphs() if all_named else set())
+    count = 0
+    for name in wanted:
+        if not isinstance(name, ox.DefaultGraph):
+            scratch.add_graph(name)
+        quads = state.graph_list(name)
+        count += len(quads)
+        if count > state.max_quads:
+            raise EffectTooLargeError(state.max_quads)
+        scratch.extend(quads)
+    return scratch
+
+
+def _run_data(state: _State, op: Operation, insert: bool) -> None:
+    if len(op.tokens) < 3 or op.tokens[2].kind != "open":
+        raise UnsupportedUpdateError("data block expected")
+    end = _group_end(op.tokens, 2)
+    scratch = ox.Store()
+    scratch.update(f"{op.prologue}\nINSERT DATA {op.text(op.tokens[2].start, op.tokens[end].end)}")
+    for quad in scratch:
+        if insert:
+            state.add(quad)
+        else:
+            state.remove(quad)
+
+
+def _targets(state: _State, ref: GraphName | str) -> list[GraphName]:
+    if ref == "NAMED":
+        return sorted(state.named_graphs(), key=str)
+    if ref == "ALL":
+        return [ox.DefaultGraph(), *sorted(state.named_graphs(), key=str)]
+    assert not isinstance(ref, str)
+    return [ref]
+
+
+def _run_graph_management(state: _State, op: Operation) -> None:
+    keyword = op.keyword
+    i = 1
+    if _is_word(op.tokens[i] if i < len(op.tokens) else None, "SILENT"):
+        i += 1
+    if keyword == "CREATE":
+        return
+    if keyword in ("CLEAR", "DROP"):
+        ref, _ = _graph_ref(op, i)
+        for name in _targets(state, ref):
+            for quad in state.graph_list(name):
+                state.remove(quad)
+        return
+    source, i = _graph_ref(op, i)
+    if not _is_word(op.tokens[i] if i < len(op.tokens) else None, "TO"):
+        raise UnsupportedUpdateError("TO expected")
+    target, _ = _graph_ref(op, i + 1)
+    if source == target or isinstance(source, str) or isinstance(target, str):
+        return
+    quads = state.graph_list(source)
+    if keyword in ("COPY", "MOVE"):
+        for quad in state.graph_list(target):
+            state.remove(quad)
+    if keyword == "MOVE":
+        for quad in quads:
+            state.remove(quad)
+    for quad in quads:
+        state.add(ox.Quad(quad.subject, quad.predicate, quad.object, target))
+
+
+def _run_load(state: _State, op: Operation) -> None:
+    scratch = ox.Store()
+    scratch.update(f"{op.prologue}\n{op.text()}")
+    for quad in scratch:
+        state.add(quad)
+
+
+def compute_effect(store: ox.Store, update: str, *, max_quads: int) -> UpdateEffect:
+    """What running `update` on `store` now would remove and add (see the module docstring).
+
+    Raises `SyntaxError` for a malformed request, `UnsupportedUpdateError` for a form this
+    module does not take apart, `EffectTooLargeError` past `max_quads`, and whatever
+    Oxigraph raises for a failing `LOAD`.
+    """
+    state = _State(store, max_quads)
+    try:
+        for op in operations(update):
+            _run_operation(state, op)
+    except IndexError as exc:  # an operation that ends early: not a form taken apart here
+        raise UnsupportedUpdateError("incomplete operation") from exc
+    return UpdateEffect(removed=sorted(state.removed, key=str),
+                        added=sorted(state.added, key=str))
+
+
+def _run_operation(state: _State, op: Operation) -> None:
+    keyword = op.keyword
+    second = op.tokens[1] if len(op.tokens) > 1 else None
+    if keyword in ("INSERT", "DELETE") and _is_word(second, "DATA"):
+        _run_data(state, op, insert=keyword == "INSERT")
+    elif keyword in ("INSERT", "DELETE", "WITH"):
+        _run_modify(state, op)
+    elif keyword in ("CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"):
+        _run_graph_management(state, op)
+    elif keyword == "LOAD":
+        _run_load(state, op)
+    else:
+        raise UnsupportedUpdateError(f"operation {keyword or op.tokens[0].text!r}")
+
+
+@dataclass(frozen=True)
+class UpdateEffectTask:
+    """`compute_effect` as a job for a query worker process (api.query_engine)."""
+
+    update: str
+    max_quads: int
+
+    def run(self, store: ox.Store) -> tuple[str, object]:
+        try:
+            return ("ok", compute_effect(store, self.update, max_quads=self.max_quads))
+        except EffectTooLargeError as exc:
+            return ("too_large", exc.limit)
+        except UnsupportedUpdateError as exc:
+            return ("unsupported", str(exc))
+        except SyntaxError as exc:
+            return ("syntax", str(exc))
+        except (OSError, RuntimeError, ValueError) as exc:
+            # a LOAD that fails, a graph that does not exist: the real run reports it
+            return ("failed", str(exc))
+
+
+# --- committing an update with its record ---------------------------------------------------
+
+MAX_RECORDED_ENTITIES = 500
+"""`prov:used` lists each changed subject only up to this many."""
+
+
+def _to_rdflib_quad(quad: ox.Quad) -> Quad:
+    name = quad.graph_name
+    graph = None if isinstance(name, ox.DefaultGraph) else to_rdflib(name)
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
+            graph)  # type: ignore[return-value]
+
+
+def commit_update(repository: Repository, update: str, effect: tuple[str, object], *,
+                  agent: str) -> URIRef | None:
+    """Run `update` and its audit record in one transaction.
+
+    `effect` is what `UpdateEffectTask.run` answered for this update on this store (taken
+    under the same write lock): ("ok", UpdateEffect) records every quad added and
+    removed; ("too_large", limit), ("unsupported", why) and ("failed", why) record the
+    update text with a label saying the triples are not listed. The update text itself is
+    what runs, so the store gets exactly what Oxigraph does with it (blank nodes, graph
+    existence, errors); a failing update writes neither the change nor the record.
+    """
+    kind, value = effect
+    label = "SPARQL Update"
+    recorded = ChangeSet()
+    entities: list[URIRef] = []
+    if kind == "ok":
+        assert isinstance(value, UpdateEffect)
+        recorded = ChangeSet(add=[_to_rdflib_quad(q) for q in value.added],
+                             remove=[_to_rdflib_quad(q) for q in value.removed])
+        subjects = sorted({q[0] for q in [*recorded.add, *recorded.remove]
+                           if isinstance(q[0], URIRef)})
+        if len(subjects) <= MAX_RECORDED_ENTITIES:
+            entities = subjects
+    elif kind == "too_large":
+        label += (f": lebih dari {value} tripel berubah; yang tercatat hanya teks update"
+                  " (terlalu banyak untuk dicatat satu per satu)")
+    else:
+        label += f": tripel yang berubah tidak tercatat, hanya teks update ({value})"
+    return apply_audited(repository, ChangeSet(updates=[update]), agent=agent,
+                         entities=entities, label=label, recorded=recorded)
