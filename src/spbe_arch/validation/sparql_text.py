@@ -571,10 +571,16 @@ def build_constraint_query(
         elif element.kind == "subselect" and element.select is not None:
             in_scope |= renamed(set(element.select.projected))
     blank_labels = any(t.kind == "bnode" for t in tokens)
-    anchor = prelude + "\n    " + "\n    ".join(
-        parser.render(e.start, e.end, rename).strip().rstrip(".").rstrip() + " ."
-        if e.kind == "triples" else parser.render(e.start, e.end, rename, insert=insert).strip()
-        for e in anchor_elements)
+    def anchor_text(e: Element) -> str:
+        if e.kind != "triples":
+            return parser.render(e.start, e.end, rename, insert=insert).strip()
+        split = _split_triples(parser, e, rename)
+        if split is None:
+            return parser.render(e.start, e.end, rename).strip().rstrip(".").rstrip() + " ."
+        return "    ".join(hash_join_line(pattern, variables) if variables else f"{pattern} .\n"
+                           for pattern, variables in split)
+
+    anchor = prelude + "\n    " + "\n    ".join(anchor_text(e) for e in anchor_elements)
     skip: list[tuple[int, int]] = []
     minus_blocks: list[str] = []
     for element in group.elements:
@@ -598,7 +604,11 @@ def build_constraint_query(
         shared = inner_vars & in_scope
         if not shared or not shared <= certainly_bound:
             continue
-        inner = parser.render(body.start + 1, body.end - 1, rename)
+        inner_skip: list[tuple[int, int]] = []
+        inner_replace: dict[int, str] = {}
+        _mark_triples(parser, body, rename, inner_skip, inner_replace)
+        inner = parser.render(body.start + 1, body.end - 1, rename, inner_skip,
+                              replace=inner_replace)
         minus_blocks.append(f"\n  MINUS {{ {anchor}\n    {inner} }}")
         skip.append((element.start, element.end))
 
