@@ -10,9 +10,9 @@ is the default graph of a query unless the request names a dataset
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
@@ -75,9 +75,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     415: {"description": "Content-Type tidak didukung"},
     503: {"description": "Kueri melewati batas waktu"},
 }
-
-GraphUris = Annotated[list[str] | None, Query()]
-
 
 def endpoint_iri(request: Request) -> str:
     return str(request.url).split("?", 1)[0]
@@ -194,29 +191,41 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
                              f"LOAD failed; nothing was changed: {message}") from exc
 
 
-@router.get("/sparql", responses=_RESPONSES,
+def _parameter(name: str, description: str, *, repeated: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = ({"type": "array", "items": {"type": "string"}} if repeated
+                              else {"type": "string"})
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+_DATASET_PARAMS = [
+    _parameter("default-graph-uri", "Graf bawaan dataset kueri (boleh berulang)", repeated=True),
+    _parameter("named-graph-uri", "Graf bernama dataset kueri (boleh berulang)", repeated=True),
+]
+_GET_DOC: dict[str, Any] = {"parameters": [
+    _parameter("query", "Teks kueri SPARQL 1.1"),
+    *_DATASET_PARAMS,
+    _parameter("format", "Format hasil (json, xml, csv, tsv, turtle, …); pengganti Accept"),
+]}
+_POST_DOC: dict[str, Any] = {**_BODY_DOC, "parameters": [
+    *_DATASET_PARAMS,
+    _parameter("using-graph-uri", "Graf bawaan untuk WHERE update (boleh berulang)",
+               repeated=True),
+    _parameter("using-named-graph-uri", "Graf bernama untuk WHERE update (boleh berulang)",
+               repeated=True),
+]}
+
+
+# The parameters are declared in the OpenAPI document only: the protocol reads the raw
+# query string itself (it needs every repetition: two `query` = error), and letting FastAPI
+# parse them as well cost ~0.2 ms per request, a third of a selective query.
+@router.get("/sparql", responses=_RESPONSES, openapi_extra=_GET_DOC,
             summary="Kueri SPARQL (GET) atau deskripsi layanan tanpa parameter query")
-async def sparql_get(
-    request: Request,
-    query: Annotated[str | None, Query(description="Teks kueri SPARQL 1.1")] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    format: Annotated[str | None, Query(
-        description="Format hasil (json, xml, csv, tsv, turtle, …); pengganti Accept")] = None,
-) -> Response:
-    # the declared parameters document the endpoint; the raw query string is read again
-    # below, because the protocol needs every repetition (two `query` = error)
+async def sparql_get(request: Request) -> Response:
     return await _handle(request, get_principal(request))
 
 
-@router.post("/sparql", responses=_RESPONSES, openapi_extra=_BODY_DOC,
+@router.post("/sparql", responses=_RESPONSES, openapi_extra=_POST_DOC,
              summary="Kueri atau SPARQL Update (POST formulir atau langsung)")
-async def sparql_post(
-    request: Request,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
-    using_graph_uri: Annotated[list[str] | None, Query(alias="using-graph-uri")] = None,
-    using_named_graph_uri: Annotated[list[str] | None,
-                                     Query(alias="using-named-graph-uri")] = None,
-) -> Response:
+async def sparql_post(request: Request) -> Response:
     return await _handle(request, get_principal(request))
