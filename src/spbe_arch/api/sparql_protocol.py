@@ -256,5 +256,5 @@ def check_update_syntax(update: str, base_iri: str) -> None:
     except SyntaxError as exc:
         raise ProtocolError(f"kesalahan sintaks SPARQL Update: {exc}",
                             f"SPARQL Update syntax error: {exc}") from exc
-    except (OSError, ValueError):
-        return  # not a syntax problem; the real run reports it
+    except (OSError, RuntimeError, ValueError):
+        return  # not a syntax problem (e.g. DROP of a graph the empty store lacks)

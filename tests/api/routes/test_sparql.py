@@ -280,6 +280,16 @@ def test_a_failing_update_leaves_the_store_byte_identical(service) -> None:
     assert _dump(service.repository) == before
 
 
+def test_an_update_failing_in_a_later_operation_writes_nothing(service) -> None:
+    _insert(service)
+    before = _dump(service.repository)
+    # the first operation would change the store; the second fails (no such graph)
+    response = _insert(service, text=INSERT.replace("satu", "empat") +
+                       " ;\nDROP GRAPH <http://example.org/tidak-ada>")
+    assert response.status_code == 400
+    assert _dump(service.repository) == before
+
+
 def test_using_graph_uri_conflicts_with_with(service) -> None:
     response = service.client.post(
         "/sparql", params={"using-graph-uri": "http://example.org/g"},
