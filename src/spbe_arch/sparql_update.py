@@ -506,6 +506,21 @@ class UpdateEffectTask:
     update: str
     max_quads: int
 
+    @property
+    def needs_time_limit(self) -> bool:
+        """False when no operation has a WHERE pattern or a document to fetch: data blocks
+        and whole-graph operations cost what the data they name costs, so the effect can
+        be worked out in the server's own process (no worker to fork after each write)."""
+        ops = operations(self.update)
+        for op in ops:
+            second = op.tokens[1] if len(op.tokens) > 1 else None
+            if op.keyword in ("INSERT", "DELETE") and _is_word(second, "DATA"):
+                continue
+            if op.keyword in ("CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"):
+                continue
+            return True
+        return not ops
+
     def run(self, store: ox.Store) -> tuple[str, object]:
         try:
             return ("ok", compute_effect(store, self.update, max_quads=self.max_quads))

@@ -218,3 +218,16 @@ def test_effect_matches_oxigraph_on_random_updates() -> None:
             check_update(update)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nupdate:\n{update}") from exc
+
+
+def test_only_updates_with_where_or_load_need_a_worker() -> None:
+    from spbe_arch.sparql_update import UpdateEffectTask
+
+    def needs(update: str) -> bool:
+        return UpdateEffectTask(P + update, 10).needs_time_limit
+
+    assert not needs("INSERT DATA { ex:a ex:b ex:c } ; DELETE DATA { ex:a ex:b ex:d }")
+    assert not needs("DROP ALL ; COPY ex:g1 TO ex:g2 ; CREATE GRAPH ex:g9")
+    assert needs("INSERT DATA { ex:a ex:b ex:c } ; DELETE WHERE { ?s ?p ?o }")
+    assert needs("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert needs("LOAD <http://example.org/doc.ttl>")
