@@ -82,13 +82,18 @@ def test_incremental_equals_full(live: tuple[Repository, IncrementalValidator],
                                  operations: list[tuple[str, int, int, int]]) -> None:
     repository, incremental = live
     changes = resolve(operations, quads(repository))
+    before = keys(incremental.report().results)
     try:
-        report = incremental.apply(changes)
-        assert keys(report.results) == keys(validate(repository).results)
+        update = incremental.apply(changes)
+        after = keys(validate(repository).results)
+        assert keys(incremental.report().results) == after
+        # the update names exactly what changed in the report
+        assert keys(update.added) == after - before
+        assert keys(update.removed) == before - after
     finally:
         # back to the starting state (also incrementally), so every example starts alike
-        report = incremental.apply(inverse(changes))
-    assert keys(report.results) == keys(validate(repository).results)
+        incremental.apply(inverse(changes))
+    assert keys(incremental.report().results) == keys(validate(repository).results)
 
 
 def test_subclass_change_revalidates_everything(live: tuple[Repository, IncrementalValidator]
@@ -96,8 +101,9 @@ def test_subclass_change_revalidates_everything(live: tuple[Repository, Incremen
     repository, incremental = live
     # Layanan becomes a subclass of SOP: every layanan is now also an SOP (with faults)
     changes = ChangeSet(add=[(SPBE.Layanan, RDFS.subClassOf, SPBE.SOP, GRAPH)])
-    report = incremental.apply(changes)
-    assert keys(report.results) == keys(validate(repository).results)
+    update = incremental.apply(changes)
+    assert update.full and update.added
+    assert keys(incremental.report().results) == keys(validate(repository).results)
     incremental.apply(ChangeSet(remove=changes.add))
     assert keys(incremental.report().results) == keys(validate(repository).results)
 

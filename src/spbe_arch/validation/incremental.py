@@ -184,6 +184,40 @@ class Pending:
     full: bool
 
 
+@dataclass
+class Update:
+    """What one change did to the report: the results it added and removed (as multisets:
+    a result validated again unchanged is in neither), and how much was re-validated."""
+
+    added: list[ValidationResult]
+    removed: list[ValidationResult]
+    checks: int = 0
+    """Compiled checks re-run."""
+    focus: int = 0
+    """Focus nodes re-validated (checks re-run for all their focus nodes not counted)."""
+    full: bool = False
+    """Everything was validated again (subclass changes, SPARQL Update text)."""
+
+
+def _net(added: list[ValidationResult], removed: list[ValidationResult]) -> Update:
+    plus = Counter(r.key() for r in added)
+    minus = Counter(r.key() for r in removed)
+    common = plus & minus
+    keep_plus, keep_minus = Counter(common), Counter(common)
+    net_added, net_removed = [], []
+    for result in added:
+        if keep_plus[result.key()] > 0:
+            keep_plus[result.key()] -= 1
+        else:
+            net_added.append(result)
+    for result in removed:
+        if keep_minus[result.key()] > 0:
+            keep_minus[result.key()] -= 1
+        else:
+            net_removed.append(result)
+    return Update(sort_results(net_added), sort_results(net_removed))
+
+
 class IncrementalValidator:
     """The validation report of a repository, kept current change by change."""
 
@@ -234,43 +268,62 @@ class IncrementalValidator:
             affected = affected_by(self.repository, self.validator, self.graphs, removed)
         return Pending(changes, affected, False)
 
-    def commit(self, pending: Pending) -> ValidationReport:
-        """Call after the change was applied; returns the updated report."""
+    def commit(self, pending: Pending) -> Update:
+        """Call after the change was applied; returns what it did to the report (the whole
+        report: `report()`)."""
         with quiet_rdflib():
             if pending.full:
+                old = [r for rs in self.results.values() for r_list in rs.values()
+                       for r in r_list] + self.fallback
                 self._full()
-                return self.report()
+                new = [r for rs in self.results.values() for r_list in rs.values()
+                       for r in r_list] + self.fallback
+                update = _net(new, old)
+                update.full = True
+                update.checks = len(self.validator.fast_checks)
+                return update
             self.graphs = data_graphs(self.repository)
             _, added = change_triples(self.repository, pending.changes, self.graphs)
             affected = pending.affected
             affected.merge(affected_by(self.repository, self.validator, self.graphs, added))
             scope = Scope(self.graphs, leaf_classes=self.leaf_classes, closures=self.closures)
             checks = self.checks
+            new_results: list[ValidationResult] = []
+            old_results: list[ValidationResult] = []
             for key in affected.everything:
                 outcome = run_check(self.repository, checks[key], scope)
+                old_results += [r for rs in self.results.get(key, {}).values() for r in rs]
                 self.results[key] = {}
                 for result, root in zip(outcome.results, outcome.roots, strict=True):
                     self.results[key].setdefault(root, []).append(result)
+                new_results += outcome.results
             for key, roots in affected.roots.items():
                 if key in affected.everything or not roots:
                     continue
                 per_root = self.results.setdefault(key, {})
                 for root in roots:
-                    per_root.pop(root, None)
+                    old_results += per_root.pop(root, [])
                 outcome = run_check(self.repository, checks[key], scope, sorted(roots, key=str))
                 for result, root in zip(outcome.results, outcome.roots, strict=True):
                     per_root.setdefault(root, []).append(result)
+                new_results += outcome.results
             if affected.data_changed and any(p.unsupported for p in self.validator.plans):
                 data = rdflib_data_graph(self.repository, self.graphs)
+                old_results += self.fallback
                 self.fallback = run_pyshacl(
                     data, self.validator.shapes,
                     [p.shape.node for p in self.validator.plans if p.unsupported])
-            self.last_stats = {"checks": float(len(affected.roots) + len(affected.everything)),
-                               "focus": float(sum(len(r) for r in affected.roots.values()))}
-        return self.report()
+                new_results += self.fallback
+            update = _net(new_results, old_results)
+            update.checks = len(affected.roots.keys() | affected.everything)
+            update.focus = sum(len(r) for k, r in affected.roots.items()
+                               if k not in affected.everything)
+            self.last_stats = {"checks": float(update.checks), "focus": float(update.focus)}
+        return update
 
-    def apply(self, changes: ChangeSet) -> ValidationReport:
-        """Apply the change to the repository and return the updated report."""
+    def apply(self, changes: ChangeSet) -> Update:
+        """Apply the change to the repository and validate again what it can affect; returns
+        what it did to the report (the whole report: `report()`)."""
         pending = self.prepare(changes)
         self.repository.apply(changes)
         return self.commit(pending)
@@ -309,11 +362,15 @@ def _graphs_for_change(repository: Repository, changes: ChangeSet) -> list[URIRe
     return chosen
 
 
-def _copy(repository: Repository, graphs: Sequence[URIRef]) -> Repository:
-    copy = open_repository("memory:")
-    sources = [LoadSource(repository.export(g, "ntriples"), "ntriples", g, str(g)) for g in graphs]
-    copy.load(sources)
-    return copy
+def _copies(repository: Repository, graphs: Sequence[URIRef], count: int) -> list[Repository]:
+    """`count` in-memory repositories holding `graphs` (each graph exported once)."""
+    exported = [(repository.export(g, "ntriples"), g) for g in graphs]
+    copies = []
+    for _ in range(count):
+        copy = open_repository("memory:")
+        copy.load([LoadSource(data, "ntriples", g, str(g)) for data, g in exported])
+        copies.append(copy)
+    return copies
 
 
 def validate_change(repository: Repository, changes: ChangeSet, *,
@@ -327,8 +384,7 @@ def validate_change(repository: Repository, changes: ChangeSet, *,
                                         extra_shapes=extra_shapes)
         validator = validator_for(shapes, engine)
         graphs = _graphs_for_change(repository, changes)
-        before = _copy(repository, graphs)
-        after = _copy(repository, graphs)
+        before, after = _copies(repository, graphs, 2)
         try:
             removed, _ = change_triples(before, changes, graphs)
             affected = affected_by(before, validator, graphs, removed)
@@ -372,4 +428,4 @@ def validate_change(repository: Repository, changes: ChangeSet, *,
             after.close()
 
 
-__all__ = ["IncrementalValidator", "affected_by", "validate_change"]
+__all__ = ["IncrementalValidator", "Update", "affected_by", "validate_change"]
