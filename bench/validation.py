@@ -21,45 +21,85 @@ validation of ~5M triples <= 60 s and <= 4 GB peak RSS; one-entity edit at 5M <=
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import resource
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from bench.common import OUT_DIR, argument_parser, machine, print_table, ratio, size_label
+if TYPE_CHECKING:
+    from rdflib.term import URIRef
+
+    from spbe_arch.repository import ChangeSet, Repository
+
+from bench.common import (
+    OUT_DIR,
+    argument_parser,
+    load_average,
+    machine,
+    print_table,
+    ratio,
+    size_label,
+)
 
 TARGET_RATIO = 100.0
+T = TypeVar("T")
+
+
+def _project_files() -> list[tuple[Path, str]]:
+    """The ontology and shape files with the graph each goes into."""
+    from spbe_arch import datasets, iris
+
+    return ([(path, str(iris.ontology_graph())) for path in datasets.ontology_files()]
+            + [(path, str(iris.shapes_graph())) for path in datasets.shape_files()])
+
+
+def _files_digest(files: list[tuple[Path, str]]) -> str:
+    digest = hashlib.sha256()
+    for path, graph in files:
+        digest.update(f"{path.name} {graph}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def prepare(size: int) -> Path:
-    """The store for a size (created once, then reused)."""
+    """The store for a size (created once, then reused). The ontology and shapes graphs are
+    reloaded when the project's files changed since (the data graphs are not touched)."""
     import pyoxigraph as ox
 
     from bench.generate import dataset
-    from spbe_arch import datasets, iris
 
     store_dir = OUT_DIR / f"validation-{size_label(size)}"
     marker = store_dir / "READY"
-    if marker.exists():
+    files = _project_files()
+    digest = _files_digest(files)
+    if marker.exists() and marker.read_text(encoding="utf-8").strip() == digest:
         return store_dir
-    data = dataset(size)
+    fresh = not marker.exists()
+    if fresh:
+        data = dataset(size)
     store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-    for path in datasets.ontology_files():
+    if fresh:
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    else:
+        marker.unlink()
+        for graph in sorted({graph for _, graph in files}):
+            store.remove_graph(ox.NamedNode(graph))
+    for path, graph in files:
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(str(iris.ontology_graph())))
-    for path in datasets.shape_files():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(str(iris.shapes_graph())))
+                        to_graph=ox.NamedNode(graph))
     store.flush()
     del store
-    marker.write_text("ok\n", encoding="utf-8")
+    marker.write_text(digest + "\n", encoding="utf-8")
     return store_dir
 
 
-def one_entity_edits(repository: object, count: int) -> list[object]:
+def one_entity_edits(repository: Repository, count: int) -> list[ChangeSet]:
     """Edits touching one entity each (renames, removed links, a new service), over pemda."""
     from rdflib.term import Literal
 
@@ -67,15 +107,15 @@ def one_entity_edits(repository: object, count: int) -> list[object]:
     from spbe_arch.repository import ChangeSet, SelectResult
     from spbe_arch.vocab import SPBE
 
-    answer = repository.query(  # type: ignore[attr-defined]
+    answer = repository.query(
         "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#> "
         "SELECT ?p ?g ?kode ?opd ?rab WHERE { GRAPH ?g { ?p a spbe:ProsesBisnis ;"
         " spbe:kode ?kode ; spbe:pemilik ?opd ; spbe:klasifikasiRAB ?rab } } LIMIT 400")
     assert isinstance(answer, SelectResult)
     rows = answer.rows[::max(1, len(answer.rows) // max(count, 1))][:count]
-    edits = []
+    edits: list[ChangeSet] = []
     for i, row in enumerate(rows):
-        p, g = row["p"], row["g"]
+        p, g = row["p"], cast("URIRef", row["g"])
         kind = i % 4
         if kind == 0:  # rename the code
             edits.append(ChangeSet(remove=[(p, SPBE.kode, row["kode"], g)],
@@ -101,14 +141,41 @@ def one_entity_edits(repository: object, count: int) -> list[object]:
     return edits
 
 
+def profile(repository: object, top: int) -> None:
+    """Print the slowest compiled checks of one full run (which query dominates)."""
+    from spbe_arch.validation.engine import Scope
+    from spbe_arch.validation.service import (
+        data_graphs,
+        load_validation_shapes,
+        quiet_rdflib,
+        validator_for,
+    )
+
+    with quiet_rdflib():
+        validator = validator_for(load_validation_shapes(repository))  # type: ignore[arg-type]
+        outcome = validator.run(repository,  # type: ignore[arg-type]
+                                Scope(data_graphs(repository)))  # type: ignore[arg-type]
+    slow = sorted(outcome.outcomes, key=lambda o: -o.cpu_seconds)[:top]
+    cpu = sum(o.cpu_seconds for o in outcome.outcomes)
+    wall = outcome.report.timings["total_s"]
+    rows = [[o.check.key.replace("https://w3id.org/spbe-arch/shapes#", "spbesh:")
+             .replace("http://www.w3.org/ns/shacl#", "sh:"),
+             len(o.results), o.seconds, o.cpu_seconds] for o in slow]
+    print(f"Load average: {load_average()}")
+    print_table(f"Slowest compiled checks ({len(outcome.outcomes)} checks, {cpu:.1f} s CPU in"
+                f" their threads, {wall:.1f} s wall for the run)",
+                ["Check", "Results", "Wall s", "CPU s"], rows)
+
+
 def run(size: int, repeat: int, pyshacl: str, edits: int, baseline: str) -> None:
     from spbe_arch.repository import ChangeSet, open_repository
-    from spbe_arch.validation import IncrementalValidator, validate
-    from spbe_arch.validation.engine import data_graph
+    from spbe_arch.validation import IncrementalValidator, validate, validate_change
+    from spbe_arch.validation.engine import WORKERS, data_graph
     from spbe_arch.validation.reference import run_pyshacl
     from spbe_arch.validation.service import data_graphs, load_validation_shapes
 
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    load_before = load_average()
     started = time.perf_counter()
     store_dir = prepare(size)
     prepare_s = time.perf_counter() - started
@@ -116,76 +183,98 @@ def run(size: int, repeat: int, pyshacl: str, edits: int, baseline: str) -> None
     triples = repository.stats().total_triples
     rows: list[list[object]] = []
 
-    gc.collect()
-    t0 = time.perf_counter()
-    report = validate(repository)
-    cold = time.perf_counter() - t0
-    warm_runs = []
-    for _ in range(repeat):
+    def timed(fn: Callable[[], T]) -> tuple[T, float, float]:
         gc.collect()
-        t0 = time.perf_counter()
-        validate(repository)
-        warm_runs.append(time.perf_counter() - t0)
-    warm = statistics.median(warm_runs)
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = fn()
+        return value, time.perf_counter() - wall, time.process_time() - cpu
+
+    report, cold, cold_cpu = timed(lambda: validate(repository))
+    warm_runs = [timed(lambda: validate(repository))[1:] for _ in range(repeat)]
+    warm = statistics.median(w for w, _ in warm_runs)
+    warm_cpu = statistics.median(c for _, c in warm_runs)
     fast_keys = Counter(r.key() for r in report.results)
     engines = Counter(report.engines.values())
-    rows.append(["full validation, cold (compiles the shapes)", triples, cold, "", "",
-                 len(report.results), ""])
+    rows.append(["full validation, cold (compiles the shapes)", triples, cold, cold_cpu, "",
+                 "", len(report.results), ""])
 
     run_reference = pyshacl == "yes" or (pyshacl == "auto" and size <= 100_000)
     if run_reference:
         shapes = load_validation_shapes(repository)
         data = data_graph(repository, data_graphs(repository))
-        t0 = time.perf_counter()
-        reference = run_pyshacl(data, shapes, memoise=baseline == "memoised")
-        reference_s = time.perf_counter() - t0
+        reference, reference_s, _ = timed(
+            lambda: run_pyshacl(data, shapes, memoise=baseline == "memoised"))
         identical = Counter(r.key() for r in reference) == fast_keys
-        rows.append(["full validation, warm (median)", triples, warm, reference_s,
-                     f"{ratio(reference_s, warm):.0f}x", len(report.results),
+        rows.append([f"full validation, warm (median of {repeat})", triples, warm, warm_cpu,
+                     reference_s, f"{ratio(reference_s, warm):.0f}x", len(report.results),
                      "yes" if identical else "NO"])
     else:
-        rows.append(["full validation, warm (median)", triples, warm, "not run", "",
-                     len(report.results), ""])
+        rows.append([f"full validation, warm (median of {repeat})", triples, warm, warm_cpu,
+                     "not run", "", len(report.results), ""])
+    full_peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    rows.append(["peak RSS after the full runs (GB)", triples, full_peak_gb, "", "", "", "",
+                 ""])
 
-    t0 = time.perf_counter()
-    incremental = IncrementalValidator(repository)
-    init_s = time.perf_counter() - t0
-    rows.append(["incremental: initial state (analysis + full run)", triples, init_s, "", "",
-                 len(incremental.report().results), ""])
-    times = []
+    incremental, init_s, init_cpu = timed(lambda: IncrementalValidator(repository))
+    rows.append(["incremental: initial state (analysis + full run)", triples, init_s, init_cpu,
+                 "", "", len(incremental.report().results), ""])
+    times: list[float] = []
+    cpus: list[float] = []
+    change_times: list[float] = []
+    change_same = True
+    rechecked: list[tuple[int, int]] = []
     for change in one_entity_edits(repository, edits):
-        assert isinstance(change, ChangeSet)
-        gc.collect()
-        t0 = time.perf_counter()
-        incremental.apply(change)
-        times.append(time.perf_counter() - t0)
+        would, change_s, _ = timed(partial(validate_change, repository, change))
+        change_times.append(change_s)
+        update, edit_s, edit_cpu = timed(partial(incremental.apply, change))
+        times.append(edit_s)
+        cpus.append(edit_cpu)
+        rechecked.append((update.checks, update.focus))
+        change_same = change_same and Counter(r.key() for r in would.results) == Counter(
+            r.key() for r in update.added)
         undo = ChangeSet(add=list(change.remove), remove=list(change.add))
-        gc.collect()
-        t0 = time.perf_counter()
-        incremental.apply(undo)
-        times.append(time.perf_counter() - t0)
+        update, undo_s, undo_cpu = timed(partial(incremental.apply, undo))
+        times.append(undo_s)
+        cpus.append(undo_cpu)
+        rechecked.append((update.checks, update.focus))
+    whole, whole_s, _ = timed(incremental.report)
     same = Counter(r.key() for r in incremental.report().results) == Counter(
         r.key() for r in validate(repository).results)
     if times:
         rows.append([f"incremental: one-entity edit, median of {len(times)} (ms)", triples,
-                     statistics.median(times) * 1000, "", "", "",
-                     "yes" if same else "NO"])
+                     statistics.median(times) * 1000, statistics.median(cpus) * 1000, "", "",
+                     "", "yes" if same else "NO"])
         rows.append(["incremental: one-entity edit, worst (ms)", triples, max(times) * 1000,
-                     "", "", "", ""])
+                     max(cpus) * 1000, "", "", "", ""])
+        rows.append(["incremental: checks / focus nodes re-run per edit (median)", triples,
+                     f"{statistics.median(c for c, _ in rechecked):.0f} /"
+                     f" {statistics.median(f for _, f in rechecked):.0f}", "", "", "", "", ""])
+        rows.append(["incremental: whole report after the edits, sorted (ms)", triples,
+                     whole_s * 1000, "", "", "", len(whole.results), ""])
+        rows.append([f"validate_change (REST write check), median of {len(change_times)} (ms)",
+                     triples, statistics.median(change_times) * 1000, "", "", "", "",
+                     "yes" if change_same else "NO"])
+        rows.append(["validate_change, worst (ms)", triples, max(change_times) * 1000, "", "",
+                     "", "", ""])
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    rows.append(["peak RSS of the process (GB)", triples, peak_gb, "", "", "", ""])
+    rows.append(["peak RSS of the process (GB)", triples, peak_gb, "", "", "", "", ""])
     repository.close()
 
     print(f"Machine: {machine()}")
+    print(f"Load average (1/5/15 min): before {load_before}, after {load_average()}")
     print(f"Data: bench.generate --size {size_label(size)} + ontology + shapes"
-          f" ({triples} triples); store prepared in {prepare_s:.1f} s; engines: {dict(engines)}")
+          f" ({triples} triples); store prepared in {prepare_s:.1f} s; engines:"
+          f" {dict(engines)}; {WORKERS} query threads")
     how = ("rdflib query parse memoised as in spbe_arch.validation.reference"
            if baseline == "memoised" else "pySHACL as released")
     print(f"pySHACL baseline: {baseline} ({how})")
+    print("Identical: same multiset of (focus, path, value, source shape, component, severity)"
+          " as pySHACL; for edits: incremental report = full re-validation after all edits;"
+          " for validate_change: its results = what the edit added to the incremental report")
     print()
     print_table(f"Validation, {size_label(size)}",
-                ["Measurement", "Triples", "spbe-arch", "pySHACL", "Ratio", "Results",
-                 "Identical"], rows)
+                ["Measurement", "Triples", "spbe-arch (s)", "CPU (s)", "pySHACL (s)", "Ratio",
+                 "Results", "Identical"], rows)
 
 
 def main() -> None:
@@ -193,9 +282,18 @@ def main() -> None:
     parser.add_argument("--pyshacl", choices=["auto", "yes", "no"], default="auto",
                         help="run the pySHACL baseline (auto: only up to 100k triples)")
     parser.add_argument("--edits", type=int, default=10, help="one-entity edits to time")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="only print the N slowest compiled checks of one full run")
     parser.add_argument("--baseline", choices=["stock", "memoised"], default="stock",
                         help="pySHACL as released, or with rdflib's query parse memoised")
     args = parser.parse_args()
+    if args.profile:
+        from spbe_arch.repository import open_repository
+
+        repository = open_repository(f"oxigraph:{prepare(args.size)}")
+        profile(repository, args.profile)
+        repository.close()
+        return
     run(args.size, args.repeat, args.pyshacl, args.edits, args.baseline)
 
 
