@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from rdflib.namespace import RDF
 from tests.validation.conftest import keys, repository_with
 from tests.validation.faults import all_faults, clean
@@ -72,3 +73,15 @@ def test_messages_fill_templates(faults_repository: Repository) -> None:
     duplicate = [r for r in report.results if r.shape_name() == "KodeUnikShape"]
     assert duplicate and "UNIK-01" in duplicate[0].message("id")
     assert "{?" not in duplicate[0].message("en")
+
+
+def test_opd_of_results_same_by_batches_and_in_one_query(
+        faults_repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spbe_arch.validation import service
+
+    by_batches = validate(faults_repository)
+    monkeypatch.setattr(service, "OPD_ALL_THRESHOLD", 1)
+    in_one_query = validate(faults_repository)
+    opd = sorted((str(r.key()), r.opd or "") for r in by_batches.results)
+    assert opd == sorted((str(r.key()), r.opd or "") for r in in_one_query.results)
+    assert sum(1 for _, kode in opd if kode) > len(opd) // 2  # most results have an OPD

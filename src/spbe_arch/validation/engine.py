@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph
 from rdflib.term import Node, URIRef
@@ -217,6 +218,10 @@ def run_check(repository: Repository, check: CompiledCheck, scope: Scope,
                         time.thread_time() - cpu_started)
 
 
+_path_key = lru_cache(maxsize=4096)(path_key)
+"""Result paths repeat (one per property shape): their text is computed once."""
+
+
 def result_from_row(check: CompiledCheck, part: CheckPart, row: dict[str, Node]
                     ) -> ValidationResult | None:
     focus = row[check.focus_var]
@@ -237,7 +242,7 @@ def result_from_row(check: CompiledCheck, part: CheckPart, row: dict[str, Node]
         severity=part.shape.severity,  # type: ignore[arg-type]
         messages=part.messages,
         source_constraint=part.source_constraint,
-        path_text=path_key(part.shape.graph, path) if path is not None else None,
+        path_text=_path_key(part.shape.graph, path) if path is not None else None,
         bindings={v: row[v] for v in part.extra_vars if v in row},
     )
 

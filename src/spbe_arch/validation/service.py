@@ -27,6 +27,9 @@ INPUT_GRAPH = URIRef("urn:spbe-arch:validate:input")
 
 _SPARQL = Path(__file__).parent / "sparql"
 _OPD_QUERY = (_SPARQL / "opd_of.rq").read_text(encoding="utf-8")
+_OPD_ALL_QUERY = (_SPARQL / "opd_all.rq").read_text(encoding="utf-8")
+OPD_ALL_THRESHOLD = 20_000
+"""From this many focus nodes on, the OPD of every node is read in one query."""
 _HISTORY_QUERY = (_SPARQL / "report_history.rq").read_text(encoding="utf-8")
 
 
@@ -143,12 +146,21 @@ def annotate_opd(repository: Repository, results: list[ValidationResult],
     """Fill `result.opd` with the kode of the OPD each focus node belongs to."""
     focus = sorted({r.focus_node for r in results if isinstance(r.focus_node, URIRef)}, key=str)
     owner: dict[Node, str] = {}
-    for i in range(0, len(focus), 1000):
-        batch = "VALUES ?focus { " + " ".join(f"<{f}>" for f in focus[i:i + 1000]) + " }"
-        answer = repository.query(_OPD_QUERY.replace("#FOCUS#", batch))
+
+    def note(answer: object) -> None:
         assert isinstance(answer, SelectResult)
         for row in answer.rows:
-            owner.setdefault(row["focus"], str(row["kode"]))
+            kode = str(row["kode"])
+            # a node with several OPDs gets the smallest kode, whichever query found it
+            if kode < owner.get(row["focus"], "\U0010ffff"):
+                owner[row["focus"]] = kode
+
+    if len(focus) >= OPD_ALL_THRESHOLD:
+        note(repository.query(_OPD_ALL_QUERY))
+    else:
+        for i in range(0, len(focus), 1000):
+            batch = "VALUES ?focus { " + " ".join(f"<{f}>" for f in focus[i:i + 1000]) + " }"
+            note(repository.query(_OPD_QUERY.replace("#FOCUS#", batch)))
     for result in results:
         result.opd = owner.get(result.focus_node)
 
