@@ -126,7 +126,8 @@ def _label(graph: URIRef | None) -> str:
     return "graf bawaan (default)" if graph is None else f"<{graph}>"
 
 
-def _parse(data: bytes, media: str, graph: URIRef | None, name: str) -> list[Quad]:
+def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> list[Quad]:
+    """One uploaded graph as quads in `graph` (also used by the web import page)."""
     fmt = UPLOAD_FORMATS.get(media)
     if fmt is None:
         raise ProtocolError(
@@ -154,9 +155,9 @@ def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) 
             if part_media in ("", "application/octet-stream") and filename:
                 suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
                 part_media = _SUFFIX_MEDIA.get(SUFFIX_FORMATS.get(suffix, ""), part_media)
-            quads += _parse(data, part_media, graph, filename or "multipart")
+            quads += parse_graph(data, part_media, graph, filename or "multipart")
         return quads
-    return _parse(body, media, graph, "isi permintaan")
+    return parse_graph(body, media, graph, "isi permintaan")
 
 
 def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
@@ -165,7 +166,7 @@ def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
     return [graph, *chosen] if graph is not None else chosen
 
 
-def _write(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
+def write_graph(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
            graph: URIRef | None, new: list[Quad] | None, *, merge: bool) -> bool:
     """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
     existed before."""
@@ -241,7 +242,7 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     headers: dict[str, str] = {}
     if method == "DELETE":
         _require_target(named)
-        await run_in_threadpool(_write, repository, lock, principal, method, graph, None,
+        await run_in_threadpool(write_graph, repository, lock, principal, method, graph, None,
                                 merge=False)
         return Response(status_code=204)
     if not named:
@@ -253,7 +254,7 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     body = await read_body(request, settings)
     quads = await run_in_threadpool(_parse_request, request.headers.get("content-type"),
                                     body, graph)
-    existed = await run_in_threadpool(_write, repository, lock, principal, method, graph,
+    existed = await run_in_threadpool(write_graph, repository, lock, principal, method, graph,
                                       quads, merge=method == "POST")
     if "Location" in headers or not existed:
         return Response(status_code=201, headers=headers)

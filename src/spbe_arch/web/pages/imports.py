@@ -36,8 +36,8 @@ from starlette.datastructures import UploadFile
 from spbe_arch import iris
 from spbe_arch.access import PermissionDeniedError, require_admin, require_opd_write
 from spbe_arch.api.downloads import workbook_download
-from spbe_arch.api.routes.graph_store import _parse as parse_rdf
-from spbe_arch.api.routes.graph_store import _write as graph_store_write
+from spbe_arch.api.routes.graph_store import parse_graph as parse_rdf
+from spbe_arch.api.routes.graph_store import write_graph as graph_store_write
 from spbe_arch.api.writes import import_scope
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.notices import Notice
