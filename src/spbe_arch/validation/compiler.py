@@ -31,6 +31,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from spbe_arch.validation import checks
 from spbe_arch.validation.paths import UnsupportedPath, sparql_path
+from spbe_arch.validation.prefilter import Prefilter, prefilter_for
 from spbe_arch.validation.shapes import Shape, ShapesGraph
 from spbe_arch.validation.sparql_text import (
     INTERNAL_PREFIX,
@@ -40,7 +41,7 @@ from spbe_arch.validation.sparql_text import (
     hash_joined,
     substitute_path,
 )
-from spbe_arch.vocab import SH
+from spbe_arch.vocab import SH, SPBE
 
 FOCUS_PLACEHOLDER = "#spbe:focus-values\n"
 """Replaced by `VALUES ?<root> { … }` (or nothing) when a check runs."""
@@ -122,6 +123,9 @@ class CompiledCheck:
     root_var: str
     focus_var: str
     parts: list[CheckPart]
+    prefilter: Prefilter | None = None
+    """Full runs ask it which focus nodes may have results and run the query for those
+    only (see `prefilter`)."""
 
     @property
     def components(self) -> set[URIRef]:
@@ -321,7 +325,8 @@ class Compiler:
                 yield CompiledCheck(
                     key=f"{top.label()}|{shape.label()}|{component}|{index}",
                     top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
-                    parts=[self._part(shape, ctx, component, pattern, None)])
+                    parts=[self._part(shape, ctx, component, pattern, None)],
+                    prefilter=pattern.prefilter if ctx.root == ctx.focus else None)
         if len(flagged) == 1:
             component, pattern = flagged[0]
             yield CompiledCheck(
@@ -750,13 +755,16 @@ class Compiler:
             messages = [m for m in self.graph.objects(constraint, SH.message)
                         if isinstance(m, Literal)]
             projected = rewritten.projected
+            prefilter = None
+            if prefixes.get("spbe") == str(SPBE) and not shape.is_property:
+                prefilter = prefilter_for(str(selects[0]))
             out.append(Pattern(
                 rewritten.text, value="value" if "value" in projected else None,
                 path_var="path" if "path" in projected else None,
                 value_default_focus=not shape.is_property, full_query=True,
                 source_constraint=constraint, messages=sorted(messages, key=str),
                 extra_vars=[v for v in projected if v not in (ctx.focus, ctx.root)],
-                pure=False))
+                pure=False, prefilter=prefilter))
         return out
 
     def _prefixes(self, constraint: Node) -> dict[str, str]:
@@ -826,6 +834,7 @@ class Pattern:
     source_constraint: Node | None = None
     messages: list[Literal] = field(default_factory=list)
     extra_vars: list[str] = field(default_factory=list)
+    prefilter: Prefilter | None = None
     flag: str | None = None
     """The violation as a boolean over ?spbe_VALUE (the value node, unbound for a focus node
     without values) and ?spbe_FOCUS, for shared queries (see `Compiler._merged`)."""

@@ -16,6 +16,7 @@ from spbe_arch.errors import InputError
 from spbe_arch.repository import Repository, SelectResult
 from spbe_arch.validation.compiler import CheckPart, CompiledCheck, Compiler, ShapePlan
 from spbe_arch.validation.paths import path_key
+from spbe_arch.validation.prefilter import RunCache
 from spbe_arch.validation.reference import run_pyshacl
 from spbe_arch.validation.report import ValidationReport, ValidationResult, sort_results
 from spbe_arch.validation.shapes import Shape, ShapesGraph
@@ -46,6 +47,8 @@ class Scope:
     """Classes without subclasses in the data (see `CompiledCheck.query`)."""
     closures: dict[str, tuple[str, ...]] | None = None
     """Each tested class with its subclasses in the data (see `CompiledCheck.query`)."""
+    cache: RunCache = field(default_factory=RunCache)
+    """Data the prefilters of a full run read once (see `prefilter`)."""
 
 
 @dataclass
@@ -182,6 +185,10 @@ def run_check(repository: Repository, check: CompiledCheck, scope: Scope,
     results: list[ValidationResult] = []
     roots: list[Node] = []
     batches: Iterable[list[Node] | None]
+    if focus is None and check.prefilter is not None:
+        # the query's own answer for the focus nodes that may have results; the others
+        # have none (prefilter.py)
+        focus = check.prefilter(repository, scope.cache)
     if focus is None:
         batches = [None]
     else:
