@@ -1,5 +1,6 @@
-"""Prefilters (prefilter.py) never change a check's results: a full run with the prefilter
-equals the check's own query over every focus node, on random SOP flowcharts."""
+"""Forms used only in full runs never change a check's results: with a prefilter
+(prefilter.py) a full run equals the check's own query over every focus node (random SOP
+flowcharts); the class joins of shared value queries equal their per-row class tests."""
 
 from __future__ import annotations
 
@@ -116,3 +117,18 @@ def test_prefilter_skips_sops_without_results_and_keeps_the_others() -> None:
             assert len(suspects) < 15  # some SOPs were ruled out
     finally:
         repository.close()
+
+
+def test_full_run_class_joins_equal_the_per_row_class_tests(faults_repository: Repository
+                                                            ) -> None:
+    """Shared value queries test classes by joining the class's instances in full runs
+    (`CompiledCheck.full_sparql`); the answer equals the per-row NOT EXISTS form."""
+    checks = [c for c in validator_for(load_validation_shapes(faults_repository)).fast_checks
+              if c.full_sparql]
+    assert len(checks) >= 5
+    found = 0
+    for check in checks:
+        plain = dataclasses.replace(check, full_sparql=None)
+        assert _keys(faults_repository, check) == _keys(faults_repository, plain), check.key
+        found += len(_keys(faults_repository, check))
+    assert found > 0  # the planted faults include values of the wrong class
