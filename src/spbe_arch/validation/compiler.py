@@ -34,6 +34,7 @@ from spbe_arch.validation.paths import UnsupportedPath, sparql_path
 from spbe_arch.validation.prefilter import Prefilter, prefilter_for
 from spbe_arch.validation.shapes import Shape, ShapesGraph
 from spbe_arch.validation.sparql_text import (
+    HASH_JOIN_MARK,
     INTERNAL_PREFIX,
     SparqlTextError,
     build_constraint_query,
@@ -375,7 +376,9 @@ class Compiler:
                           .replace("?spbe_FOCUS", f"?{ctx.focus}"))
             binds.append(f"  BIND(({expression}) AS ?{flag_var})")
             cls = flagged_pattern.instance_of
-            if cls is None:
+            if cls is None or (pattern and HASH_JOIN_MARK not in pattern):
+                # a value pattern that is not hash-joined (a path) is evaluated per focus
+                # row, and an instance join inside it would be too
                 full_binds.append(binds[-1])
             else:
                 # full runs: the instances of the class once, hash-joined, instead of a
