@@ -103,7 +103,9 @@ class Validator:
         return {p.shape.label(): p.unsupported for p in self.plans if p.unsupported}
 
     # --- running -------------------------------------------------------------------------
-    def run(self, repository: Repository, scope: Scope) -> RunOutcome:
+    def run(self, repository: Repository, scope: Scope, sort: bool = True) -> RunOutcome:
+        """Validate; `sort=False` leaves the report's results unsorted (for a caller that
+        sorts them after adding what the order depends on, such as the OPD)."""
         started = time.perf_counter()
         outcomes: list[CheckOutcome] = []
         if scope.closures is None:
@@ -156,7 +158,8 @@ class Validator:
                          if result.focus_node in members]
                 outcome.results = [result for result, _ in pairs]
                 outcome.roots = [root for _, root in pairs]
-        report = ValidationReport(sort_results(results), self.engines(), self.unsupported())
+        report = ValidationReport(sort_results(results) if sort else results, self.engines(),
+                                  self.unsupported())
         report.timings = {"fast_s": fast_seconds,
                           "total_s": time.perf_counter() - started}
         return RunOutcome(report, outcomes, fallback)
