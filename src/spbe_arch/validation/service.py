@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
@@ -171,6 +172,20 @@ def annotate_opd(repository: Repository, results: list[ValidationResult],
 
 # --- validate ----------------------------------------------------------------------------------
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a run builds its results: with
+    hundreds of thousands of results alive (an earlier report) each collection walks all of
+    them (5M triples: a second run 61.8 s with it, 56.3 s without; results hold no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _input_repository(files: Sequence[Path]) -> Repository:
     repository = open_repository("memory:")
     sources = []
@@ -209,7 +224,7 @@ def validate(
                                         extra_shapes=extra_shapes)
         validator = validator_for(shapes, engine)
         scope = _scope(repository, instansi)
-        with ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(1) as pool, _cyclic_gc_paused():
             # the OPD of every node is read while the checks run (at 5M triples it takes
             # about 4 s, and a run with many results needs it); see annotate_opd
             every_opd: Future[object] = pool.submit(repository.query, _OPD_ALL_QUERY)
