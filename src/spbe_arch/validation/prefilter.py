@@ -121,8 +121,12 @@ def _as_nodes(keys: list[str]) -> list[Node] | None:
     return nodes
 
 
-def unreachable_from_first(repository: Repository, cache: RunCache) -> list[Node] | None:
-    """SOPs that may have a step not reachable from a first step (urutan 1)."""
+def _suspects(repository: Repository, cache: RunCache,
+              anchors: Callable[[list[str], dict[str, list[int]]], set[str] | None],
+              edges: Callable[[SopFlow], dict[str, list[str]]]) -> list[Node] | None:
+    """SOPs where some step is not reached from the anchor steps along `edges` (or whose
+    step numbers this walk cannot read, or without anchors at all when `anchors` says None):
+    only these can have a result."""
     flow = sop_flow(repository, cache)
     suspects: list[str] = []
     for sop, steps in flow.steps.items():
@@ -130,32 +134,36 @@ def unreachable_from_first(repository: Repository, cache: RunCache) -> list[Node
         if numbers is None:
             suspects.append(sop)
             continue
-        starts = {step for step in steps if 1 in numbers[step]}
-        reached = _closure(starts, flow.successors)
+        start = anchors(steps, numbers)
+        if start is None:
+            suspects.append(sop)
+            continue
+        reached = _closure(start, edges(flow))
         if any(step not in reached for step in steps):
             suspects.append(sop)
     return _as_nodes(suspects)
+
+
+def _first_steps(steps: list[str], numbers: dict[str, list[int]]) -> set[str] | None:
+    return {step for step in steps if 1 in numbers[step]}
+
+
+def _last_steps(steps: list[str], numbers: dict[str, list[int]]) -> set[str] | None:
+    every = [n for step in steps for n in numbers[step]]
+    if not every:
+        return None
+    last = max(every)
+    return {step for step in steps if last in numbers[step]}
+
+
+def unreachable_from_first(repository: Repository, cache: RunCache) -> list[Node] | None:
+    """SOPs that may have a step not reachable from a first step (urutan 1)."""
+    return _suspects(repository, cache, _first_steps, lambda flow: flow.successors)
 
 
 def not_reaching_last(repository: Repository, cache: RunCache) -> list[Node] | None:
     """SOPs that may have a step without a path to a last step (the largest urutan)."""
-    flow = sop_flow(repository, cache)
-    suspects: list[str] = []
-    for sop, steps in flow.steps.items():
-        numbers = _integers(flow, steps)
-        if numbers is None:
-            suspects.append(sop)
-            continue
-        every = [n for step in steps for n in numbers[step]]
-        if not every:
-            suspects.append(sop)
-            continue
-        last = max(every)
-        ends = {step for step in steps if last in numbers[step]}
-        reached = _closure(ends, flow.predecessors)
-        if any(step not in reached for step in steps):
-            suspects.append(sop)
-    return _as_nodes(suspects)
+    return _suspects(repository, cache, _last_steps, lambda flow: flow.predecessors)
 
 
 def _normalised(text: str) -> str:
