@@ -11,12 +11,13 @@ from rich.progress import TaskID
 from rich.table import Table
 
 from spbe_arch.cli.common import (
+    InstansiOption,
     agent_name,
     err_console,
+    instansi_code,
     out_console,
     progress,
     repository,
-    settings,
     state,
 )
 from spbe_arch.importers.xlsx import ImportReport, build_workbook, import_workbook
@@ -26,8 +27,6 @@ excel_app = typer.Typer(
     no_args_is_help=True,
 )
 
-InstansiOption = Annotated[str | None, typer.Option(
-    "--instansi", help="Kode wilayah instansi (bawaan: SPBE_INSTANSI).")]
 LangOption = Annotated[str | None, typer.Option(
     "--lang", help="Bahasa pesan: id atau en (menimpa opsi global --lang).")]
 
@@ -69,7 +68,7 @@ def template(
     """Buat templat Excel (satu sheet per jenis elemen, dengan petunjuk dan daftar pilihan)."""
     _lang(lang)
     with repository(read_only=True) as repo, progress() as bar:
-        summary = build_workbook(repo, out, instansi=instansi or settings().instansi, opd=opd,
+        summary = build_workbook(repo, out, instansi=instansi_code(instansi), opd=opd,
                                  with_data=opd is not None, progress=_Bar(bar))
     rows = sum(summary.rows.values())
     err_console().print(_tr(f"Templat ditulis ke {out} ({rows} baris terisi).",
@@ -87,7 +86,7 @@ def export(
     """Ekspor repositori ke Excel dengan tata letak templat (ekspor → sunting → impor)."""
     _lang(lang)
     with repository(read_only=True) as repo, progress() as bar:
-        summary = build_workbook(repo, out, instansi=instansi or settings().instansi, opd=opd,
+        summary = build_workbook(repo, out, instansi=instansi_code(instansi), opd=opd,
                                  with_data=True, progress=_Bar(bar))
     parts = ", ".join(f"{sheet} {n}" for sheet, n in summary.rows.items())
     err_console().print(_tr(f"Diekspor ke {out}: {parts}.", f"Exported to {out}: {parts}."))
@@ -116,7 +115,7 @@ def import_(
     tidak sama sekali."""
     lang_code = _lang(lang)
     with repository() as repo, progress() as bar:
-        report = import_workbook(repo, file, instansi=instansi or settings().instansi,
+        report = import_workbook(repo, file, instansi=instansi_code(instansi),
                                  name=file.name, dry_run=dry_run, editor_opds=opd_editor,
                                  agent=agent or agent_name("excel"),
                                  progress=_Bar(bar), prune_opds=prune_opd)
