@@ -19,11 +19,66 @@ def test_this_becomes_the_focus_variable_and_results_are_distinct() -> None:
     assert "SELECT DISTINCT" in text and PRELUDE in text
 
 
-def test_multi_pattern_not_exists_becomes_anchored_minus() -> None:
+def test_multi_pattern_not_exists_becomes_anchored_minus_in_full_runs() -> None:
+    from spbe_arch.validation.sparql_text import hash_joined, without_full_run_only
+
     text = build("SELECT $this WHERE { $this ex:p ?x . "
                  "FILTER NOT EXISTS { ?y ex:q $this . ?y ex:r ?x } }")
-    assert "NOT EXISTS" not in text
-    assert "MINUS {" in text and text.count(PRELUDE) >= 2  # anchored by the focus pattern
+    full = hash_joined(text)
+    assert "NOT EXISTS" not in full
+    assert "MINUS {" in full
+    assert full.count("?f ex:p ?x") >= 2  # anchored by the copied top-level triples
+    # a run on a few focus nodes evaluates the NOT EXISTS per row instead
+    few = without_full_run_only(text)
+    assert "FILTER NOT EXISTS { ?y ex:q ?f . FILTER EXISTS { ?y ex:r ?x . } }" in few
+    assert "MINUS" not in few
+
+
+def test_nested_not_exists_puts_joined_patterns_first_and_class_tests_last() -> None:
+    from spbe_arch.validation.sparql_text import without_full_run_only
+
+    text = build("SELECT $this WHERE { $this ex:p ?x . FILTER NOT EXISTS "
+                 "{ ?s a ex:SOP ; ex:owner $this . ?k ex:z ?w . ?s ex:k ?k FILTER (?w > 1) } }")
+    few = without_full_run_only(text)
+    assert ("FILTER NOT EXISTS { ?s ex:owner ?f . FILTER EXISTS { ?s ex:k ?k . FILTER EXISTS"
+            " { ?k ex:z ?w . FILTER EXISTS { ?s a ex:SOP . FILTER (?w > 1) } } } }") in few
+
+
+def test_optional_with_unbound_test_is_a_not_exists_on_few_focus_nodes() -> None:
+    from spbe_arch.validation.sparql_text import hash_joined, without_full_run_only
+
+    text = build("SELECT $this ?v WHERE { $this ex:p ?v . ?v ex:in ?s . "
+                 "OPTIONAL { ?v ex:level 3 ; ex:scheme ?k . ?k ex:version ?m "
+                 "FILTER (?m = ?s) } FILTER (!BOUND(?m)) }")
+    few = without_full_run_only(text)
+    assert "OPTIONAL" not in few and "BOUND" not in few
+    assert ("FILTER NOT EXISTS { ?v ex:level 3 . FILTER EXISTS { ?v ex:scheme ?k . FILTER"
+            " EXISTS { ?k ex:version ?m . FILTER (?m = ?s) } } }") in few
+    full = hash_joined(text)
+    assert "NOT EXISTS" not in full and "OPTIONAL" in full and "!BOUND(?m)" in full
+
+
+@pytest.mark.parametrize("select", [
+    # ?m is used elsewhere (projected)
+    "SELECT $this ?m WHERE { $this ex:p ?v . OPTIONAL { ?v ex:q ?m } FILTER (!BOUND(?m)) }",
+    # the filter inside reads ?s, bound only after the OPTIONAL
+    "SELECT $this WHERE { $this ex:p ?v . OPTIONAL { ?v ex:q ?m FILTER (?m = ?s) } "
+    "?v ex:in ?s . FILTER (!BOUND(?m)) }",
+    # ?m bound only by a nested OPTIONAL, not by P itself
+    "SELECT $this WHERE { $this ex:p ?v . OPTIONAL { ?v ex:q ?k OPTIONAL { ?k ex:r ?m } } "
+    "FILTER (!BOUND(?m)) }",
+    # a shared variable that may be unbound on the left
+    "SELECT $this WHERE { $this ex:p ?v . OPTIONAL { $this ex:o ?o } "
+    "OPTIONAL { ?v ex:q ?o . ?o ex:r ?m } FILTER (!BOUND(?m)) }",
+    # more than the unbound test in the filter
+    "SELECT $this WHERE { $this ex:p ?v . OPTIONAL { ?v ex:q ?m } "
+    "FILTER (!BOUND(?m) || ?v = ex:a) }",
+])
+def test_optional_negations_that_are_kept(select: str) -> None:
+    from spbe_arch.validation.sparql_text import without_full_run_only
+
+    few = without_full_run_only(build(select))
+    assert "OPTIONAL" in few and "BOUND" in few
 
 
 def test_single_pattern_not_exists_is_kept() -> None:

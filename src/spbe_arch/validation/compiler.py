@@ -41,6 +41,7 @@ from spbe_arch.validation.sparql_text import (
     hash_join_line,
     hash_joined,
     substitute_path,
+    without_full_run_only,
 )
 from spbe_arch.vocab import SH, SPBE
 
@@ -149,6 +150,8 @@ class CompiledCheck:
         if focus is not None:
             values = f"VALUES ?{self.root_var} {{ {' '.join(term_n3(n) for n in focus)} }}\n"
         source = self.full_sparql if focus is None and self.full_sparql else self.sparql
+        if focus is not None:
+            source = without_full_run_only(source)
         text = source.replace(FOCUS_PLACEHOLDER, values + focus_filter)
         if focus is None:
             text = hash_joined(text)
