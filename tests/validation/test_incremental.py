@@ -151,3 +151,37 @@ def test_split_path_finds_each_step() -> None:
     assert split_path(inverse, x, a, y) == [(None, None, y, x)]
     assert split_path(SequencePath(a, b, c), x, b, y)[0][2:] == (x, y)
     assert split_path(a, x, b, y) == []
+
+
+@pytest.mark.slow
+def test_step_links_removed_and_restored(live: tuple[Repository, IncrementalValidator],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOP flowchart edits: the reverse queries walk the step paths from the changed step
+    first (`incremental._walked`); the result still equals a full re-validation."""
+    from spbe_arch.validation import incremental as module
+    from spbe_arch.validation.dependencies import ValuesPattern
+
+    walked: list[bool] = []
+    original = module._walked
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = original(*args, **kwargs)
+        walked.append(found is not None and any(isinstance(p, ValuesPattern)
+                                                for p in found.patterns))
+        return found
+
+    monkeypatch.setattr(module, "_walked", spy)
+    repository, incremental = live
+    links = [q for q in quads(repository)
+             if q[1] in (SPBE.langkahBerikutnya, SPBE.jikaYa, SPBE.jikaTidak)]
+    assert len(links) >= 6
+    for link in links[::max(1, len(links) // 6)][:6]:
+        change = ChangeSet(remove=[link])  # type: ignore[list-item]
+        before = keys(incremental.report().results)
+        update = incremental.apply(change)
+        after = keys(validate(repository).results)
+        assert keys(incremental.report().results) == after
+        assert keys(update.added) == after - before and keys(update.removed) == before - after
+        incremental.apply(inverse(change))
+        assert keys(incremental.report().results) == before
+    assert any(walked)

@@ -219,7 +219,7 @@ class Match:
     """A changed triple matched against a trigger: bindings plus replacement patterns."""
 
     bindings: dict[Variable, Node]
-    patterns: list[TriplePattern]
+    patterns: list[Pattern]
 
 
 def _bind(term: Term, value: Node, bindings: dict[Variable, Node]) -> bool:
@@ -304,7 +304,7 @@ def match(trigger: Trigger, s: Node, p: URIRef, o: Node) -> list[Match]:
                 continue
         else:
             patterns.append(TriplePattern(b, suffix, tp.o))
-        found.append(Match(bindings, patterns))
+        found.append(Match(bindings, list[Pattern](patterns)))
     return found
 
 
@@ -338,6 +338,54 @@ def term_text(term: Node) -> str:
     return term.n3()
 
 
+_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _class_test(pattern: TriplePattern) -> bool:
+    """`?x rdf:type <C>` or `?x rdf:type/rdfs:subClassOf* <C>`."""
+    return isinstance(pattern.o, URIRef) and (pattern.p == _RDF_TYPE or (
+        isinstance(pattern.p, SequencePath) and pattern.p.args[0] == _RDF_TYPE))
+
+
+def anchored_path(pattern: Pattern) -> bool:
+    """A property path (not a class test) with a node at one end."""
+    return isinstance(pattern, TriplePattern) and isinstance(pattern.p, Path) \
+        and not _class_test(pattern) and (
+        isinstance(pattern.s, URIRef) or isinstance(pattern.o, URIRef))
+
+
+def _walk_order(patterns: list[Pattern], known: set[Variable], root: Variable
+                ) -> list[Pattern]:
+    """The patterns in the order of a walk from the changed triple back to the root: each
+    next pattern joined to what is bound, patterns binding the root as late as possible, and
+    class tests last. Oxigraph keeps the written order between patterns it rates alike; a
+    reverse query starting at `?root spbe:instansi <I>` read every element of the instansi
+    (18 ms at 5M) where starting at the changed element's neighbours reads a few."""
+    ordered: list[Pattern] = [p for p in patterns if not isinstance(p, TriplePattern)]
+    bound = set(known)
+    for pattern in ordered:
+        bound |= pattern.vars()
+    left = [p for p in patterns if isinstance(p, TriplePattern)]
+
+    def rank(pattern: TriplePattern) -> tuple[int, int, int]:
+        variables = pattern.vars()
+        joined = not variables or bool(variables & bound)
+        class_test = _class_test(pattern)
+        # not joined yet: a pattern anchored at a node (`?awal path* <langkah>`) before one
+        # with only a literal (`?awal spbe:urutan 1`: the first step of every SOP)
+        anchored = not class_test and (isinstance(pattern.s, URIRef)
+                                       or isinstance(pattern.o, URIRef))
+        return (0 if joined else 1 if anchored else 2, 1 if root in variables else 0,
+                1 if class_test else 0)
+
+    while left:
+        best = min(left, key=rank)  # min keeps the written order among equals
+        left.remove(best)
+        ordered.append(best)
+        bound |= best.vars()
+    return ordered
+
+
 def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str | None:
     """`SELECT DISTINCT ?root …` over the patterns connected to the match; None if `?root` is
     not connected (then every focus node may be affected)."""
@@ -359,6 +407,7 @@ def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str |
                 changed = True
     if root not in connected:
         return None
+    chosen = _walk_order(chosen, known, root)
     lines: list[str] = []
     if m.bindings:
         names = sorted(m.bindings, key=str)
@@ -366,8 +415,9 @@ def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str |
         lines.append(f"VALUES ({' '.join('?' + str(v) for v in names)}) {{ ({row}) }}")
     for chosen_pattern in chosen:
         if isinstance(chosen_pattern, TriplePattern):
-            lines.append(f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
-                         f" {term_text(chosen_pattern.o)} .")
+            text = (f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
+                    f" {term_text(chosen_pattern.o)} .")
+            lines.append(text)
         else:
             variables = sorted(chosen_pattern.vars(), key=str)
             rows = []
