@@ -100,7 +100,8 @@ def prepare(size: int) -> Path:
 
 
 def one_entity_edits(repository: Repository, count: int) -> list[ChangeSet]:
-    """Edits touching one entity each (renames, removed links, a new service), over pemda."""
+    """Edits touching one entity each (renames, removed links, a new service, an SOP step's
+    link removed, a whole process deleted), spread over the pemda."""
     from rdflib.term import Literal
 
     from spbe_arch import iris
@@ -113,10 +114,27 @@ def one_entity_edits(repository: Repository, count: int) -> list[ChangeSet]:
         " spbe:kode ?kode ; spbe:pemilik ?opd ; spbe:klasifikasiRAB ?rab } } LIMIT 400")
     assert isinstance(answer, SelectResult)
     rows = answer.rows[::max(1, len(answer.rows) // max(count, 1))][:count]
+    steps = repository.query(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#> "
+        "SELECT ?step ?next ?g WHERE { GRAPH ?g { ?sop spbe:memilikiLangkah ?step ."
+        " ?step spbe:langkahBerikutnya ?next } } LIMIT 400")
+    assert isinstance(steps, SelectResult)
     edits: list[ChangeSet] = []
     for i, row in enumerate(rows):
         p, g = row["p"], cast("URIRef", row["g"])
-        kind = i % 4
+        kind = i % 6
+        if kind == 4 and steps.rows:  # an SOP step loses its link to the next step
+            step = steps.rows[(i * 37) % len(steps.rows)]
+            edits.append(ChangeSet(remove=[(step["step"], SPBE.langkahBerikutnya, step["next"],
+                                            step["g"])]))
+            continue
+        if kind == 5:  # the whole process deleted (its triples and the links to it)
+            links = repository.query(
+                "SELECT ?s ?p ?o WHERE { GRAPH <" + str(g) + "> { { BIND(<" + str(p)
+                + "> AS ?s) ?s ?p ?o } UNION { BIND(<" + str(p) + "> AS ?o) ?s ?p ?o } } }")
+            assert isinstance(links, SelectResult)
+            edits.append(ChangeSet(remove=[(r["s"], r["p"], r["o"], g) for r in links.rows]))
+            continue
         if kind == 0:  # rename the code
             edits.append(ChangeSet(remove=[(p, SPBE.kode, row["kode"], g)],
                                    add=[(p, SPBE.kode, Literal(f"{row['kode']}-X"), g)]))
