@@ -130,6 +130,35 @@ def test_validate_change_is_what_the_change_adds(
     assert added.conforms == (not any(r.severity_name == "Violation" for r in added.results))
 
 
+@pytest.mark.parametrize("form", ["quads", "overlapping", "update text"])
+def test_validate_change_forms(live: tuple[Repository, IncrementalValidator], form: str) -> None:
+    """The copy is taken back quad by quad after the after-state is read, or copied again
+    when the change is SPARQL Update text: either way the same answer as validating twice."""
+    from spbe_arch.repository.base import changeset_to_update
+
+    repository, _ = live
+    existing = quads(repository)
+    step_links = [q for q in existing if q[1] == SPBE.langkahBerikutnya]
+    codes = [q for q in existing if q[1] == SPBE.kode]
+    quad_change = ChangeSet(remove=[step_links[0], codes[0]],  # type: ignore[list-item]
+                            add=[(codes[0][0], SPBE.kode, Literal("BARU"), GRAPH)])  # type: ignore[list-item]
+    if form == "quads":
+        changes = quad_change
+    elif form == "overlapping":  # a quad both removed and added stays
+        changes = ChangeSet(remove=[*quad_change.remove, codes[1]],  # type: ignore[list-item]
+                            add=[*quad_change.add, codes[1]])  # type: ignore[list-item]
+    else:
+        changes = ChangeSet(updates=[changeset_to_update(quad_change)])
+    before = validate(repository)
+    added = validate_change(repository, changes)
+    repository.apply(quad_change)
+    try:
+        after = validate(repository)
+    finally:
+        repository.apply(inverse(quad_change))
+    assert added.results and keys(added.results) == keys(after.results) - keys(before.results)
+
+
 def test_validate_change_refuses_a_new_violation(clean_repository: Repository) -> None:
     sop = iris.element_iri("9901", "sop", "DINA-01.SOP.01")
     changes = ChangeSet(remove=[(sop, SPBE.nomorSOP, Literal("800/DINA-01.SOP.01/2025"),
