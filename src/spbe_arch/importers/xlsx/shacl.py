@@ -137,15 +137,6 @@ def _nquad(quad: Quad) -> str:
 def check_change(repository: Repository, changes: EntityChangeSet, locator: _Locator,
                  instansi: str) -> tuple[list[SheetProblem], list[SheetProblem]]:
     """Violations (blocking, located by sheet/row/column) and other results (notes)."""
-    try:
-        from spbe_arch.validation import validate_change  # noqa: F401
-    except ImportError:
-        return [], [SheetProblem(
-            None, None, None, None,
-            "validasi SHACL atas perubahan (validate_change) belum tersedia di instalasi ini;"
-            " hanya pemeriksaan nilai yang dijalankan",
-            "SHACL validation of changes (validate_change) is not available in this"
-            " installation; only the value checks ran", warning=True)]
     if changes.is_empty():
         return [], []
     results = new_results(repository, changes, instansi)
