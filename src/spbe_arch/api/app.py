@@ -183,12 +183,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
         )
 
     for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(f"spbe_arch.api.routes.{name}")
-        except ModuleNotFoundError as exc:  # a feature still being built in this tree
-            if exc.name != f"spbe_arch.api.routes.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"spbe_arch.api.routes.{name}")
         setup = getattr(module, "setup", None)
         if setup is not None:
             setup(app)

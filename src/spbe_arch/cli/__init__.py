@@ -85,13 +85,7 @@ def _options(
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"spbe_arch.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a feature still being built in this tree
-        if _exc.name != f"spbe_arch.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"spbe_arch.cli.{_name}").register(app)
 
 
 def main() -> None:
