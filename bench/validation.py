@@ -299,7 +299,8 @@ def main() -> None:
     parser = argument_parser(__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--pyshacl", choices=["auto", "yes", "no"], default="auto",
                         help="run the pySHACL baseline (auto: only up to 100k triples)")
-    parser.add_argument("--edits", type=int, default=12, help="one-entity edits to time (6 kinds, in turn)")
+    parser.add_argument("--edits", type=int, default=12,
+                        help="one-entity edits to time (6 kinds, in turn)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="only print the N slowest compiled checks of one full run")
     parser.add_argument("--baseline", choices=["stock", "memoised"], default="stock",
