@@ -105,23 +105,25 @@ def _insert_data(quads: Iterable[Quad]) -> str:
 
 def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
                   entities: Iterable[Node], label: str,
-                  recorded: ChangeSet | None = None) -> URIRef | None:
+                  recorded: ChangeSet | None = None,
+                  update_text: str | None = None) -> URIRef | None:
     """Apply `changes` and their audit record in one transaction; returns the activity IRI.
 
     Changes that run SPARQL Update strings record the update text (`rdfs:comment`) and
     the triples of `recorded` — what those updates add and remove, computed beforehand
-    (`spbe_arch.sparql_update`); without it, only the text. An empty change set writes
-    nothing and returns None.
+    (`spbe_arch.sparql_update`); without it, only the text. `update_text` is recorded the
+    same way for a change that is the computed effect of an update. An empty change set
+    writes nothing and returns None.
     """
     if changes.is_empty():
         return None
     described = changes if recorded is None else recorded
     record = audit_quads(described, agent, [e for e in entities if isinstance(e, URIRef)],
                          label)
-    if changes.updates:
+    text = "\n;\n".join(changes.updates) if changes.updates else update_text
+    if text:
         activity = record[0][0]
-        record.append((activity, RDFS.comment, Literal("\n;\n".join(changes.updates)),
-                       iris.provenance_graph()))
+        record.append((activity, RDFS.comment, Literal(text), iris.provenance_graph()))
     if changes.updates:
         # after the updates, in the same request: an update such as DROP ALL must not
         # erase the record of itself

@@ -220,6 +220,60 @@ def test_update_records_the_triples_it_added_and_removed(service) -> None:
     assert {str(r["e"]) for r in used} >= {"http://example.org/b"}
 
 
+def test_load_fetches_the_document_once(service) -> None:
+    import http.server
+    import threading
+
+    fetched: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            fetched.append(self.path)
+            body = b"<http://example.org/m> <http://example.org/p> 7 ."
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/doc.nt"
+        response = _insert(service, text=f"LOAD <{url}> INTO GRAPH <http://example.org/m>")
+        assert response.status_code == 200, response.text
+    finally:
+        server.shutdown()
+    assert fetched == ["/doc.nt"]
+    rows = service.repository.select(
+        "SELECT ?o WHERE { GRAPH <http://example.org/m> { ?s ?p ?o } }").rows
+    assert [str(r["o"]) for r in rows] == ["7"]
+    item = service.client.get("/history", params={"entity": "http://example.org/m"}).json()[
+        "items"][0]
+    assert item["ditambah"] == [
+        "<http://example.org/m> <http://example.org/p> "
+        '"7"^^<http://www.w3.org/2001/XMLSchema#integer> <http://example.org/m> .']
+
+
+def test_graph_management_and_blank_nodes_run_the_update_text(service) -> None:
+    import pyoxigraph as ox
+
+    # CREATE GRAPH makes an empty named graph: no triple says so, the text must run
+    assert _insert(service, text="CREATE GRAPH <http://example.org/leer>").status_code == 200
+    store = service.repository.inner.store
+    assert ox.NamedNode("http://example.org/leer") in set(store.named_graphs())
+    # a blank node the update creates is written by Oxigraph running the text
+    update = ("PREFIX ex: <http://example.org/>\n"
+              "INSERT DATA { GRAPH ex:g { ex:k ex:q [ ex:r 1 ] } }")
+    assert _insert(service, text=update).status_code == 200
+    rows = service.repository.select(
+        "PREFIX ex: <http://example.org/> SELECT ?v WHERE { ex:k ex:q [ ex:r ?v ] }").rows
+    assert [str(r["v"]) for r in rows] == ["1"]
+
+
 def test_update_of_prefixed_names_is_found_by_history(service) -> None:
     # the triples are recorded with full IRIs, whatever the update text wrote
     assert _insert(service).status_code == 200
