@@ -71,20 +71,9 @@ def rule_violations(repository: Repository, plan: EntityChangeSet,
     from spbe_arch.validation.incremental import validate_change
 
     report = validate_change(repository, plan, lang=lang)
-    if not _has_violation(report):
+    if report.conforms:
         return None
     return report.to_json(lang)
-
-
-def _has_violation(report: Any) -> bool:
-    for attribute in ("has_violations", "violations"):
-        value = getattr(report, attribute, None)
-        if callable(value):
-            value = value()
-        if value is not None:
-            return bool(value)
-    return any(str(getattr(r, "severity", "")).endswith("Violation")
-               for r in getattr(report, "results", []))
 
 
 def commit(repository: Repository, principal: Principal, plan: EntityChangeSet, *,
