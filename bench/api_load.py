@@ -112,8 +112,13 @@ query over the whole repository (where the engine's work dominates)."""
 
 
 def _overhead(base: str, repository: object, name: str, params: dict[str, str],
-              repeat: int) -> tuple[list[float], list[float], list[float]]:
-    """(in process, through a query worker without HTTP, over HTTP) latencies."""
+              repeat: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """(in process, through a query worker without HTTP, over HTTP with httpx, over HTTP with
+    the standard library's keep-alive client `http.client`, which costs the client side less)
+    latencies."""
+    import http.client
+    from urllib.parse import urlsplit
+
     from spbe_arch.api.guard import GuardedRepository
     from spbe_arch.api.negotiation import negotiate
     from spbe_arch.api.query_engine import ForkingQueryEngine, QueryJob, run_job
@@ -127,6 +132,17 @@ def _overhead(base: str, repository: object, name: str, params: dict[str, str],
     local: list[float] = []
     worker: list[float] = []
     remote: list[float] = []
+    stdlib: list[float] = []
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+    headers = {"content-type": "application/sparql-query", "accept": accept}
+
+    def stdlib_post() -> bytes:
+        connection.request("POST", "/sparql", body=sparql.encode(), headers=headers)
+        reply = connection.getresponse()
+        body = reply.read()
+        assert reply.status == 200, body[:200]
+        return body
     # the hand-off to a worker process alone (what the time limit costs), without HTTP
     engine = ForkingQueryEngine(repository.store, GuardedRepository(repository), 1)
     with httpx.Client(base_url=base, timeout=120) as client:
@@ -135,6 +151,7 @@ def _overhead(base: str, repository: object, name: str, params: dict[str, str],
             engine.execute(job, 120)
             client.post("/sparql", content=sparql.encode(),
                         headers={"content-type": "application/sparql-query", "accept": accept})
+            stdlib_post()
         for _ in range(repeat):
             started = time.perf_counter()
             kind, outcome = run_job(repository.store, job)
@@ -149,8 +166,12 @@ def _overhead(base: str, repository: object, name: str, params: dict[str, str],
             remote.append(time.perf_counter() - started)
             assert response.status_code == 200, response.text
             assert response.content == outcome.body
+            started = time.perf_counter()
+            assert stdlib_post() == outcome.body
+            stdlib.append(time.perf_counter() - started)
     engine.close()
-    return local, worker, remote
+    connection.close()
+    return local, worker, remote, stdlib
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -201,19 +222,23 @@ def main(argv: list[str] | None = None) -> None:
         repository = _load(args.size)
         overhead_rows = []
         for name, params in OVERHEAD_QUERIES:
-            local, worker, remote = _overhead(base, repository, name, params, args.repeat)
+            local, worker, remote, stdlib = _overhead(base, repository, name, params,
+                                                      args.repeat)
             p50_local, p50_remote = statistics.median(local), statistics.median(remote)
+            p50_stdlib = statistics.median(stdlib)
             overhead_rows.append([
                 name + ("" if not params else " (" + ", ".join(
                     f"{k}={v}" for k, v in params.items()) + ")"),
                 f"{p50_local * 1000:.2f}", f"{_percentile(local, 0.99) * 1000:.1f}",
                 f"{statistics.median(worker) * 1000:.2f}",
                 f"{p50_remote * 1000:.2f}", f"{_percentile(remote, 0.99) * 1000:.1f}",
-                f"{p50_remote / p50_local:.2f}"])
+                f"{p50_remote / p50_local:.2f}",
+                f"{p50_stdlib * 1000:.2f}", f"{p50_stdlib / p50_local:.2f}"])
         print_table("/sparql overhead: the same query in process vs over HTTP (sequential)",
                     ["query", "in-process p50 ms", "in-process p99 ms",
-                     "worker, no HTTP, p50 ms", "/sparql p50 ms", "/sparql p99 ms",
-                     "ratio p50"], overhead_rows)
+                     "worker, no HTTP, p50 ms", "/sparql p50 ms (httpx)", "/sparql p99 ms",
+                     "ratio p50", "/sparql p50 ms (http.client)", "ratio p50 (http.client)"],
+                    overhead_rows)
     finally:
         server.terminate()
         try:
