@@ -133,6 +133,10 @@ class GuardedRepository(Repository):
         with self.lock.shared():
             return self.inner.stats()
 
+    def memory_copy(self, graphs: Sequence[URIRef]) -> Repository:
+        with self.lock.shared():
+            return self.inner.memory_copy(graphs)
+
     def export(self, graph: URIRef | None, fmt: str) -> bytes:
         with self.lock.shared():
             return self.inner.export(graph, fmt)

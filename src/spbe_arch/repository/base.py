@@ -235,6 +235,16 @@ class Repository(abc.ABC):
         """Serialize one graph (triple formats) or, with graph None, the whole repository
         (quad formats: `nquads`, `trig`)."""
 
+    def memory_copy(self, graphs: Sequence[URIRef]) -> Repository:
+        """A new in-memory repository holding these named graphs of this one (scratch space,
+        e.g. for validating a change before it is written)."""
+        from spbe_arch.repository import open_repository
+
+        copy = open_repository("memory:")
+        copy.load([LoadSource(self.export(g, "ntriples"), "ntriples", g, str(g))
+                   for g in graphs])
+        return copy
+
     def dump(self, path: Path, fmt: TypingLiteral["nquads", "trig"] = "nquads") -> int:
         data = self.export(None, fmt)
         path.write_bytes(data)

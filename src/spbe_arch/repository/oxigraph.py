@@ -285,6 +285,15 @@ class OxigraphRepository(Repository):
                                         f"the repository {self.description} is closed")
         return self._store
 
+    def memory_copy(self, graphs: Sequence[URIRef]) -> Repository:
+        # quad by quad inside Oxigraph: no serialisation (28k quads of a 5M store: 440 ms
+        # through N-Triples, ~150 ms so, most of it reading the on-disk store)
+        copy = OxigraphRepository(None)
+        for graph in graphs:
+            copy.store.extend(self.store.quads_for_pattern(None, None, None,
+                                                           graph_to_oxigraph(graph)))
+        return copy
+
     def _writable(self) -> ox.Store:
         if self.read_only:
             raise StoreUnavailableError(
