@@ -10,10 +10,14 @@ validated by pySHACL instead.
 
 Oxigraph evaluates `FILTER NOT EXISTS { … }` with several triple patterns very slowly
 (ARCHITECTURE "Known hazards": 150 s against 0.02 s measured here at 200k triples). When the
-semantics allow, a top-level `FILTER NOT EXISTS { P }` is rewritten to
+semantics allow, a full run rewrites a top-level `FILTER NOT EXISTS { P }` to
 `MINUS { <focus> <top-level triples> P }`: the copied patterns bind every outer variable P
 mentions (so a filter inside P sees the same values) and keep the MINUS side anchored to the
-focus nodes instead of enumerating P over the whole store.
+focus nodes instead of enumerating P over the whole store. A run on a few focus nodes keeps
+the NOT EXISTS, nested one pattern per level so that Oxigraph evaluates it in a good order
+(`_nested_not_exists`), and turns `OPTIONAL { P } FILTER (!BOUND(?x))` anti-joins into such a
+NOT EXISTS (`_optional_negations`); the two forms live in one text, told apart by the
+FULL_RUN_ONLY / FULL_RUN_DROP marks.
 
 The text is handled as tokens with their original spacing, so what is not rewritten is kept
 byte for byte.
