@@ -92,6 +92,11 @@ class WorkerTask(Protocol):
 
     def run(self, store: ox.Store) -> tuple[str, Any]: ...
 
+    @property
+    def needs_time_limit(self) -> bool:
+        """False for bounded work, which an engine may run in its own process."""
+        ...
+
 
 class QueryEngine(Protocol):
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome: ...
@@ -353,7 +358,7 @@ class ForkingQueryEngine:
         return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
-        if not getattr(task, "needs_time_limit", True):
+        if not task.needs_time_limit:
             # bounded work: here, rather than in a worker forked for it (after a write
             # every worker is stale, and a fork of a large server costs tens of ms)
             with self.guard.lock.shared():
