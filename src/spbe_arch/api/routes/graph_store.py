@@ -166,8 +166,9 @@ def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
     return [graph, *chosen] if graph is not None else chosen
 
 
-def write_graph(repository: Repository, lock: threading.Lock, principal: Principal, method: str,
-           graph: URIRef | None, new: list[Quad] | None, *, merge: bool) -> bool:
+def write_graph(repository: Repository, lock: threading.Lock, principal: Principal,
+                method: str, graph: URIRef | None, new: list[Quad] | None, *,
+                merge: bool) -> bool:
     """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
     existed before."""
     with lock:

@@ -36,8 +36,7 @@ from starlette.datastructures import UploadFile
 from spbe_arch import iris
 from spbe_arch.access import PermissionDeniedError, require_admin, require_opd_write
 from spbe_arch.api.downloads import workbook_download
-from spbe_arch.api.routes.graph_store import parse_graph as parse_rdf
-from spbe_arch.api.routes.graph_store import write_graph as graph_store_write
+from spbe_arch.api.routes.graph_store import parse_graph, write_graph
 from spbe_arch.api.writes import import_scope
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.notices import Notice
@@ -242,7 +241,7 @@ def preview_rdf(page: Page, preview: Preview, data: bytes) -> None:
                   " into the instansi graph, as a Graph Store POST)")
     graph = iris.instansi_graph(page.instansi)
     suffix = Path(preview.name).suffix.lower()
-    quads = parse_rdf(data, RDF_SUFFIXES[suffix], graph, preview.name)
+    quads = parse_graph(data, RDF_SUFFIXES[suffix], graph, preview.name)
     existing = set(page.repository.quads(graph)) if graph in set(
         page.repository.graph_names()) else set()
     added: list[Quad] = [q for q in dict.fromkeys(quads) if q not in existing]
@@ -380,11 +379,11 @@ def _save_bpmn(page: Page, name: str, data: bytes, proses: str) -> Outcome:
 def _save_rdf(page: Page, name: str, data: bytes) -> Outcome:
     require_admin(page.principal, "impor Turtle/JSON-LD", "a Turtle/JSON-LD import")
     graph = iris.instansi_graph(page.instansi)
-    quads = parse_rdf(data, RDF_SUFFIXES[Path(name).suffix.lower()], graph, name)
+    quads = parse_graph(data, RDF_SUFFIXES[Path(name).suffix.lower()], graph, name)
     before = len(list(page.repository.quads(graph))) if graph in set(
         page.repository.graph_names()) else 0
-    graph_store_write(page.repository, page.request.app.state.write_lock, page.principal,
-                      "POST", graph, quads, merge=True)
+    write_graph(page.repository, page.request.app.state.write_lock, page.principal,
+                "POST", graph, quads, merge=True)
     after = len(list(page.repository.quads(graph)))
     return Outcome(name, "rdf", page.t("{n} tripel ditambahkan ke graf instansi.",
                                        n=after - before))
