@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rdflib.namespace import RDF
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -293,7 +294,7 @@ def match(trigger: Trigger, s: Node, p: URIRef, o: Node) -> list[Match]:
         return found
     for prefix, suffix, a, b in split_path(tp.p, s, p, o):
         bindings = {}
-        patterns: list[TriplePattern] = []
+        patterns: list[Pattern] = []
         if prefix is None:
             if not _bind(tp.s, a, bindings):
                 continue
@@ -304,7 +305,7 @@ def match(trigger: Trigger, s: Node, p: URIRef, o: Node) -> list[Match]:
                 continue
         else:
             patterns.append(TriplePattern(b, suffix, tp.o))
-        found.append(Match(bindings, list[Pattern](patterns)))
+        found.append(Match(bindings, patterns))
     return found
 
 
@@ -338,13 +339,10 @@ def term_text(term: Node) -> str:
     return term.n3()
 
 
-_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-
-
 def _class_test(pattern: TriplePattern) -> bool:
     """`?x rdf:type <C>` or `?x rdf:type/rdfs:subClassOf* <C>`."""
-    return isinstance(pattern.o, URIRef) and (pattern.p == _RDF_TYPE or (
-        isinstance(pattern.p, SequencePath) and pattern.p.args[0] == _RDF_TYPE))
+    return isinstance(pattern.o, URIRef) and (pattern.p == RDF.type or (
+        isinstance(pattern.p, SequencePath) and pattern.p.args[0] == RDF.type))
 
 
 def anchored_path(pattern: Pattern) -> bool:
@@ -415,9 +413,8 @@ def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str |
         lines.append(f"VALUES ({' '.join('?' + str(v) for v in names)}) {{ ({row}) }}")
     for chosen_pattern in chosen:
         if isinstance(chosen_pattern, TriplePattern):
-            text = (f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
-                    f" {term_text(chosen_pattern.o)} .")
-            lines.append(text)
+            lines.append(f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
+                         f" {term_text(chosen_pattern.o)} .")
         else:
             variables = sorted(chosen_pattern.vars(), key=str)
             rows = []

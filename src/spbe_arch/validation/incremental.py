@@ -23,7 +23,7 @@ from rdflib.namespace import RDFS
 from rdflib.term import BNode, Node, URIRef
 
 from spbe_arch import iris
-from spbe_arch.repository import ChangeSet, Repository, SelectResult
+from spbe_arch.repository import ChangeSet, Quad, Repository, SelectResult
 from spbe_arch.validation.compiler import CompiledCheck
 from spbe_arch.validation.dependencies import (
     CheckDependencies,
@@ -467,14 +467,7 @@ def validate_change(repository: Repository, changes: ChangeSet, *,
                 old += run_check(scratch, checks[key], before_scope, focus_of(key)).results
             if fallback and affected.data_changed:
                 old += run_pyshacl(rdflib_data_graph(scratch, graphs), shapes, fallback)
-            remaining = Counter(r.key() for r in old)
-            added_results = []
-            for result in new:
-                if remaining[result.key()] > 0:
-                    remaining[result.key()] -= 1
-                else:
-                    added_results.append(result)
-            report = ValidationReport(sort_results(added_results), validator.engines(),
+            report = ValidationReport(_net(new, old).added, validator.engines(),
                                       validator.unsupported(), lang=lang, shapes=shapes)
             report.timings = {"focus": float(sum(len(r) for r in affected.roots.values()))}
             return report
@@ -491,8 +484,8 @@ def _undo(repository: Repository, changes: ChangeSet) -> ChangeSet | None:
     if changes.updates or changes.clear_graphs or any(q[3] is None for q in quads) \
             or any(isinstance(t, BNode) for q in quads for t in q[:3]):
         return None
-    touched = list(dict.fromkeys([*changes.remove, *changes.add]))
-    present: list[tuple[Node, Node, Node, URIRef | None]] = []
+    touched = list(dict.fromkeys(quads))
+    present: list[Quad] = []
     for start in range(0, len(touched), 500):
         batch = touched[start:start + 500]
         rows = " ".join(f"({term_text(s)} {term_text(p)} {term_text(o)} {term_text(g)})"
@@ -501,7 +494,7 @@ def _undo(repository: Repository, changes: ChangeSet) -> ChangeSet | None:
                                   + " } GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(answer, SelectResult)
         present += [(row["s"], row["p"], row["o"], row["g"]) for row in answer.rows]  # type: ignore[misc]
-    return ChangeSet(add=present, remove=touched)  # type: ignore[arg-type]
+    return ChangeSet(add=present, remove=touched)
 
 
 __all__ = ["IncrementalValidator", "Update", "affected_by", "validate_change"]
