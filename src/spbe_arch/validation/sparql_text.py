@@ -622,7 +622,7 @@ def build_constraint_query(
     if focus_var in renamed(triples_vars(group)):
         # the copied triple patterns bind the focus variable: the MINUS side needs the
         # focus pattern only to stay small in runs on a few focus nodes (see FULL_RUN_DROP)
-        anchor_prelude = f"{FULL_RUN_DROP}{prelude}\n{FULL_RUN_DROP_END}"
+        anchor_prelude = few_nodes_only(prelude)
     anchor = anchor_prelude + "\n    " + "\n    ".join(anchor_text(e) for e in anchor_elements)
     skip: list[tuple[int, int]] = []
     dropped: dict[int, str] = {}
@@ -658,8 +658,8 @@ def build_constraint_query(
                 continue
             kept = parser.render(element.start, element.end, rename)
             skip.append((element.start, element.end))
-            dropped[element.start] = f"\n  {FULL_RUN_DROP}  {kept}\n{FULL_RUN_DROP_END}"
-            minus_blocks.append(f"\n  {FULL_RUN_ONLY}MINUS {{ {split[0][0]} . }}\n")
+            dropped[element.start] = few_nodes_only(kept)
+            minus_blocks.append(full_run_only(f"MINUS {{ {split[0][0]} . }}"))
             continue
         inner_skip: list[tuple[int, int]] = []
         inner_replace: dict[int, str] = {}
@@ -671,7 +671,7 @@ def build_constraint_query(
         kept = (_nested_not_exists(parser, body, rename, shared)
                 or parser.render(element.start, element.end, rename))
         skip.append((element.start, element.end))
-        dropped[element.start] = f"\n  {FULL_RUN_DROP}  {kept}\n{FULL_RUN_DROP_END}"
+        dropped[element.start] = few_nodes_only(kept)
         minus_blocks.append(full_run_only(f"MINUS {{ {anchor}\n    {inner} }}"))
 
     for optional, bound_filter, body, outer in _optional_negations(parser, group, rename,
@@ -689,8 +689,7 @@ def build_constraint_query(
         negation = (_nested_not_exists(parser, body, rename, outer)
                     or f"FILTER NOT EXISTS {parser.render(body.start, body.end, rename)}")
         skip.append((optional.start, optional.end))
-        dropped[optional.start] = (f"\n  {FULL_RUN_DROP}  {negation}\n"
-                                   f"{FULL_RUN_DROP_END}" + full_run_only(optional_text))
+        dropped[optional.start] = few_nodes_only(negation) + full_run_only(optional_text)
         skip.append((bound_filter.start, bound_filter.end))
         dropped[bound_filter.start] = full_run_only(
             parser.render(bound_filter.start, bound_filter.end, rename))
@@ -815,13 +814,13 @@ def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
     return out
 
 
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
 def _is_type_test(pattern: str) -> bool:
     words = pattern.split()
     return len(words) == 3 and words[1] in ("a", f"<{_RDF_TYPE}>", "rdf:type") \
         and not words[2].startswith("?")
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def _nested_not_exists(parser: Parser, body: Group, rename: dict[str, str],
@@ -869,6 +868,11 @@ def _nested_not_exists(parser: Parser, body: Group, rename: dict[str, str],
     for pattern in reversed(ordered[:-1]):
         text = f"{pattern} . FILTER EXISTS {{ {text} }}"
     return f"FILTER NOT EXISTS {{ {text} }}"
+
+
+def few_nodes_only(text: str) -> str:
+    """`text` between FULL_RUN_DROP marks: used only in runs on some focus nodes."""
+    return f"\n  {FULL_RUN_DROP}  {text}\n{FULL_RUN_DROP_END}"
 
 
 def full_run_only(text: str) -> str:
