@@ -169,3 +169,87 @@ def test_workers_over_an_on_disk_store(tmp_path) -> None:  # type: ignore[no-unt
     finally:
         engine.close()
         inner.close()
+
+
+# --- the event-loop path (what /sparql and /queries call) ------------------------------------
+
+def _run(coroutine):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    return asyncio.run(coroutine)
+
+
+def test_the_async_path_answers_like_the_threaded_one(engine: ForkingQueryEngine) -> None:
+    from spbe_arch.api.query_engine import run_job
+
+    job = _job("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o", limit=5000)
+    first = _run(engine.execute_async(job, 10))  # no idle worker yet: forks on a thread
+    again = _run(engine.execute_async(job, 10))  # the idle worker, waited for on the loop
+    kind, local = run_job(engine.store, job)
+    assert kind == "ok"
+    assert first.body == again.body == local.body
+    assert again.rows == 2000
+
+
+def test_answers_larger_than_the_socket_buffer_arrive_whole(engine: ForkingQueryEngine) -> None:
+    from spbe_arch.api.query_engine import run_job
+
+    # ~8 MB of results: many times a socket's buffer, so both sides must loop
+    big = _job('SELECT ?s ?o ?pad WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), "'
+               + "x" * 4000 + '") AS ?pad) }', limit=5000)
+    _, local = run_job(engine.store, big)
+    assert len(local.body) > 4_000_000
+    assert engine.execute(big, 30).body == local.body
+    assert _run(engine.execute_async(big, 30)).body == local.body
+    assert _run(engine.execute_async(big, 30)).body == local.body
+
+
+def test_the_async_path_sees_a_write_made_after_its_worker_was_forked(
+        engine: ForkingQueryEngine) -> None:
+    count = _job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert b'"2000"' in _run(engine.execute_async(count, 10)).body
+    assert b'"2000"' in _run(engine.execute_async(count, 10)).body
+    engine.guard.apply(ChangeSet(add=[(URIRef("http://example.org/new"),
+                                       URIRef("http://example.org/p"), Literal("x"), G)]))
+    assert b'"2001"' in _run(engine.execute_async(count, 10)).body
+
+
+@pytest.mark.slow
+def test_the_async_path_stops_an_expensive_query_at_the_time_limit(
+        engine: ForkingQueryEngine) -> None:
+    _run(engine.execute_async(_job("ASK {}"), 10))  # an idle worker: the loop path is taken
+    before = _children()
+    assert len(before) == 1
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        _run(engine.execute_async(_job(EXPENSIVE), 1.5))
+    assert 1.4 < time.monotonic() - started < 4.0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and before & _children():
+        time.sleep(0.05)
+    assert not before & _children()  # the worker that ran it was killed
+    assert b'"2000"' in _run(engine.execute_async(
+        _job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), 10)).body
+
+
+def test_a_cancelled_request_does_not_leave_its_answer_for_the_next_one(
+        engine: ForkingQueryEngine) -> None:
+    import asyncio
+
+    _run(engine.execute_async(_job("ASK {}"), 10))
+    before = _children()
+
+    async def cancelled_then_another() -> bytes:
+        task = asyncio.ensure_future(engine.execute_async(_job(EXPENSIVE), 60))
+        await asyncio.sleep(0.3)  # the worker is computing
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        outcome = await engine.execute_async(_job('SELECT ("next" AS ?x) {}'), 10)
+        return outcome.body
+
+    assert b'"next"' in _run(cancelled_then_another())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and before & _children():
+        time.sleep(0.05)
+    assert not before & _children()  # the cancelled query's worker was killed

@@ -18,6 +18,11 @@ and a query past its deadline is ended by killing its worker.
   dies with the server (PR_SET_PDEATHSIG, and end-of-file on its pipe).
 - Rows are read one by one up to the result-size limit, then serialized in the
   negotiated format inside the worker; the server only relays bytes.
+- Server and worker talk over a Unix socket pair, one length-prefixed pickle per message.
+  The async path (`execute_async`, used by the routes) sends to an idle worker and waits
+  for its answer on the event loop itself: a selective query then costs no thread hand-off
+  (~0.1 ms) on top of the round trip to the worker. It falls back to a thread when it
+  would have to wait for a worker or fork one (that can block: a fork waits for writes).
 
 Stores that are not embedded Oxigraph (a remote SPARQL endpoint) run the query in a
 thread with the backend's own timeout (`ThreadQueryEngine`); the remote engine enforces
@@ -26,13 +31,18 @@ its own limits.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import gc
 import os
+import pickle
 import queue
+import select
 import signal
+import socket
 import stat
+import struct
 import sys
 import threading
 import time
@@ -40,10 +50,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.connection import Connection, Pipe
 from typing import Any, Protocol
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from spbe_arch.api import sparql_results as results
 from spbe_arch.api.guard import GuardedRepository
@@ -100,6 +110,10 @@ class WorkerTask(Protocol):
 
 class QueryEngine(Protocol):
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome: ...
+
+    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        """`execute` for the event loop: never blocks it."""
+        ...
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         """Run a task on the store under the time limit (`QueryTimeoutError` past it);
@@ -177,6 +191,73 @@ def outcome_or_raise(answer: tuple[str, Any], timeout_s: float | None = None) ->
     raise StoreUnavailableError(f"kueri gagal: {value}", f"the query failed: {value}")
 
 
+# --- the channel between server and worker ---------------------------------------------------
+
+_HEADER = struct.Struct("!Q")
+"""Each message: its length (8 bytes, network order), then the pickled object."""
+
+
+def _frame(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(payload)) + payload
+
+
+def _read_exactly(channel: socket.socket, size: int, deadline: float | None) -> bytes:
+    """`size` bytes from a non-blocking socket (TimeoutError past `deadline`, EOFError when
+    the other end is gone)."""
+    buffer = bytearray()
+    poller = select.poll()
+    poller.register(channel, select.POLLIN)
+    while len(buffer) < size:
+        try:
+            chunk = channel.recv(min(size - len(buffer), 1 << 22))
+        except BlockingIOError:
+            timeout_ms = None
+            if deadline is not None:
+                timeout_ms = max(0, int((deadline - time.monotonic()) * 1000) + 1)
+            if not poller.poll(timeout_ms) and deadline is not None \
+                    and time.monotonic() >= deadline:
+                raise TimeoutError from None
+            continue
+        if not chunk:
+            raise EOFError("the other end closed the channel")
+        buffer += chunk
+    return bytes(buffer)
+
+
+def _receive(channel: socket.socket, deadline: float | None = None) -> Any:
+    (size,) = _HEADER.unpack(_read_exactly(channel, _HEADER.size, deadline))
+    return pickle.loads(_read_exactly(channel, size, deadline))
+
+
+def _send(channel: socket.socket, message: object) -> None:
+    """Send on a non-blocking socket, waiting while its buffer is full."""
+    data = memoryview(_frame(message))
+    while data:
+        try:
+            sent = channel.send(data)
+        except BlockingIOError:
+            select.select([], [channel], [])
+            continue
+        data = data[sent:]
+
+
+async def _receive_async(channel: socket.socket) -> Any:
+    loop = asyncio.get_running_loop()
+
+    async def exactly(size: int) -> bytes:
+        buffer = bytearray()
+        while len(buffer) < size:
+            chunk = await loop.sock_recv(channel, min(size - len(buffer), 1 << 22))
+            if not chunk:
+                raise EOFError("the other end closed the channel")
+            buffer += chunk
+        return bytes(buffer)
+
+    (size,) = _HEADER.unpack(await exactly(_HEADER.size))
+    return pickle.loads(await exactly(size))
+
+
 # --- the worker process -------------------------------------------------------------------
 
 _PR_SET_PDEATHSIG = 1
@@ -199,7 +280,7 @@ def _close_inherited_sockets(keep: set[int]) -> None:
             continue
 
 
-def _child_main(conn: Connection, store: ox.Store, close_fds: list[int]) -> None:
+def _child_main(channel: socket.socket, store: ox.Store, close_fds: list[int]) -> None:
     # Only this thread exists in the child. No logging, no imports, no asyncio from here on.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -212,10 +293,10 @@ def _child_main(conn: Connection, store: ox.Store, close_fds: list[int]) -> None
     for fd in close_fds:
         with contextlib.suppress(OSError):
             os.close(fd)
-    _close_inherited_sockets({conn.fileno()})
+    _close_inherited_sockets({channel.fileno()})
     while True:
         try:
-            job = conn.recv()
+            job = _receive(channel)
         except (EOFError, OSError):
             os._exit(0)
         if job is None:
@@ -226,15 +307,16 @@ def _child_main(conn: Connection, store: ox.Store, close_fds: list[int]) -> None
         except BaseException as exc:  # the worker must answer, whatever happened
             answer = ("error", f"{type(exc).__name__}: {exc}")
         try:
-            conn.send(answer)
-        except (OSError, ValueError):
+            _send(channel, answer)
+        except (OSError, ValueError, pickle.PicklingError):
             os._exit(1)
 
 
 @dataclass
 class _Worker:
     pid: int
-    conn: Connection
+    channel: socket.socket
+    """Non-blocking, the server's end."""
     generation: int
 
 
@@ -275,7 +357,8 @@ class ForkingQueryEngine:
         return future.result()
 
     def _fork(self) -> _Worker:
-        parent_end, child_end = Pipe(duplex=True)
+        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        parent_end.setblocking(False)
         with self.guard.lock.exclusive():
             generation = self.guard.generation
             close_in_child = sorted(self._parent_fds | {parent_end.fileno()})
@@ -292,35 +375,40 @@ class ForkingQueryEngine:
 
     def _retire(self, worker: _Worker, *, kill: bool) -> None:
         with self._cond:
-            self._parent_fds.discard(worker.conn.fileno())
+            self._parent_fds.discard(worker.channel.fileno())
         if kill:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(worker.pid, signal.SIGKILL)
         else:
             with contextlib.suppress(OSError, ValueError):
-                worker.conn.send(None)
-        worker.conn.close()
+                _send(worker.channel, None)
+        worker.channel.close()
         threading.Thread(target=_reap, args=(worker.pid,), daemon=True).start()
         with self._cond:
             self._count -= 1
             self._cond.notify_all()
 
     # --- using workers ------------------------------------------------------------------------
+    def _take_idle(self, stale: list[_Worker]) -> _Worker | None:
+        """An idle worker forked since the last write (call with `_cond` held); older idle
+        ones go to `stale`."""
+        if self._closed:
+            raise StoreUnavailableError("server sedang berhenti", "the server is stopping")
+        generation = self.guard.generation
+        while self._idle:
+            candidate = self._idle.pop()
+            if candidate.generation == generation:
+                return candidate
+            stale.append(candidate)
+        return None
+
     def _acquire(self, deadline: float) -> _Worker:
         stale: list[_Worker] = []
         worker: _Worker | None = None
         fork = busy = False
         with self._cond:
             while True:
-                if self._closed:
-                    raise StoreUnavailableError("server sedang berhenti", "the server is stopping")
-                generation = self.guard.generation
-                while self._idle and worker is None:
-                    candidate = self._idle.pop()
-                    if candidate.generation == generation:
-                        worker = candidate
-                    else:
-                        stale.append(candidate)
+                worker = self._take_idle(stale)
                 if worker is not None:
                     break
                 if self._count - len(stale) < self.max_workers:
@@ -357,6 +445,34 @@ class ForkingQueryEngine:
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
         return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
 
+    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        stale: list[_Worker] = []
+        with self._cond:
+            worker = self._take_idle(stale)
+        for old in stale:
+            self._retire(old, kill=False)
+        if worker is None:
+            # waiting for a worker, or forking one, may block: not on the event loop
+            return await run_in_threadpool(self.execute, job, timeout_s)
+        try:
+            # a job fits the socket's buffer (a query text of megabytes would wait for
+            # the worker to read it: still bounded, the worker is idle and reading)
+            _send(worker.channel, job)
+            answer = await asyncio.wait_for(_receive_async(worker.channel), timeout_s)
+        except TimeoutError:
+            self._retire(worker, kill=True)
+            raise _timeout_error(timeout_s) from None
+        except (EOFError, OSError) as exc:
+            self._retire(worker, kill=True)
+            raise _worker_stopped(exc) from exc
+        except BaseException:
+            # cancelled (the client went away) or anything else: its answer would be
+            # left in the channel, so the worker cannot be reused
+            self._retire(worker, kill=True)
+            raise
+        self._release(worker)
+        return outcome_or_raise(answer, timeout_s)
+
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         if not task.needs_time_limit:
             # bounded work: here, rather than in a worker forked for it (after a write
@@ -370,19 +486,16 @@ class ForkingQueryEngine:
         deadline = time.monotonic() + timeout_s
         worker = self._acquire(deadline)
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._retire(worker, kill=True)
-                raise timeout_error(timeout_s)
-            answer = worker.conn.recv()
+            _send(worker.channel, job)
+            answer = _receive(worker.channel, deadline)
+        except TimeoutError:
+            self._retire(worker, kill=True)
+            raise timeout_error(timeout_s) from None
         except (EOFError, OSError) as exc:
             self._retire(worker, kill=True)
-            raise StoreUnavailableError(
-                f"proses pekerja kueri berhenti tak terduga ({exc}); coba lagi",
-                f"the query worker process stopped unexpectedly ({exc}); try again",
-            ) from exc
+            raise _worker_stopped(exc) from exc
         except BaseException:
-            if worker.conn.closed:
+            if worker.channel.fileno() < 0:
                 raise
             self._retire(worker, kill=True)
             raise
@@ -422,6 +535,13 @@ def _task_timeout_error(timeout_s: float) -> QueryTimeoutError:
     )
 
 
+def _worker_stopped(exc: BaseException) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"proses pekerja kueri berhenti tak terduga ({exc}); coba lagi",
+        f"the query worker process stopped unexpectedly ({exc}); try again",
+    )
+
+
 def _busy_error() -> QueryTimeoutError:
     return QueryTimeoutError(
         "semua pekerja kueri sibuk sampai batas waktu habis; coba lagi sebentar lagi",
@@ -442,6 +562,9 @@ class InProcessQueryEngine:
             return outcome_or_raise(run_job(self.store, job))
         with self.guard.lock.shared():
             return outcome_or_raise(run_job(self.store, job))
+
+    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        return await run_in_threadpool(self.execute, job, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         if self.guard is None:
@@ -477,6 +600,9 @@ class RepositoryQueryEngine:
         except TimeoutError as exc:
             raise _timeout_error(timeout_s) from exc
         return QueryOutcome(kind, offer.media_type, body, -1)
+
+    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        return await run_in_threadpool(self.execute, job, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         return ("unsupported", "remote store")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -82,5 +81,5 @@ async def queries_run(
                         [v for key in FORMAT_PARAMS for v in request.query_params.getlist(key)])
     job = QueryJob(sparql=sparql, base_iri=None, default_graphs=None, named_graphs=None,
                    formats=formats, result_limit=settings.result_limit)
-    outcome = await run_in_threadpool(engine.execute, job, settings.query_timeout_s)
+    outcome = await engine.execute_async(job, settings.query_timeout_s)
     return Response(outcome.body, media_type=outcome.media_type, headers={"Vary": "Accept"})

@@ -148,7 +148,7 @@ async def _query(request: Request, protocol: ProtocolRequest, settings: Settings
         formats=formats,
         result_limit=settings.result_limit,
     )
-    outcome = await run_in_threadpool(engine.execute, job, settings.query_timeout_s)
+    outcome = await engine.execute_async(job, settings.query_timeout_s)
     return Response(outcome.body, media_type=outcome.media_type,
                     headers={"Vary": "Accept"})
 
