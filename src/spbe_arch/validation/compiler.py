@@ -191,6 +191,16 @@ def _marked(pattern: str, hash_join: bool = True) -> str:
     return pattern
 
 
+def _if_string(var: str, on_string: str, otherwise: str) -> str:
+    """`otherwise`, written so that an xsd:string value (nearly every value these tests
+    see) is read twice rather than four or five times: Oxigraph reads a long string out of
+    the store for every function applied to it. `on_string` must equal `otherwise` for an
+    xsd:string literal; datatype() fails on IRIs and blank nodes, which then take
+    `otherwise` as well."""
+    return (f"IF(COALESCE(sameTerm(datatype(?{var}), <{XSD.string}>), false), {on_string},"
+            f" {otherwise})")
+
+
 def term_n3(term: Node) -> str:
     if isinstance(term, Literal) and term.datatype is None and term.language is None:
         return Literal(str(term)).n3()
@@ -454,8 +464,10 @@ class Compiler:
         if rule == RDFS.Literal:
             return [self._valued(shape, ctx, lambda v: f"!isLiteral(?{v})")]
         if rule == XSD.string:
+            # = !isLiteral(v) || datatype(v) != xsd:string (datatype() fails on IRIs and
+            # blank nodes): one read of the value instead of two
             return [self._valued(shape, ctx, lambda v: (
-                f"!isLiteral(?{v}) || datatype(?{v}) != <{XSD.string}>"))]
+                f"COALESCE(datatype(?{v}) != <{XSD.string}>, true)"))]
         if rule == RDF.langString:
             return [self._valued(shape, ctx, lambda v: f"!isLiteral(?{v}) || lang(?{v}) = \"\"")]
         if not isinstance(rule, URIRef):
@@ -559,9 +571,12 @@ class Compiler:
             if checks.regex_is_safe(text):
                 # a printable-ASCII IRI or string literal the REGEX accepts is fine for Python too
                 out.append(self._valued(shape, ctx, lambda v, t=text: (  # type: ignore[misc]
-                    f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
-                    f" && lang(?{v}) = \"\") || !REGEX(STR(?{v}), \"^[ -~]*$\")"
-                    f" || !REGEX(STR(?{v}), {Literal(t).n3()}, \"{sparql_flags}\")"),
+                    _if_string(v, f"!REGEX(?{v}, \"^[ -~]*$\")"
+                                  f" || !REGEX(?{v}, {Literal(t).n3()}, \"{sparql_flags}\")",
+                               f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != "
+                               f"<{XSD.string}> && lang(?{v}) = \"\")"
+                               f" || !REGEX(STR(?{v}), \"^[ -~]*$\")"
+                               f" || !REGEX(STR(?{v}), {Literal(t).n3()}, \"{sparql_flags}\")")),
                     refine=refine, pure=False))
             else:
                 out.append(self._valued(shape, ctx, None, refine=refine, pure=False))
@@ -575,8 +590,10 @@ class Compiler:
                 raise Unsupported(f"{predicate} must be an integer literal")
             limit = int(rule.value)
             out.append(self._valued(shape, ctx, lambda v, n=limit: (  # type: ignore[misc]
-                f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != <{XSD.string}>"
-                f" && lang(?{v}) = \"\") || !(STRLEN(STR(?{v})) {op} {n})"),
+                _if_string(v, f"!(STRLEN(?{v}) {op} {n})",
+                           f"isBlank(?{v}) || (isLiteral(?{v}) && datatype(?{v}) != "
+                           f"<{XSD.string}> && lang(?{v}) = \"\")"
+                           f" || !(STRLEN(STR(?{v})) {op} {n})")),
                 refine=make(rule), pure=False))
         return out
 
