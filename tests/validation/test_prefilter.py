@@ -132,3 +132,51 @@ def test_full_run_class_joins_equal_the_per_row_class_tests(faults_repository: R
         assert _keys(faults_repository, check) == _keys(faults_repository, plain), check.key
         found += len(_keys(faults_repository, check))
     assert found > 0  # the planted faults include values of the wrong class
+
+
+def test_max_count_checks_of_one_predicate_have_a_prefilter() -> None:
+    checks = [c for c in validator_for(load_validation_shapes()).fast_checks
+              if c.key.endswith("MaxCountConstraintComponent|0")]
+    assert len(checks) > 40
+    assert all(check.prefilter is not None for check in checks if check.root_var ==
+               check.focus_var)
+
+
+def test_max_count_prefilter_keeps_every_node_with_too_many_values(
+        faults_repository: Repository) -> None:
+    """With the prefilter a full run gives what the check's query gives over every focus
+    node; the planted faults include second values (and blank-node values)."""
+    checks = [c for c in validator_for(load_validation_shapes(faults_repository)).fast_checks
+              if c.prefilter is not None and "MaxCount" in c.key]
+    found = 0
+    cache = RunCache()
+    for check in checks:
+        plain = dataclasses.replace(check, prefilter=None)
+        expected = _keys(faults_repository, plain)
+        assert _keys(faults_repository, check) == expected, check.key
+        suspects = check.prefilter(faults_repository, cache)  # type: ignore[misc]
+        assert suspects is not None
+        assert {key[0] for key in expected} <= {str(s) for s in suspects}
+        found += len(expected)
+    assert found > 0
+
+
+def test_max_count_prefilter_counts_more_than_n_and_gives_up_on_blank_nodes() -> None:
+    from rdflib import BNode, Literal, URIRef
+
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.validation.prefilter import more_values_than
+
+    repository = open_repository("memory:")
+    p = URIRef("https://example.org/p")
+    g = URIRef("https://example.org/g")
+    a, b, c = (URIRef(f"https://example.org/{x}") for x in "abc")
+    repository.apply(ChangeSet(add=[(a, p, Literal(1), g), (a, p, Literal(2), g),
+                                    (b, p, Literal(1), g), (c, p, Literal(1), g),
+                                    (c, p, Literal(2), g), (c, p, Literal(3), g)]))
+    assert sorted(map(str, more_values_than(str(p), 1)(repository, RunCache()) or [])) == [
+        str(a), str(c)]
+    assert more_values_than(str(p), 2)(repository, RunCache()) == [c]
+    repository.apply(ChangeSet(add=[(BNode(), p, Literal(1), g), (BNode("x"), p, Literal(1), g),
+                                    (BNode("x"), p, Literal(2), g)]))
+    assert more_values_than(str(p), 1)(repository, RunCache()) is None

@@ -31,7 +31,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from spbe_arch.validation import checks
 from spbe_arch.validation.paths import UnsupportedPath, sparql_path
-from spbe_arch.validation.prefilter import Prefilter, prefilter_for
+from spbe_arch.validation.prefilter import Prefilter, more_values_than, prefilter_for
 from spbe_arch.validation.shapes import Shape, ShapesGraph
 from spbe_arch.validation.sparql_text import (
     HASH_JOIN_MARK,
@@ -523,14 +523,20 @@ class Compiler:
         vp, v = self._value_pattern(shape, ctx)
         if n == 0:
             return [Pattern(f"{ctx.prelude}\n  {vp}", value=None)]
+        # full runs on a one-predicate path: only the subjects with more than n values
+        # (used where the focus is the top-level focus, see `_constraints`)
+        prefilter = (more_values_than(str(shape.path), n) if isinstance(shape.path, URIRef)
+                     else None)
         if n == 1:
             # two distinct value nodes (a self-join is twice as fast as GROUP BY on Oxigraph)
             vp2, v2 = self._value_pattern(shape, ctx)
             return [Pattern(f"{ctx.prelude}\n  {vp}\n  {vp2}\n"
-                            f"  FILTER(!sameTerm(?{v}, ?{v2}))", value=None)]
+                            f"  FILTER(!sameTerm(?{v}, ?{v2}))", value=None,
+                            prefilter=prefilter)]
         return [Pattern(f"{{ SELECT {ctx.keys()} WHERE {{ {ctx.prelude}\n"
                         f"    {vp} }} GROUP BY {ctx.keys()}"
-                        f" HAVING (COUNT(DISTINCT ?{v}) > {n}) }}", value=None)]
+                        f" HAVING (COUNT(DISTINCT ?{v}) > {n}) }}", value=None,
+                        prefilter=prefilter)]
 
     def _c_in(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
         lists = shape.values(SH["in"])
