@@ -142,12 +142,20 @@ def test_max_count_checks_of_one_predicate_have_a_prefilter() -> None:
                check.focus_var)
 
 
-def test_max_count_prefilter_keeps_every_node_with_too_many_values(
-        faults_repository: Repository) -> None:
+def test_class_checks_of_one_predicate_have_a_prefilter() -> None:
+    checks = [c for c in validator_for(load_validation_shapes()).fast_checks
+              if c.key.endswith("ClassConstraintComponent|0") and c.root_var == c.focus_var]
+    assert len(checks) > 10
+    assert all(check.prefilter is not None for check in checks)
+
+
+@pytest.mark.parametrize("component", ["MaxCount", "ClassConstraint"])
+def test_one_predicate_prefilters_keep_every_node_with_a_result(
+        faults_repository: Repository, component: str) -> None:
     """With the prefilter a full run gives what the check's query gives over every focus
-    node; the planted faults include second values (and blank-node values)."""
+    node; the planted faults include second values and values of the wrong class."""
     checks = [c for c in validator_for(load_validation_shapes(faults_repository)).fast_checks
-              if c.prefilter is not None and "MaxCount" in c.key]
+              if c.prefilter is not None and component in c.key]
     found = 0
     cache = RunCache()
     for check in checks:
@@ -159,6 +167,31 @@ def test_max_count_prefilter_keeps_every_node_with_too_many_values(
         assert {key[0] for key in expected} <= {str(s) for s in suspects}
         found += len(expected)
     assert found > 0
+
+
+def test_class_prefilter_keeps_literals_untyped_nodes_and_other_classes() -> None:
+    from rdflib import RDF, BNode, Literal, URIRef
+
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.validation.prefilter import values_not_typed
+
+    repository = open_repository("memory:")
+    p = URIRef("https://example.org/p")
+    c = URIRef("https://example.org/C")
+    g = URIRef("https://example.org/g")
+    a, b, d, e, ok, other = (URIRef(f"https://example.org/{x}") for x in
+                             ("a", "b", "d", "e", "ok", "other"))
+    repository.apply(ChangeSet(add=[
+        (ok, RDF.type, c, g), (other, RDF.type, URIRef("https://example.org/D"), g),
+        (a, p, ok, g),                        # fine
+        (b, p, Literal("x"), g),              # a literal is no instance
+        (d, p, other, g), (d, p, ok, g),      # one of its values is of another class
+        (e, p, URIRef("https://example.org/untyped"), g)]))
+    found = values_not_typed(str(p), str(c))(repository, RunCache())
+    assert found is not None
+    assert sorted(map(str, found)) == sorted(map(str, (b, d, e)))
+    repository.apply(ChangeSet(add=[(BNode(), p, Literal("y"), g)]))
+    assert values_not_typed(str(p), str(c))(repository, RunCache()) is None
 
 
 def test_max_count_prefilter_counts_more_than_n_and_gives_up_on_blank_nodes() -> None:

@@ -31,7 +31,12 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from spbe_arch.validation import checks
 from spbe_arch.validation.paths import UnsupportedPath, sparql_path
-from spbe_arch.validation.prefilter import Prefilter, more_values_than, prefilter_for
+from spbe_arch.validation.prefilter import (
+    Prefilter,
+    more_values_than,
+    prefilter_for,
+    values_not_typed,
+)
 from spbe_arch.validation.shapes import Shape, ShapesGraph
 from spbe_arch.validation.sparql_text import (
     HASH_JOIN_MARK,
@@ -350,7 +355,8 @@ class Compiler:
             yield CompiledCheck(
                 key=f"{top.label()}|{shape.label()}|{component}|0",
                 top=top, sparql=pattern.query(ctx), root_var=ctx.root, focus_var=ctx.focus,
-                parts=[self._part(shape, ctx, component, pattern, None)])
+                parts=[self._part(shape, ctx, component, pattern, None)],
+                prefilter=pattern.prefilter if ctx.root == ctx.focus else None)
         elif flagged:
             yield self._merged(top, shape, ctx, flagged)
 
@@ -451,9 +457,14 @@ class Compiler:
     def _c_class(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:
         # A single-pattern NOT EXISTS is evaluated per row with its variables bound
         # (fast in full and in focus-restricted runs); multi-pattern ones are never used.
+        # full runs of a one-predicate path alone in its check: only the subjects with a
+        # value lacking an rdf:type of the class (see `_constraints`)
+        one_predicate = shape.is_property and isinstance(shape.path, URIRef)
         return [self._valued(shape, ctx, lambda v, c=cls: (  # type: ignore[misc]
                     f"NOT EXISTS {{ ?{v} {RDF_TYPE_SUBCLASS} {term_n3(c)} }}"),
-                             instance_of=cls)
+                             instance_of=cls,
+                             prefilter=(values_not_typed(str(shape.path), str(cls))
+                                        if one_predicate and isinstance(cls, URIRef) else None))
                 for cls in shape.values(SH["class"])]
 
     def _c_datatype(self, shape: Shape, ctx: Ctx, stack: tuple[Node, ...]) -> list[Pattern]:

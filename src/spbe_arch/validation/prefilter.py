@@ -13,7 +13,9 @@ query over every focus node again.
 **sh:maxCount** on a one-predicate path: a full run asks once per (predicate, count) which
 subjects have more values than that (one scan of the predicate, grouped; shared by every
 shape with that path: `spbe:nama` has three); the check's query then runs for those only,
-normally none. At 5M triples the 59 maxCount checks took 17.5 s of CPU.
+normally none. At 5M triples the 59 maxCount checks took 17.5 s of CPU. Likewise
+**sh:class** on a one-predicate path asks which subjects have a value without an `rdf:type`
+triple of the class.
 
 The SOP flowchart rules of shapes/sop.ttl ("every step reachable from the first step",
 "every step leads to the last step") walk `(langkahBerikutnya|jikaYa|jikaTidak)*` from
@@ -41,6 +43,7 @@ _EDGES_QUERY = (_SPARQL / "sop_flow_edges.rq").read_text(encoding="utf-8")
 _TSV = "text/tab-separated-values"
 _CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
 """How Oxigraph writes an xsd:integer in TSV (it stores integers canonically)."""
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PLAIN_IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
 
 Prefilter = Callable[[Repository, "RunCache"], "list[Node] | None"]
@@ -53,32 +56,59 @@ class RunCache:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     flow: SopFlow | None = None
-    over: dict[tuple[str, int], list[Node] | None] = field(default_factory=dict)
-    """(predicate, count) -> the subjects with more values (see `more_values_than`)."""
-    over_locks: dict[tuple[str, int], threading.Lock] = field(default_factory=dict)
+    subjects: dict[tuple[str, ...], list[Node] | None] = field(default_factory=dict)
+    """What the one-predicate prefilters read (see `_subjects`)."""
+    subject_locks: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict)
+
+
+MAX_SUSPECTS = 20_000
+"""Above this many candidate focus nodes a prefilter gives up (None): the check's own query
+over every focus node is then cheaper than that many nodes in VALUES batches."""
+
+
+def _subjects(repository: Repository, cache: RunCache, key: tuple[str, ...], query: str
+              ) -> list[Node] | None:
+    """The `?s` of `query`, read once per run and key (each key under its own lock, so
+    other keys are read alongside); None when one is a blank node (it cannot be named in
+    VALUES) or there are more than MAX_SUSPECTS."""
+    with cache.lock:
+        lock = cache.subject_locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in cache.subjects:
+            answer = repository.query(query)
+            if not isinstance(answer, SelectResult):
+                raise TypeError("a prefilter query did not return solutions")
+            subjects = [row["s"] for row in answer.rows]
+            usable = (len(subjects) <= MAX_SUSPECTS
+                      and all(isinstance(s, URIRef) for s in subjects))
+            cache.subjects[key] = subjects if usable else None
+        return cache.subjects[key]
 
 
 def more_values_than(predicate: str, count: int) -> Prefilter:
     """The focus nodes that may have more than `count` values of `predicate` (a sh:maxCount
     check of that path): the subjects with more than `count` solutions of `?s <p> ?v` in the
     union graph — every node with more than `count` distinct values is one of them."""
-    key = (predicate, count)
     query = (f"SELECT ?s WHERE {{ ?s <{predicate}> ?v }} GROUP BY ?s"
              f" HAVING (COUNT(*) > {count})")
 
     def prefilter(repository: Repository, cache: RunCache) -> list[Node] | None:
-        with cache.lock:
-            lock = cache.over_locks.setdefault(key, threading.Lock())
-        with lock:  # one scan per predicate, while other predicates are read alongside
-            if key not in cache.over:
-                answer = repository.query(query)
-                if not isinstance(answer, SelectResult):
-                    raise TypeError("the maxCount prefilter did not return solutions")
-                subjects = [row["s"] for row in answer.rows]
-                # a blank node cannot be named in VALUES: then every focus node is run
-                cache.over[key] = (subjects if all(isinstance(s, URIRef) for s in subjects)
-                                   else None)
-            return cache.over[key]
+        return _subjects(repository, cache, ("maxCount", predicate, str(count)), query)
+
+    return prefilter
+
+
+def values_not_typed(predicate: str, cls: str) -> Prefilter:
+    """The focus nodes that may have a value of `predicate` that is not a SHACL instance of
+    `cls` (a sh:class check of that path): the subjects with a value lacking an `rdf:type
+    <cls>` triple. A value that is not an instance has no such triple, so every node with
+    a result is among them (an instance of a subclass only is a needless candidate).
+    Hash anti-join: at 5M triples 0.4 s where the check's own query takes 1.9 s."""
+    query = (f"SELECT DISTINCT ?s WHERE {{ {{ SELECT ?s ?v WHERE {{ ?s <{predicate}> ?v }} }}"
+             f" MINUS {{ SELECT ?v WHERE {{ ?v <{RDF_TYPE}> <{cls}> }} }} }}")
+
+    def prefilter(repository: Repository, cache: RunCache) -> list[Node] | None:
+        return _subjects(repository, cache, ("class", predicate, cls), query)
 
     return prefilter
 
