@@ -214,3 +214,79 @@ def test_step_links_removed_and_restored(live: tuple[Repository, IncrementalVali
         incremental.apply(inverse(change))
         assert keys(incremental.report().results) == before
     assert any(walked)
+
+
+def test_a_filter_exists_narrows_what_a_changed_triple_affects() -> None:
+    """`FILTER NOT EXISTS { ?e spbe:instansi $this FILTER EXISTS { ?e a spbe:Aplikasi } }`
+    ("domain filled in"): a new element of another class leaves that check's focus alone;
+    an element of the class is found."""
+    from spbe_arch.validation.dependencies import analyse
+    from spbe_arch.validation.incremental import affected_by, dependencies
+    from spbe_arch.validation.service import load_validation_shapes, validator_for
+
+    repository = repository_with(clean())
+    try:
+        validator = validator_for(load_validation_shapes(repository))
+        dependencies(validator)
+        instansi = iris.instansi_iri("9901")  # the clean instansi
+        graph = iris.instansi_graph("9901")
+        keys_ = {c.key for c in validator.fast_checks
+                 if "DomainTerisiShape" in c.key and "spbe:Aplikasi" in c.sparql}
+        assert len(keys_) == 1
+        (key,) = keys_
+        new = URIRef("https://example.org/baru")
+        layanan = [(new, RDF.type, SPBE.Layanan), (new, SPBE.instansi, instansi)]
+        aplikasi = [(new, RDF.type, SPBE.Aplikasi), (new, SPBE.instansi, instansi)]
+        repository.apply(ChangeSet(add=[(*t, graph) for t in layanan]))  # type: ignore[misc]
+        graphs = [graph]
+        assert key not in affected_by(repository, validator, graphs, layanan).roots
+        repository.apply(ChangeSet(remove=[(*t, graph) for t in layanan],  # type: ignore[misc]
+                                   add=[(*t, graph) for t in aplikasi]))  # type: ignore[misc]
+        assert affected_by(repository, validator, graphs, aplikasi).roots[key] == {instansi}
+        # existential variables of two EXISTS are not joined by their common name
+        deps = analyse("SELECT ?this WHERE { ?this <urn:p> ?x ."
+                       " FILTER EXISTS { ?x <urn:q> ?y } FILTER EXISTS { ?this <urn:r> ?y } }",
+                       "this")
+        (trigger,) = [t for t in deps.triggers if str(t.pattern.p) == "urn:p"]
+        ys = {str(t.o) for t in trigger.context if str(t.p) in ("urn:q", "urn:r")}
+        assert len(ys) == 2 and "y" not in ys
+    finally:
+        repository.close()
+
+
+def test_existential_variables_of_two_exists_are_independent() -> None:
+    """A rule with two EXISTS using the same unbound name: adding the triple that makes
+    it fire is found incrementally (joining the two ?y would miss it)."""
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    shapes = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:Rule a sh:NodeShape ; sh:targetClass ex:T ; sh:severity sh:Warning ;
+    sh:message "x" ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:select \"\"\"
+        SELECT $this ?value WHERE { $this <https://example.org/p> ?value .
+            FILTER EXISTS { ?value <https://example.org/q> ?y }
+            FILTER EXISTS { $this <https://example.org/r> ?y } }\"\"\" ] .
+"""
+    ex = "https://example.org/"
+    node, value = URIRef(ex + "n"), URIRef(ex + "v")
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "rule.ttl"
+        path.write_text(shapes, encoding="utf-8")
+        repository = repository_with(clean())
+        try:
+            repository.apply(ChangeSet(add=[
+                (node, RDF.type, URIRef(ex + "T"), GRAPH),
+                (value, URIRef(ex + "q"), Literal("y1"), GRAPH),
+                (node, URIRef(ex + "r"), Literal("y2"), GRAPH)]))
+            incremental = IncrementalValidator(repository, extra_shapes=[path])
+            assert not [r for r in incremental.report().results if r.focus_node == node]
+            incremental.apply(ChangeSet(add=[(node, URIRef(ex + "p"), value, GRAPH)]))
+            fired = [r for r in incremental.report().results if r.focus_node == node]
+            assert len(fired) == 1
+            full = validate(repository, extra_shapes=[path])
+            assert keys(incremental.report().results) == keys(full.results)
+        finally:
+            repository.close()

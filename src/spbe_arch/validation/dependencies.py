@@ -61,6 +61,9 @@ Pattern = TriplePattern | ValuesPattern
 class Trigger:
     pattern: TriplePattern
     context: list[Pattern]
+    narrowed: bool = False
+    """The context holds patterns of a `FILTER EXISTS` (see `_Analyzer._required_exists`):
+    a match binding the focus node still has to be checked against them."""
 
 
 @dataclass
@@ -111,6 +114,7 @@ class _Analyzer:
     def __init__(self) -> None:
         self._scopes = itertools.count(1)
         self.triggers: list[Trigger] = []
+        self.required: set[Pattern] = set()
 
     def term(self, node: Any, rename: dict[Variable, Variable]) -> Any:
         if isinstance(node, Variable):
@@ -162,7 +166,8 @@ class _Analyzer:
             patterns = self.mandatory(node, rename)
             for i, pattern in enumerate(patterns):
                 assert isinstance(pattern, TriplePattern)
-                self.triggers.append(Trigger(pattern, context + patterns[:i] + patterns[i + 1:]))
+                self.triggers.append(Trigger(pattern, context + patterns[:i] + patterns[i + 1:],
+                                             any(p in self.required for p in context)))
             return
         if name == "Join":
             self.walk(node.p1, context + self.mandatory(node.p2, rename), rename)
@@ -177,7 +182,8 @@ class _Analyzer:
             self.walk(node.p1, context, rename)
             self.walk(node.p2, context, rename)
         elif name == "Filter" or name == "Extend":
-            self.walk(node.p, context, rename)
+            required = self._required_exists(node, rename) if name == "Filter" else []
+            self.walk(node.p, context + required, rename)
             self._expression(node.expr, context + self.mandatory(node.p, rename), rename)
         elif name == "Project":
             self.walk(node.p, context, self._scope(node, rename))
@@ -189,6 +195,35 @@ class _Analyzer:
         else:
             for value in node.values():
                 self.walk(value, context, rename)
+
+    def _required_exists(self, node: CompValue, rename: dict[Variable, Variable]
+                         ) -> list[Pattern]:
+        """The patterns of each `EXISTS { P }` that is a conjunct of a filter: every solution
+        of the filtered group matches them too (a triple that only adds solutions failing
+        the filter changes nothing). Variables the group does not certainly bind are given
+        names of their own: inside the EXISTS they are existential, and joining them with
+        another pattern's variable of the same name would ask for more than the query does.
+        """
+        conjuncts = [node.expr]
+        found: list[Pattern] = []
+        bound = {v for pattern in self.mandatory(node.p, rename) for v in pattern.vars()}
+        while conjuncts:
+            expr = conjuncts.pop()
+            if not isinstance(expr, CompValue):
+                continue
+            if expr.name == "ConditionalAndExpression":
+                conjuncts.append(expr.expr)
+                conjuncts.extend(expr.other or [])
+            elif expr.name == "Builtin_EXISTS":
+                graph = expr.graph
+                if isinstance(graph, CompValue) and graph.name == "GroupGraphPatternSub":
+                    graph = translateGroupGraphPattern(graph)
+                local = {v: Variable(f"{v}_e{next(self._scopes)}")
+                         for pattern in self.mandatory(graph, rename) for v in pattern.vars()
+                         if v not in bound}
+                found += [_renamed(pattern, local) for pattern in self.mandatory(graph, rename)]
+        self.required.update(found)
+        return found
 
     def _expression(self, expr: Any, context: list[Pattern], rename: dict[Variable, Variable]
                     ) -> None:
@@ -202,6 +237,16 @@ class _Analyzer:
         elif isinstance(expr, list | tuple):
             for value in expr:
                 self._expression(value, context, rename)
+
+
+def _renamed(pattern: Pattern, names: dict[Variable, Variable]) -> Pattern:
+    if isinstance(pattern, ValuesPattern):
+        return ValuesPattern(tuple(tuple((names.get(v, v), t) for v, t in row)
+                                   for row in pattern.rows))
+    def term(t: Any) -> Any:
+        return names.get(t, t) if isinstance(t, Variable) else t
+
+    return TriplePattern(term(pattern.s), term(pattern.p), term(pattern.o))
 
 
 def analyse(query: str, root: str) -> CheckDependencies:

@@ -29,6 +29,7 @@ from spbe_arch.validation.dependencies import (
     CheckDependencies,
     Match,
     Pattern,
+    Trigger,
     TriplePattern,
     ValuesPattern,
     analyse,
@@ -98,7 +99,7 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
     deps = dependencies(validator)
     affected = Affected()
     bodies: dict[str, set[str]] = {}
-    matches: list[tuple[str, CheckDependencies, Match, list[Pattern]]] = []
+    matches: list[tuple[str, CheckDependencies, Match, Trigger]] = []
     for s, p, o in triples:
         affected.data_changed = True
         if not isinstance(p, URIRef):
@@ -106,7 +107,7 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
         for key, dep in deps.items():
             for trigger in dep.candidates(p):
                 for m in match(trigger, s, p, o):
-                    matches.append((key, dep, m, trigger.context))
+                    matches.append((key, dep, m, trigger))
     # Ground patterns left by splitting a path (e.g. `<Layanan> rdfs:subClassOf* <SOP>` after
     # a new `rdf:type` triple) are decided first, in one query: most are false and drop
     # their match without a reverse query.
@@ -114,7 +115,7 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
                      if isinstance(pattern, TriplePattern) and not pattern.vars()}, key=str)
     true_ground = _true_patterns(repository, ground)
     walks: dict[TriplePattern, ValuesPattern | None] = {}
-    for key, dep, m, context in matches:
+    for key, dep, m, trigger in matches:
         if key in affected.everything:
             continue
         if any(not pattern.vars() and pattern not in true_ground for pattern in m.patterns):
@@ -124,10 +125,10 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
         if walked is None:
             continue  # a path from the changed node leads nowhere: nothing affected
         m = walked
-        if dep.root in m.bindings and not m.patterns:
+        if dep.root in m.bindings and not m.patterns and not trigger.narrowed:
             affected.add(key, m.bindings[dep.root])
             continue
-        query = reverse_query(dep.root, m, context)
+        query = reverse_query(dep.root, m, trigger.context)
         if query is None:
             affected.everything.add(key)
             continue
