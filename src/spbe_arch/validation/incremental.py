@@ -75,6 +75,30 @@ def dependencies(validator: Validator) -> dict[str, CheckDependencies]:
         return found
 
 
+_indexes: dict[int, tuple[dict[URIRef, list[tuple[str, CheckDependencies, Trigger]]],
+                          list[tuple[str, CheckDependencies, Trigger]]]] = {}
+
+
+def _triggers(validator: Validator
+              ) -> tuple[dict[URIRef, list[tuple[str, CheckDependencies, Trigger]]],
+                         list[tuple[str, CheckDependencies, Trigger]]]:
+    """Every check's triggers by the predicate they match, and those matching any predicate
+    (one lookup per changed triple instead of one per check)."""
+    deps = dependencies(validator)
+    with _analysis_lock:
+        found = _indexes.get(id(validator))
+        if found is None:
+            by_predicate: dict[URIRef, list[tuple[str, CheckDependencies, Trigger]]] = {}
+            for key, dep in deps.items():
+                for predicate, triggers in dep.by_predicate.items():
+                    by_predicate.setdefault(predicate, []).extend(
+                        (key, dep, trigger) for trigger in triggers)
+            found = (by_predicate, [(key, dep, trigger) for key, dep in deps.items()
+                                    for trigger in dep.any_predicate])
+            _indexes[id(validator)] = found
+        return found
+
+
 @dataclass
 class Affected:
     roots: dict[str, set[Node]] = field(default_factory=dict)
@@ -97,6 +121,7 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
     the repository as it is now (call it with removed triples before a change, with added
     triples after it)."""
     deps = dependencies(validator)
+    by_predicate, any_predicate = _triggers(validator)
     affected = Affected()
     bodies: dict[str, set[str]] = {}
     matches: list[tuple[str, CheckDependencies, Match, Trigger]] = []
@@ -104,10 +129,9 @@ def affected_by(repository: Repository, validator: Validator, graphs: Sequence[U
         affected.data_changed = True
         if not isinstance(p, URIRef):
             continue
-        for key, dep in deps.items():
-            for trigger in dep.candidates(p):
-                for m in match(trigger, s, p, o):
-                    matches.append((key, dep, m, trigger))
+        for key, dep, trigger in (*by_predicate.get(p, ()), *any_predicate):
+            for m in match(trigger, s, p, o):
+                matches.append((key, dep, m, trigger))
     # Ground patterns left by splitting a path (e.g. `<Layanan> rdfs:subClassOf* <SOP>` after
     # a new `rdf:type` triple) are decided first, in one query: most are false and drop
     # their match without a reverse query.
