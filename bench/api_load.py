@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -56,13 +57,15 @@ def serve(size: int, port: int) -> None:
 
     from spbe_arch.access import TokenStore
     from spbe_arch.api import create_app
+    from spbe_arch.cli.serve import server_config
     from spbe_arch.settings import Settings
 
     repository = _load(size)
     settings = Settings(store="memory:", anonymous_read=True)
     app = create_app(settings, repository, host="127.0.0.1", tokens=TokenStore(None))
     print("READY", flush=True)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning",
+                                 access_log=False)).run()
 
 
 def _free_port() -> int:
@@ -82,6 +85,7 @@ async def _load_phase(base: str, path: str, params: dict[str, str], clients: int
                       duration: float) -> tuple[int, int, list[float], float]:
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
     deadline = time.monotonic() + duration
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
@@ -90,18 +94,23 @@ async def _load_phase(base: str, path: str, params: dict[str, str], clients: int
             nonlocal errors
             while time.monotonic() < deadline:
                 started = time.perf_counter()
+                kind = ""
                 try:
                     response = await client.get(path, params=params)
-                    ok = response.status_code == 200 and len(response.content) > 0
-                except httpx.HTTPError:
-                    ok = False
+                    if response.status_code != 200 or not response.content:
+                        kind = f"HTTP {response.status_code}: {response.text[:120]!r}"
+                except httpx.HTTPError as exc:
+                    kind = f"{type(exc).__name__}: {exc}"
                 latencies.append(time.perf_counter() - started)
-                if not ok:
+                if kind:
                     errors += 1
+                    kinds[kind] += 1
 
         started = time.monotonic()
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.monotonic() - started
+    for kind, count in kinds.most_common():
+        print(f"error on {path}: {count} x {kind}")
     return len(latencies), errors, latencies, elapsed
 
 

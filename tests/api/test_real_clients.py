@@ -21,6 +21,7 @@ from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, URLENCODED, XML, SPARQL
 
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
+from spbe_arch.cli.serve import KEEP_ALIVE_S, server_config
 from spbe_arch.repository import open_repository
 from spbe_arch.settings import Settings
 
@@ -50,9 +51,8 @@ def server() -> Iterator[Server]:
     reader = tokens.create("pembaca-klien", "reader")[0]
     port = _free_port()
     app = create_app(settings, open_repository("memory:"), host="127.0.0.1", tokens=tokens)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on")
-    uvicorn_server = uvicorn.Server(config)
+    uvicorn_server = uvicorn.Server(server_config(app, "127.0.0.1", port,
+                                                  log_level="warning"))
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -177,3 +177,25 @@ def test_plain_httpx(server: Server) -> None:
         assert graph.status_code == 200 and len(graph.text.splitlines()) == 2
         anonymous = httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"})
         assert anonymous.status_code == 401
+
+
+def test_an_idle_connection_outlives_a_pooling_clients_expiry(server: Server) -> None:
+    """httpx stops reusing an idle connection after 5 s; the server keeps it open longer,
+    so a pooled connection is never closed by the server just as the client reuses it."""
+    from urllib.parse import urlsplit
+
+    assert KEEP_ALIVE_S > 5
+    address = urlsplit(server.url)
+    request = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {address.netloc}\r\n"
+               f"Authorization: Bearer {server.reader}\r\n"
+               "Accept: application/sparql-results+json\r\n\r\n").encode()
+    with socket.create_connection((address.hostname, address.port), timeout=10) as conn:
+        for _ in range(2):
+            conn.sendall(request)
+            answer = b""
+            while b'"boolean"' not in answer:
+                chunk = conn.recv(65536)
+                assert chunk, "the server closed the connection"
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 200")
+            time.sleep(6)  # idle past httpx's keep-alive expiry (and uvicorn's default)
