@@ -46,7 +46,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
@@ -454,23 +454,11 @@ class ForkingQueryEngine:
         if worker is None:
             # waiting for a worker, or forking one, may block: not on the event loop
             return await run_in_threadpool(self.execute, job, timeout_s)
-        try:
+        with self._exchange(worker, _timeout_error, timeout_s):
             # a job fits the socket's buffer (a query text of megabytes would wait for
             # the worker to read it: still bounded, the worker is idle and reading)
             _send(worker.channel, job)
             answer = await asyncio.wait_for(_receive_async(worker.channel), timeout_s)
-        except TimeoutError:
-            self._retire(worker, kill=True)
-            raise _timeout_error(timeout_s) from None
-        except (EOFError, OSError) as exc:
-            self._retire(worker, kill=True)
-            raise _worker_stopped(exc) from exc
-        except BaseException:
-            # cancelled (the client went away) or anything else: its answer would be
-            # left in the channel, so the worker cannot be reused
-            self._retire(worker, kill=True)
-            raise
-        self._release(worker)
         return outcome_or_raise(answer, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
@@ -485,9 +473,19 @@ class ForkingQueryEngine:
               timeout_error: Callable[[float], SpbeError]) -> tuple[str, Any]:
         deadline = time.monotonic() + timeout_s
         worker = self._acquire(deadline)
-        try:
+        with self._exchange(worker, timeout_error, timeout_s):
             _send(worker.channel, job)
             answer = _receive(worker.channel, deadline)
+        return answer  # type: ignore[no-any-return]
+
+    @contextlib.contextmanager
+    def _exchange(self, worker: _Worker, timeout_error: Callable[[float], SpbeError],
+                  timeout_s: float) -> Iterator[None]:
+        """One job sent to `worker` and its answer read: the worker goes back to the pool
+        afterwards, or is killed when anything went wrong (past the time limit, cancelled
+        because the client went away, …): its answer would be left in the channel."""
+        try:
+            yield
         except TimeoutError:
             self._retire(worker, kill=True)
             raise timeout_error(timeout_s) from None
@@ -495,12 +493,10 @@ class ForkingQueryEngine:
             self._retire(worker, kill=True)
             raise _worker_stopped(exc) from exc
         except BaseException:
-            if worker.channel.fileno() < 0:
-                raise
-            self._retire(worker, kill=True)
+            if worker.channel.fileno() >= 0:
+                self._retire(worker, kill=True)
             raise
         self._release(worker)
-        return answer  # type: ignore[no-any-return]
 
     def close(self) -> None:
         with self._cond:
