@@ -212,12 +212,13 @@ def _read_exactly(channel: socket.socket, size: int, deadline: float | None) -> 
         try:
             chunk = channel.recv(min(size - len(buffer), 1 << 22))
         except BlockingIOError:
-            timeout_ms = None
-            if deadline is not None:
-                timeout_ms = max(0, int((deadline - time.monotonic()) * 1000) + 1)
-            if not poller.poll(timeout_ms) and deadline is not None \
-                    and time.monotonic() >= deadline:
-                raise TimeoutError from None
+            if deadline is None:
+                poller.poll()
+            else:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError from None
+                poller.poll(int(remaining * 1000) + 1)
             continue
         if not chunk:
             raise EOFError("the other end closed the channel")
@@ -545,7 +546,16 @@ def _busy_error() -> QueryTimeoutError:
     )
 
 
-class InProcessQueryEngine:
+class _ThreadedAsync:
+    """`execute_async` for engines whose `execute` blocks: on a thread-pool thread."""
+
+    execute: Callable[[QueryJob, float], QueryOutcome]
+
+    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        return await run_in_threadpool(self.execute, job, timeout_s)
+
+
+class InProcessQueryEngine(_ThreadedAsync):
     """Runs jobs in the calling thread on the store itself. No hard time limit: for
     platforms without fork(), and as the in-process baseline of the benchmark."""
 
@@ -559,8 +569,6 @@ class InProcessQueryEngine:
         with self.guard.lock.shared():
             return outcome_or_raise(run_job(self.store, job))
 
-    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        return await run_in_threadpool(self.execute, job, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         if self.guard is None:
@@ -572,7 +580,7 @@ class InProcessQueryEngine:
         return None
 
 
-class RepositoryQueryEngine:
+class RepositoryQueryEngine(_ThreadedAsync):
     """For stores that are not embedded Oxigraph (a remote SPARQL endpoint): the query is
     sent with the backend's own timeout, and the remote engine enforces its limits."""
 
@@ -597,8 +605,6 @@ class RepositoryQueryEngine:
             raise _timeout_error(timeout_s) from exc
         return QueryOutcome(kind, offer.media_type, body, -1)
 
-    async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        return await run_in_threadpool(self.execute, job, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         return ("unsupported", "remote store")

@@ -22,7 +22,7 @@ different scopes do not join.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,10 +81,6 @@ class CheckDependencies:
             else:
                 for predicate in predicates:
                     self.by_predicate.setdefault(predicate, []).append(trigger)
-
-    def candidates(self, predicate: URIRef) -> Iterator[Trigger]:
-        yield from self.by_predicate.get(predicate, [])
-        yield from self.any_predicate
 
 
 def predicates_of(p: Term | Path) -> set[URIRef] | None:

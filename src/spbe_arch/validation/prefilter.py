@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 
+from rdflib.namespace import RDF
 from rdflib.term import Node, URIRef
 
 from spbe_arch.repository import Repository, SelectResult
@@ -43,7 +44,6 @@ _EDGES_QUERY = (_SPARQL / "sop_flow_edges.rq").read_text(encoding="utf-8")
 _TSV = "text/tab-separated-values"
 _CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
 """How Oxigraph writes an xsd:integer in TSV (it stores integers canonically)."""
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PLAIN_IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
 
 Prefilter = Callable[[Repository, "RunCache"], "list[Node] | None"]
@@ -89,7 +89,7 @@ def more_values_than(predicate: str, count: int) -> Prefilter:
     """The focus nodes that may have more than `count` values of `predicate` (a sh:maxCount
     check of that path): the subjects with more than `count` solutions of `?s <p> ?v` in the
     union graph — every node with more than `count` distinct values is one of them."""
-    query = (f"SELECT ?s WHERE {{ ?s <{predicate}> ?v }} GROUP BY ?s"
+    query = (f"SELECT ?s WHERE {{ ?s {URIRef(predicate).n3()} ?v }} GROUP BY ?s"
              f" HAVING (COUNT(*) > {count})")
 
     def prefilter(repository: Repository, cache: RunCache) -> list[Node] | None:
@@ -104,8 +104,9 @@ def values_not_typed(predicate: str, cls: str) -> Prefilter:
     <cls>` triple. A value that is not an instance has no such triple, so every node with
     a result is among them (an instance of a subclass only is a needless candidate).
     Hash anti-join: at 5M triples 0.4 s where the check's own query takes 1.9 s."""
-    query = (f"SELECT DISTINCT ?s WHERE {{ {{ SELECT ?s ?v WHERE {{ ?s <{predicate}> ?v }} }}"
-             f" MINUS {{ SELECT ?v WHERE {{ ?v <{RDF_TYPE}> <{cls}> }} }} }}")
+    query = (f"SELECT DISTINCT ?s WHERE {{ {{ SELECT ?s ?v WHERE {{"
+             f" ?s {URIRef(predicate).n3()} ?v }} }}"
+             f" MINUS {{ SELECT ?v WHERE {{ ?v {RDF.type.n3()} {URIRef(cls).n3()} }} }} }}")
 
     def prefilter(repository: Repository, cache: RunCache) -> list[Node] | None:
         return _subjects(repository, cache, ("class", predicate, cls), query)

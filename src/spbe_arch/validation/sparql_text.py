@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rdflib.namespace import RDF
+
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
@@ -814,12 +816,9 @@ def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
     return out
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
 def _is_type_test(pattern: str) -> bool:
     words = pattern.split()
-    return len(words) == 3 and words[1] in ("a", f"<{_RDF_TYPE}>", "rdf:type") \
+    return len(words) == 3 and words[1] in ("a", RDF.type.n3(), "rdf:type") \
         and not words[2].startswith("?")
 
 
