@@ -12,6 +12,9 @@
    (same pyoxigraph, same result serialization), and through a forked query worker in
    this process without HTTP (the hand-off the time limit costs). Reported: p50/p99 and
    the ratio /sparql : in process (target: at most 1.3x at p50).
+4. The same ratio for `ASK {}` (the fixed cost of a request) and for every query of the
+   named-query catalogue, with the standard library's client: where the target holds
+   depends on how long the query itself takes (`--catalogue-seconds`, 0 = skip).
 
 Both sides share the machine's cores: the clients' own CPU use is part of what is
 measured, as it would be for clients on the same host.
@@ -183,6 +186,71 @@ def _overhead(base: str, repository: object, name: str, params: dict[str, str],
     return local, worker, remote, stdlib
 
 
+def catalogue_params(name: str) -> dict[str, str]:
+    """Arguments for a catalogue query on the synthetic data: its first instansi, its first
+    OPD and that OPD's first SOP (the generator's codes), the OPD's IRI for `history`."""
+    from spbe_arch import iris
+    from spbe_arch.queries import get_query
+
+    values = {"kode_wilayah": "0001", "kode_opd": "OPD01", "kode_sop": "OPD01.SOP.01",
+              "entity": str(iris.element_iri("0001", "opd", "OPD01")), "level": "1"}
+    return {param.name: values[param.name] for param in get_query(name).params
+            if param.name in values}
+
+
+def _catalogue_overhead(base: str, repository: object, repeat: int,
+                        seconds: float) -> list[list[object]]:
+    """Rows of (query, result bytes, in-process p50, /sparql p50, ratio) for `ASK {}` and
+    every catalogue query; each query is timed `repeat` times or for about `seconds`,
+    in process and over HTTP alternately."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from spbe_arch.api.negotiation import negotiate
+    from spbe_arch.api.query_engine import QueryJob, run_job
+    from spbe_arch.queries import get_query, list_queries
+    from spbe_arch.repository.oxigraph import OxigraphRepository
+
+    assert isinstance(repository, OxigraphRepository)
+    accept = "application/sparql-results+json"
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+    texts = [("ASK {} (the fixed cost)", "ASK {}")]
+    texts += [(query.name, get_query(query.name).bound_sparql(catalogue_params(query.name)))
+              for query in list_queries()]
+    rows: list[list[object]] = []
+    for label, sparql in texts:
+        job = QueryJob(sparql, None, None, None, negotiate(accept), 100_000)
+
+        def over_http(text: str = sparql) -> bytes:
+            connection.request("POST", "/sparql", body=text.encode(), headers={
+                "content-type": "application/sparql-query", "accept": accept})
+            reply = connection.getresponse()
+            body = reply.read()
+            assert reply.status == 200, body[:200]
+            return body
+        kind, outcome = run_job(repository.store, job)
+        assert kind == "ok", outcome
+        assert over_http() == outcome.body, label
+        local: list[float] = []
+        remote: list[float] = []
+        budget = time.monotonic() + seconds
+        while len(local) < repeat and (len(local) < 5 or time.monotonic() < budget):
+            started = time.perf_counter()
+            run_job(repository.store, job)
+            local.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            over_http()
+            remote.append(time.perf_counter() - started)
+        p50_local, p50_remote = statistics.median(local), statistics.median(remote)
+        rows.append([label, len(outcome.body), len(local), f"{p50_local * 1000:.2f}",
+                     f"{p50_remote * 1000:.2f}", f"{(p50_remote - p50_local) * 1000:.2f}",
+                     f"{p50_remote / p50_local:.2f}",
+                     "yes" if p50_remote / p50_local <= 1.3 else "no"])
+    connection.close()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Load test of the HTTP service")
     parser.add_argument("--size", type=parse_size, default=parse_size("500k"))
@@ -191,6 +259,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=50,
                         help="sequential requests for the /sparql overhead measurement")
+    parser.add_argument("--catalogue-seconds", type=float, default=4.0,
+                        help="seconds per query for the catalogue overhead table (0 = skip)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -248,6 +318,11 @@ def main(argv: list[str] | None = None) -> None:
                      "worker, no HTTP, p50 ms", "/sparql p50 ms (httpx)", "/sparql p99 ms",
                      "ratio p50", "/sparql p50 ms (http.client)", "ratio p50 (http.client)"],
                     overhead_rows)
+        if args.catalogue_seconds > 0:
+            rows = _catalogue_overhead(base, repository, args.repeat, args.catalogue_seconds)
+            print_table("/sparql overhead per query of the catalogue (http.client, sequential)",
+                        ["query", "result bytes", "runs", "in-process p50 ms",
+                         "/sparql p50 ms", "difference ms", "ratio p50", "<= 1.3x"], rows)
     finally:
         server.terminate()
         try:

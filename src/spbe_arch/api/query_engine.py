@@ -459,7 +459,9 @@ class ForkingQueryEngine:
             # a job fits the socket's buffer (a query text of megabytes would wait for
             # the worker to read it: still bounded, the worker is idle and reading)
             _send(worker.channel, job)
-            answer = await asyncio.wait_for(_receive_async(worker.channel), timeout_s)
+            # asyncio.timeout rather than wait_for: no task of its own (~15 us a request)
+            async with asyncio.timeout(timeout_s):
+                answer = await _receive_async(worker.channel)
         return outcome_or_raise(answer, timeout_s)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
