@@ -8,9 +8,10 @@
    `--duration` seconds each to: a named query (`/queries/NAME?…`) and a REST list page
    (`/api/proses-bisnis?opd=…&limit=50`). Reported: requests/s, p50, p99, errors.
 3. /sparql overhead: one client sends the named query's SPARQL text to /sparql, one
-   request at a time; the same text runs in this process on a store with the same data
-   (same pyoxigraph, same result serialization), and through a forked query worker in
-   this process without HTTP (the hand-off the time limit costs). Reported: p50/p99 and
+   request at a time; in turn, the same text runs in process in a baseline process that
+   holds the same data and does nothing else (same pyoxigraph, same result serialization;
+   timed inside that process), and there through a forked query worker without HTTP (the
+   hand-off the time limit costs). Results are compared by digest. Reported: p50/p99 and
    the ratio /sparql : in process (target: at most 1.3x at p50).
 4. The same ratio for `ASK {}` (the fixed cost of a request) and for every query of the
    named-query catalogue, with the standard library's client: where the target holds
@@ -122,32 +123,94 @@ OVERHEAD_QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
 """A selective query (about a millisecond: HTTP's fixed cost dominates the ratio) and a
 query over the whole repository (where the engine's work dominates)."""
 
+ACCEPT = "application/sparql-results+json"
 
-def _overhead(base: str, repository: object, name: str, params: dict[str, str],
-              repeat: int) -> tuple[list[float], list[float], list[float], list[float]]:
-    """(in process, through a query worker without HTTP, over HTTP with httpx, over HTTP with
-    the standard library's keep-alive client `http.client`, which costs the client side less)
-    latencies."""
-    import http.client
-    from urllib.parse import urlsplit
+
+def baseline(size: int) -> None:
+    """Baseline mode: the in-process side of the overhead measurement, in a process of its
+    own that holds the same data and does nothing else (the benchmark's own process, after
+    the load phase and its 32 clients, ran the same query up to a third slower than a fresh
+    process, which flattered the ratio). One JSON request per line on stdin: run the query
+    once in process (`run_job`) or through a forked query worker without HTTP; answer with
+    the seconds it took, measured here, and a digest of the result."""
+    import hashlib
+    import json
 
     from spbe_arch.api.guard import GuardedRepository
     from spbe_arch.api.negotiation import negotiate
     from spbe_arch.api.query_engine import ForkingQueryEngine, QueryJob, run_job
+
+    repository = _load(size)
+    engine = ForkingQueryEngine(repository.store, GuardedRepository(repository), 1)
+    print("READY", flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        job = QueryJob(request["sparql"], None, None, None, negotiate(ACCEPT), 100_000)
+        started = time.perf_counter()
+        if request["mode"] == "worker":
+            body = engine.execute(job, 120).body
+        else:
+            kind, outcome = run_job(repository.store, job)
+            assert kind == "ok", outcome
+            body = outcome.body
+        seconds = time.perf_counter() - started
+        print(json.dumps({"seconds": seconds, "digest": hashlib.sha256(body).hexdigest()}),
+              flush=True)
+    engine.close()
+
+
+class Baseline:
+    """The baseline process (`baseline`), driven from the benchmark."""
+
+    def __init__(self, size: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.api_load", "--baseline", "--size", str(size)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=Path(__file__).resolve().parents[1])
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "READY":
+            raise SystemExit("the baseline process did not start")
+
+    def run(self, sparql: str, mode: str = "local") -> tuple[float, str]:
+        """(seconds, result digest) of one run in the baseline process."""
+        import json
+
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"sparql": sparql, "mode": mode}) + "\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        return float(answer["seconds"]), str(answer["digest"])
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def _digest(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(body).hexdigest()
+
+
+def _overhead(base: str, reference: Baseline, name: str, params: dict[str, str],
+              repeat: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """(in process, through a query worker without HTTP, over HTTP with httpx, over HTTP with
+    the standard library's keep-alive client `http.client`, which costs the client side less)
+    latencies, taken in turn."""
+    import http.client
+    from urllib.parse import urlsplit
+
     from spbe_arch.queries import get_query
-    from spbe_arch.repository.oxigraph import OxigraphRepository
 
     sparql = get_query(name).bound_sparql(params)
-    accept = "application/sparql-results+json"
-    assert isinstance(repository, OxigraphRepository)
-    job = QueryJob(sparql, None, None, None, negotiate(accept), 100_000)
     local: list[float] = []
     worker: list[float] = []
     remote: list[float] = []
     stdlib: list[float] = []
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
-    headers = {"content-type": "application/sparql-query", "accept": accept}
+    headers = {"content-type": "application/sparql-query", "accept": ACCEPT}
 
     def stdlib_post() -> bytes:
         connection.request("POST", "/sparql", body=sparql.encode(), headers=headers)
@@ -155,33 +218,26 @@ def _overhead(base: str, repository: object, name: str, params: dict[str, str],
         body = reply.read()
         assert reply.status == 200, body[:200]
         return body
-    # the hand-off to a worker process alone (what the time limit costs), without HTTP
-    engine = ForkingQueryEngine(repository.store, GuardedRepository(repository), 1)
     with httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(3):  # warm every side
-            run_job(repository.store, job)
-            engine.execute(job, 120)
-            client.post("/sparql", content=sparql.encode(),
-                        headers={"content-type": "application/sparql-query", "accept": accept})
+            reference.run(sparql)
+            reference.run(sparql, "worker")
+            client.post("/sparql", content=sparql.encode(), headers=headers)
             stdlib_post()
         for _ in range(repeat):
+            seconds, expected = reference.run(sparql)
+            local.append(seconds)
+            seconds, digest = reference.run(sparql, "worker")
+            worker.append(seconds)
+            assert digest == expected
             started = time.perf_counter()
-            kind, outcome = run_job(repository.store, job)
-            local.append(time.perf_counter() - started)
-            assert kind == "ok"
-            started = time.perf_counter()
-            assert engine.execute(job, 120).body == outcome.body
-            worker.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            response = client.post("/sparql", content=sparql.encode(), headers={
-                "content-type": "application/sparql-query", "accept": accept})
+            response = client.post("/sparql", content=sparql.encode(), headers=headers)
             remote.append(time.perf_counter() - started)
             assert response.status_code == 200, response.text
-            assert response.content == outcome.body
+            assert _digest(response.content) == expected
             started = time.perf_counter()
-            assert stdlib_post() == outcome.body
+            assert _digest(stdlib_post()) == expected
             stdlib.append(time.perf_counter() - started)
-    engine.close()
     connection.close()
     return local, worker, remote, stdlib
 
@@ -198,21 +254,16 @@ def catalogue_params(name: str) -> dict[str, str]:
             if param.name in values}
 
 
-def _catalogue_overhead(base: str, repository: object, repeat: int,
+def _catalogue_overhead(base: str, reference: Baseline, repeat: int,
                         seconds: float) -> list[list[object]]:
-    """Rows of (query, result bytes, in-process p50, /sparql p50, ratio) for `ASK {}` and
-    every catalogue query; each query is timed `repeat` times or for about `seconds`,
-    in process and over HTTP alternately."""
+    """Rows of (query, result bytes, runs, in-process p50, /sparql p50, difference, ratio,
+    met) for `ASK {}` and every catalogue query; each query is timed `repeat` times or for
+    about `seconds`, in process and over HTTP in turn."""
     import http.client
     from urllib.parse import urlsplit
 
-    from spbe_arch.api.negotiation import negotiate
-    from spbe_arch.api.query_engine import QueryJob, run_job
     from spbe_arch.queries import get_query, list_queries
-    from spbe_arch.repository.oxigraph import OxigraphRepository
 
-    assert isinstance(repository, OxigraphRepository)
-    accept = "application/sparql-results+json"
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
     texts = [("ASK {} (the fixed cost)", "ASK {}")]
@@ -220,30 +271,26 @@ def _catalogue_overhead(base: str, repository: object, repeat: int,
               for query in list_queries()]
     rows: list[list[object]] = []
     for label, sparql in texts:
-        job = QueryJob(sparql, None, None, None, negotiate(accept), 100_000)
-
         def over_http(text: str = sparql) -> bytes:
             connection.request("POST", "/sparql", body=text.encode(), headers={
-                "content-type": "application/sparql-query", "accept": accept})
+                "content-type": "application/sparql-query", "accept": ACCEPT})
             reply = connection.getresponse()
             body = reply.read()
             assert reply.status == 200, body[:200]
             return body
-        kind, outcome = run_job(repository.store, job)
-        assert kind == "ok", outcome
-        assert over_http() == outcome.body, label
+        _, expected = reference.run(sparql)
+        body = over_http()
+        assert _digest(body) == expected, label
         local: list[float] = []
         remote: list[float] = []
         budget = time.monotonic() + seconds
         while len(local) < repeat and (len(local) < 5 or time.monotonic() < budget):
-            started = time.perf_counter()
-            run_job(repository.store, job)
-            local.append(time.perf_counter() - started)
+            local.append(reference.run(sparql)[0])
             started = time.perf_counter()
             over_http()
             remote.append(time.perf_counter() - started)
         p50_local, p50_remote = statistics.median(local), statistics.median(remote)
-        rows.append([label, len(outcome.body), len(local), f"{p50_local * 1000:.2f}",
+        rows.append([label, len(body), len(local), f"{p50_local * 1000:.2f}",
                      f"{p50_remote * 1000:.2f}", f"{(p50_remote - p50_local) * 1000:.2f}",
                      f"{p50_remote / p50_local:.2f}",
                      "yes" if p50_remote / p50_local <= 1.3 else "no"])
@@ -262,10 +309,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--catalogue-seconds", type=float, default=4.0,
                         help="seconds per query for the catalogue overhead table (0 = skip)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve(args.size, args.port)
+        return
+    if args.baseline:
+        baseline(args.size)
         return
     dataset(args.size)  # generate (cached) before the clock starts
     port = _free_port()
@@ -273,6 +324,7 @@ def main(argv: list[str] | None = None) -> None:
         [sys.executable, "-m", "bench.api_load", "--serve", "--size", str(args.size),
          "--port", str(port)], stdout=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[1], env={**os.environ, "SPBE_LANG": "en"})
+    baselines: list[Baseline] = []
     try:
         assert server.stdout is not None
         if server.stdout.readline().strip() != "READY":
@@ -298,10 +350,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"data: synthetic {size_label(args.size)} ({dataset(args.size).name})\n")
         print_table("Load on loopback", ["workload", "clients", "seconds", "requests",
                                          "req/s", "p50 ms", "p99 ms", "errors"], rows)
-        repository = _load(args.size)
+        reference = Baseline(args.size)
+        baselines.append(reference)
         overhead_rows = []
         for name, params in OVERHEAD_QUERIES:
-            local, worker, remote, stdlib = _overhead(base, repository, name, params,
+            local, worker, remote, stdlib = _overhead(base, reference, name, params,
                                                       args.repeat)
             p50_local, p50_remote = statistics.median(local), statistics.median(remote)
             p50_stdlib = statistics.median(stdlib)
@@ -319,11 +372,15 @@ def main(argv: list[str] | None = None) -> None:
                      "ratio p50", "/sparql p50 ms (http.client)", "ratio p50 (http.client)"],
                     overhead_rows)
         if args.catalogue_seconds > 0:
-            rows = _catalogue_overhead(base, repository, args.repeat, args.catalogue_seconds)
+            rows = _catalogue_overhead(base, reference, args.repeat, args.catalogue_seconds)
             print_table("/sparql overhead per query of the catalogue (http.client, sequential)",
                         ["query", "result bytes", "runs", "in-process p50 ms",
                          "/sparql p50 ms", "difference ms", "ratio p50", "<= 1.3x"], rows)
+        reference.close()
     finally:
+        for started_baseline in baselines:
+            if started_baseline.process.poll() is None:
+                started_baseline.process.kill()
         server.terminate()
         try:
             server.wait(timeout=10)
