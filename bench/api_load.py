@@ -132,7 +132,6 @@ def baseline(size: int) -> None:
     own that holds the same data and does nothing else. One JSON request per line on stdin:
     run the query once in process (`run_job`) or through a forked query worker without
     HTTP; answer with the seconds it took, measured here, and a digest of the result."""
-    import hashlib
     import json
 
     from spbe_arch.api.guard import GuardedRepository
@@ -154,8 +153,7 @@ def baseline(size: int) -> None:
                 assert kind == "ok", outcome
                 body = outcome.body
             seconds = time.perf_counter() - started
-            print(json.dumps({"seconds": seconds, "digest": hashlib.sha256(body).hexdigest()}),
-                  flush=True)
+            print(json.dumps({"seconds": seconds, "digest": _digest(body)}), flush=True)
 
     print("READY", flush=True)
     # On a thread of its own, as in the server's query workers (forked from a thread): on
@@ -333,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
         [sys.executable, "-m", "bench.api_load", "--serve", "--size", str(args.size),
          "--port", str(port)], stdout=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[1], env={**os.environ, "SPBE_LANG": "en"})
-    baselines: list[Baseline] = []
+    reference: Baseline | None = None
     try:
         assert server.stdout is not None
         if server.stdout.readline().strip() != "READY":
@@ -360,7 +358,6 @@ def main(argv: list[str] | None = None) -> None:
         print_table("Load on loopback", ["workload", "clients", "seconds", "requests",
                                          "req/s", "p50 ms", "p99 ms", "errors"], rows)
         reference = Baseline(args.size)
-        baselines.append(reference)
         overhead_rows = []
         for name, params in OVERHEAD_QUERIES:
             local, worker, remote, stdlib = _overhead(base, reference, name, params,
@@ -387,9 +384,8 @@ def main(argv: list[str] | None = None) -> None:
                          "/sparql p50 ms", "difference ms", "ratio p50", "<= 1.3x"], rows)
         reference.close()
     finally:
-        for started_baseline in baselines:
-            if started_baseline.process.poll() is None:
-                started_baseline.process.kill()
+        if reference is not None and reference.process.poll() is None:
+            reference.process.kill()
         server.terminate()
         try:
             server.wait(timeout=10)
