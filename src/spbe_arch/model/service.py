@@ -118,9 +118,10 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         "instansi": iris.instansi_iri(instansi),
         "sortPredicate": sort_field.predicate,
     }
+    anchors: list[str] = []
     filters: list[str] = []
     if code is not None:
-        filters.append("?e spbe:kode ?filterCode .")
+        anchors.append("?e spbe:kode ?filterCode .")
         bindings["filterCode"] = Literal(code)
     if opd:
         opd_iri = _stored_iri(repository, KINDS["opd"], instansi, opd) or iris.element_iri(
@@ -130,7 +131,7 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
             filters.append("FILTER(?e = ?filterOpd || EXISTS { ?e spbe:indukOPD ?filterOpd })")
         else:
             assert kind.owner_field is not None
-            filters.append("?e ?ownerPredicate ?filterOpd .")
+            anchors.append("?e ?ownerPredicate ?filterOpd .")
             bindings["ownerPredicate"] = kind.field(kind.owner_field).predicate
     if reference_code:
         if kind.reference_field is None:
@@ -161,7 +162,8 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         filters.append("?e ?statusPredicate ?filterStatus .")
         bindings["statusPredicate"] = status_field.predicate
         bindings["filterStatus"] = value
-    inner = _fill(sparql("selection"), "#FILTERS", "\n  ".join(filters))
+    inner = _fill(_fill(sparql("selection"), "#ANCHORS", "\n  ".join(anchors)),
+                  "#FILTERS", "\n  ".join(filters))
     inner = _without_prologue(bind_values(inner, bindings))
     order = "ORDER BY DESC(?sortKey) ?e" if descending else "ORDER BY ?sortKey ?e"
     return _Selection(inner, order)
