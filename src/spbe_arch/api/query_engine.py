@@ -25,7 +25,7 @@ and a query past its deadline is ended by killing its worker.
   would have to wait for a worker or fork one (that can block: a fork waits for writes).
 
 Stores that are not embedded Oxigraph (a remote SPARQL endpoint) run the query in a
-thread with the backend's own timeout (`ThreadQueryEngine`); the remote engine enforces
+thread with the backend's own timeout (`RepositoryQueryEngine`); the remote engine enforces
 its own limits.
 """
 
@@ -571,7 +571,6 @@ class InProcessQueryEngine(_ThreadedAsync):
         with self.guard.lock.shared():
             return outcome_or_raise(run_job(self.store, job))
 
-
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         if self.guard is None:
             return task.run(self.store)
@@ -606,7 +605,6 @@ class RepositoryQueryEngine(_ThreadedAsync):
         except TimeoutError as exc:
             raise _timeout_error(timeout_s) from exc
         return QueryOutcome(kind, offer.media_type, body, -1)
-
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
         return ("unsupported", "remote store")
