@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import os
 import socket
 import statistics
@@ -194,6 +195,16 @@ class Baseline:
         self.process.wait(timeout=30)
 
 
+def _post_sparql(connection: http.client.HTTPConnection, sparql: str) -> bytes:
+    """POST `sparql` to /sparql on a keep-alive `http.client` connection; the body."""
+    connection.request("POST", "/sparql", body=sparql.encode(), headers={
+        "content-type": "application/sparql-query", "accept": ACCEPT})
+    reply = connection.getresponse()
+    body = reply.read()
+    assert reply.status == 200, body[:200]
+    return body
+
+
 def _digest(body: bytes) -> str:
     import hashlib
 
@@ -205,7 +216,6 @@ def _overhead(base: str, reference: Baseline, name: str, params: dict[str, str],
     """(in process, through a query worker without HTTP, over HTTP with httpx, over HTTP with
     the standard library's keep-alive client `http.client`, which costs the client side less)
     latencies, taken in turn."""
-    import http.client
     from urllib.parse import urlsplit
 
     from spbe_arch.queries import get_query
@@ -218,19 +228,12 @@ def _overhead(base: str, reference: Baseline, name: str, params: dict[str, str],
     address = urlsplit(base)
     connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
     headers = {"content-type": "application/sparql-query", "accept": ACCEPT}
-
-    def stdlib_post() -> bytes:
-        connection.request("POST", "/sparql", body=sparql.encode(), headers=headers)
-        reply = connection.getresponse()
-        body = reply.read()
-        assert reply.status == 200, body[:200]
-        return body
     with httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(3):  # warm every side
             reference.run(sparql)
             reference.run(sparql, "worker")
             client.post("/sparql", content=sparql.encode(), headers=headers)
-            stdlib_post()
+            _post_sparql(connection, sparql)
         for _ in range(repeat):
             seconds, expected = reference.run(sparql)
             local.append(seconds)
@@ -243,7 +246,7 @@ def _overhead(base: str, reference: Baseline, name: str, params: dict[str, str],
             assert response.status_code == 200, response.text
             assert _digest(response.content) == expected
             started = time.perf_counter()
-            assert _digest(stdlib_post()) == expected
+            assert _digest(_post_sparql(connection, sparql)) == expected
             stdlib.append(time.perf_counter() - started)
     connection.close()
     return local, worker, remote, stdlib
@@ -266,7 +269,6 @@ def _catalogue_overhead(base: str, reference: Baseline, repeat: int,
     """Rows of (query, result bytes, runs, in-process p50, /sparql p50, difference, ratio,
     met) for `ASK {}` and every catalogue query; each query is timed `repeat` times or for
     about `seconds`, in process and over HTTP in turn."""
-    import http.client
     from urllib.parse import urlsplit
 
     from spbe_arch.queries import get_query, list_queries
@@ -278,15 +280,8 @@ def _catalogue_overhead(base: str, reference: Baseline, repeat: int,
               for query in list_queries()]
     rows: list[list[object]] = []
     for label, sparql in texts:
-        def over_http(text: str = sparql) -> bytes:
-            connection.request("POST", "/sparql", body=text.encode(), headers={
-                "content-type": "application/sparql-query", "accept": ACCEPT})
-            reply = connection.getresponse()
-            body = reply.read()
-            assert reply.status == 200, body[:200]
-            return body
         _, expected = reference.run(sparql)
-        body = over_http()
+        body = _post_sparql(connection, sparql)
         assert _digest(body) == expected, label
         local: list[float] = []
         remote: list[float] = []
@@ -294,7 +289,7 @@ def _catalogue_overhead(base: str, reference: Baseline, repeat: int,
         while len(local) < repeat and (len(local) < 5 or time.monotonic() < budget):
             local.append(reference.run(sparql)[0])
             started = time.perf_counter()
-            over_http()
+            _post_sparql(connection, sparql)
             remote.append(time.perf_counter() - started)
         p50_local, p50_remote = statistics.median(local), statistics.median(remote)
         rows.append([label, len(body), len(local), f"{p50_local * 1000:.2f}",
