@@ -34,7 +34,7 @@ from spbe_arch.importers.bpmn.service import (
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
 
-router = APIRouter(prefix="/bpmn", tags=["bpmn"])
+router = APIRouter(prefix="/bpmn", tags=["BPMN"])
 BPMN_XML = "application/xml"
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
 
@@ -47,7 +47,8 @@ class ModelNotFoundError(InputError):
     http_status = 404
 
 
-@router.post("/import", status_code=201)
+@router.post("/import", status_code=201,
+             summary="Impor model BPMN 2.0 (mis. ekspor Bizagi) untuk satu proses bisnis")
 def import_model(repository: RepositoryDep, settings: SettingsDep, principal: PrincipalDep,
                  lang: LangDep, lock: WriteLockDep, file: UploadFile,
                  proses: Annotated[str | None, Form(description="Kode proses bisnis")] = None,
@@ -83,13 +84,13 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
     })
 
 
-@router.get("/models")
+@router.get("/models", summary="Daftar model BPMN yang tersimpan")
 def models(repository: RepositoryDep, _: ReaderDep) -> list[dict[str, object]]:
     """Model BPMN yang tersimpan (versi terkini) dan proses bisnis yang dirincinya."""
     return [m.as_dict() for m in list_models(repository)]
 
 
-@router.get("/models/{model}/history")
+@router.get("/models/{model}/history", summary="Riwayat versi sebuah model BPMN")
 def history(model: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
             instansi: Instansi = None) -> list[dict[str, object]]:
     """Riwayat versi sebuah model (terlama dahulu)."""
@@ -100,7 +101,8 @@ def history(model: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
     return [v.as_dict() for v in versions]
 
 
-@router.get("/models/{model}/export", response_class=Response,
+@router.get("/models/{model}/export", summary="Ekspor model sebagai BPMN 2.0 XML",
+            response_class=Response,
             responses={200: {"content": {BPMN_XML: {}}}})
 def export(model: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
            instansi: Instansi = None,

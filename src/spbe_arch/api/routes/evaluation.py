@@ -25,7 +25,7 @@ from spbe_arch.evaluation import (
     sop_coverage,
 )
 
-router = APIRouter(prefix="/evaluation", tags=["evaluasi"])
+router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
 
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
 Year = Annotated[int | None, Query(alias="tahun", description="Tahun evaluasi")]
@@ -59,13 +59,13 @@ class AssessmentIn(BaseModel):
     bukti_dukung: list[EvidenceIn] = Field(default_factory=list)
 
 
-@router.get("/frameworks")
+@router.get("/frameworks", summary="Daftar kerangka evaluasi")
 def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object]]:
     """Kerangka evaluasi yang tersedia, dengan tanda provisional."""
     return list_frameworks(repository)
 
 
-@router.get("/status")
+@router.get("/status", summary="Status setiap indikator evaluasi")
 def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
            instansi: Instansi = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
@@ -74,7 +74,7 @@ def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
     return [row.to_json() for row in rows]
 
 
-@router.get("/index")
+@router.get("/index", summary="Indeks dari penilaian mandiri")
 def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
           year: Year = None, framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Indeks per aspek, domain dan total dari penilaian mandiri, dengan predikat."""
@@ -82,7 +82,7 @@ def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep, instan
                             framework).to_json()
 
 
-@router.post("/whatif")
+@router.post("/whatif", summary="Simulasi: indeks bila indikator mencapai tingkat tertentu")
 def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
            instansi: Instansi = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
@@ -92,7 +92,7 @@ def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, setting
     return {"sebelum": before.to_json(), "sesudah": after.to_json()}
 
 
-@router.get("/sop-coverage")
+@router.get("/sop-coverage", summary="Cakupan SOP per OPD")
 def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
              instansi: Instansi = None,
              since: Annotated[date | None, Query(alias="sejak")] = None) -> list[dict[str, object]]:
@@ -101,7 +101,7 @@ def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
                                                   since)]
 
 
-@router.get("/assessments")
+@router.get("/assessments", summary="Daftar penilaian mandiri")
 def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
                 instansi: Instansi = None, year: Year = None,
                 framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
@@ -110,7 +110,7 @@ def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
         repository, instansi or settings.instansi, framework=framework, year=year)]
 
 
-@router.post("/assessments", status_code=201)
+@router.post("/assessments", status_code=201, summary="Catat penilaian mandiri satu indikator")
 def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDep,
            settings: SettingsDep, instansi: Instansi = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:

@@ -29,7 +29,7 @@ from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.importers.xlsx import WorkbookProblems, import_workbook
 from spbe_arch.importers.xlsx.reader import SheetProblem
 
-router = APIRouter(prefix="/excel", tags=["excel"])
+router = APIRouter(prefix="/excel", tags=["Excel"])
 
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
 Opd = Annotated[str | None, Query(description="Kode OPD: hanya data OPD ini")]
@@ -43,7 +43,8 @@ class NotXlsxError(InputError):
     http_status = 415
 
 
-@router.get("/template", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+@router.get("/template", summary="Unduh templat Excel", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
 def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
              instansi: Instansi = None, opd: Opd = None) -> Response:
     """Templat Excel; dengan `opd`, terisi data OPD itu."""
@@ -51,14 +52,15 @@ def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
                      "templat")
 
 
-@router.get("/export", response_class=Response, responses={200: {"content": {XLSX: {}}}})
+@router.get("/export", summary="Ekspor repositori ke Excel", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
 def export(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
            instansi: Instansi = None, opd: Opd = None) -> Response:
     """Ekspor repositori ke Excel (tata letak sama dengan templat)."""
     return workbook_download(repository, instansi or settings.instansi, opd, True, "arsitektur")
 
 
-@router.post("/import")
+@router.post("/import", summary="Impor buku kerja Excel yang sudah diisi")
 def import_(repository: RepositoryDep, settings: SettingsDep, principal: PrincipalDep,
             lang: LangDep, lock: WriteLockDep, file: UploadFile, instansi: Instansi = None,
             dry_run: bool = False,

@@ -18,7 +18,7 @@ from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.reports import FORMATS, available_reports, render
 from spbe_arch.settings import Settings
 
-router = APIRouter(prefix="/reports", tags=["laporan"])
+router = APIRouter(prefix="/reports", tags=["Laporan"])
 
 
 class ReportInfo(BaseModel):
@@ -36,7 +36,7 @@ def _template_dir(settings: Settings) -> Path | None:
     return Path(folder) if folder else None
 
 
-@router.get("", response_model=list[ReportInfo])
+@router.get("", response_model=list[ReportInfo], summary="Daftar laporan yang dapat dibuat")
 def list_reports(_: ReaderDep, settings: SettingsDep, lang: LangDep) -> list[ReportInfo]:
     """Daftar laporan yang dapat dibuat, dengan format yang didukung."""
     return [ReportInfo(name=spec.name, title=spec.title(lang), description=spec.description(lang),
@@ -46,6 +46,7 @@ def list_reports(_: ReaderDep, settings: SettingsDep, lang: LangDep) -> list[Rep
 
 @router.get(
     "/{name}",
+    summary="Buat satu laporan dalam format yang diminta",
     responses={200: {"content": {"text/html": {}, "application/pdf": {},
                                  "application/vnd.openxmlformats-officedocument"
                                  ".wordprocessingml.document": {},

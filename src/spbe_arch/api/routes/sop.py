@@ -36,7 +36,7 @@ from spbe_arch.sop import (
 )
 from spbe_arch.sop.document import SopDocument
 
-router = APIRouter(prefix="/sop", tags=["sop"])
+router = APIRouter(prefix="/sop", tags=["SOP"])
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
 
 
@@ -93,14 +93,14 @@ def _may_edit(principal: Principal, document: SopDocument) -> None:
                       f"changing SOP {document.kode}")
 
 
-@router.get("")
+@router.get("", summary="Daftar SOP instansi")
 def sops(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
          instansi: Instansi = None) -> list[dict[str, object]]:
     """SOP instansi: kode, nama, status, proses bisnis, asal BPMN, jumlah langkah."""
     return [s.as_dict() for s in list_sops(repository, instansi or settings.instansi)]
 
 
-@router.post("/derive")
+@router.post("/derive", summary="Turunkan SOP dari model BPMN proses bisnisnya")
 def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
            principal: PrincipalDep, lang: LangDep, lock: WriteLockDep) -> dict[str, object]:
     """Turunkan (ulang) SOP proses bisnis dari model BPMN-nya."""
@@ -120,14 +120,14 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
             "peringatan": [n.message(lang) for n in result.notices]}
 
 
-@router.get("/{kode}")
+@router.get("/{kode}", summary="Isi satu SOP")
 def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
         instansi: Instansi = None) -> dict[str, object]:
     """Isi SOP: identitas, pelaksana dan langkah (mutu baku, keterangan, tautan)."""
     return _load(repository, kode, instansi or settings.instansi).as_dict()
 
 
-@router.patch("/{kode}")
+@router.patch("/{kode}", summary="Ubah identitas SOP")
 def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: SettingsDep,
            principal: PrincipalDep, lock: WriteLockDep,
            instansi: Instansi = None) -> dict[str, object]:
@@ -144,7 +144,7 @@ def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: S
     return _load(repository, kode, kode_wilayah).as_dict()
 
 
-@router.patch("/{kode}/langkah/{nomor}")
+@router.patch("/{kode}/langkah/{nomor}", summary="Ubah satu langkah SOP")
 def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep,
                 settings: SettingsDep, principal: PrincipalDep, lock: WriteLockDep,
                 instansi: Instansi = None) -> dict[str, object]:
@@ -161,7 +161,8 @@ def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep
     return _load(repository, kode, kode_wilayah).as_dict()
 
 
-@router.get("/{kode}/dokumen", response_class=Response, responses={200: {"content": {
+@router.get("/{kode}/dokumen", summary="Dokumen SOP (format PermenPANRB 35/2012)",
+            response_class=Response, responses={200: {"content": {
     "application/pdf": {}, "text/html": {}, "image/svg+xml": {},
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}})
 def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
@@ -178,7 +179,7 @@ def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
         "Content-Disposition": f'{disposition}; filename="{rendered.file_name}"'})
 
 
-@router.get("/{kode}/bpmn", response_class=Response,
+@router.get("/{kode}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
             responses={200: {"content": {"application/xml": {}}}})
 def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
          instansi: Instansi = None) -> Response:
