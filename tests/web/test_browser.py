@@ -334,3 +334,33 @@ def test_sparql_editor_runs_named_queries_and_sorts_results(browser: Any,
     assert download_info.value.suggested_filename == "processes-per-opd.csv"
     assert_stayed_home(traffic)
     page.context.close()
+
+
+def test_api_docs_page_works_without_internet(browser: Any, server: Server) -> None:
+    """`/docs`: Swagger UI from the package renders the schema, takes a token in its
+    "Authorize" dialog and runs a request with it ("Try it out")."""
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    page.goto(server.origin + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("spbe-arch")
+    assert page.locator(".opblock").count() >= 25  # every operation of the schema
+    page.click("button.authorize")
+    page.fill(".auth-container input", server.token)
+    page.click(".auth-container .modal-btn.authorize")
+    page.click(".auth-btn-wrapper .btn-done")
+    operation = page.locator(".opblock-get").filter(
+        has=page.locator('.opblock-summary-path[data-path="/queries"]'))
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    with page.expect_response(lambda r: r.url.endswith("/queries")) as answer:
+        operation.locator("button.execute").click()
+    response = answer.value
+    assert response.status == 200
+    assert response.request.headers["authorization"] == f"Bearer {server.token}"
+    expect(operation.locator(".responses-wrapper .live-responses-table")).to_contain_text(
+        "processes-per-opd")
+    shot(page, "12-api-docs")
+    assert_stayed_home(traffic)
+    page.context.close()

@@ -61,6 +61,7 @@ ROUTE_MODULES = (
     "sop",
     "evaluation",
     "excel",
+    "openapi_ui",
     "web",
 )
 PLAIN_TEXT_PATHS = ("/sparql", "/rdf-graph-store")
@@ -155,6 +156,9 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
         ),
         version="0.1.0",
         lifespan=lifespan,
+        # /docs with Swagger UI from the package (routes.openapi_ui); no /redoc (CDN only)
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.repository = guarded
