@@ -3,6 +3,7 @@ English, loads nothing from outside the server and labels every form control."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -131,5 +132,20 @@ def test_static_assets_and_vendored_libraries_are_served(demo_web: Web) -> None:
         response = session.get(f"/ui/static/{path}")
         assert response.status_code == 200, path
         assert kind in response.headers["content-type"], (path, response.headers)
-    for library in ("htmx", "codemirror", "bpmn-js"):
+    for library in ("htmx", "codemirror", "bpmn-js", "swagger-ui"):
         assert session.get(f"/ui/static/vendor/{library}/LICENSE").status_code == 200
+
+
+def test_every_page_names_an_icon_and_favicon_ico_answers(demo_web: Web) -> None:
+    # browsers ask for /favicon.ico wherever a page names no icon (JSON and RDF answers)
+    session = demo_web.session()
+    page = session.get("/ui")
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page.text)
+    assert icon is not None
+    named = session.get(icon.group(1))
+    fallback = session.get("/favicon.ico")
+    for response in (named, fallback):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("image/svg+xml")
+        assert response.content.startswith(b"<svg")
+    assert named.content == fallback.content

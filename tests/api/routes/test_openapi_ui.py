@@ -24,7 +24,7 @@ def test_docs_page_loads_every_asset_from_the_service(make_service: ServiceFacto
     for url in urls:
         asset = client.get(url)
         assert asset.status_code == 200, url
-        assert len(asset.content) > 500, url
+        assert asset.content, url
     bundle = client.get(next(u for u in urls if u.endswith("swagger-ui-bundle.js")))
     assert "javascript" in bundle.headers["content-type"]
     assert b"SwaggerUIBundle" in bundle.content

@@ -35,7 +35,7 @@ def setup(app: FastAPI) -> None:
             title=f"{app.title} — OpenAPI",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+            swagger_favicon_url=f"{PREFIX}/static/favicon.svg",
         )
 
 

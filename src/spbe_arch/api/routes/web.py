@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from spbe_arch.web.context import PREFIX
@@ -26,3 +26,12 @@ def setup(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse(PREFIX, status_code=307)
+
+    # browsers ask for /favicon.ico on every address without a <link rel="icon"> (the JSON
+    # and RDF answers): the icon rather than a 404 in the log each time
+    icon = (static / "favicon.svg").read_bytes()
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(icon, media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
