@@ -114,7 +114,10 @@ def read_request(method: str, query_string: str, content_type: str | None,
             )
     values: dict[str, list[str]] = {}
     for key, value in pairs:
-        values.setdefault(key, []).append(value)
+        # YASGUI (Yasqe `sparql.ts`) names its update dataset `using-graph-uri ` and
+        # `using-named-graph-uri ` with a trailing space; ignored as unknown, the update
+        # would run on another dataset than the one the user chose
+        values.setdefault(key.strip(), []).append(value)
     queries = values.get("query", [])
     updates = values.get("update", [])
     if direct is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph, URIRef
@@ -350,6 +351,24 @@ def test_using_graph_uri_conflicts_with_with(service) -> None:
         content=b"WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
         headers={"content-type": UPDATE, **service.auth("admin")})
     assert response.status_code == 400
+
+
+def test_yasgui_update_dataset_names_with_a_trailing_space_are_understood(service) -> None:
+    # what Yasqe sends for an update with a chosen graph: a form, `update=`, and the
+    # argument name `using-graph-uri ` (trailing space, encoded as `+`)
+    _insert(service)
+    update = ("PREFIX ex: <http://example.org/>\n"
+              "INSERT { GRAPH ex:copy { ?s ex:p ?o } } WHERE { ?s ex:p ?o }")
+    form = urlencode({"update": update, "using-graph-uri ": "http://example.org/g"})
+    assert "using-graph-uri+=" in form
+    response = service.client.post(
+        "/sparql", content=form.encode(),
+        headers={"content-type": "application/x-www-form-urlencoded",
+                 "accept": "text/plain,*/*;q=0.9", **service.auth("admin")})
+    assert response.status_code == 200, response.text
+    # the WHERE read graph g; ignored, the argument would leave the update's default
+    # graph (empty here) as its dataset, and nothing would be copied
+    assert len(service.repository.graph(URIRef("http://example.org/copy"))) == 2
 
 
 def test_using_graph_uri_applies_to_every_operation(service) -> None:
