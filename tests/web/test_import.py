@@ -171,7 +171,7 @@ def test_rdf_import_is_previewed_with_its_rule_violations_for_admins(
     assert "siap disimpan" in text_of(preview.text), text_of(preview.text)[:2000]
     assert get_entity(web.repository, "aplikasi", "APL-JSONLD", instansi="3574") is None
     saved = admin.post("/ui/impor/simpan", {"kunci": key_of(preview.text), "indeks": "0"})
-    assert "tripel ditambahkan ke graf instansi" in text_of(saved.text)
+    assert "6 tripel ditambahkan ke graf instansi" in text_of(saved.text)
     created = get_entity(web.repository, "aplikasi", "APL-JSONLD", instansi="3574")
     assert created is not None and created["pemilik"] == "DISKOMINFO"
 

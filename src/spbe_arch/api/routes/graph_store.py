@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -166,11 +167,20 @@ def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
     return [graph, *chosen] if graph is not None else chosen
 
 
+@dataclass(frozen=True)
+class GraphWrite:
+    """What `write_graph` did."""
+
+    existed: bool
+    """The graph existed before."""
+    added: int
+    removed: int
+
+
 def write_graph(repository: Repository, lock: threading.Lock, principal: Principal,
                 method: str, graph: URIRef | None, new: list[Quad] | None, *,
-                merge: bool) -> bool:
-    """Replace (PUT), merge (POST) or delete (new=None) a graph. Returns whether the graph
-    existed before."""
+                merge: bool) -> GraphWrite:
+    """Replace (PUT), merge (POST) or delete (new=None) a graph."""
     with lock:
         existed = _exists(repository, graph)
         if new is None and not existed:
@@ -191,7 +201,7 @@ def write_graph(repository: Repository, lock: threading.Lock, principal: Princip
         if not any(isinstance(term, BNode) for q in removed for term in q[:3]):
             apply_audited(repository, ChangeSet(add=added, remove=removed),
                           agent=principal.name, entities=entities, label=label)
-            return existed
+            return GraphWrite(existed, len(added), len(removed))
         record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
                              entities, label)
         # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
@@ -201,7 +211,7 @@ def write_graph(repository: Repository, lock: threading.Lock, principal: Princip
         keep = [q for q in old if q not in gone] + added
         updates = [clear, changeset_to_update(ChangeSet(add=[*keep, *record]))]
         repository.apply(ChangeSet(updates=updates))
-        return existed
+        return GraphWrite(existed, len(added), len(removed))
 
 
 async def _get(request: Request, path: str | None, head: bool) -> Response:
@@ -255,9 +265,9 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     body = await read_body(request, settings)
     quads = await run_in_threadpool(_parse_request, request.headers.get("content-type"),
                                     body, graph)
-    existed = await run_in_threadpool(write_graph, repository, lock, principal, method, graph,
+    written = await run_in_threadpool(write_graph, repository, lock, principal, method, graph,
                                       quads, merge=method == "POST")
-    if "Location" in headers or not existed:
+    if "Location" in headers or not written.existed:
         return Response(status_code=201, headers=headers)
     return Response(status_code=204)
 

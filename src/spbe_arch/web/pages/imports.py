@@ -380,13 +380,10 @@ def _save_rdf(page: Page, name: str, data: bytes) -> Outcome:
     require_admin(page.principal, "impor Turtle/JSON-LD", "a Turtle/JSON-LD import")
     graph = iris.instansi_graph(page.instansi)
     quads = parse_graph(data, RDF_SUFFIXES[Path(name).suffix.lower()], graph, name)
-    before = len(list(page.repository.quads(graph))) if graph in set(
-        page.repository.graph_names()) else 0
-    write_graph(page.repository, page.request.app.state.write_lock, page.principal,
-                "POST", graph, quads, merge=True)
-    after = len(list(page.repository.quads(graph)))
+    written = write_graph(page.repository, page.request.app.state.write_lock, page.principal,
+                          "POST", graph, quads, merge=True)
     return Outcome(name, "rdf", page.t("{n} tripel ditambahkan ke graf instansi.",
-                                       n=after - before))
+                                       n=written.added))
 
 
 @router.post("/impor/simpan")
