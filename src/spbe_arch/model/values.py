@@ -253,6 +253,8 @@ def _field_triples(ctx: Context, resolver: Resolver, subject: URIRef, field: Fie
         values = values[:1]
     out: list[Triple] = []
     for value in values:
+        if not _single_value(ctx, resolver, field.name, value):
+            continue
         term: Node | None
         if field.kind in ("string", "text", "integer", "date"):
             term = _literal(ctx, resolver, field, value)
@@ -269,6 +271,28 @@ def _field_triples(ctx: Context, resolver: Resolver, subject: URIRef, field: Fie
         if term is not None:
             out.append((subject, field.predicate, term))
     return out
+
+
+def _single_value(ctx: Context, resolver: Resolver, field: str, value: object) -> bool:
+    """False (with a problem) for what no field holds: an object or a list inside the
+    value, or text that is not valid Unicode (a lone surrogate, which JSON can escape but
+    no RDF store can write)."""
+    if isinstance(value, Mapping | list | tuple | set):
+        resolver.problem(ctx, field, value,
+                         "harus berupa satu nilai (teks, angka atau tanggal), bukan objek"
+                         " atau daftar bersarang",
+                         "must be a single value (text, number or date), not an object or a"
+                         " nested list")
+        return False
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            resolver.problem(ctx, field, value.encode("utf-8", "backslashreplace").decode(),
+                             "berisi karakter Unicode yang tidak sah (surrogate tunggal)",
+                             "contains an invalid Unicode character (a lone surrogate)")
+            return False
+    return True
 
 
 # --- SOP pelaksana and langkah ---------------------------------------------------------------
@@ -312,6 +336,8 @@ def _sop_parts(ctx: Context, resolver: Resolver, sop: URIRef,
     names: list[str] = []
     for raw in _as_list(record.get("memilikiPelaksana")):
         name = raw.get("nama") if isinstance(raw, Mapping) else raw
+        if name is not None and not _single_value(ctx, resolver, "memilikiPelaksana", name):
+            continue
         text = str(name).strip() if name is not None else ""
         if text and text not in names:
             names.append(text)
@@ -351,6 +377,8 @@ def _sop_parts(ctx: Context, resolver: Resolver, sop: URIRef,
                 continue
             raw = step.get(field.name)
             if raw is None or raw == "":
+                continue
+            if not _single_value(sctx, resolver, f"{prefix}.{field.name}", raw):
                 continue
             if field.name == "jenisSimbol":
                 symbol = resolver.enum(sctx, _renamed(field, f"{prefix}.jenisSimbol"), str(raw))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -141,8 +142,10 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
         return Response(status_code=status)
     headers = {}
     if status == 201:
+        # url_for does not quote path values; a header must be Latin-1
+        created = str(after.get("kode") or code or "")
         headers["Location"] = str(request.url_for("entity_get", kind=kind.value,
-                                                  code=after.get("kode") or code or ""))
+                                                  code=quote(created, safe="")))
     return JSONResponse(_with_context(after), status_code=status, headers=headers)
 
 
