@@ -69,8 +69,10 @@ def test_every_operation_has_a_summary_and_a_tag_of_its_own(
     unnamed = []
     for path, method, op in operations:
         suffix = re.sub(r"\W", "_", path) + "_" + method
-        assert op["operationId"].endswith(suffix), op["operationId"]
-        function = op["operationId"][:-len(suffix)]
+        # operations the document names itself (the REST resources, per kind) have no
+        # FastAPI default to fall back on
+        default = op["operationId"].endswith(suffix)
+        function = op["operationId"][:-len(suffix)] if default else ""
         if op.get("summary", "") in ("", function.replace("_", " ").title()):
             unnamed.append(f"{method.upper()} {path}")
     assert not unnamed, f"operations without a summary of their own: {unnamed}"

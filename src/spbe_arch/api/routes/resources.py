@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
@@ -29,6 +29,7 @@ from rdflib import Graph
 from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.negotiation import Offer, choose
+from spbe_arch.api.resource_schemas import expand_resource_paths
 from spbe_arch.api.writes import entity_not_found, write_entity
 from spbe_arch.model import (
     TOP_LEVEL_KINDS,
@@ -42,6 +43,21 @@ from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
 
 router = APIRouter(prefix="/api", tags=["REST: elemen arsitektur"])
+
+
+def setup(app: FastAPI) -> None:
+    """The routes, and in the OpenAPI document one path and schema family per kind
+    (`api.resource_schemas`) in place of the generic `/api/{kind}`."""
+    app.include_router(router)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # cached by FastAPI: expanded once
+        expand_resource_paths(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
 
 Kind = StrEnum("Kind", {name.replace("-", "_"): name for name in TOP_LEVEL_KINDS})  # type: ignore[misc]
 CONTEXT: dict[str, Any] = {"@vocab": str(SPBE)}
