@@ -11,6 +11,8 @@ catalogue and, through it, from the ontology and the shapes:
   the fields the shapes require (a record without them is refused with 422), and for
   POST the code (PUT takes it from the URL);
 - `{Class}Patch`: the same fields, none required (PATCH changes the fields given);
+- in the write schemas of a kind that other kinds link to, `@reverse`
+  (`model.catalogue.reverse_links`);
 - `LangkahSOP` and `LangkahSOPInput`: a step of an SOP (an SOP lists its pelaksana by
   name).
 
@@ -29,7 +31,7 @@ import json
 from typing import Any, Literal
 
 from spbe_arch.model import KINDS, TOP_LEVEL_KINDS, EntityKind, local_name, metadata
-from spbe_arch.model.catalogue import Field
+from spbe_arch.model.catalogue import Field, reverse_links
 
 LIST_PATH = "/api/{kind}"
 ITEM_PATH = "/api/{kind}/{code}"
@@ -139,6 +141,24 @@ def record_schema(kind: EntityKind, variant: Variant = "public") -> dict[str, An
     properties: dict[str, Any] = {}
     if kind.top_level:
         properties.update(copy.deepcopy(JSON_LD_KEYS))
+        links = reverse_links(kind)
+        if links and variant != "public":
+            properties["@reverse"] = {
+                "type": "object",
+                "writeOnly": True,
+                "title": "tautan balik",
+                "description": (
+                    "Entitas lain yang ditautkan ke entitas ini dalam perubahan yang sama"
+                    " (tautan ditambahkan, tautan lain tetap): mis. proses bisnis yang"
+                    " merealisasikan layanan baru, yang tanpa itu melanggar aturan."),
+                "properties": {
+                    name: {"type": "array", "items": {"type": "string"},
+                           "title": other.label("id"),
+                           "description": f"Kode {other.label('id')} yang diberi tautan"
+                                          f" {name} ke entitas ini."}
+                    for name, (other, _link) in links.items()},
+                "additionalProperties": False,
+            }
     for field in kind.fields:
         # what the API returns has every field, null when empty; what a write must give
         # cannot be null

@@ -302,6 +302,25 @@ def get_kind(name: str) -> EntityKind:
         ) from None
 
 
+def reverse_links(kind: EntityKind) -> dict[str, tuple[EntityKind, Field]]:
+    """Links that other kinds hold to `kind` and that a write of `kind` may add, by field
+    name: the many-valued reference fields to `kind` of exactly one other top-level kind
+    (for a layanan, `merealisasikan` of a proses bisnis; for data, `menghasilkanData`).
+
+    A new layanan or data set breaks a rule until a proses bisnis links to it, and a proses
+    bisnis cannot link to what does not exist yet: a record may therefore name, under the
+    JSON-LD key `@reverse`, the entities that link to it (`{"@reverse": {"merealisasikan":
+    ["DISKOMINFO-01.01"]}}`), and both are written in one change."""
+    found: dict[str, list[tuple[EntityKind, Field]]] = {}
+    for other in _KIND_LIST:
+        if not other.top_level or other.name == kind.name:
+            continue
+        for f in other.fields:
+            if f.kind == "ref" and f.many and f.ref_kind == kind.name:
+                found.setdefault(f.name, []).append((other, f))
+    return {name: pairs[0] for name, pairs in found.items() if len(pairs) == 1}
+
+
 def kind_of_class(rdf_class: URIRef) -> EntityKind | None:
     return next((k for k in _KIND_LIST if k.rdf_class == rdf_class), None)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -24,7 +24,7 @@ from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
 from spbe_arch.errors import InputError, InputProblems, SpbeError
-from spbe_arch.model.catalogue import KINDS, EntityKind, Field, get_kind
+from spbe_arch.model.catalogue import KINDS, EntityKind, Field, get_kind, reverse_links
 from spbe_arch.model.metadata import metadata
 from spbe_arch.model.values import (
     DEFAULT_REFERENCE_VERSION,
@@ -578,12 +578,13 @@ def _field_names(kind: EntityKind, predicates: Iterable[Node]) -> list[str]:
 
 def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[str, Any]]],
                  *, instansi: str, deletes: Mapping[str, Sequence[str]] | None = None,
-                 partial: bool = False, lenient_codes: bool = False,
+                 partial: bool | Collection[str] = False, lenient_codes: bool = False,
                  force_delete: bool = False) -> EntityChangeSet:
     """Plan writing several kinds at once (records may refer to each other).
 
     `upserts`: kind name -> full records (replace semantics: a field missing from a record
-    is removed; with `partial`, fields missing from a record are left as stored).
+    is removed; with `partial`, fields missing from a record are left as stored; `partial`
+    may also name the kinds it applies to).
     `deletes`: kind name -> codes to delete. Raises `InputProblems` (whose problems are
     `FieldProblem`s with kind, record index and field) if anything is wrong; nothing is
     planned then. With `lenient_codes`, a code that matches an existing one except for
@@ -663,13 +664,14 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
     remove: list[Quad] = []
     for name, per_subject in desired.items():
         kind = kinds[name]
+        kind_partial = partial if isinstance(partial, bool) else name in partial
         own, parts = _stored(repository, kind, graph, list(per_subject))
         for subject, (index, code, record_triples, present) in per_subject.items():
             existing = own.get(subject, set()) | parts.get(subject, set())
             managed_predicates = set(kind.predicates) | {SPBE.instansi}
             manage_parts = kind.name == "sop" and (
-                not partial or present & {"memilikiLangkah", "memilikiPelaksana"})
-            if partial:
+                not kind_partial or present & {"memilikiLangkah", "memilikiPelaksana"})
+            if kind_partial:
                 managed_predicates = {kind.field(k).predicate for k in present
                                       if kind.has_field(k)} | {SPBE.instansi, SPBE.kode}
             if manage_parts:
@@ -738,11 +740,75 @@ def plan_upsert(repository: Repository, kind: EntityKind | str,
                 partial: bool = False, lenient_codes: bool = False) -> EntityChangeSet:
     """Plan creating or replacing entities of one kind (upsert by code).
 
+    A record may name, under `@reverse`, entities of other kinds that are to link to it
+    (`catalogue.reverse_links`): those links are added to them in the same change.
     Re-planning the same records after applying the result gives an empty change set.
     """
-    name = kind if isinstance(kind, str) else kind.name
-    return plan_changes(repository, {name: records}, instansi=instansi, partial=partial,
-                        lenient_codes=lenient_codes)
+    entity_kind = get_kind(kind) if isinstance(kind, str) else kind
+    own: list[Mapping[str, Any]] = []
+    linking: dict[str, dict[str, dict[str, Any]]] = {}
+    problems: list[SpbeError] = []
+    for index, record in enumerate(records):
+        if isinstance(record, Mapping) and "@reverse" in record:
+            record = {k: v for k, v in record.items() if k != "@reverse"}
+            problems += _reverse_records(repository, entity_kind, index, record,
+                                         records[index]["@reverse"], instansi, linking)
+        own.append(record)
+    if problems:
+        raise InputProblems(problems)
+    upserts: dict[str, Sequence[Mapping[str, Any]]] = {entity_kind.name: own}
+    upserts.update({name: list(by_code.values()) for name, by_code in linking.items()})
+    return plan_changes(repository, upserts, instansi=instansi,
+                        partial=partial or set(linking), lenient_codes=lenient_codes)
+
+
+def _reverse_records(repository: Repository, kind: EntityKind, index: int,
+                     record: Mapping[str, Any], reverse: object, instansi: str,
+                     linking: dict[str, dict[str, dict[str, Any]]]) -> list[SpbeError]:
+    """Partial records (into `linking`: kind -> code -> record) adding a link to `record`
+    to every entity its `@reverse` names; the problems found."""
+    code = record_code(kind, record)
+    links = reverse_links(kind)
+    allowed = ", ".join(links) or "-"
+    if not isinstance(reverse, Mapping):
+        return [FieldProblem(kind, index, code, "@reverse", reverse,
+                             "@reverse harus berupa objek: nama tautan -> daftar kode",
+                             "@reverse must be an object: link name -> list of codes")]
+    problems: list[SpbeError] = []
+    for name, values in reverse.items():
+        if name not in links:
+            problems.append(FieldProblem(
+                kind, index, code, f"@reverse.{name}", values,
+                f"tautan balik '{name}' tidak dikenal untuk {kind.label('id')}; yang ada:"
+                f" {allowed}",
+                f"unknown reverse link '{name}' for a {kind.label('en')}; known: {allowed}"))
+            continue
+        other, link = links[name]
+        for value in values if isinstance(values, list | tuple) else [values]:
+            if not isinstance(value, str) or not value.strip():
+                problems.append(FieldProblem(
+                    kind, index, code, f"@reverse.{name}", value,
+                    f"kode {other.label('id')} harus berupa teks",
+                    f"a {other.label('en')} code must be text"))
+                continue
+            target = value.strip()
+            partial_record = linking.setdefault(other.name, {}).get(target)
+            if partial_record is None:
+                stored = get_entity(repository, other, target, instansi=instansi)
+                if stored is None:
+                    problems.append(FieldProblem(
+                        kind, index, code, f"@reverse.{name}", target,
+                        f"{other.label('id')} dengan kode '{target}' tidak ada",
+                        f"there is no {other.label('en')} with code '{target}'"))
+                    continue
+                partial_record = {"kode": target}
+                linking[other.name][target] = partial_record
+            if link.name not in partial_record:
+                stored = get_entity(repository, other, target, instansi=instansi) or {}
+                partial_record[link.name] = list(stored.get(link.name) or [])
+            if code and code not in partial_record[link.name]:
+                partial_record[link.name].append(code)
+    return problems
 
 
 def plan_delete(repository: Repository, kind: EntityKind | str, codes: Sequence[str], *,

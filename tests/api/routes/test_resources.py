@@ -165,3 +165,61 @@ def test_sop_with_its_steps(arch_service: Any) -> None:
     assert [s["nama"] for s in stored["memilikiLangkah"]] == ["Mulai", "Periksa berkas",
                                                                "Selesai"]
     assert stored["memilikiLangkah"][1]["waktu"] == "10 menit"
+
+
+LAYANAN = {"kode": "DISKOMINFO.L02", "nama": "Layanan informasi publik",
+           "unitPelaksana": "DISKOMINFO", "metodeLayanan": "Hybrid",
+           "jenisLayanan": "LayananPublik", "klasifikasiRAL": "RAL.01.43.03",
+           "targetLayanan": ["Masyarakat"],
+           "tujuan": "Memberikan informasi publik kepada masyarakat"}
+REALISED_BY = "https://w3id.org/spbe-arch/shapes#LayananDirealisasikanShape"
+
+
+def test_a_new_layanan_comes_with_the_process_that_realises_it(arch_service: Any) -> None:
+    # alone, a new layanan breaks a rule (no proses bisnis realises it), and a proses
+    # bisnis cannot name a layanan that does not exist yet: `@reverse` writes both at once
+    client, admin = arch_service.client, arch_service.auth("admin")
+    before = arch_service.repository.export(None, "nquads")
+    alone = client.post("/api/layanan", json=LAYANAN, headers=admin)
+    assert alone.status_code == 422
+    assert any(r["sourceShape"] == REALISED_BY
+               for r in alone.json()["validation"]["results"])
+    assert arch_service.repository.export(None, "nquads") == before
+
+    linked = client.post("/api/layanan", headers=admin, json={
+        **LAYANAN, "@reverse": {"merealisasikan": ["DISKOMINFO.01"]}})
+    assert linked.status_code == 201, linked.text
+    process = client.get("/api/proses-bisnis/DISKOMINFO.01").json()
+    assert "DISKOMINFO.L02" in process["merealisasikan"]
+    history = client.get("/history", params={"entity": process["@id"]})
+    assert history.status_code == 200 and "DISKOMINFO.L02" in history.text
+
+
+@pytest.mark.parametrize(("reverse", "status"), [
+    ({"merealisasikan": ["TIDAK.ADA"]}, 422),      # no such proses bisnis
+    ({"bukanTautan": ["DISKOMINFO.01"]}, 422),     # no such link to a layanan
+    (["DISKOMINFO.01"], 422),                      # not an object
+])
+def test_bad_reverse_links_are_refused(arch_service: Any, reverse: Any, status: int) -> None:
+    before = arch_service.repository.export(None, "nquads")
+    response = arch_service.client.post("/api/layanan", json={**LAYANAN, "@reverse": reverse},
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == status, response.text
+    assert response.json()["problems"]
+    assert arch_service.repository.export(None, "nquads") == before
+
+
+def test_a_reverse_link_from_another_opds_process_needs_its_scope(arch_service: Any) -> None:
+    # the editor of DISDUKCAPIL may create a layanan of DISDUKCAPIL, but not make
+    # DISKOMINFO's process realise it
+    before = arch_service.repository.export(None, "nquads")
+    record = {**LAYANAN, "kode": "DISDUKCAPIL.L02", "unitPelaksana": "DISDUKCAPIL",
+              "@reverse": {"merealisasikan": ["DISKOMINFO.01"]}}
+    refused = arch_service.client.post("/api/layanan", json=record,
+                                       headers=arch_service.auth("editor_b"))
+    assert refused.status_code == 403, refused.text
+    assert arch_service.repository.export(None, "nquads") == before
+    own = arch_service.client.post(
+        "/api/layanan", json={**record, "@reverse": {"merealisasikan": ["DISDUKCAPIL.01"]}},
+        headers=arch_service.auth("editor_b"))
+    assert own.status_code == 201, own.text
