@@ -116,3 +116,34 @@ def test_an_editor_creates_an_element_of_their_opd(fresh_demo_web: Web) -> None:
     assert elsewhere.status_code == 403
     assert get_entity(fresh_demo_web.repository, "aplikasi", "APL-LAIN",
                       instansi="3574") is None
+
+
+@pytest.mark.slow
+def test_a_new_layanan_is_created_with_the_process_that_realises_it(
+        fresh_demo_web: Web) -> None:
+    # alone a new layanan breaks the rule that a proses bisnis realises it; the form for a
+    # new layanan lets the editor pick that proses bisnis (only their OPD's are offered)
+    session = fresh_demo_web.session("editor")
+    form = session.get("/ui/e/layanan/baru/isi")
+    assert form.status_code == 200
+    offered = re.findall(r'<option value="([^"]+)"',
+                         form.text.split('name="balik-merealisasikan"', 1)[1].split(
+                             "</select>", 1)[0])
+    assert "DISKOMINFO-01.01" in offered
+    assert offered and all(code.startswith("DISKOMINFO") for code in offered)
+    record = {"kode": "LYN-BARU", "nama": "Layanan uji coba", "unitPelaksana": "DISKOMINFO",
+              "klasifikasiRAL": "RAL.01.43.03", "jenisLayanan": "LayananPublik",
+              "metodeLayanan": "Elektronik", "targetLayanan": ["Masyarakat"],
+              "tujuan": "Menguji pembuatan layanan dari formulir"}
+    alone = session.post("/ui/e/layanan/baru/isi", record)
+    assert alone.status_code == 422
+    assert "belum direalisasikan" in text_of(alone.text)
+    assert get_entity(fresh_demo_web.repository, "layanan", "LYN-BARU",
+                      instansi="3574") is None
+    saved = session.post("/ui/e/layanan/baru/isi",
+                         {**record, "balik-merealisasikan": ["DISKOMINFO-01.01"]},
+                         follow_redirects=False)
+    assert saved.status_code == 303, text_of(saved.text)[:800]
+    process = get_entity(fresh_demo_web.repository, "proses-bisnis", "DISKOMINFO-01.01",
+                         instansi="3574")
+    assert process is not None and "LYN-BARU" in process["merealisasikan"]

@@ -163,6 +163,11 @@ EN: dict[str, str] = {
                   " violation is shown next to its field.",
     "Belum disimpan.": "Not saved.",
     "Kode tidak dapat diubah di sini.": "The code cannot be changed here.",
+    "{other} yang {link} {kind} ini": "{other} that {link} this {kind}",
+    "{other} yang dipilih mendapat tautan ke {kind} baru ini dalam perubahan yang sama"
+    " (aturan dapat memintanya, dan {other} tidak dapat merujuk {kind} yang belum ada).":
+        "The chosen {other} get a link to this new {kind} in the same change (the rules may"
+        " ask for it, and a {other} cannot refer to a {kind} that does not exist yet).",
     "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
         "Choose several with Ctrl/Shift (keyboard: Space to select).",
     "(kosong)": "(empty)",

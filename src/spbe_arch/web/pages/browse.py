@@ -31,6 +31,7 @@ from spbe_arch.model import (
     list_entities,
     reference_concepts,
 )
+from spbe_arch.model.catalogue import reverse_links
 from spbe_arch.queries import run_query
 from spbe_arch.reports.findings import build_findings
 from spbe_arch.reports.model import ArchitectureData, gather_architecture
@@ -247,11 +248,49 @@ def _options(page: Page, kind: EntityKind, values: dict[str, Any]) -> dict[str, 
     return options
 
 
+@dataclass
+class ReverseChoice:
+    """A link another kind holds to a new entity, chosen on its form (`@reverse`)."""
+
+    name: str
+    """The form field: `balik-` + the link's name."""
+    label: str
+    help: str
+    options: list[tuple[str, str]]
+    selected: list[str]
+
+
+def _reverse_choices(page: Page, kind: EntityKind, state: FormState) -> list[ReverseChoice]:
+    """On a new element's form: the entities of other kinds that are to link to it (a new
+    layanan needs the proses bisnis that realises it, which cannot name it beforehand)."""
+    chosen = state.values.get("@reverse") or {}
+    out = []
+    for name, (other, link) in reverse_links(kind).items():
+        options = code_options(page, other.name)
+        if not page.principal.is_admin:
+            # the linked element changes too: only those of the editor's OPDs
+            mine = {str(item["kode"]) for opd in page.editor_opd_codes
+                    for item in list_entities(page.repository, other, instansi=page.instansi,
+                                              opd=opd, limit=None).items}
+            options = [o for o in options if o[0] in mine]
+        out.append(ReverseChoice(
+            f"balik-{name}",
+            ucfirst(page.t("{other} yang {link} {kind} ini", other=other.label(page.lang),
+                           link=link.label(page.lang), kind=kind.label(page.lang))),
+            page.t("{other} yang dipilih mendapat tautan ke {kind} baru ini dalam perubahan"
+                   " yang sama (aturan dapat memintanya, dan {other} tidak dapat merujuk"
+                   " {kind} yang belum ada).", other=other.label(page.lang),
+                   kind=kind.label(page.lang)),
+            options, [str(v) for v in chosen.get(name, [])]))
+    return out
+
+
 def _render_form(page: Page, kind: EntityKind, state: FormState, *, code: str | None,
                  status: int = 200) -> Response:
     return page.render("entity_form.html.j2", status=status, kind=kind, code=code,
                        state=state, fields=editable_fields(kind),
-                       options=_options(page, kind, state.values), ucfirst=ucfirst)
+                       options=_options(page, kind, state.values), ucfirst=ucfirst,
+                       reverse=_reverse_choices(page, kind, state) if code is None else [])
 
 
 @router.get("/e/{kind}/{code}/ubah")
@@ -310,6 +349,11 @@ def record_from_form(kind: EntityKind, form: FormData, code: str | None) -> dict
         record[f.name] = form_list(form, f.name) if f.many else form_text(form, f.name)
     record[kind.identity_field.name] = code if code is not None else form_text(
         form, kind.identity_field.name)
+    if code is None:
+        reverse = {name: chosen for name in reverse_links(kind)
+                   if (chosen := form_list(form, f"balik-{name}"))}
+        if reverse:
+            record["@reverse"] = reverse
     return record
 
 
