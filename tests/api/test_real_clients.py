@@ -7,21 +7,20 @@ SPARQLWrapper (GET and POST, JSON and XML), rdflib's SPARQLStore and SPARQLUpdat
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import GET, JSON, POST, POSTDIRECTLY, URLENCODED, XML, SPARQLWrapper
 
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.cli.serve import KEEP_ALIVE_S, server_config
+from spbe_arch.cli.serve import KEEP_ALIVE_S
 from spbe_arch.repository import open_repository
 from spbe_arch.settings import Settings
 
@@ -37,37 +36,20 @@ class Server:
     reader: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
+def server(serve_app: Callable[[Any], str]) -> Server:
     settings = Settings(store="memory:", anonymous_read=False)
     tokens = TokenStore(None)
     admin = tokens.create("admin-klien", "admin")[0]
     reader = tokens.create("pembaca-klien", "reader")[0]
-    port = _free_port()
     app = create_app(settings, open_repository("memory:"), host="127.0.0.1", tokens=tokens)
-    uvicorn_server = uvicorn.Server(server_config(app, "127.0.0.1", port,
-                                                  log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    url = serve_app(app)
     httpx.post(f"{url}/sparql", headers={"Authorization": f"Bearer {admin}",
                                          "Content-Type": "application/sparql-update"},
                content=f'INSERT DATA {{ GRAPH <{G}> {{ <http://example.org/a>'
                        f' <http://example.org/nama> "Dinas Kominfo"@id .'
                        f' <http://example.org/a> <http://example.org/nilai> 7 }} }}')
-    yield Server(url, admin, reader)
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    return Server(url, admin, reader)
 
 
 def _wrapper(server: Server, method: str, fmt: str) -> SPARQLWrapper:

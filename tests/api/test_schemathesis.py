@@ -8,16 +8,12 @@ operation, no shrinking.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
-import uvicorn
 from schemathesis.checks import not_a_server_error
 
 from spbe_arch.access import TokenStore
@@ -31,26 +27,13 @@ OWN_PATHS = r"^(/sparql|/rdf-graph-store|/api/|/queries|/history|/validation)"
 
 
 @pytest.fixture
-def api_schema(arch_repository: Any) -> Iterator[Any]:
+def api_schema(arch_repository: Any, serve_app: Callable[[Any], str]) -> Any:
     tokens = TokenStore(None)
     TOKEN["admin"] = tokens.create("admin-schemathesis", "admin")[0]
     settings = Settings(store="memory:", query_timeout_s=5.0, max_upload_bytes=100_000)
-    app = create_app(settings, arch_repository, host="127.0.0.1", tokens=tokens)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{port}/openapi.json")
-    yield schema.include(path_regex=OWN_PATHS)
-    server.should_exit = True
-    thread.join(timeout=10)
+    url = serve_app(create_app(settings, arch_repository, host="127.0.0.1", tokens=tokens))
+    return schemathesis.openapi.from_url(f"{url}/openapi.json").include(
+        path_regex=OWN_PATHS)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

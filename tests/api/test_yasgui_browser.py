@@ -17,10 +17,8 @@ request to loopback, whatever the server answers.)
 from __future__ import annotations
 
 import json
-import socket
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,11 +27,9 @@ from urllib.parse import parse_qsl, quote
 
 import httpx
 import pytest
-import uvicorn
 
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.cli.serve import server_config
 from spbe_arch.repository import open_repository
 from spbe_arch.settings import Settings
 
@@ -75,27 +71,13 @@ class Traffic:
     errors: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
+def server(serve_app: Callable[[Any], str]) -> Iterator[Server]:
     settings = Settings(store="memory:", anonymous_read=False, cors_origins="*")
     tokens = TokenStore(None)
     admin = tokens.create("admin-yasgui", "admin")[0]
-    port = _free_port()
     app = create_app(settings, open_repository("memory:"), host="127.0.0.1", tokens=tokens)
-    uvicorn_server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    url = serve_app(app)
     answer = httpx.post(f"{url}/sparql", headers={"Authorization": f"Bearer {admin}",
                                                   "Content-Type": "application/sparql-update"},
                         content=f'INSERT DATA {{ GRAPH <{G}> {{ <http://example.org/opd>'
@@ -107,8 +89,6 @@ def server() -> Iterator[Server]:
     threading.Thread(target=pages.serve_forever, daemon=True).start()
     yield Server(url, admin, f"http://127.0.0.1:{pages.server_address[1]}")
     pages.shutdown()
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
 
 
 class _PageHandler(BaseHTTPRequestHandler):
