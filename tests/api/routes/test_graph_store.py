@@ -71,6 +71,30 @@ def test_default_graph(service) -> None:
     assert len(Graph().parse(data=got.content, format="turtle")) == 2
 
 
+@pytest.mark.parametrize("with_blank_node", [False, True])
+def test_replacing_or_deleting_the_default_graph_leaves_the_named_graphs(
+        service, with_blank_node: bool) -> None:
+    # the default graph's quads were read as every quad of the store: without a blank node
+    # anywhere a PUT of the default graph removed the named graphs, with one the audit
+    # record listed the whole store as removed
+    extra = b' <http://example.org/b> <http://example.org/p> [] .' if with_blank_node else b""
+    assert _put(service, DOC_1 + extra).status_code == 201
+    named = service.repository.export(URIRef(G), "ntriples")
+    default = {**TURTLE, **service.auth("admin")}
+    assert service.client.put(GSP, params={"default": ""}, content=DOC_2,
+                              headers=default).status_code in (200, 201, 204)
+    assert service.repository.export(URIRef(G), "ntriples") == named
+    replaced = _history(service, "http://example.org/a")[0]
+    assert replaced["dihapus"] == []  # the default graph held nothing before
+    assert len(replaced["ditambah"]) == 2
+    assert service.client.delete(GSP, params={"default": ""},
+                                 headers=service.auth("admin")).status_code == 204
+    assert service.repository.export(URIRef(G), "ntriples") == named
+    deleted = _history(service, "http://example.org/a")[0]
+    assert sorted(deleted["dihapus"]) == sorted(replaced["ditambah"])
+    assert len(service.repository.graph(None)) == 0
+
+
 @pytest.mark.parametrize(("body", "content_type", "status", "needle"), [
     (b"<http://example.org/a> <http://example.org/p> .", "text/turtle", 400, "1"),
     (b'{"@id": ', "application/ld+json", 400, ""),

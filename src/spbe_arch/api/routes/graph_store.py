@@ -123,6 +123,15 @@ def _exists(repository: Repository, graph: URIRef | None) -> bool:
     return graph is None or graph in set(repository.graph_names())
 
 
+def _graph_quads(repository: Repository, graph: URIRef | None) -> set[Quad]:
+    """The quads of one graph; None is the default graph (`Repository.quads(None)` is every
+    quad of the store: taken for the default graph, a PUT or DELETE of it removed the
+    named graphs too)."""
+    if graph is None:
+        return {(s, p, o, None) for s, p, o in repository.graph(None)}
+    return set(repository.quads(graph))
+
+
 def _label(graph: URIRef | None) -> str:
     return "graf bawaan (default)" if graph is None else f"<{graph}>"
 
@@ -186,7 +195,7 @@ def write_graph(repository: Repository, lock: threading.Lock, principal: Princip
         if new is None and not existed:
             raise GraphNotFoundError(f"graf {_label(graph)} tidak ada",
                                      f"the graph {_label(graph)} does not exist")
-        old = set(repository.quads(graph)) if existed else set()
+        old = _graph_quads(repository, graph) if existed else set()
         incoming = list(dict.fromkeys(new or []))
         added = [q for q in incoming if q not in old]
         if merge:
