@@ -801,9 +801,9 @@ def _reverse_records(repository: Repository, kind: EntityKind, index: int,
                         f"{other.label('id')} dengan kode '{target}' tidak ada",
                         f"there is no {other.label('en')} with code '{target}'"))
                     continue
-                partial_record = {"kode": target}
+                partial_record = {"kode": target, link.name: list(stored.get(link.name) or [])}
                 linking[other.name][target] = partial_record
-            if link.name not in partial_record:
+            if link.name not in partial_record:  # the same entity, through another link
                 stored = get_entity(repository, other, target, instansi=instansi) or {}
                 partial_record[link.name] = list(stored.get(link.name) or [])
             if code and code not in partial_record[link.name]:
