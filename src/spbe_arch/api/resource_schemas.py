@@ -152,7 +152,11 @@ def record_schema(kind: EntityKind, variant: Variant = "public") -> dict[str, An
                     " (tautan ditambahkan, tautan lain tetap): mis. proses bisnis yang"
                     " merealisasikan layanan baru, yang tanpa itu melanggar aturan."),
                 "properties": {
-                    name: {"type": "array", "items": {"type": "string"},
+                    name: {"type": "array",
+                           "items": {"anyOf": [
+                               {"type": "string"},
+                               {"type": "object", "properties": {"kode": {"type": "string"}},
+                                "required": ["kode"]}]},
                            "title": other.label("id"),
                            "description": f"Kode {other.label('id')} yang diberi tautan"
                                           f" {name} ke entitas ini."}

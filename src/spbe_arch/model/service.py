@@ -785,6 +785,9 @@ def _reverse_records(repository: Repository, kind: EntityKind, index: int,
             continue
         other, link = links[name]
         for value in values if isinstance(values, list | tuple) else [values]:
+            if isinstance(value, Mapping):
+                # JSON-LD wants node objects under @reverse: {"kode": "…"} names one too
+                value = value.get("kode")
             if not isinstance(value, str) or not value.strip():
                 problems.append(FieldProblem(
                     kind, index, code, f"@reverse.{name}", value,

@@ -186,8 +186,9 @@ def test_a_new_layanan_comes_with_the_process_that_realises_it(arch_service: Any
                for r in alone.json()["validation"]["results"])
     assert arch_service.repository.export(None, "nquads") == before
 
+    # as JSON-LD writes it (a node object; a plain code works too, see below)
     linked = client.post("/api/layanan", headers=admin, json={
-        **LAYANAN, "@reverse": {"merealisasikan": ["DISKOMINFO.01"]}})
+        **LAYANAN, "@reverse": {"merealisasikan": [{"kode": "DISKOMINFO.01"}]}})
     assert linked.status_code == 201, linked.text
     process = client.get("/api/proses-bisnis/DISKOMINFO.01").json()
     assert "DISKOMINFO.L02" in process["merealisasikan"]
