@@ -19,6 +19,16 @@ class UnknownOpdError(InputError):
     http_status = 404
 
 
+def content_disposition(name: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value for any file name: names often carry codes, which may hold
+    any character, and a header must be Latin-1 (RFC 6266: an ASCII fallback, and the name
+    itself as UTF-8)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    if fallback == name:
+        return f'{disposition}; filename="{name}"'
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def workbook_download(repository: Repository, instansi: str, opd: str | None, with_data: bool,
               prefix: str) -> Response:
     buffer = io.BytesIO()
@@ -29,8 +39,5 @@ def workbook_download(repository: Repository, instansi: str, opd: str | None, wi
             raise UnknownOpdError(exc.message_id, exc.message_en) from None
         raise
     name = f"{prefix}-{instansi}" + (f"-{opd}" if opd else "") + ".xlsx"
-    # codes come from the request: RFC 6266 form, so any character is safe in the header
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     return Response(buffer.getvalue(), media_type=XLSX,
-                    headers={"Content-Disposition": disposition})
+                    headers={"Content-Disposition": content_disposition(name)})

@@ -23,6 +23,7 @@ from spbe_arch.api.deps import (
     SettingsDep,
     WriteLockDep,
 )
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.errors import InputError
 from spbe_arch.importers.bpmn.service import (
     find_model,
@@ -118,4 +119,4 @@ def export(model: str, repository: RepositoryDep, settings: SettingsDep, _: Read
         raise ModelNotFoundError(exc.message_id, exc.message_en) from None
     name = f"{info.model.rsplit('/', 1)[-1]}" + (f"-versi-{versi}" if versi else "") + ".bpmn"
     return Response(write_bpmn(graph, info.model), media_type=BPMN_XML,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": content_disposition(name)})

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.reports import FORMATS, available_reports, render
 from spbe_arch.settings import Settings
 
@@ -71,4 +72,4 @@ def get_report(
     disposition = "inline" if format == "html" else "attachment"
     return Response(rendered.content, media_type=rendered.media_type,
                     headers={"Content-Disposition":
-                             f'{disposition}; filename="{rendered.filename}"'})
+                             content_disposition(rendered.filename, disposition)})

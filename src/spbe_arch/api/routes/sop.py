@@ -22,6 +22,7 @@ from spbe_arch.api.deps import (
     SettingsDep,
     WriteLockDep,
 )
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.errors import InputError
 from spbe_arch.importers.bpmn.service import find_proses
 from spbe_arch.repository import Repository
@@ -176,7 +177,7 @@ def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
     rendered = render_sop(repository, kode, format, kode_wilayah=kode_wilayah, page=halaman)
     disposition = "inline" if format in ("pdf", "html", "svg") else "attachment"
     return Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{rendered.file_name}"'})
+        "Content-Disposition": content_disposition(rendered.file_name, disposition)})
 
 
 @router.get("/{kode}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
@@ -189,4 +190,4 @@ def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderD
     xml = export_sop_bpmn(repository, kode, kode_wilayah=kode_wilayah)
     name = f"sop-{document.kode}.bpmn"
     return Response(xml, media_type="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": content_disposition(name)})

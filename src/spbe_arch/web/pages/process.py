@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from rdflib.term import URIRef
 
 from spbe_arch.access import require_opd_write
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.importers.bpmn.service import (
     ModelInfo,
@@ -109,7 +110,7 @@ def model_xml(page: PageDep, model: Code) -> Response:
     info = _model(page, model)
     xml = write_bpmn(page.repository.graph(info.graph), info.model)
     return page.finish(Response(xml, media_type="application/xml", headers={
-        "Content-Disposition": f'inline; filename="{_slug(info.model)}.bpmn"'}))
+        "Content-Disposition": content_disposition(f"{_slug(info.model)}.bpmn", "inline")}))
 
 
 # --- SOPs -----------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def sop_document(page: PageDep, code: Code,
                           page=halaman)
     disposition = DOCUMENT_FORMATS.get(format, "attachment")
     return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{rendered.file_name}"'}))
+        "Content-Disposition": content_disposition(rendered.file_name, disposition)}))
 
 
 @router.get("/sop/{code}/bpmn")
@@ -211,4 +212,4 @@ def sop_bpmn(page: PageDep, code: Code) -> Response:
     document = _load(page, code)
     xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
     return page.finish(Response(xml, media_type="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="sop-{document.kode}.bpmn"'}))
+        "Content-Disposition": content_disposition(f"sop-{document.kode}.bpmn")}))

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.model import list_entities
 from spbe_arch.reports import FORMATS, available_reports, render
 from spbe_arch.settings import Settings
@@ -44,4 +45,4 @@ def report_download(page: PageDep, name: Annotated[str, PathParam(max_length=100
                       lang=page.lang, template_dir=template_dir(page.settings))
     disposition = "inline" if format == "html" else "attachment"
     return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{rendered.filename}"'}))
+        "Content-Disposition": content_disposition(rendered.filename, disposition)}))

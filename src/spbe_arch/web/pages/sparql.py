@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from spbe_arch.api.downloads import content_disposition
 from spbe_arch.api.negotiation import Negotiated, choose_graph_format, negotiate
 from spbe_arch.api.query_engine import QueryEngine, QueryJob, QueryOutcome
 from spbe_arch.errors import InputError, SpbeError
@@ -174,4 +175,4 @@ def sparql_download(page: PageDep, form: FormDep) -> Response:
         suffix = "ttl"
     name = (request.named.name if request.named else "hasil-kueri") + f".{suffix}"
     return page.finish(Response(outcome.body, media_type=outcome.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{name}"'}))
+        "Content-Disposition": content_disposition(name)}))
