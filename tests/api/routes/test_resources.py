@@ -224,3 +224,42 @@ def test_a_reverse_link_from_another_opds_process_needs_its_scope(arch_service: 
         "/api/layanan", json={**record, "@reverse": {"merealisasikan": ["DISDUKCAPIL.01"]}},
         headers=arch_service.auth("editor_b"))
     assert own.status_code == 201, own.text
+
+
+MUTU = {"kelengkapan": "KTP", "waktu": "5 menit", "output": "Berkas"}
+
+
+@pytest.mark.slow
+def test_codes_with_a_slash_are_reachable_by_their_address(arch_service: Any) -> None:
+    # the code pattern allows '/'; the router decodes %2F before matching, so a one-segment
+    # {code} made such an element impossible to read, change or delete once created
+    client, admin = arch_service.client, arch_service.auth("admin")
+    opd = {"kode": "BAG/UMUM", "nama": "Bagian Umum", "jenisOPD": "Bagian"}
+    created = client.post("/api/opd", json=opd, headers=admin)
+    assert created.status_code == 201, created.text
+    assert created.headers["location"].endswith("/api/opd/BAG%2FUMUM")
+    assert client.get(created.headers["location"]).json()["kode"] == "BAG/UMUM"
+    assert client.patch("/api/opd/BAG%2FUMUM", json={"nama": "Bagian Umum Setda"},
+                        headers=admin).status_code == 200
+    sop = {"nama": "Surat masuk", "pemilik": "DISDUKCAPIL",
+           "untukProsesBisnis": "DISDUKCAPIL.01", "statusSOP": "Draft",
+           "memilikiLangkah": [
+               {"nama": "Mulai", "jenisSimbol": "Terminator", "dilaksanakanOleh": "Pemohon",
+                **MUTU},
+               {"nama": "Catat", "jenisSimbol": "Kegiatan", "dilaksanakanOleh": "Petugas",
+                **MUTU},
+               {"nama": "Selesai", "jenisSimbol": "Terminator", "dilaksanakanOleh": "Pemohon",
+                **MUTU}]}
+    path = quote("SOP/DISDUKCAPIL/01", safe="")
+    assert client.put(f"/api/sop/{path}", json=sop, headers=admin).status_code == 201
+    for url in (f"/sop/{path}", f"/sop/{path}/bpmn", f"/sop/{path}/dokumen?format=html",
+                "/ui/e/opd/BAG%2FUMUM", "/ui/e/opd/BAG%2FUMUM/ubah", "/ui/e/opd/baru/isi",
+                f"/ui/sop/{path}", f"/ui/sop/{path}/bpmn"):
+        response = client.get(url, headers=admin)
+        assert response.status_code == 200, (url, response.text[:300])
+    assert client.get(f"/sop/{path}").json()["kode"] == "SOP/DISDUKCAPIL/01"
+    assert "BAG/UMUM" in client.get("/ui/e/opd/BAG%2FUMUM").text
+    step = client.patch(f"/sop/{path}/langkah/2", json={"waktu": "10 menit"}, headers=admin)
+    assert step.status_code == 200, step.text
+    assert client.delete("/api/opd/BAG%2FUMUM", headers=admin).status_code == 204
+    assert client.get("/api/opd/BAG%2FUMUM").status_code == 404

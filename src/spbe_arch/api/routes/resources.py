@@ -114,7 +114,7 @@ async def entity_list(
             "offset": page.offset, "limit": page.limit}
 
 
-@router.get("/{kind}/{code}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
+@router.get("/{kind}/{code:path}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
             responses={200: {"content": {"application/json": {}, "text/turtle": {},
                                          "application/n-triples": {},
                                          "application/rdf+xml": {}}},
@@ -175,7 +175,7 @@ async def entity_create(request: Request, principal: PrincipalDep, repository: R
                           None, record, "POST")
 
 
-@router.put("/{kind}/{code}", summary="Ganti (atau buat) entitas (editor OPD-nya / admin)",
+@router.put("/{kind}/{code:path}", summary="Ganti (atau buat) entitas (editor OPD-nya / admin)",
             responses={201: {"description": "Dibuat"},
                        422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
@@ -185,7 +185,7 @@ async def entity_replace(request: Request, principal: PrincipalDep, repository: 
                           code, record, "PUT")
 
 
-@router.patch("/{kind}/{code}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
+@router.patch("/{kind}/{code:path}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
               responses={404: {"description": "Tidak ada"},
                          422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
@@ -195,7 +195,7 @@ async def entity_patch(request: Request, principal: PrincipalDep, repository: Re
                           code, record, "PATCH")
 
 
-@router.delete("/{kind}/{code}", status_code=204,
+@router.delete("/{kind}/{code:path}", status_code=204,
                summary="Hapus entitas (editor OPD-nya / admin)",
                responses={404: {"description": "Tidak ada"},
                           422: {"description": "Melanggar aturan (hasil validasi)"}})

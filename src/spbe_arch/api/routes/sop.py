@@ -121,31 +121,7 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
             "peringatan": [n.message(lang) for n in result.notices]}
 
 
-@router.get("/{kode}", summary="Isi satu SOP")
-def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-        instansi: Instansi = None) -> dict[str, object]:
-    """Isi SOP: identitas, pelaksana dan langkah (mutu baku, keterangan, tautan)."""
-    return _load(repository, kode, instansi or settings.instansi).as_dict()
-
-
-@router.patch("/{kode}", summary="Ubah identitas SOP")
-def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: SettingsDep,
-           principal: PrincipalDep, lock: WriteLockDep,
-           instansi: Instansi = None) -> dict[str, object]:
-    """Ubah kolom identitas SOP (nomor, tanggal, pengesah, dasar hukum, ...)."""
-    kode_wilayah = instansi or settings.instansi
-    if not principal.authenticated:
-        require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
-    _may_edit(principal, _load(repository, kode, kode_wilayah))
-    values = body.model_dump(exclude_none=True)
-    if values:
-        with lock:
-            set_sop_fields(repository, kode, values, kode_wilayah=kode_wilayah,
-                           agent=principal.name)
-    return _load(repository, kode, kode_wilayah).as_dict()
-
-
-@router.patch("/{kode}/langkah/{nomor}", summary="Ubah satu langkah SOP")
+@router.patch("/{kode:path}/langkah/{nomor}", summary="Ubah satu langkah SOP")
 def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep,
                 settings: SettingsDep, principal: PrincipalDep, lock: WriteLockDep,
                 instansi: Instansi = None) -> dict[str, object]:
@@ -162,7 +138,7 @@ def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep
     return _load(repository, kode, kode_wilayah).as_dict()
 
 
-@router.get("/{kode}/dokumen", summary="Dokumen SOP (format PermenPANRB 35/2012)",
+@router.get("/{kode:path}/dokumen", summary="Dokumen SOP (format PermenPANRB 35/2012)",
             response_class=Response, responses={200: {"content": {
     "application/pdf": {}, "text/html": {}, "image/svg+xml": {},
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}})
@@ -180,7 +156,7 @@ def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
         "Content-Disposition": content_disposition(rendered.file_name, disposition)})
 
 
-@router.get("/{kode}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
+@router.get("/{kode:path}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
             responses={200: {"content": {"application/xml": {}}}})
 def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
          instansi: Instansi = None) -> Response:
@@ -191,3 +167,29 @@ def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderD
     name = f"sop-{document.kode}.bpmn"
     return Response(xml, media_type="application/xml",
                     headers={"Content-Disposition": content_disposition(name)})
+
+
+# The bare /{kode:path} routes come last: a code may hold '/' (the code pattern allows it),
+# so they would also match the longer paths above.
+@router.get("/{kode:path}", summary="Isi satu SOP")
+def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
+        instansi: Instansi = None) -> dict[str, object]:
+    """Isi SOP: identitas, pelaksana dan langkah (mutu baku, keterangan, tautan)."""
+    return _load(repository, kode, instansi or settings.instansi).as_dict()
+
+
+@router.patch("/{kode:path}", summary="Ubah identitas SOP")
+def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: SettingsDep,
+           principal: PrincipalDep, lock: WriteLockDep,
+           instansi: Instansi = None) -> dict[str, object]:
+    """Ubah kolom identitas SOP (nomor, tanggal, pengesah, dasar hukum, ...)."""
+    kode_wilayah = instansi or settings.instansi
+    if not principal.authenticated:
+        require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
+    _may_edit(principal, _load(repository, kode, kode_wilayah))
+    values = body.model_dump(exclude_none=True)
+    if values:
+        with lock:
+            set_sop_fields(repository, kode, values, kode_wilayah=kode_wilayah,
+                           agent=principal.name)
+    return _load(repository, kode, kode_wilayah).as_dict()

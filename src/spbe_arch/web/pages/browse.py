@@ -180,45 +180,6 @@ def concept_names(page: Page) -> dict[str, dict[str, str]]:
             for scheme, concepts in reference_concepts(page.repository, page.instansi).items()}
 
 
-@router.get("/e/{kind}/{code}")
-def entity_detail(page: PageDep, kind: str, code: Code,
-                  pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
-    entity_kind = browse_kind(kind)
-    if kind == "sop":
-        return page.redirect(entity_path("sop", code))
-    record = get_entity(page.repository, entity_kind, code, instansi=page.instansi)
-    if record is None:
-        raise NotFoundError(f"{entity_kind.label('id')} dengan kode '{code}' tidak ada",
-                            f"there is no {entity_kind.label('en')} with code '{code}'")
-    iri = str(record["@id"])
-    data = gather_architecture(page.repository, page.instansi)
-    report = latest_report(page.repository, page.instansi)
-    findings = []
-    if report is not None:
-        mine = [r for r in report.results if str(r.focus_node) == iri]
-        findings = build_findings(mine, data, page.repository, page.lang)
-    return page.render(
-        "entity_detail.html.j2", kind=entity_kind, record=record, iri=iri,
-        fields=[f for f in entity_kind.fields if f.kind != "nested"],
-        enum_labels={f.name: enum_labels(f, page.lang) for f in entity_kind.fields},
-        concepts=concept_names(page), related=_related(page, data, entity_kind, iri),
-        findings=findings, report=report, history=_history(page, iri),
-        coverage=next((c for c in sop_coverage(page.repository, page.instansi)
-                       if str(c.opd) == iri), None) if kind == "opd" else None,
-        may_edit=page.can_write_opd(owner_code(entity_kind, record)),
-        notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst)
-
-
-# --- edit and create ----------------------------------------------------------------------
-
-@dataclass
-class FormState:
-    values: dict[str, Any]
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
-    other_findings: list[dict[str, Any]] = field(default_factory=list)
-
-
 def editable_fields(kind: EntityKind) -> list[Field]:
     return [f for f in kind.fields if f.kind != "nested"]
 
@@ -293,7 +254,7 @@ def _render_form(page: Page, kind: EntityKind, state: FormState, *, code: str | 
                        reverse=_reverse_choices(page, kind, state) if code is None else [])
 
 
-@router.get("/e/{kind}/{code}/ubah")
+@router.get("/e/{kind}/{code:path}/ubah")
 def entity_edit(page: PageDep, kind: str, code: Code) -> Response:
     entity_kind = _editable_kind(kind)
     record = get_entity(page.repository, entity_kind, code, instansi=page.instansi)
@@ -409,7 +370,7 @@ def _minted_iri(page: Page, kind: EntityKind, record: dict[str, Any]) -> str | N
     return str(iris.element_iri(page.instansi, kind.iri_kind, code))
 
 
-@router.post("/e/{kind}/{code}/ubah")
+@router.post("/e/{kind}/{code:path}/ubah")
 def entity_update(page: PageDep, form: FormDep, kind: str, code: Code) -> Response:
     entity_kind = _editable_kind(kind)
     record = get_entity(page.repository, entity_kind, code, instansi=page.instansi)
@@ -425,6 +386,47 @@ def entity_create(page: PageDep, form: FormDep, kind: str) -> Response:
     entity_kind = _editable_kind(kind)
     _check_may_create(page, entity_kind)
     return _save(page, entity_kind, form, None)
+
+
+# The element page comes last: a code may hold '/' (the code pattern allows it), so
+# /e/{kind}/{code:path} would also match the form addresses above.
+@router.get("/e/{kind}/{code:path}")
+def entity_detail(page: PageDep, kind: str, code: Code,
+                  pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    entity_kind = browse_kind(kind)
+    if kind == "sop":
+        return page.redirect(entity_path("sop", code))
+    record = get_entity(page.repository, entity_kind, code, instansi=page.instansi)
+    if record is None:
+        raise NotFoundError(f"{entity_kind.label('id')} dengan kode '{code}' tidak ada",
+                            f"there is no {entity_kind.label('en')} with code '{code}'")
+    iri = str(record["@id"])
+    data = gather_architecture(page.repository, page.instansi)
+    report = latest_report(page.repository, page.instansi)
+    findings = []
+    if report is not None:
+        mine = [r for r in report.results if str(r.focus_node) == iri]
+        findings = build_findings(mine, data, page.repository, page.lang)
+    return page.render(
+        "entity_detail.html.j2", kind=entity_kind, record=record, iri=iri,
+        fields=[f for f in entity_kind.fields if f.kind != "nested"],
+        enum_labels={f.name: enum_labels(f, page.lang) for f in entity_kind.fields},
+        concepts=concept_names(page), related=_related(page, data, entity_kind, iri),
+        findings=findings, report=report, history=_history(page, iri),
+        coverage=next((c for c in sop_coverage(page.repository, page.instansi)
+                       if str(c.opd) == iri), None) if kind == "opd" else None,
+        may_edit=page.can_write_opd(owner_code(entity_kind, record)),
+        notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst)
+
+
+# --- edit and create ----------------------------------------------------------------------
+
+@dataclass
+class FormState:
+    values: dict[str, Any]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    other_findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 __all__ = ["router"]

@@ -155,7 +155,29 @@ def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int
                        list_fields=LIST_FIELDS, notice=notice)
 
 
-@router.get("/sop/{code}")
+@router.get("/sop/{code:path}/dokumen")
+def sop_document(page: PageDep, code: Code,
+                 format: Annotated[str, Query(max_length=10)] = "pdf",
+                 halaman: Annotated[int, Query(ge=1, le=1000)] = 1) -> Response:
+    _load(page, code)
+    rendered = render_sop(page.repository, code, format, kode_wilayah=page.instansi,
+                          page=halaman)
+    disposition = DOCUMENT_FORMATS.get(format, "attachment")
+    return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
+        "Content-Disposition": content_disposition(rendered.file_name, disposition)}))
+
+
+@router.get("/sop/{code:path}/bpmn")
+def sop_bpmn(page: PageDep, code: Code) -> Response:
+    document = _load(page, code)
+    xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
+    return page.finish(Response(xml, media_type="application/xml", headers={
+        "Content-Disposition": content_disposition(f"sop-{document.kode}.bpmn")}))
+
+
+# The SOP page comes last: a code may hold '/' (the code pattern allows it), so
+# /sop/{code:path} would also match the download addresses above.
+@router.get("/sop/{code:path}")
 def sop_page(page: PageDep, code: Code,
              pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     document = _load(page, code)
@@ -163,7 +185,7 @@ def sop_page(page: PageDep, code: Code,
                      notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "")
 
 
-@router.post("/sop/{code}")
+@router.post("/sop/{code:path}")
 def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
     document = _load(page, code)
     require_opd_write(page.principal, [document.pemilik] if document.pemilik else [],
@@ -193,23 +215,3 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
                 state.general.append(exc.message(page.lang))
             return _sop_page(page, document, state, status=422)
     return page.redirect(f"{PREFIX}/sop/{code}?pesan=disimpan")
-
-
-@router.get("/sop/{code}/dokumen")
-def sop_document(page: PageDep, code: Code,
-                 format: Annotated[str, Query(max_length=10)] = "pdf",
-                 halaman: Annotated[int, Query(ge=1, le=1000)] = 1) -> Response:
-    _load(page, code)
-    rendered = render_sop(page.repository, code, format, kode_wilayah=page.instansi,
-                          page=halaman)
-    disposition = DOCUMENT_FORMATS.get(format, "attachment")
-    return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": content_disposition(rendered.file_name, disposition)}))
-
-
-@router.get("/sop/{code}/bpmn")
-def sop_bpmn(page: PageDep, code: Code) -> Response:
-    document = _load(page, code)
-    xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
-    return page.finish(Response(xml, media_type="application/xml", headers={
-        "Content-Disposition": content_disposition(f"sop-{document.kode}.bpmn")}))
