@@ -7,7 +7,8 @@ for the SOP's OPD (or admin). Writes run under the app's write lock.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -88,6 +89,19 @@ def _load(repository: Repository, kode: str, instansi: str) -> SopDocument:
         raise SopNotFoundError(exc.message_id, exc.message_en) from None
 
 
+def _edit(repository: Repository, principal: Principal, lock: Any, kode: str,
+          kode_wilayah: str, values: dict[str, Any],
+          write: Callable[[dict[str, Any]], object]) -> dict[str, object]:
+    """An edit of an SOP by someone who may edit it (under the write lock); the SOP after."""
+    if not principal.authenticated:
+        require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
+    _may_edit(principal, _load(repository, kode, kode_wilayah))
+    if values:
+        with lock:
+            write(values)
+    return _load(repository, kode, kode_wilayah).as_dict()
+
+
 def _may_edit(principal: Principal, document: SopDocument) -> None:
     owner = [document.pemilik] if document.pemilik is not None else []
     require_opd_write(principal, owner, f"mengubah SOP {document.kode}",
@@ -127,15 +141,11 @@ def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep
                 instansi: Instansi = None) -> dict[str, object]:
     """Ubah teks kegiatan, mutu baku (kelengkapan, waktu, output) atau keterangan langkah."""
     kode_wilayah = instansi or settings.instansi
-    if not principal.authenticated:
-        require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
-    _may_edit(principal, _load(repository, kode, kode_wilayah))
-    values = body.model_dump(exclude_none=True)
-    if values:
-        with lock:
-            set_step_fields(repository, kode, nomor, values, kode_wilayah=kode_wilayah,
-                            agent=principal.name)
-    return _load(repository, kode, kode_wilayah).as_dict()
+    return _edit(repository, principal, lock, kode, kode_wilayah,
+                 body.model_dump(exclude_none=True),
+                 lambda values: set_step_fields(repository, kode, nomor, values,
+                                                kode_wilayah=kode_wilayah,
+                                                agent=principal.name))
 
 
 @router.get("/{kode:path}/dokumen", summary="Dokumen SOP (format PermenPANRB 35/2012)",
@@ -184,12 +194,8 @@ def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: S
            instansi: Instansi = None) -> dict[str, object]:
     """Ubah kolom identitas SOP (nomor, tanggal, pengesah, dasar hukum, ...)."""
     kode_wilayah = instansi or settings.instansi
-    if not principal.authenticated:
-        require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
-    _may_edit(principal, _load(repository, kode, kode_wilayah))
-    values = body.model_dump(exclude_none=True)
-    if values:
-        with lock:
-            set_sop_fields(repository, kode, values, kode_wilayah=kode_wilayah,
-                           agent=principal.name)
-    return _load(repository, kode, kode_wilayah).as_dict()
+    return _edit(repository, principal, lock, kode, kode_wilayah,
+                 body.model_dump(exclude_none=True),
+                 lambda values: set_sop_fields(repository, kode, values,
+                                               kode_wilayah=kode_wilayah,
+                                               agent=principal.name))
