@@ -180,6 +180,16 @@ def concept_names(page: Page) -> dict[str, dict[str, str]]:
             for scheme, concepts in reference_concepts(page.repository, page.instansi).items()}
 
 
+# --- edit and create ----------------------------------------------------------------------
+
+@dataclass
+class FormState:
+    values: dict[str, Any]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    other_findings: list[dict[str, Any]] = field(default_factory=list)
+
+
 def editable_fields(kind: EntityKind) -> list[Field]:
     return [f for f in kind.fields if f.kind != "nested"]
 
@@ -417,16 +427,6 @@ def entity_detail(page: PageDep, kind: str, code: Code,
                        if str(c.opd) == iri), None) if kind == "opd" else None,
         may_edit=page.can_write_opd(owner_code(entity_kind, record)),
         notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst)
-
-
-# --- edit and create ----------------------------------------------------------------------
-
-@dataclass
-class FormState:
-    values: dict[str, Any]
-    errors: dict[str, list[str]] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
-    other_findings: list[dict[str, Any]] = field(default_factory=list)
 
 
 __all__ = ["router"]
