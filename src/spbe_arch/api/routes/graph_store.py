@@ -183,7 +183,7 @@ class GraphWrite:
     existed: bool
     """The graph existed before."""
     added: int
-    removed: int
+    """Triples it did not hold before."""
 
 
 def write_graph(repository: Repository, lock: threading.Lock, principal: Principal,
@@ -210,7 +210,7 @@ def write_graph(repository: Repository, lock: threading.Lock, principal: Princip
         if not any(isinstance(term, BNode) for q in removed for term in q[:3]):
             apply_audited(repository, ChangeSet(add=added, remove=removed),
                           agent=principal.name, entities=entities, label=label)
-            return GraphWrite(existed, len(added), len(removed))
+            return GraphWrite(existed, len(added))
         record = audit_quads(ChangeSet(add=added, remove=removed), principal.name,
                              entities, label)
         # DELETE DATA cannot name blank nodes: empty the graph and write back what stays,
@@ -220,7 +220,7 @@ def write_graph(repository: Repository, lock: threading.Lock, principal: Princip
         keep = [q for q in old if q not in gone] + added
         updates = [clear, changeset_to_update(ChangeSet(add=[*keep, *record]))]
         repository.apply(ChangeSet(updates=updates))
-        return GraphWrite(existed, len(added), len(removed))
+        return GraphWrite(existed, len(added))
 
 
 async def _get(request: Request, path: str | None, head: bool) -> Response:
