@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     anonymous_read: bool | None = None
     """None: on when bound to loopback, off otherwise."""
     cors_origins: str = "*"
+    sparql_service: bool = False
+    """Allow SERVICE (federated queries) at /sparql and on the web SPARQL page. Off by
+    default: the server would fetch whatever URL a reader names, intranet addresses
+    included, and hand back the answer."""
     tokens_file: str | None = None
     """API token file (hashes only); default `<store path>.tokens.json` (see access/tokens.py)."""
     update_timeout_s: float = 60.0

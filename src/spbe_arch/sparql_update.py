@@ -95,6 +95,16 @@ def split_operations(update: str) -> list[list[Token]]:
     return [op for op in operations if op]
 
 
+def uses_keyword(text: str, *keywords: str) -> bool:
+    """True if one of `keywords` (upper case) is used as a keyword in a query or update:
+    not inside a string, IRI or comment, nor part of a variable or prefixed name."""
+    lowered = text.lower()
+    if not any(keyword.lower() in lowered for keyword in keywords):
+        return False  # the usual case, without tokenizing
+    return any(t.kind == "word" and t.text.upper() in keywords
+               for operation in split_operations(text) for t in operation)
+
+
 def _is_word(token: Token | None, *words: str) -> bool:
     return token is not None and token.kind == "word" and token.text.upper() in words
 

@@ -60,6 +60,7 @@ from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository.oxigraph import query_form
+from spbe_arch.sparql_update import uses_keyword
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class QueryJob:
     """Protocol dataset (`named-graph-uri`); None = every named graph."""
     formats: Negotiated
     result_limit: int
+    allow_service: bool = False
+    """SERVICE allowed (`settings.sparql_service`); refused by default, see `run_job`."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,23 @@ class ResultTooLargeError(SpbeError):
 
 class NotAcceptableError(SpbeError):
     """The client accepts no format this kind of result can be written in (HTTP 406)."""
+
+
+class ServiceNotAllowedError(SpbeError):
+    """A query or update uses SERVICE while the setting `sparql_service` is off (HTTP 403)."""
+
+    http_status = 403
+
+
+def service_not_allowed() -> ServiceNotAllowedError:
+    return ServiceNotAllowedError(
+        "SERVICE (kueri federasi) tidak diizinkan di server ini: server akan mengambil data"
+        " dari alamat mana pun yang disebut kueri, termasuk alamat intranet. Administrator"
+        " dapat mengizinkannya dengan SPBE_SPARQL_SERVICE=true.",
+        "SERVICE (federated query) is not allowed on this server: the server would fetch"
+        " data from whatever address the query names, intranet addresses included. An"
+        " administrator can allow it with SPBE_SPARQL_SERVICE=true.",
+    )
 
 
 class WorkerTask(Protocol):
@@ -127,6 +147,10 @@ class QueryEngine(Protocol):
 
 def run_job(store: ox.Store, job: QueryJob) -> tuple[str, Any]:
     """Evaluate a job; returns ("ok", QueryOutcome) or (error kind, message)."""
+    if not job.allow_service and uses_keyword(job.sparql, "SERVICE"):
+        # Oxigraph would fetch the named URL itself and return what it answers: a way for
+        # anyone who may read to make the server call into the intranet
+        return ("service", "SERVICE")
     kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.default_graphs is None and job.named_graphs is None:
         kwargs["use_default_graph_as_union"] = True
@@ -181,6 +205,8 @@ def outcome_or_raise(answer: tuple[str, Any], timeout_s: float | None = None) ->
             f"the query result exceeds the limit of {value} rows/triples; narrow the query"
             " or use LIMIT",
         )
+    if kind == "service":
+        raise service_not_allowed()
     if kind == "not_acceptable":
         names = {"boolean": "JSON, XML", "solutions": "JSON, XML, CSV, TSV",
                  "graph": "Turtle, N-Triples, RDF/XML, JSON-LD"}[value]
@@ -589,6 +615,8 @@ class RepositoryQueryEngine(_ThreadedAsync):
         self.repository = repository
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
+        if not job.allow_service and uses_keyword(job.sparql, "SERVICE"):
+            raise service_not_allowed()  # the remote store would make the call for us
         form = query_form(job.sparql)
         kind = {"ASK": "boolean", "SELECT": "solutions"}.get(form, "graph")
         offer = {"boolean": job.formats.boolean, "solutions": job.formats.solutions,

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 from spbe_arch.api.negotiation import FORMAT_PARAMS
 from spbe_arch.errors import InputError
-from spbe_arch.sparql_update import Token, split_operations
+from spbe_arch.sparql_update import Token, split_operations, uses_keyword
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -243,8 +243,7 @@ def normalize_update(text: str) -> str:
 
 
 def uses_load(update: str) -> bool:
-    return any(t.kind == "word" and t.text.upper() == "LOAD"
-               for op in _operations(update) for t in op if t.depth == 0)
+    return uses_keyword(update, "LOAD")
 
 
 def check_update_syntax(update: str, base_iri: str) -> None:

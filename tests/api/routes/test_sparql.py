@@ -113,7 +113,7 @@ def test_body_size_limit(make_service) -> None:
     assert response.status_code == 413
 
 
-def test_service_description(service) -> None:
+def test_service_description(service, make_service) -> None:
     _insert(service)
     response = service.client.get("/sparql", headers={"accept": "text/turtle"})
     assert response.status_code == 200
@@ -121,6 +121,12 @@ def test_service_description(service) -> None:
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert (None, URIRef(sd + "endpoint"), URIRef("http://www.example/sparql")) in graph
     assert (None, URIRef(sd + "name"), URIRef("http://example.org/g")) in graph
+    federated = URIRef(sd + "BasicFederatedQuery")
+    assert (None, URIRef(sd + "feature"), federated) not in graph  # SERVICE is off
+    allowed = make_service(sparql_service=True).client.get(
+        "/sparql", headers={"accept": "text/turtle"})
+    assert (None, URIRef(sd + "feature"), federated) in Graph().parse(
+        data=allowed.content, format="turtle")
 
 
 def test_result_size_limit(make_service) -> None:
@@ -423,3 +429,94 @@ def test_protocol_dataset_overrides_the_union_default_graph(service) -> None:
     other = service.client.get("/sparql", params={
         "query": "ASK { ?s ?p \"satu\" }", "default-graph-uri": "http://example.org/other"})
     assert json.loads(other.content)["boolean"] is False
+
+
+class _RemoteEndpoint:
+    """A SPARQL endpoint on loopback standing for an intranet service the server can reach
+    and its caller cannot; it records every request it gets."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        requests: list[str] = []
+        self.requests = requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._answer()
+
+            def do_POST(self) -> None:
+                self._answer()
+
+            def _answer(self) -> None:
+                requests.append(self.path)
+                body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
+                    {"s": {"type": "literal", "value": "RAHASIA-INTRANET"}}]}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def remote_endpoint():
+    endpoint = _RemoteEndpoint()
+    yield endpoint
+    endpoint.close()
+
+
+def test_service_is_refused_by_default_and_nothing_is_fetched(
+        service, remote_endpoint) -> None:
+    query = f"SELECT ?s WHERE {{ SERVICE <{remote_endpoint.url}> {{ ?s ?p ?o }} }}"
+    for response in (service.client.get("/sparql", params={"query": query}),
+                     service.client.post("/sparql", data={"query": query.replace(
+                         "SERVICE", "service SILENT")}, headers=service.auth("reader"))):
+        assert response.status_code == 403, response.text
+        assert "SPBE_SPARQL_SERVICE" in response.text
+        assert "RAHASIA" not in response.text
+    english = service.client.get("/sparql", params={"query": query},
+                                 headers={"accept-language": "en"})
+    assert "is not allowed" in english.text
+    # in an update too (admin only), where even the syntax check would have run the WHERE
+    before = _dump(service.repository)
+    update = ("INSERT { GRAPH <http://example.org/g> { ?s ?s ?s } } WHERE "
+              f"{{ SERVICE <{remote_endpoint.url}> {{ ?s ?p ?o }} }}")
+    response = _insert(service, text=update)
+    assert response.status_code == 403, response.text
+    assert _dump(service.repository) == before
+    assert remote_endpoint.requests == []
+
+
+def test_service_is_answered_when_the_setting_allows_it(make_service, remote_endpoint) -> None:
+    service = make_service(sparql_service=True)
+    query = f"SELECT ?s WHERE {{ SERVICE <{remote_endpoint.url}> {{ ?s ?p ?o }} }}"
+    response = service.client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    assert "RAHASIA-INTRANET" in response.text
+    assert remote_endpoint.requests
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:p ?o } LIMIT 1",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:SERVICE ?o } LIMIT 1",
+    'SELECT * WHERE { ?s ?p "SERVICE <http://example.org/>" } LIMIT 1',
+    "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o } LIMIT 1",
+    "# SERVICE <http://example.org/sparql> { }\nSELECT * WHERE { ?s ?p ?o } LIMIT 1",
+])
+def test_the_word_service_elsewhere_is_not_refused(service, query: str) -> None:
+    response = service.client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text

@@ -21,7 +21,7 @@ from spbe_arch.access import Principal, require_admin, require_read
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import get_principal
 from spbe_arch.api.negotiation import choose_graph_format, negotiate
-from spbe_arch.api.query_engine import QueryEngine, QueryJob
+from spbe_arch.api.query_engine import QueryEngine, QueryJob, service_not_allowed
 from spbe_arch.api.sparql_protocol import (
     FORM,
     SPARQL_QUERY,
@@ -39,7 +39,7 @@ from spbe_arch.api.sparql_protocol import (
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
-from spbe_arch.sparql_update import UpdateEffectTask, commit_update
+from spbe_arch.sparql_update import UpdateEffectTask, commit_update, uses_keyword
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -80,7 +80,8 @@ def endpoint_iri(request: Request) -> str:
     return str(request.url).split("?", 1)[0]
 
 
-def service_description(request: Request, repository: Repository) -> Graph:
+def service_description(request: Request, repository: Repository,
+                        settings: Settings) -> Graph:
     """The SPARQL 1.1 Service Description of this endpoint, with its named graphs."""
     graph = Graph()
     graph.bind("sd", SD)
@@ -92,6 +93,8 @@ def service_description(request: Request, repository: Repository) -> Graph:
     for language in (SD.SPARQL11Query, SD.SPARQL11Update):
         graph.add((service, SD.supportedLanguage, language))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.sparql_service:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                  "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"):
         graph.add((service, SD.resultFormat, FORMATS[name]))
@@ -124,7 +127,8 @@ async def _handle(request: Request, principal: Principal) -> Response:
         if offer is None:
             offer = choose_graph_format(None)
             assert offer is not None
-        graph = await run_in_threadpool(service_description, request, repository)
+        graph = await run_in_threadpool(service_description, request, repository,
+                                         settings)
         data = graph.serialize(format=RDFLIB_FORMATS[offer.serializer], encoding="utf-8")
         return Response(data, media_type=offer.media_type)
     if protocol.operation == "query":
@@ -147,6 +151,7 @@ async def _query(request: Request, protocol: ProtocolRequest, settings: Settings
         named_graphs=tuple(protocol.named_graphs) if protocol.has_dataset else None,
         formats=formats,
         result_limit=settings.result_limit,
+        allow_service=settings.sparql_service,
     )
     outcome = await engine.execute_async(job, settings.query_timeout_s)
     return Response(outcome.body, media_type=outcome.media_type,
@@ -165,6 +170,8 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
             "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in"
             " the update",
         )
+    if not settings.sparql_service and uses_keyword(text, "SERVICE"):
+        raise service_not_allowed()  # before the syntax check, which evaluates the update
     check_update_syntax(text, base)
     text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
                      base)
