@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -40,6 +41,7 @@ from spbe_arch.api.query_engine import (
     ResultTooLargeError,
     fork_available,
 )
+from spbe_arch.api.request_errors import request_validation_error
 from spbe_arch.errors import (
     ConfigurationError,
     InputProblems,
@@ -170,6 +172,8 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     app.state.shutdown = shutdown
     # workers end with the app (or at interpreter exit), even without a lifespan run
     weakref.finalize(app, shutdown)
+
+    app.add_exception_handler(RequestValidationError, request_validation_error)
 
     @app.exception_handler(SpbeError)
     async def _spbe_error(request: Request, exc: SpbeError) -> Response:

@@ -1,0 +1,39 @@
+"""Requests FastAPI refuses itself (422) answer in the request's language, in FastAPI's
+shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_a_parameter_out_of_range_is_explained_in_indonesian(service: Any) -> None:
+    response = service.client.get("/api/opd", params={"limit": 0, "offset": -5})
+    assert response.status_code == 422
+    body = response.json()
+    # FastAPI's shape, which the OpenAPI document declares, is kept
+    assert [(e["type"], e["loc"]) for e in body["detail"]] == [
+        ("greater_than_equal", ["query", "offset"]), ("greater_than_equal", ["query", "limit"])]
+    assert [e["msg"] for e in body["detail"]] == ["harus ≥ 0", "harus ≥ 1"]
+    assert body["pesan"] == "parameter 'offset': harus ≥ 0; parameter 'limit': harus ≥ 1"
+
+
+def test_missing_and_malformed_values(service: Any) -> None:
+    body = service.client.get("/history", params={"limit": "abc"}).json()
+    assert body["pesan"] == ("parameter 'entity': wajib diisi; "
+                             "parameter 'limit': harus bilangan bulat")
+
+
+def test_a_value_outside_its_list_names_the_choices(service: Any) -> None:
+    body = service.client.get("/api/tidak-ada").json()
+    assert body["pesan"].startswith("bagian alamat 'kind': harus salah satu dari: 'opd',")
+    assert body["pesan"].endswith("'keamanan' atau 'sop'")
+
+
+def test_english_on_request(service: Any) -> None:
+    for response in (
+            service.client.get("/api/opd", params={"limit": 0},
+                               headers={"accept-language": "en-GB,en;q=0.8"}),
+            service.client.get("/api/opd", params={"limit": 0, "lang": "en"})):
+        body = response.json()
+        assert body["detail"][0]["msg"] == "Input should be greater than or equal to 1"
+        assert body["pesan"] == "parameter 'limit': Input should be greater than or equal to 1"
