@@ -217,6 +217,72 @@ def test_boundary_paths_and_unconnected_tasks_are_kept(model_repository: Reposit
     assert "has no way out" in messages
 
 
+PARALLEL_WITHOUT_JOIN = """
+<bpmn:process id="p" name="Paralel tanpa gabung">
+  <bpmn:startEvent id="s"/>
+  <bpmn:parallelGateway id="pg"/>
+  <bpmn:task id="a1" name="Memeriksa berkas"/>
+  <bpmn:exclusiveGateway id="g" name="Berkas lengkap?"/>
+  <bpmn:task id="a2" name="Mencatat berkas"/>
+  <bpmn:endEvent id="e1" name="Berkas dikembalikan"/>
+  <bpmn:task id="b1" name="Menyiapkan blanko"/>
+  <bpmn:endEvent id="e2" name="Blanko siap"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="pg"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="pg" targetRef="a1"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="pg" targetRef="b1"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="a1" targetRef="g"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="g" targetRef="a2" name="Ya"/>
+  <bpmn:sequenceFlow id="f6" sourceRef="g" targetRef="e1" name="Tidak"/>
+  <bpmn:sequenceFlow id="f7" sourceRef="a2" targetRef="e1"/>
+  <bpmn:sequenceFlow id="f8" sourceRef="b1" targetRef="e2"/>
+</bpmn:process>
+"""
+
+
+def test_parallel_branches_that_never_meet_continue_into_the_next_branch(
+        model_repository: Repository) -> None:
+    """Branches ending at their own end events: the first branch's ends lead to the second
+    branch (not Ya/Tidak links on kegiatan rows, nor a "next" on the decision), and each
+    step keeps only the name of the end it really reached."""
+    result = derive_body(model_repository, PARALLEL_WITHOUT_JOIN)
+    document = load_sop(model_repository, result.kode, KODE)
+    links = [(s.nama, s.next, s.ya, s.tidak) for s in document.langkah]
+    assert links == [
+        ("Mulai", 2, None, None),
+        ("Memeriksa berkas", 3, None, None),
+        ("Berkas lengkap?", None, 4, 5),
+        ("Mencatat berkas", 5, None, None),
+        ("Menyiapkan blanko", 6, None, None),
+        ("Selesai", None, None, None),
+    ]
+    remarks = [s.keterangan for s in document.langkah]
+    assert "berakhir: Berkas dikembalikan" in remarks[2]
+    assert "Blanko siap" not in remarks[2] + remarks[3]
+    assert "berakhir: Blanko siap" in remarks[4]
+
+
+def test_each_step_keeps_only_the_name_of_its_own_end(model_repository: Repository) -> None:
+    body = """
+<bpmn:process id="p" name="Dua akhir">
+  <bpmn:startEvent id="s"/>
+  <bpmn:exclusiveGateway id="g" name="Disetujui?"/>
+  <bpmn:task id="a" name="Menerbitkan izin"/>
+  <bpmn:task id="b" name="Mengirim penolakan"/>
+  <bpmn:endEvent id="e1" name="Izin terbit"/>
+  <bpmn:endEvent id="e2" name="Permohonan ditolak"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="a" name="Ya"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="b" name="Tidak"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="e1"/>
+  <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="e2"/>
+</bpmn:process>"""
+    result = derive_body(model_repository, body)
+    remarks = {s.nama: s.keterangan for s in load_sop(model_repository, result.kode,
+                                                      KODE).langkah}
+    assert remarks["Menerbitkan izin"] == "berakhir: Izin terbit"
+    assert remarks["Mengirim penolakan"] == "berakhir: Permohonan ditolak"
+
+
 def test_several_pools_choose_and_pool_option(model_repository: Repository) -> None:
     body = """
 <bpmn:collaboration id="c">
@@ -270,6 +336,11 @@ def test_no_activity_is_dropped(path: Path) -> None:
     for step in derivation.steps:
         for target in step.targets():
             assert target in numbers
+        # only a decision branches, and a decision has no plain "next"
+        if step.simbol == "Keputusan":
+            assert step.next is None, step.nama
+        else:
+            assert step.ya is step.tidak is None, step.nama
 
 
 def _inside_collapsed(process: object, container: URIRef) -> list[bool]:

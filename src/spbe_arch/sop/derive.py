@@ -564,14 +564,17 @@ class _Deriver:
         listed = ", ".join(f"'{steps[k].nama}'" for k in ends)
         final = steps[ends[-1]]
         merged_name = final.nama if len(names) == 1 else "Selesai"
-        for key in ends:
-            end = steps[key]
-            for step in steps.values():
-                for attr in ("next", "ya", "tidak"):
-                    if getattr(step, attr) == key:
-                        setattr(step, attr, final.key)
-                        if end.nama != merged_name:
-                            step.note(f"berakhir: {end.nama}", f"ends: {end.nama}")
+        # one pass over the links: a link already moved to the final terminator must not
+        # also get the final end event's name as a remark
+        end_keys = set(ends)
+        for step in steps.values():
+            for attr in ("next", "ya", "tidak"):
+                target = getattr(step, attr)
+                if target in end_keys:
+                    setattr(step, attr, final.key)
+                    end = steps[target]
+                    if end.nama != merged_name:
+                        step.note(f"berakhir: {end.nama}", f"ends: {end.nama}")
         final.nama = merged_name
         if len(ends) > 1:
             self.notices.append(Notice(
@@ -623,6 +626,10 @@ class _Deriver:
             f" {len(answers) - 1} chained Ya/Tidak decisions"))
         return extra
 
+    def _is_end(self, step: DerivedStep) -> bool:
+        return step.source is not None and "#" not in step.key and \
+            self.nodes[step.source].kind == "EndEvent"
+
     def serialize_parallel(self, iri: URIRef, steps: dict[str, DerivedStep],
                            position: dict[str, int]) -> None:
         node = self.nodes[iri]
@@ -648,11 +655,22 @@ class _Deriver:
                 if not (position[entry] <= position[key] < position[following]):
                     continue
                 for attr in ("next", "ya", "tidak"):
-                    if getattr(step, attr) == join or (join is None and step.simbol != TERMINATOR
-                                                       and getattr(step, attr) is None
-                                                       and attr == "next"
-                                                       and step.simbol != KEPUTUSAN):
+                    target = getattr(step, attr)
+                    if join is not None:
+                        if target == join:
+                            setattr(step, attr, following)
+                    elif target is None:
+                        # a dead end of a branch; only a kegiatan's own "next" (a decision
+                        # has Ya/Tidak, never a next; the final terminator has no successor)
+                        if attr == "next" and step.simbol not in (TERMINATOR, KEPUTUSAN):
+                            setattr(step, attr, following)
+                    elif self._is_end(steps[target]):
+                        # branches that never meet end at end events: the end of this
+                        # branch is where the next branch starts
                         setattr(step, attr, following)
+                        name = self.nodes[steps[target].source].name  # type: ignore[index]
+                        if name:
+                            step.note(f"berakhir: {name}", f"ends: {name}")
         inclusive = node.kind in ("InclusiveGateway", "ComplexGateway")
         labels = {str(t): name or condition for t, name, condition in self.out[iri]}
         for entry in entries:
