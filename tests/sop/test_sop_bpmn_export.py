@@ -12,7 +12,7 @@ from spbe_arch.sop.bpmn_export import export_sop_bpmn
 from spbe_arch.sop.document import SopDocument, load_sop
 from spbe_arch.sop.service import DeriveResult, derive_sop
 
-from .conftest import KODE, sample_models
+from .conftest import KODE, derive_body, sample_models
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -74,3 +74,32 @@ def test_off_page_connectors_become_link_event_pairs(derived: Derived) -> None:
     assert len(throws) == len(catches) == 1
     name = throws[0].find(f"{{{MODEL}}}linkEventDefinition").get("name")  # type: ignore[union-attr]
     assert catches[0].find(f"{{{MODEL}}}linkEventDefinition").get("name") == name  # type: ignore[union-attr]
+
+
+def test_a_decision_with_both_answers_to_one_step_exports_unique_flow_ids(
+        model_repository: Repository) -> None:
+    """Ya and Tidak leading to the same step are two flows between the same two elements;
+    before, both got the id Alur_<from>_<to> and the exported file could not be imported."""
+    body = """
+<bpmn:process id="p" name="Paraf">
+  <bpmn:startEvent id="s"/>
+  <bpmn:exclusiveGateway id="g" name="Perlu paraf?"/>
+  <bpmn:task id="t" name="Menandatangani surat"/>
+  <bpmn:endEvent id="e"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="t" name="Ya"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="t" name="Tidak"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="t" targetRef="e"/>
+</bpmn:process>"""
+    first = derive_body(model_repository, body)
+    decision = load_sop(model_repository, first.kode, KODE).langkah[1]
+    assert decision.ya == decision.tidak == 3
+    xml = export_sop_bpmn(model_repository, first.kode, kode_wilayah=KODE)
+    ids = [e.get("id") for e in etree.fromstring(xml).iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    imported = import_bpmn(model_repository, xml, file_name="ekspor.bpmn", kode_wilayah=KODE,
+                           proses="UJI.01", agent="uji")
+    again = derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE,
+                       model=imported.slug, kode="UJI.01.SOP.09", agent="uji")
+    assert signature(load_sop(model_repository, again.kode, KODE)) == signature(
+        load_sop(model_repository, first.kode, KODE))

@@ -111,6 +111,7 @@ class _Exporter:
 
     def flows(self) -> list[tuple[str, str, str, str]]:
         out = []
+        used: set[str] = set()
         for step in self.doc.langkah:
             source = self.exit_of.get(step.urutan, "")
             if not source:
@@ -118,8 +119,13 @@ class _Exporter:
             for target, name in ((step.next, ""), (step.ya, "Ya"), (step.tidak, "Tidak")):
                 if target is None or target not in self.element_of:
                     continue
-                out.append((f"Alur_{step.urutan}_{target}", source, self.element_of[target],
-                            name))
+                # a decision whose Ya and Tidak lead to the same step has two flows between
+                # the same elements, and each needs its own id
+                flow_id = f"Alur_{step.urutan}_{target}"
+                if flow_id in used:
+                    flow_id = f"{flow_id}_{name or 'Lanjut'}"
+                used.add(flow_id)
+                out.append((flow_id, source, self.element_of[target], name))
         return out
 
     def bounds(self, element_id: str, tag: str) -> tuple[float, float, float, float]:
