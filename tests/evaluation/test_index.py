@@ -78,6 +78,10 @@ def test_provisional_marks_travel_with_the_result(framework: Framework) -> None:
     data = result.to_json()
     assert data["provisional"] is True
     assert any("bobot" in r for r in data["provisional_reasons"])  # type: ignore[union-attr]
+    english = data["provisional_reasons_en"]
+    assert isinstance(english, list) and len(english) == len(result.provisional_reasons)
+    assert any("weights" in r for r in english)
+    assert result.reasons("en") == english
 
 
 def test_invalid_levels_are_refused(framework: Framework) -> None:

@@ -23,9 +23,14 @@ def test_listed_in_the_catalogue() -> None:
 def test_html_shows_provisional_marks_and_every_opd(demo_repository: Repository) -> None:
     html = render_report(demo_repository, "kesiapan-evaluasi", "html", instansi="3574").decode()
     assert "bersifat sementara" in html
-    assert "1.3*" in html or "1,3*" in html
+    assert "1,3*" in html
+    from spbe_arch.reports.model import gather_architecture
+
+    data = gather_architecture(demo_repository, "3574")
+    # every OPD, named as the other documents name it (singkatan), not by its technical code
     for row in sop_coverage(demo_repository, "3574"):
-        assert row.code in html
+        assert f"{data.opd_short(str(row.opd))} — {row.name}" in html
+    assert "BAPPERIDA — " in html and "BAPPEDA — " not in html
     assert "Belum ada penilaian mandiri untuk tahun ini." in html
 
 
@@ -61,3 +66,39 @@ def test_repository_without_the_framework_gives_a_document(
         memory_repository: Repository) -> None:
     html = render_report(memory_repository, "kesiapan-evaluasi", "html", instansi="3574").decode()
     assert "permenpanrb-59-2020" in html and "tidak ada di repositori" in html
+
+
+def _record(repository: Repository, levels: dict[int, int]) -> None:
+    from datetime import date
+
+    from spbe_arch.evaluation import Assessment, load_framework, record_assessment
+
+    framework = load_framework(repository, "permenpanrb-59-2020")
+    for number, level in levels.items():
+        record_assessment(repository, framework, "9999",
+                          Assessment("permenpanrb-59-2020", number, date.today().year, level),
+                          agent="test")
+
+
+def test_indonesian_figures_use_the_decimal_comma(repository: Repository) -> None:
+    # 11 and 14 at level 3: total = (2.5·3 + 2.5·3) / 100 = 0.15
+    _record(repository, {11: 3, 14: 3})
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
+    assert "**Indeks:** 0,15 (Kurang)" in md
+    assert "| 2,75\\* |" in md and "| 1,3\\* |" in md
+    assert "2.75" not in md and "1.3\\*" not in md
+    # indicator 14 in the fixture: 3 of 4 processes with an SOP
+    assert "75,0% proses memiliki SOP" in md
+
+
+def test_english_document_says_everything_in_english(repository: Repository) -> None:
+    _record(repository, {11: 3})
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999",
+                       lang="en").decode()
+    assert "**Index:** 0.08 (Poor)" in md
+    assert "| 2.75\\* |" in md
+    assert "per-indicator weights are not verified" in md
+    assert "belum terverifikasi" not in md
+    # service reasons name the metode in English, not the Indonesian enumeration
+    assert "services: electronic" in md or "services: hybrid" in md
+    assert "elektronik" not in md and "tidak diisi" not in md

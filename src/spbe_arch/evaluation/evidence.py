@@ -33,6 +33,8 @@ SOP_SHARE_FOR_LEVEL_3 = Decimal(50)
 APLIKASI_SHARE_FOR_LEVEL_4 = Decimal(75)
 METODE_LEVEL = {SPBE.TatapMuka: 1, SPBE.Hybrid: 2, SPBE.Elektronik: 3}
 METODE_NAME = {SPBE.TatapMuka: "tatap muka", SPBE.Hybrid: "hybrid", SPBE.Elektronik: "elektronik"}
+METODE_NAME_EN = {SPBE.TatapMuka: "face-to-face", SPBE.Hybrid: "hybrid",
+                  SPBE.Elektronik: "electronic"}
 NOTE = ("saran dari isi repositori dengan aturan praktis lokal, bukan nilai resmi",
         "suggested from the repository by local rules of thumb, not an official score")
 
@@ -59,6 +61,11 @@ def _percent(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal(0)
     return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _share_id(share: Decimal) -> str:
+    """A percentage the Indonesian way (`99,7`); reasons are read by people, not parsed."""
+    return str(share).replace(".", ",")
 
 
 def _is(node: Node | None, value: URIRef) -> bool:
@@ -112,8 +119,9 @@ def suggest_arsitektur(repository: Repository, kode_wilayah: str, number: int = 
         f"domains with elements: {len(present)} of 6"
         + (f" (none yet: {', '.join(DOMAIN_CLASSES[c][1] for c in missing)})" if missing else ""))
     suggestion.add(
-        f"{share}% proses bisnis, layanan dan data berklasifikasi kode referensi nasional yang"
-        " berlaku", f"{share}% of processes, services and data carry a valid national code")
+        f"{_share_id(share)}% proses bisnis, layanan dan data berklasifikasi kode referensi"
+        " nasional yang berlaku",
+        f"{share}% of processes, services and data carry a valid national code")
     if not ditetapkan:
         suggestion.level = 1
         suggestion.add("arsitektur belum ditetapkan (masih draf): tingkat 1 (konsep/rancangan)",
@@ -170,8 +178,10 @@ def suggest_proses_bisnis(repository: Repository, kode_wilayah: str,
                    f"{', '.join(map(str, levels)) or '-'}",
                    f"{len(processes)} processes; process-map levels: "
                    f"{', '.join(map(str, levels)) or '-'}")
-    suggestion.add(f"{sop_share}% proses memiliki SOP", f"{sop_share}% of processes have an SOP")
-    suggestion.add(f"{app_share}% proses didukung aplikasi (lewat layanan yang direalisasikan)",
+    suggestion.add(f"{_share_id(sop_share)}% proses memiliki SOP",
+                   f"{sop_share}% of processes have an SOP")
+    suggestion.add(f"{_share_id(app_share)}% proses didukung aplikasi"
+                   " (lewat layanan yang direalisasikan)",
                    f"{app_share}% of processes are supported by an application")
     if len(levels) < 2:
         suggestion.level = 1
@@ -261,10 +271,12 @@ def _metode_level(service: _Service) -> int:
     return METODE_LEVEL.get(service.metode, 0) if isinstance(service.metode, URIRef) else 0
 
 
-def _metode_name(service: _Service) -> str:
+def _metode_name(service: _Service, lang: str = "id") -> str:
+    names, unset = (METODE_NAME_EN, "not filled in") if lang == "en" else (METODE_NAME,
+                                                                            "tidak diisi")
     if isinstance(service.metode, URIRef):
-        return METODE_NAME.get(service.metode, "tidak diisi")
-    return "tidak diisi"
+        return names.get(service.metode, unset)
+    return unset
 
 
 def suggest_layanan(repository: Repository, kode_wilayah: str,
@@ -306,6 +318,7 @@ def suggest_layanan(repository: Repository, kode_wilayah: str,
             areas = set(indicator.service_areas)
             members = [e for e in services.values() if areas & set(e.ancestors)]
         metode = Counter(_metode_name(e) for e in members)
+        metode_en = Counter(_metode_name(e, "en") for e in members)
         suggestion.facts = {"layanan": sorted(e.label for e in members), "metode": dict(metode)}
         if not members:
             suggestion.add("tidak ada layanan dalam area indikator ini",
@@ -315,7 +328,9 @@ def suggest_layanan(repository: Repository, kode_wilayah: str,
         best = max(_metode_level(e) for e in members)
         suggestion.level = best or None
         summary = ", ".join(f"{k} {v}" for k, v in sorted(metode.items()))
-        suggestion.add(f"{len(members)} layanan: {summary}", f"{len(members)} services: {summary}")
+        summary_en = ", ".join(f"{k} {v}" for k, v in sorted(metode_en.items()))
+        suggestion.add(f"{len(members)} layanan: {summary}",
+                       f"{len(members)} services: {summary_en}")
         if best:
             suggestion.add("metode terbaik menyarankan tingkat "
                            f"{best} (tatap muka→1, hybrid→2, elektronik→3; tingkat 4–5 perlu"

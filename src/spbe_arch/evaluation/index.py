@@ -36,10 +36,15 @@ class IndexResult:
     levels: dict[int, int]
     missing: list[int] = field(default_factory=list)
     provisional_reasons: list[str] = field(default_factory=list)
+    provisional_reasons_en: list[str] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
         return bool(self.provisional_reasons)
+
+    def reasons(self, lang: str = "id") -> list[str]:
+        """Why the figures are provisional, in the reader's language."""
+        return self.provisional_reasons_en if lang == "en" else self.provisional_reasons
 
     def to_json(self) -> dict[str, object]:
         def group(g: GroupIndex) -> dict[str, object]:
@@ -57,6 +62,7 @@ class IndexResult:
             "missing_indicators": self.missing,
             "provisional": self.provisional,
             "provisional_reasons": self.provisional_reasons,
+            "provisional_reasons_en": self.provisional_reasons_en,
         }
 
 
@@ -86,13 +92,17 @@ def compute_index(framework: Framework, levels: Mapping[int, int]) -> IndexResul
     # The index is published with two decimals and the predicate read from that figure.
     total = exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
     predicate = framework.predicate_for(total)
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     if framework.provisional:
-        reasons.append("kerangka evaluasi ini belum terverifikasi (PROVISIONAL)")
+        reasons.append(("kerangka evaluasi ini belum terverifikasi (PROVISIONAL)",
+                        "this evaluation framework is not verified (PROVISIONAL)"))
     if framework.any_weight_provisional:
-        reasons.append("bobot per indikator belum terverifikasi dari sumber resmi")
+        reasons.append(("bobot per indikator belum terverifikasi dari sumber resmi",
+                        "the per-indicator weights are not verified from an official source"))
     if framework.formula_provisional:
-        reasons.append("rumus indeks (rerata tertimbang) belum terverifikasi dari sumber resmi")
+        reasons.append(("rumus indeks (rerata tertimbang) belum terverifikasi dari sumber resmi",
+                        "the index formula (weighted mean) is not verified from an official"
+                        " source"))
     return IndexResult(
         framework=framework.code,
         total=total,
@@ -103,7 +113,8 @@ def compute_index(framework: Framework, levels: Mapping[int, int]) -> IndexResul
                  for _, g in sorted(framework.domains.items())],
         levels=dict(levels),
         missing=sorted(set(framework.indicators) - set(levels)),
-        provisional_reasons=reasons,
+        provisional_reasons=[text_id for text_id, _ in reasons],
+        provisional_reasons_en=[text_en for _, text_en in reasons],
     )
 
 

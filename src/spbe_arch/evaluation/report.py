@@ -7,6 +7,7 @@ built-in reports: `spbe-arch report kesiapan-evaluasi`, `GET /reports/kesiapan-e
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,25 +49,32 @@ def _decimal(value: object, lang: str) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
+def _weight(value: Decimal, lang: str) -> str:
+    """A weight exactly as the framework states it (`2,75`, not `2,8`), Indonesian decimal
+    comma unless English."""
+    text = format(value.normalize(), "f")
+    return text if lang == "en" else text.replace(".", ",")
+
+
 def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> list[Table]:
     aspects = Table(f"{prefix}-aspek", f"{caption} — {_t('Aspek', lang)}",
                     [_t("Aspek", lang), _t("Bobot", lang), _t("Indeks", lang)],
                     numeric={1, 2}, widths=[70, 15, 15])
     for aspect in result.aspects:
         name = aspect.name_en if lang == "en" else aspect.name_id
-        aspects.rows.append([f"{aspect.number}. {name}",
-                             format_number(float(aspect.weight), lang),
+        aspects.rows.append([f"{aspect.number}. {name}", _weight(aspect.weight, lang),
                              _decimal(aspect.index, lang)])
     domains = Table(f"{prefix}-domain", f"{caption} — {_t('Domain', lang)}",
                     [_t("Domain", lang), _t("Bobot", lang), _t("Indeks", lang)],
                     numeric={1, 2}, widths=[70, 15, 15])
     for domain in result.domains:
         name = domain.name_en if lang == "en" else domain.name_id
-        domains.rows.append([f"{domain.number}. {name}",
-                             format_number(float(domain.weight), lang),
+        domains.rows.append([f"{domain.number}. {name}", _weight(domain.weight, lang),
                              _decimal(domain.index, lang)])
     predicate = result.predicate_en if lang == "en" else result.predicate_id
-    domains.footer = [_t("Total", lang), "100", f"{_decimal(result.total, lang)} ({predicate})"]
+    total_weight = sum((d.weight for d in result.domains), Decimal(0))
+    domains.footer = [_t("Total", lang), _weight(total_weight, lang),
+                      f"{_decimal(result.total, lang)} ({predicate})"]
     return [aspects, domains]
 
 
@@ -94,7 +102,8 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
         if suggestion:
             reasons = suggestion.reasons_en if lang == "en" else suggestion.reasons
         indicators.rows.append([
-            str(row.number), row.name, row.weight + ("*" if row.weight_provisional else ""),
+            str(row.number), row.name,
+            _weight(Decimal(row.weight), lang) + ("*" if row.weight_provisional else ""),
             f"{row.assessed_level} {row.assessed_level_name}" if row.assessed_level else "—",
             str(suggestion.level) if suggestion and suggestion.level else "—",
             "; ".join(reasons)])
@@ -104,19 +113,25 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
                       _t("Tanggal efektif terakhir", lang)],
                      numeric={1, 2, 3, 4, 5}, widths=[34, 9, 13, 9, 11, 10, 14],
                      empty=_t("Belum ada OPD di repositori.", lang))
+    data = params.architecture(repository)
     for item in sop_coverage(repository, params.instansi):
+        # the OPD as the other documents show it (singkatan), not its technical code
         coverage.rows.append([
-            f"{item.code} — {item.name}", format_number(item.processes, lang),
+            f"{data.opd_short(str(item.opd)) or item.code} — {item.name}",
+            format_number(item.processes, lang),
             format_number(item.processes_with_sop_ditetapkan, lang),
             format_number(item.sops_draft, lang), format_number(item.sops_ditetapkan, lang),
             format_number(float(item.coverage), lang),
             format_date(item.effective_dates[-1], lang) if item.effective_dates else "—"])
+    predicate = index.predicate_en if lang == "en" else index.predicate_id
     return {
-        "data": params.architecture(repository),
+        "data": data,
         "year": year,
         "framework": framework,
         "assessed": bool(index.levels),
         "index": index,
+        "index_text": f"{_decimal(index.total, lang)} ({predicate})",
+        "provisional_reasons": index.reasons(lang),
         "index_tables": _index_tables(index, lang, "indeks",
                                       _t("Indeks dari penilaian mandiri", lang)),
         "simulated": simulated,
