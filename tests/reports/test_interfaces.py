@@ -112,6 +112,50 @@ def test_cli_all_reports_names_failures(store: str, tmp_path: Path,
     assert f"gagal-{UJI}: data laporan uji tidak ada" in result.stderr
 
 
+def test_all_reports_into_a_folder_that_cannot_be_made(store: str, tmp_path: Path) -> None:
+    from spbe_arch.errors import InputError
+    from spbe_arch.reports import write_all_reports
+
+    blocker = tmp_path / "laporan.md"
+    blocker.write_text("bukan folder")
+    with (open_repository(store, read_only=True) as repository,
+          pytest.raises(InputError) as caught):
+        write_all_reports(repository, blocker / "semua", UJI, formats=("md",))
+    assert "tidak dapat menulis ke" in caught.value.message("id")
+    assert "cannot write to" in caught.value.message("en")
+    result = CliRunner().invoke(app, ["--store", store, "report", "--all", "--instansi", UJI,
+                                      "--format", "md", "--out", str(blocker / "semua")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "tidak dapat menulis ke" in result.output + (result.stderr or "")
+
+
+def test_all_reports_never_leave_a_half_written_file(store: str, tmp_path: Path) -> None:
+    from spbe_arch.errors import InputError
+    from spbe_arch.reports import write_all_reports
+
+    # a folder where a document should go: that write fails, the folder keeps no stray file
+    (tmp_path / f"validasi-{UJI}.md").mkdir()
+    with (open_repository(store, read_only=True) as repository,
+          pytest.raises(InputError) as caught):
+        write_all_reports(repository, tmp_path, UJI, formats=("md",))
+    assert f"validasi-{UJI}.md" in caught.value.message("id")
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_written_documents_follow_the_umask(store: str, tmp_path: Path) -> None:
+    import os
+
+    from spbe_arch.reports import write_all_reports
+
+    previous = os.umask(0o022)
+    try:
+        with open_repository(store, read_only=True) as repository:
+            written = write_all_reports(repository, tmp_path, UJI, formats=("md",))
+    finally:
+        os.umask(previous)
+    assert written and all(path.stat().st_mode & 0o777 == 0o644 for path in written)
+
+
 def test_cli_errors_are_one_sentence(store: str) -> None:
     result = CliRunner().invoke(app, ["--store", store, "report", "opd", "--instansi", UJI])
     assert result.exit_code != 0

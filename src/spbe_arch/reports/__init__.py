@@ -13,6 +13,8 @@ docs/reports.md.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,7 @@ __all__ = [
     "render_report",
     "reports",
     "write_all_reports",
+    "write_file",
 ]
 
 
@@ -124,6 +127,36 @@ def render_report(repository: Repository, name: str, fmt: str, *, instansi: str 
                   template_dir=template_dir).content
 
 
+def _output_error(path: Path, exc: OSError) -> InputError:
+    reason = exc.strerror or exc.__class__.__name__
+    return InputError(f"tidak dapat menulis ke '{path}': {reason}",
+                      f"cannot write to '{path}': {reason}")
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(folder, exc) from exc
+    if not folder.is_dir():
+        raise InputError(f"'{folder}' bukan folder", f"'{folder}' is not a folder")
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Write a document whole or not at all: a full disk, a missing permission or an
+    interruption leaves the previous file (or none), never a truncated PDF."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        # os.open with 0o666 lets the umask decide the mode, as a plain write would
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise _output_error(path, exc) from exc
+
+
 def write_all_reports(repository: Repository, out_dir: Path, instansi: str | None = None, *,
                       formats: Sequence[str] = FORMATS, lang: str = "id",
                       template_dir: Path | None = None) -> WrittenReports:
@@ -132,11 +165,13 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
     The repository is read once and validated at most once for the whole set. A report that
     fails (say, another feature's report over data this repository lacks) does not stop the
     others: it is listed in `.problems` of the result, which is the list of files written.
+    A folder that cannot be created or written is an `InputError` (files already written
+    stay, each one complete).
     """
     for fmt in formats:
         check_format(fmt)
     kode = _default_instansi(instansi)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(out_dir)
     shared: dict[Any, Any] = {}
     written = WrittenReports()
     for spec in available_reports(template_dir):
@@ -156,6 +191,6 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
                 written.problems.append((stem, exc))
                 continue
             for path, content in outputs:
-                path.write_bytes(content)
+                write_file(path, content)
                 written.append(path)
     return written
