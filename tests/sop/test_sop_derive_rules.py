@@ -283,6 +283,58 @@ def test_each_step_keeps_only_the_name_of_its_own_end(model_repository: Reposito
     assert remarks["Mengirim penolakan"] == "berakhir: Permohonan ditolak"
 
 
+def test_an_end_inside_an_event_sub_process_ends_the_sop(
+        model_repository: Repository) -> None:
+    """An event sub-process is followed by nothing: its end events end the path like a
+    top-level end (before, its decision got neither Ya nor Tidak, and the export of the SOP
+    dropped that decision on re-import)."""
+    body = """
+<bpmn:process id="p" name="Pemeriksaan">
+  <bpmn:startEvent id="s"/>
+  <bpmn:task id="a" name="Memutuskan permohonan"/>
+  <bpmn:endEvent id="e" name="Diputuskan"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="e"/>
+  <bpmn:subProcess id="ev" triggeredByEvent="true">
+    <bpmn:startEvent id="es" name="Dugaan pemalsuan"/>
+    <bpmn:task id="c" name="Memeriksa keaslian"/>
+    <bpmn:exclusiveGateway id="g" name="Dokumen palsu?"/>
+    <bpmn:endEvent id="x1" name="Pemalsuan dilaporkan"/>
+    <bpmn:endEvent id="x2" name="Dokumen asli"/>
+    <bpmn:sequenceFlow id="h1" sourceRef="es" targetRef="c"/>
+    <bpmn:sequenceFlow id="h2" sourceRef="c" targetRef="g"/>
+    <bpmn:sequenceFlow id="h3" sourceRef="g" targetRef="x1" name="Ya"/>
+    <bpmn:sequenceFlow id="h4" sourceRef="g" targetRef="x2" name="Tidak"/>
+  </bpmn:subProcess>
+</bpmn:process>"""
+    result = derive_body(model_repository, body)
+    document = load_sop(model_repository, result.kode, KODE)
+    decision = next(s for s in document.langkah if s.nama == "Dokumen palsu?")
+    last = document.langkah[-1].urutan
+    assert (decision.ya, decision.tidak) == (last, last)
+    assert "berakhir: Pemalsuan dilaporkan" in decision.keterangan
+    assert [s.simbol for s in document.langkah].count("Terminator") == 2
+
+
+def test_a_decision_branch_that_reaches_no_step_is_named(
+        model_repository: Repository) -> None:
+    body = """
+<bpmn:process id="p" name="Cabang buntu">
+  <bpmn:startEvent id="s"/>
+  <bpmn:exclusiveGateway id="g" name="Berkas lengkap?"/>
+  <bpmn:task id="a" name="Memproses berkas"/>
+  <bpmn:intermediateThrowEvent id="buntu"/>
+  <bpmn:endEvent id="e"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="a" name="Ya"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="buntu" name="Tidak"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="e"/>
+</bpmn:process>"""
+    result = derive_body(model_repository, body)
+    messages = " ".join(n.message("id") for n in result.notices)
+    assert "cabang keputusan 'Berkas lengkap?' menuju 'IntermediateThrowEvent'" in messages
+
+
 def test_several_pools_choose_and_pool_option(model_repository: Repository) -> None:
     body = """
 <bpmn:collaboration id="c">

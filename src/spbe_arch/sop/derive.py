@@ -219,6 +219,19 @@ class _Deriver:
     def top_level(self, node: FlowNode) -> bool:
         return node.container == self.p.iri
 
+    def ends_the_path(self, node: FlowNode) -> bool:
+        """An end event inside sub-processes none of which is followed by anything (an event
+        sub-process, a sub-process drawn last without an end event after it): the path ends
+        here as at a top-level end event, instead of leading nowhere."""
+        container = node.container
+        seen: set[URIRef] = set()
+        while container in self.nodes and container not in seen:
+            seen.add(container)
+            if self.out[container]:
+                return False
+            container = self.nodes[container].container
+        return True
+
     def entered(self, node: FlowNode) -> bool:
         """An expanded sub-process the derivation walks into."""
         return (node.kind in _SUBPROCESSES and node.expanded is not False
@@ -233,8 +246,10 @@ class _Deriver:
         if node.family == "Event":
             if node.kind == "BoundaryEvent":
                 return "pass"
-            if node.kind in ("StartEvent", "EndEvent"):
+            if node.kind == "StartEvent":
                 return "step" if self.top_level(node) else "pass"
+            if node.kind == "EndEvent":
+                return "step" if self.top_level(node) or self.ends_the_path(node) else "pass"
             if node.link_name is not None:
                 return "step"
             return "step" if node.name else "pass"
@@ -593,6 +608,16 @@ class _Deriver:
 
         def target(t: URIRef) -> str | None:
             found = [str(s) for s in self.resolve(t) if str(s) in steps]
+            if not found:
+                # a branch that reaches no step (a gateway or unnamed event with no way
+                # out): the decision's answer stays empty, which the SOP rules flag
+                self.notices.append(Notice(
+                    f"cabang keputusan '{node.name or '(tanpa nama)'}' menuju"
+                    f" '{self.nodes[t].name or self.nodes[t].kind}' yang tidak berlanjut ke"
+                    " langkah mana pun; lengkapi alirannya",
+                    f"a branch of decision '{node.name or '(unnamed)'}' leads to"
+                    f" '{self.nodes[t].name or self.nodes[t].kind}', which reaches no step;"
+                    " complete the flow"))
             return found[0] if found else None
 
         if len(answers) == 2:
