@@ -38,6 +38,7 @@ def test_every_text_has_an_english_translation() -> None:
     texts |= set(rendering.SEVERITY_LABELS.values())
     for module in (browse, process, validation):
         texts |= set(module.NOTICES.values())
+    texts |= set(process.IDENTITY_LABELS.values())
     assert len(texts) > 200
     missing = sorted(t for t in texts if t not in i18n.EN)
     assert not missing, f"add English for: {missing}"

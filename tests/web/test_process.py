@@ -73,3 +73,62 @@ def test_identity_form_checks_values_and_saves_only_what_changed(fresh_demo_web:
     shown = text_of(session.get(good.headers["location"]).text)
     assert "Identitas SOP disimpan." in shown
     assert web.session("editor_b").post(f"/ui/sop/{SOP}", {"nama": "x"}).status_code == 403
+
+
+def test_deriving_and_saving_an_sop_whose_code_needs_escaping_lands_on_its_page(
+        fresh_demo_web: Web) -> None:
+    """A process code may hold characters that mean something in a URL ('#', '?', '%',
+    '/', spaces): the redirect after deriving or saving must still reach the SOP's page."""
+    from urllib.parse import quote
+
+    from tests.web.helpers import SAMPLE_BPMN
+
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+
+    web = fresh_demo_web
+    session = web.session("editor")
+    code = "DISKOMINFO-09 #1?a=50%/b"
+    created = session.post("/ui/e/proses-bisnis/baru/isi", {
+        "kode": code, "nama": "Proses dengan kode aneh", "pemilik": "DISKOMINFO",
+        "klasifikasiRAB": "RAB.09.03.02"}, follow_redirects=False)
+    assert created.status_code == 303, text_of(created.text)
+    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                     kode_wilayah="3574", proses=code, agent="uji")
+    derived = session.post("/ui/proses/turunkan", {"proses": code}, follow_redirects=False)
+    assert derived.status_code == 303
+    location = derived.headers["location"]
+    assert location.startswith(f"/ui/sop/{quote(code, safe='')}.SOP.")
+    sop_page = session.get(location)
+    assert sop_page.status_code == 200
+    assert "SOP diturunkan dari model BPMN." in text_of(sop_page.text)
+    sop_code = load_sop(web.repository, f"{code}.SOP.01", "3574").kode
+    values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)"'
+                             r' value="([^"]*)"', sop_page.text))
+    saved = session.post(location.split("?")[0], {**values, "nomor": "800/1/2026",
+                                                  "status": "draft"}, follow_redirects=False)
+    assert saved.status_code == 303, text_of(saved.text)
+    assert saved.headers["location"] == f"/ui/sop/{quote(sop_code, safe='')}?pesan=disimpan"
+    assert "Identitas SOP disimpan." in text_of(session.get(saved.headers["location"]).text)
+
+
+def test_problems_of_the_identity_form_name_the_field_by_its_label(fresh_demo_web: Web) -> None:
+    from tests.web.helpers import SAMPLE_BPMN
+
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+    from spbe_arch.sop import derive_sop
+
+    web = fresh_demo_web
+    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                     kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
+    derive_sop(web.repository, proses="DISKOMINFO-01.02", kode_wilayah="3574", agent="uji")
+    session = web.session("editor")
+    values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)"'
+                             r' value="([^"]*)"', session.get(f"/ui/sop/{SOP}").text))
+    bad = session.post(f"/ui/sop/{SOP}", {**values, "disahkan_nip": "123", "status": "draft"})
+    assert bad.status_code == 422
+    assert '<a href="#s-disahkan_nip">NIP pengesah</a>' in bad.text
+    assert ">disahkan_nip<" not in bad.text
+    session.get("/ui?lang=en")
+    english = session.post(f"/ui/sop/{SOP}", {**values, "disahkan_nip": "123",
+                                              "status": "draft"})
+    assert '<a href="#s-disahkan_nip">Approver' in english.text

@@ -31,14 +31,24 @@ from spbe_arch.sop import derive_sop, export_sop_bpmn, list_sops, load_sop, rend
 from spbe_arch.sop.document import SopDocument
 from spbe_arch.sop.layout import layout_flowchart
 from spbe_arch.sop.service import IDENTITY_FIELDS, set_sop_fields
-from spbe_arch.web.context import PREFIX, FormDep, Page, PageDep, form_text
-from spbe_arch.web.rendering import WebRoute
+from spbe_arch.web.context import FormDep, Page, PageDep, form_text
+from spbe_arch.web.rendering import WebRoute, entity_path
 
 router = APIRouter(route_class=WebRoute)
 Code = Annotated[str, Path(max_length=200)]
 LIST_FIELDS = [name for name, (_, many) in IDENTITY_FIELDS.items() if many]
 NOTICES = {"diturunkan": "SOP diturunkan dari model BPMN.", "disimpan": "Identitas SOP disimpan.",
            "sama": "SOP sudah sesuai dengan model BPMN; tidak ada perubahan."}
+IDENTITY_LABELS = {
+    "nama": "Nama SOP", "nomor": "Nomor SOP", "tanggal_pembuatan": "Tanggal pembuatan",
+    "tanggal_revisi": "Tanggal revisi", "tanggal_efektif": "Tanggal efektif",
+    "disahkan_jabatan": "Disahkan oleh (jabatan)", "disahkan_nama": "Disahkan oleh (nama)",
+    "disahkan_nip": "NIP pengesah", "status": "Status", "dasar_hukum": "Dasar hukum",
+    "kualifikasi_pelaksana": "Kualifikasi pelaksana", "keterkaitan": "Keterkaitan",
+    "peralatan": "Peralatan/perlengkapan", "peringatan": "Peringatan",
+    "pencatatan": "Pencatatan dan pendataan"}
+"""The identity form's labels (Indonesian, translated in the template), also used to name
+a field in the summary of problems instead of its internal name."""
 DOCUMENT_FORMATS = {"pdf": "inline", "html": "inline", "docx": "attachment", "svg": "inline"}
 
 
@@ -85,7 +95,7 @@ def derive(page: PageDep, form: FormDep) -> Response:
     with page.request.app.state.write_lock:
         result = derive_sop(page.repository, proses=proses, kode_wilayah=page.instansi,
                             model=model, agent=page.principal.name)
-    return page.redirect(f"{PREFIX}/sop/{result.kode}?pesan="
+    return page.redirect(entity_path("sop", result.kode) + "?pesan="
                          + ("diturunkan" if result.changed else "sama"))
 
 
@@ -152,7 +162,7 @@ def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int
     return page.render("sop.html.j2", status=status, document=document, form=form,
                        flowchart_pages=pages, may_edit=page.can_write_opd(owner),
                        owner=owner, model_slug=_slug(document.model) if document.model else "",
-                       list_fields=LIST_FIELDS, notice=notice)
+                       list_fields=LIST_FIELDS, labels=IDENTITY_LABELS, notice=notice)
 
 
 @router.get("/sop/{code:path}/dokumen")
@@ -214,4 +224,4 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
             else:
                 state.general.append(exc.message(page.lang))
             return _sop_page(page, document, state, status=422)
-    return page.redirect(f"{PREFIX}/sop/{code}?pesan=disimpan")
+    return page.redirect(entity_path("sop", code) + "?pesan=disimpan")
