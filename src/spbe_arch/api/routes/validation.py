@@ -17,10 +17,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
+from spbe_arch import iris
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
-from spbe_arch.errors import InputError
+from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.repository import Repository
 from spbe_arch.validation import latest_report, validate
 
 router = APIRouter(prefix="/validation", tags=["Validasi"])
@@ -50,21 +52,41 @@ async def validation_latest(
                     ] = None,
 ) -> dict[str, Any]:
     kode = instansi or settings.instansi
+    opd, rule = opd or None, rule or None  # `?opd=` from an empty form field: no filter
     report = await run_in_threadpool(latest_report, repository, kode)
     if report is None:
         raise ReportNotFoundError(
             f"belum ada laporan validasi tersimpan untuk instansi {kode}; jalankan"
-            " `spbe-arch validate` dengan opsi penyimpanan laporan",
-            f"no stored validation report for instansi {kode} yet; run `spbe-arch validate`"
-            " with the option that stores the report",
+            f" `spbe-arch validate --instansi {kode} --store`",
+            f"no stored validation report for instansi {kode} yet; run"
+            f" `spbe-arch validate --instansi {kode} --store`",
         )
+    if opd is not None and not await run_in_threadpool(_opd_exists, repository, kode, opd):
+        raise ReportNotFoundError(
+            f"perangkat daerah '{opd}' tidak ada di instansi {kode}",
+            f"there is no perangkat daerah '{opd}' in instansi {kode}")
     results = [r for r in report.results
                if (opd is None or r.opd == opd)
                and (severity is None or r.severity_name == severity)
                and (rule is None or rule in (r.shape_name(), str(r.source_shape)))]
-    filtered = dataclasses.replace(report, results=results)
-    body: dict[str, Any] = filtered.to_json(lang)
-    return body
+    shown = dataclasses.replace(report, results=results)
+    return {
+        # the whole report's verdict: a filter must not turn a failing repository into a
+        # conforming one (`?severity=Warning` has no Violation in it)
+        "conforms": report.conforms,
+        "report": str(report.iri) if report.iri else None,
+        "generated": report.stamp,
+        "instansi": kode,
+        "filters": {"opd": opd, "severity": severity, "rule": rule},
+        "counts": shown.counts(),
+        "total": len(report.results),
+        "results": [{**r.to_json(lang), "opd": r.opd} for r in results],
+    }
+
+
+def _opd_exists(repository: Repository, kode: str, opd: str) -> bool:
+    return repository.ask("ASK WHERE { GRAPH ?g { ?opd a ?type } }",
+                          {"opd": iris.element_iri(kode, "opd", opd)})
 
 
 @router.post("", summary="Validasi RDF yang diunggah (tidak disimpan)",
@@ -86,8 +108,21 @@ async def validation_upload(request: Request, _: ReaderDep, settings: SettingsDe
         with tempfile.TemporaryDirectory(prefix="spbe-validasi-") as folder:
             path = Path(folder) / f"unggahan{suffix}"
             path.write_bytes(data)
-            report = validate([path], lang=lang)
+            try:
+                report = validate([path], lang=lang)
+            except SpbeError as exc:
+                _name_the_upload(exc, str(path), path.name)
+                raise
             result: dict[str, Any] = report.to_json(lang)
             return result
 
     return await run_in_threadpool(run)
+
+
+def _name_the_upload(error: SpbeError, path: str, name: str) -> None:
+    """Errors about the upload name it, not the server's temporary folder (which means
+    nothing to the client and tells it about the server)."""
+    for each in [error, *getattr(error, "problems", [])]:
+        if isinstance(each, SpbeError) and each.location is not None \
+                and each.location.file == path:
+            each.location.file = name
