@@ -58,3 +58,22 @@ def test_dashboard_of_an_empty_repository_says_what_is_missing(make_web) -> None
     assert "Repositori belum berisi data arsitektur" in text
     assert "belum ada kerangka evaluasi" in text
     assert "Belum ada laporan validasi tersimpan" in text
+
+
+def test_the_coverage_bar_of_an_opd_with_an_odd_code_opens_its_page(fresh_demo_web: Web) -> None:
+    from urllib.parse import quote
+
+    admin = fresh_demo_web.session("admin")
+    code = "UPT #1?x=50%"
+    made = admin.post("/ui/e/opd/baru/isi", {"kode": code, "nama": "UPT Uji", "jenisOPD":
+                                              "Dinas"}, follow_redirects=False)
+    assert made.status_code == 303, text_of(made.text)
+    made = admin.post("/ui/e/proses-bisnis/baru/isi", {
+        "kode": "UPT-01", "nama": "Proses UPT", "pemilik": code,
+        "klasifikasiRAB": "RAB.09.03.02"}, follow_redirects=False)
+    assert made.status_code == 303, text_of(made.text)
+    page = admin.get("/ui").text
+    bar = re.search(r'<a href="([^"]+)"><g class="row"><title>UPT Uji:', page)
+    assert bar is not None
+    assert bar.group(1) == f"/ui/e/opd/{quote(code, safe='')}"
+    assert admin.get(bar.group(1).replace("&amp;", "&")).status_code == 200

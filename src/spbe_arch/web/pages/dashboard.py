@@ -11,7 +11,7 @@ from markupsafe import Markup
 from spbe_arch.web.charts import Bar, Series, bar_chart, line_chart
 from spbe_arch.web.context import PREFIX, Page, PageDep
 from spbe_arch.web.dashboard import Dashboard, build_dashboard
-from spbe_arch.web.rendering import WebRoute, format_number
+from spbe_arch.web.rendering import WebRoute, entity_path, format_number
 
 router = APIRouter(route_class=WebRoute)
 
@@ -40,7 +40,7 @@ def _charts(page: Page, data: Dashboard) -> dict[str, Markup]:
     with_processes = [c for c in data.coverage if c.processes]
     if with_processes:
         charts["coverage"] = bar_chart(
-            [Bar(c.code, float(c.coverage), href=f"{PREFIX}/e/opd/{c.code}",
+            [Bar(c.code, float(c.coverage), href=entity_path("opd", c.code),
                  tooltip=f"{c.name}: {format_number(c.coverage, 1, lang)}% "
                          f"({c.processes_with_sop_ditetapkan}/{c.processes})",
                  text=f"{format_number(c.coverage, 1, lang)}%",
