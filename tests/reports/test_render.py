@@ -106,3 +106,33 @@ def test_render_report_entry_point(uji_repository: object) -> None:
     text = data.decode("utf-8")
     assert "SOP-PPID-01" in text
     assert "1 Februari 2025" in text  # tanggal efektif in Indonesian
+
+
+def test_opd_with_a_very_long_name_still_gives_a_word_document() -> None:
+    # Word's core properties hold 255 characters; the title must not make the DOCX fail
+    from tests.reports.conftest import UJI, uji_sources
+
+    from spbe_arch import iris
+    from spbe_arch.repository import open_repository
+
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    name = "Dinas Pemberdayaan Masyarakat, Perempuan & <Anak> \"Terpadu\" " * 6
+    opd = f"{iris.instansi_iri(UJI)}/opd/DINKES"
+    repository.update(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+        f"DELETE {{ GRAPH ?g {{ <{opd}> spbe:nama ?n }} }} "
+        f"INSERT {{ GRAPH ?g {{ <{opd}> spbe:nama {json_string(name)} }} }} "
+        f"WHERE {{ GRAPH ?g {{ <{opd}> spbe:nama ?n }} }}")
+    content = render_report(repository, "opd", "docx", instansi=UJI, opd="DINKES")
+    word = docx.Document(io.BytesIO(content))
+    title = word.core_properties.title
+    assert len(title) <= 255 and title.startswith("Profil OPD Dinas Pemberdayaan")
+    assert any("Terpadu" in p.text for p in word.paragraphs)
+    repository.close()
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)

@@ -41,6 +41,7 @@ TEXT_WIDTH_TWIPS = int((PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / 635)  # EMU -
 MAX_PICTURE_HEIGHT = Cm(21.0)
 TABLE_STYLE = "Table Grid"
 CELL_STYLE = "Isi Tabel"
+CORE_PROPERTY_LIMIT = 255  # characters python-docx accepts for a core property
 SKIP = {"style", "script", "title", "head", "meta", "colgroup", "col"}
 BLOCKS = {"section", "div", "article", "main", "header", "footer", "aside", "body", "figure",
           "nav"}
@@ -108,7 +109,11 @@ class _Writer:
         footer.alignment = 1
         self._field(footer, "PAGE", "1")
         core = self.doc.core_properties
-        core.title = self.source.title
+        # OOXML core properties hold at most 255 characters; an OPD with a very long name
+        # would otherwise make python-docx refuse the whole document
+        title = " ".join(self.source.title.split())
+        core.title = title if len(title) <= CORE_PROPERTY_LIMIT else (
+            title[:CORE_PROPERTY_LIMIT - 1].rstrip() + "…")
         core.author = "spbe-arch"
         core.language = "id-ID" if self.lang == "id" else "en-GB"
 
