@@ -233,3 +233,22 @@ def test_long_lists_become_registers_with_every_element(
     for row in rows:
         code = row.xpath("b")[0].text_content()
         assert f"**{code}**" in markdown.replace("\\", "") and code in word_text
+
+
+def test_finding_messages_name_values_not_iris() -> None:
+    # a rule that pastes the offending value into its message ({?value}) shows the value's
+    # label to the reader, never the ontology IRI
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    spbe = "https://w3id.org/spbe-arch/ontology#"
+    layanan = iris.element_iri(UJI, "layanan", "RENBANG")
+    repository.load([LoadSource(
+        f"<{layanan}> <{spbe}targetLayanan> <{spbe}PelakuUsaha> .".encode(), "ntriples",
+        iris.instansi_graph(UJI))])
+    for lang, label in (("id", "Pelaku Usaha"), ("en", "Business")):
+        md = render_report(repository, "validasi", "md", instansi=UJI, lang=lang).decode()
+        rows = [line for line in md.splitlines() if "LY.RENBANG" in line and "RAL.02" in line]
+        assert rows, md
+        assert all(f"{spbe}PelakuUsaha" not in row for row in rows)
+        assert any(label in row for row in rows), rows
+    repository.close()

@@ -201,6 +201,20 @@ def _value_text(data: ArchitectureData, value: str, focus: str, lang: str) -> st
     return value
 
 
+_IRI = re.compile(r"<?(https?://[^\s<>\"]+?)>?(?=[\s,;:.)\]]*(?:\s|$))")
+
+
+def _readable(data: ArchitectureData, message: str, lang: str) -> str:
+    """A message with the IRIs a rule pasted into it (`{?value}`) replaced by what readers
+    know: a value's label, an element's code, a reference code. Unknown IRIs stay."""
+    def replace(match: re.Match[str]) -> str:
+        iri = match.group(1)
+        text = _value_text(data, iri, "", lang)
+        return text if text and text != iri else match.group(0)
+
+    return _IRI.sub(replace, message) if "://" in message else message
+
+
 def _locate(data: ArchitectureData, focus: str) -> tuple[str, str, str, str]:
     """(kode, nama, kind, OPD IRI) of a focus node."""
     element = data.by_iri.get(focus)
@@ -261,7 +275,7 @@ def build_findings(results: list[Any], data: ArchitectureData, repository: Repos
         out.append(Finding(focus, kode, nama, kind, opd, path, path_label, value, shape,
                            rule_key, rule, purpose, source, component,
                            _severity(getattr(result, "severity", None)),
-                           _message(result, lang), advice))
+                           _readable(data, _message(result, lang), lang), advice))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     out.sort(key=lambda f: (order.get(f.severity, 9), data.opd_short(f.opd), f.focus_kode,
                             f.rule))
