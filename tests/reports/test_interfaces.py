@@ -200,3 +200,22 @@ def test_api_errors(client: TestClient) -> None:
     assert bad.status_code == 400 and "odt" in bad.json()["detail"]
     missing = client.get("/reports/opd")
     assert missing.status_code == 400 and "OPD" in missing.json()["detail"]
+    unknown = client.get("/reports/validasi", params={"instansi": "9109"})
+    assert unknown.status_code == 400 and "9109" in unknown.json()["detail"]
+
+
+def test_unknown_instansi_is_an_error_not_an_empty_document(store: str, tmp_path: Path) -> None:
+    # a typo in the kode wilayah must not give a complete-looking document about nothing
+    result = CliRunner().invoke(app, ["--store", store, "report", "validasi", "--instansi",
+                                      "9109", "--format", "md", "--out",
+                                      str(tmp_path / "v.md")])
+    assert result.exit_code == 2
+    assert f"kode yang ada: {UJI}" in result.output + (result.stderr or "")
+    assert not (tmp_path / "v.md").exists()
+    result = CliRunner().invoke(app, ["--store", store, "report", "--all", "--instansi", "9109",
+                                      "--format", "md", "--out", str(tmp_path / "semua")])
+    assert result.exit_code == 2 and not (tmp_path / "semua").exists()
+    # the instansi itself still renders
+    code, out, _ = run("--store", store, "report", "validasi", "--instansi", UJI,
+                       "--format", "md", "--out", "-")
+    assert code == 0 and "Laporan Validasi" in out

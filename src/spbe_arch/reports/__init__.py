@@ -88,6 +88,25 @@ def _params(spec: ReportSpec, instansi: str, opd: str | None, lang: str,
     return ReportParams(instansi, opd or None, lang, shared if shared is not None else {})
 
 
+def _check_instansi(repository: Repository, params: ReportParams) -> None:
+    """A kode wilayah the repository does not know (a typo of 3574) is an error, not a
+    complete-looking empty document; a repository without any instansi still gets the
+    document that lists what is missing."""
+    data = params.architecture(repository)
+    if data.instansi.recorded or not data.empty:
+        return
+    from spbe_arch.reports.queries import select_rows
+
+    known = [row["kode"] for row in select_rows(repository, "instansi-codes")]
+    if known and params.instansi not in known:
+        listed = ", ".join(known)
+        raise InputError(
+            f"instansi dengan kode wilayah '{params.instansi}' tidak ada di repositori;"
+            f" kode yang ada: {listed}",
+            f"there is no instansi with kode wilayah '{params.instansi}' in the repository;"
+            f" known codes: {listed}")
+
+
 class WrittenReports(list[Path]):
     """The files `write_all_reports` wrote, and the reports it could not write."""
 
@@ -113,6 +132,7 @@ def render(repository: Repository, name: str, fmt: str, *, instansi: str | None 
     check_format(fmt)
     spec = find_report(name, template_dir)
     params = _params(spec, _default_instansi(instansi), opd, lang)
+    _check_instansi(repository, params)
     document = render_document(repository, spec, params, template_dir)
     content = write_format(document, fmt)
     return RenderedReport(spec.name, fmt, content, f"{document.file_stem()}.{EXTENSIONS[fmt]}",
@@ -171,8 +191,9 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
     for fmt in formats:
         check_format(fmt)
     kode = _default_instansi(instansi)
-    _make_folder(out_dir)
     shared: dict[Any, Any] = {}
+    _check_instansi(repository, ReportParams(kode, None, lang, shared))
+    _make_folder(out_dir)
     written = WrittenReports()
     for spec in available_reports(template_dir):
         if spec.opd == "required":
