@@ -147,3 +147,19 @@ def test_a_new_layanan_is_created_with_the_process_that_realises_it(
     process = get_entity(fresh_demo_web.repository, "proses-bisnis", "DISKOMINFO-01.01",
                          instansi="3574")
     assert process is not None and "LYN-BARU" in process["merealisasikan"]
+
+
+@pytest.mark.slow
+def test_a_broken_rule_of_another_element_links_to_that_element(fresh_demo_web: Web) -> None:
+    """Unlinking a process from its layanan breaks the layanan's rule: the summary names the
+    layanan by its code with a link to its page, not by a bare IRI."""
+    web = fresh_demo_web
+    session = web.session("editor")
+    data = form_values(web, "proses-bisnis", "DISKOMINFO-01.01")
+    assert "LYN-04" in data["merealisasikan"]
+    response = session.post("/ui/e/proses-bisnis/DISKOMINFO-01.01/ubah",
+                            {**data, "merealisasikan": []})
+    assert response.status_code == 422
+    assert re.search(r'<li><a href="/ui/e/layanan/LYN-04">LYN-04</a>: Layanan belum'
+                     r' direalisasikan', response.text)
+    assert "https://w3id.org/spbe-arch/id/" not in text_of(response.text)

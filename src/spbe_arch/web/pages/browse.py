@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -37,7 +38,7 @@ from spbe_arch.reports.findings import build_findings
 from spbe_arch.reports.model import ArchitectureData, gather_architecture
 from spbe_arch.validation import latest_report
 from spbe_arch.web.context import FormDep, Page, PageDep, form_list, form_text
-from spbe_arch.web.rendering import WebRoute, entity_path
+from spbe_arch.web.rendering import WebRoute, element_path, entity_path
 
 router = APIRouter(route_class=WebRoute)
 PAGE_SIZE = 50
@@ -341,7 +342,12 @@ def _explain(page: Page, kind: EntityKind, exc: SpbeError, state: FormState,
             if iri is not None and result.get("focusNode") == iri and kind.has_field(name):
                 state.errors.setdefault(name, []).append(str(result.get("message", "")))
             else:
-                state.other_findings.append(result)
+                # another element's rule breaks: name it by its code and link its page
+                focus = str(result.get("focusNode") or "")
+                href = element_path(focus)
+                state.other_findings.append({
+                    "message": str(result.get("message", "")), "href": href,
+                    "element": unquote(focus.rsplit("/", 1)[-1]) if href else focus})
         return
     problems = exc.problems if isinstance(exc, InputProblems) else [exc]
     for problem in problems:
