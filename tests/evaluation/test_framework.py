@@ -61,3 +61,20 @@ def test_pemdi_is_a_clearly_labelled_provisional_dataset(repository: Repository)
     assert len(pemdi.indicators) == 20
     assert (pemdi.predicates[0].name_id, pemdi.predicates[0].lower) == ("Memuaskan", Decimal("4.0"))
     assert pemdi.level_name(1, 1) == "Merintis"
+
+
+def test_aspect_and_domain_weights_summed_from_unsure_weights_are_marked(
+        repository: Repository) -> None:
+    # aspect 1 (13) and domain 1 (13) are sums of UNSURE indicator weights (domain brief
+    # §4.2): they carry the provisional mark unless the framework file declares them verified
+    framework = load_framework(repository, "permenpanrb-59-2020")
+    assert framework.group_weight_provisional(framework.aspects[1])
+    assert framework.group_weight_provisional(framework.domains[1])
+    repository.update(
+        "PREFIX eval: <https://w3id.org/spbe-arch/evaluasi#>\n"
+        "INSERT { GRAPH ?g { ?a eval:bobotProvisional false } } WHERE { GRAPH ?g {"
+        " ?a a eval:Aspek ; eval:nomor 7 ;"
+        " eval:kerangka <https://w3id.org/spbe-arch/evaluasi/permenpanrb-59-2020> } }")
+    framework = load_framework(repository, "permenpanrb-59-2020")
+    assert not framework.group_weight_provisional(framework.aspects[7])
+    assert framework.group_weight_provisional(framework.aspects[1])

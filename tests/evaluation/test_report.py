@@ -86,6 +86,9 @@ def test_indonesian_figures_use_the_decimal_comma(repository: Repository) -> Non
     md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
     assert "**Indeks:** 0,15 (Kurang)" in md
     assert "| 2,75\\* |" in md and "| 1,3\\* |" in md
+    # aspect 1 and domain 1 weigh 13, a sum of UNSURE indicator weights: marked too
+    assert "| 1. Kebijakan Internal terkait Tata Kelola SPBE | 13\\* |" in md
+    assert "| 1. Kebijakan Internal SPBE | 13\\* |" in md
     assert "2.75" not in md and "1.3\\*" not in md
     # indicator 14 in the fixture: 3 of 4 processes with an SOP
     assert "75,0% proses memiliki SOP" in md

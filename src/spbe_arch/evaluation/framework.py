@@ -45,6 +45,10 @@ def _flag(node: Node | None) -> bool:
     return isinstance(node, Literal) and bool(node.toPython())
 
 
+def _declared(node: Node | None) -> bool | None:
+    return _flag(node) if isinstance(node, Literal) else None
+
+
 @dataclass(frozen=True)
 class Level:
     value: int
@@ -77,6 +81,9 @@ class Group:
     name_id: str
     name_en: str
     indicators: list[int] = field(default_factory=list)
+    weight_provisional_declared: bool | None = None
+    """What the framework file says of this group's own weight (`eval:bobotProvisional`);
+    None: not said, the weight is as sure as the indicator weights it sums."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,13 @@ class Framework:
     @property
     def any_weight_provisional(self) -> bool:
         return any(i.weight_provisional for i in self.indicators.values())
+
+    def group_weight_provisional(self, group: Group) -> bool:
+        """Whether a domain's or aspect's weight is unverified: what the framework states for
+        it, else whether it is a sum of provisional indicator weights."""
+        if group.weight_provisional_declared is not None:
+            return group.weight_provisional_declared
+        return any(self.indicators[n].weight_provisional for n in group.indicators)
 
     def predicate_for(self, index: Decimal) -> Predicate:
         """The predicate whose lower bound is the highest one not above `index`."""
@@ -167,10 +181,12 @@ def load_framework(repository: Repository, code: str = DEFAULT_FRAMEWORK) -> Fra
             weight_provisional=_flag(row.get("weight_provisional")),
             aspect=aspect, domain=domain, scale=_text(row.get("scale")),
         )
-        framework.aspects.setdefault(aspect, Group(aspect, _text(row.get("aspect_id")),
-                                                   _text(row.get("aspect_en"))))
-        framework.domains.setdefault(domain, Group(domain, _text(row.get("domain_id")),
-                                                   _text(row.get("domain_en"))))
+        framework.aspects.setdefault(aspect, Group(
+            aspect, _text(row.get("aspect_id")), _text(row.get("aspect_en")),
+            weight_provisional_declared=_declared(row.get("aspect_weight_provisional"))))
+        framework.domains.setdefault(domain, Group(
+            domain, _text(row.get("domain_id")), _text(row.get("domain_en")),
+            weight_provisional_declared=_declared(row.get("domain_weight_provisional"))))
     for number in sorted(framework.indicators):
         indicator = framework.indicators[number]
         framework.aspects[indicator.aspect].indicators.append(number)

@@ -23,6 +23,7 @@ class GroupIndex:
     name_en: str
     index: Decimal
     weight: Decimal
+    weight_provisional: bool = False
 
 
 @dataclass
@@ -49,7 +50,8 @@ class IndexResult:
     def to_json(self) -> dict[str, object]:
         def group(g: GroupIndex) -> dict[str, object]:
             return {"number": g.number, "name": g.name_id, "name_en": g.name_en,
-                    "index": float(g.index), "weight": float(g.weight)}
+                    "index": float(g.index), "weight": float(g.weight),
+                    "weight_provisional": g.weight_provisional}
 
         return {
             "framework": self.framework,
@@ -71,7 +73,8 @@ def _weighted(framework: Framework, group: Group, levels: Mapping[int, int]) -> 
     total = sum((framework.indicators[n].weight * levels.get(n, 0) for n in group.indicators),
                 Decimal(0))
     index = (total / weight) if weight else Decimal(0)
-    return GroupIndex(group.number, group.name_id, group.name_en, index, weight)
+    return GroupIndex(group.number, group.name_id, group.name_en, index, weight,
+                      framework.group_weight_provisional(group))
 
 
 def compute_index(framework: Framework, levels: Mapping[int, int]) -> IndexResult:
@@ -87,7 +90,8 @@ def compute_index(framework: Framework, levels: Mapping[int, int]) -> IndexResul
         if not 1 <= level <= 5:
             raise InputError(f"tingkat indikator {number} harus 1–5, bukan {level}",
                              f"the level of indicator {number} must be 1–5, not {level}")
-    everything = Group(0, "Total", "Total", sorted(framework.indicators))
+    everything = Group(0, "Total", "Total", sorted(framework.indicators),
+                       weight_provisional_declared=False)
     exact = _weighted(framework, everything, levels).index
     # The index is published with two decimals and the predicate read from that figure.
     total = exact.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
@@ -99,6 +103,12 @@ def compute_index(framework: Framework, levels: Mapping[int, int]) -> IndexResul
     if framework.any_weight_provisional:
         reasons.append(("bobot per indikator belum terverifikasi dari sumber resmi",
                         "the per-indicator weights are not verified from an official source"))
+    groups = [*framework.aspects.values(), *framework.domains.values()]
+    if any(framework.group_weight_provisional(g) for g in groups):
+        reasons.append(("bobot aspek/domain bertanda * tidak terverifikasi tersendiri;"
+                        " angkanya jumlah bobot indikator",
+                        "aspect/domain weights marked * are not verified on their own; they"
+                        " are sums of the indicator weights"))
     if framework.formula_provisional:
         reasons.append(("rumus indeks (rerata tertimbang) belum terverifikasi dari sumber resmi",
                         "the index formula (weighted mean) is not verified from an official"

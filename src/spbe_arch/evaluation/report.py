@@ -56,20 +56,26 @@ def _weight(value: Decimal, lang: str) -> str:
     return text if lang == "en" else text.replace(".", ",")
 
 
+def _mark(provisional: bool) -> str:
+    return "*" if provisional else ""
+
+
 def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> list[Table]:
     aspects = Table(f"{prefix}-aspek", f"{caption} — {_t('Aspek', lang)}",
                     [_t("Aspek", lang), _t("Bobot", lang), _t("Indeks", lang)],
                     numeric={1, 2}, widths=[70, 15, 15])
     for aspect in result.aspects:
         name = aspect.name_en if lang == "en" else aspect.name_id
-        aspects.rows.append([f"{aspect.number}. {name}", _weight(aspect.weight, lang),
+        aspects.rows.append([f"{aspect.number}. {name}",
+                             _weight(aspect.weight, lang) + _mark(aspect.weight_provisional),
                              _decimal(aspect.index, lang)])
     domains = Table(f"{prefix}-domain", f"{caption} — {_t('Domain', lang)}",
                     [_t("Domain", lang), _t("Bobot", lang), _t("Indeks", lang)],
                     numeric={1, 2}, widths=[70, 15, 15])
     for domain in result.domains:
         name = domain.name_en if lang == "en" else domain.name_id
-        domains.rows.append([f"{domain.number}. {name}", _weight(domain.weight, lang),
+        domains.rows.append([f"{domain.number}. {name}",
+                             _weight(domain.weight, lang) + _mark(domain.weight_provisional),
                              _decimal(domain.index, lang)])
     predicate = result.predicate_en if lang == "en" else result.predicate_id
     total_weight = sum((d.weight for d in result.domains), Decimal(0))
@@ -103,7 +109,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
             reasons = suggestion.reasons_en if lang == "en" else suggestion.reasons
         indicators.rows.append([
             str(row.number), row.name,
-            _weight(Decimal(row.weight), lang) + ("*" if row.weight_provisional else ""),
+            _weight(Decimal(row.weight), lang) + _mark(row.weight_provisional),
             f"{row.assessed_level} {row.assessed_level_name}" if row.assessed_level else "—",
             str(suggestion.level) if suggestion and suggestion.level else "—",
             "; ".join(reasons)])
