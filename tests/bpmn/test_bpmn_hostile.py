@@ -68,3 +68,70 @@ def test_empty_and_unknown_proses(fixtures_dir: Path, memory_repository: Reposit
         import_bpmn_file(memory_repository, path, kode_wilayah="3574", proses="TIDAK.ADA")
     assert "TIDAK.ADA" in caught.value.message("id")
     assert list(memory_repository.quads()) == []
+
+
+SMALL = (
+    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"'
+    ' targetNamespace="urn:uji">\n'
+    '  <process id="p">\n'
+    '    <laneSet id="ls"><lane id="l" name="Kepala ꦧꦶꦣꦁ (بيدڠ) é"/></laneSet>\n'
+    '    <task id="t" name="Memeriksa berkas"/>\n'
+    '  </process>\n'
+    '</definitions>\n')
+
+
+@pytest.mark.parametrize(("data", "words_id", "words_en", "line"), [
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00Diagram1/x.diag",
+     "arsip ZIP (misalnya berkas proyek Bizagi .bpm", "export the model", None),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "dokumen PDF", "PDF document", None),
+    (SMALL.encode()[:120], "berkas terpotong", "cut short", 3),
+    (SMALL.encode().rstrip()[:-len(b"</definitions>")], "berkas terpotong", "cut short", 6),
+    (SMALL.replace("é", "\udce9").encode("utf-8", "surrogateescape"),
+     "tidak sah untuk UTF-8 (encoding bawaan XML)", "save it again as UTF-8", 3),
+    (b'<?xml version="1.0" encoding="x-tidak-ada"?>\n'
+     + SMALL.replace("Kepala ꦧꦶꦣꦁ (بيدڠ) é", "Kepala").encode(),
+     "encoding yang dinyatakan berkas tidak dikenal", "unknown encoding", 1),
+    (SMALL.replace("Memeriksa berkas", "Surat &kop;").encode(), "entitas tidak dikenal",
+     "write '&' as '&amp;'", 4),
+    (b'{"proses": "bukan XML"}', "tidak diawali elemen XML", "does not start with", 1),
+    (SMALL.replace("Memeriksa berkas", "A" * 10_000_001).encode(), "terlalu panjang",
+     "too long", 4),
+], ids=["zip", "pdf", "cut-in-tag", "cut-before-end", "not-utf8", "unknown-encoding",
+        "entity", "json", "huge-attribute"])
+def test_odd_files_get_a_sentence_saying_what_is_wrong(
+        data: bytes, words_id: str, words_en: str, line: int | None,
+        memory_repository: Repository) -> None:
+    """Before, these got libxml2's English ("Start tag expected, '<' not found", "Resource
+    limit exceeded ... try XML_PARSE_HUGE") or, for a ZIP/PDF, nothing naming the cause."""
+    with pytest.raises(InputError) as caught:
+        import_bpmn(memory_repository, data, file_name="model.bpmn", kode_wilayah="3574",
+                    max_bytes=10**8)
+    error = caught.value
+    assert words_id in error.message("id") and "model.bpmn" in error.message("id")
+    assert words_en in error.message("en")
+    assert "line " not in error.message("en").split(": ", 1)[1]  # position said once
+    if line is not None:
+        assert error.location is not None and error.location.line == line
+    assert list(memory_repository.quads()) == []
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252", "UTF-16"])
+def test_utf8_content_under_another_declared_encoding_is_read_as_utf8(
+        declared: str, memory_repository: Repository) -> None:
+    """Read as declared, the lane name was stored garbled ('Kepala ê¦§ê¦¶...') with no
+    word of warning (or, for UTF-16, refused with 'Blank needed here')."""
+    data = f'<?xml version="1.0" encoding="{declared}"?>\n{SMALL}'.encode()
+    result = import_bpmn(memory_repository, data, file_name="model.bpmn", kode_wilayah="3574")
+    names = {str(q[2]) for q in memory_repository.quads() if str(q[1]).endswith("#name")}
+    assert "Kepala ꦧꦶꦣꦁ (بيدڠ) é" in names
+    assert any(f"encoding {declared}, tetapi isinya UTF-8" in n.message("id")
+               for n in result.notices)
+
+
+def test_a_real_latin1_file_is_still_read_as_latin1(memory_repository: Repository) -> None:
+    data = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+            + SMALL.replace("Kepala ꦧꦶꦣꦁ (بيدڠ) é", "Café")).encode("latin-1")
+    result = import_bpmn(memory_repository, data, file_name="model.bpmn", kode_wilayah="3574")
+    names = {str(q[2]) for q in memory_repository.quads() if str(q[1]).endswith("#name")}
+    assert "Café" in names
+    assert not result.notices

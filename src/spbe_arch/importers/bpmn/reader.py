@@ -293,5 +293,8 @@ def read_bpmn(data: bytes, *, file_name: str, model: URIRef, max_bytes: int) -> 
     Raises `InputError` (or `InputProblems`) naming the file and line for malformed XML,
     a DTD, a non-BPMN root, duplicate ids and flows whose ends are missing.
     """
-    root = parse_untrusted_xml(data, file_name, max_bytes)
-    return _Reader(root, file_name, model).read()
+    notices: list[Notice] = []
+    root = parse_untrusted_xml(data, file_name, max_bytes, notices)
+    reader = _Reader(root, file_name, model)
+    reader.notices.extend(notices)
+    return reader.read()
