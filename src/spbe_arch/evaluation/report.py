@@ -110,7 +110,8 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
         indicators.rows.append([
             str(row.number), row.name,
             _weight(Decimal(row.weight), lang) + _mark(row.weight_provisional),
-            f"{row.assessed_level} {row.assessed_level_name}" if row.assessed_level else "—",
+            f"{row.assessed_level} {framework.level_name(row.number, row.assessed_level, lang)}"
+            if row.assessed_level else "—",
             str(suggestion.level) if suggestion and suggestion.level else "—",
             "; ".join(reasons)])
     coverage = Table("cakupan-sop", _t("Cakupan SOP per OPD", lang),
