@@ -52,3 +52,24 @@ def test_banner_says_whether_anonymous_reading_is_on() -> None:
     forced = "\n".join(banner(Settings(store="memory:", anonymous_read=True), "0.0.0.0", 8000,
                               TokenStore(None)))
     assert "PERINGATAN" in forced
+
+
+def test_an_opd_the_repository_does_not_have_is_refused(tmp_path: Path) -> None:
+    opd = tmp_path / "opd.ttl"
+    opd.write_text(
+        "@prefix spbe: <https://w3id.org/spbe-arch/ontology#> .\n"
+        "<https://w3id.org/spbe-arch/id/3574/opd/DISKOMINFO> a spbe:PerangkatDaerah .\n")
+    loaded = _run(tmp_path, "load", str(opd), "--graph",
+                  "https://w3id.org/spbe-arch/graph/instansi/3574")
+    assert loaded.returncode == 0, loaded.stderr
+    typo = _run(tmp_path, "token", "create", "ani", "--role", "editor", "--opd", "DISKOMINF")
+    assert typo.returncode == 2 and not typo.stdout.strip()
+    assert "DISKOMINF is not in the repository (known OPDs: DISKOMINFO)" in typo.stderr
+    assert not (tmp_path / "data.tokens.json").exists() or "ani" not in (
+        tmp_path / "data.tokens.json").read_text()
+    assert _run(tmp_path, "token", "create", "ani", "--role", "editor", "--opd",
+                "DISKOMINFO").returncode == 0
+    # an OPD that will be imported later
+    later = _run(tmp_path, "token", "create", "budi", "--role", "editor", "--opd", "BAPPEDA",
+                 "--force")
+    assert later.returncode == 0, later.stderr

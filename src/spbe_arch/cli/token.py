@@ -14,8 +14,11 @@ from rich.table import Table
 from spbe_arch import iris
 from spbe_arch.access import Role, TokenStore
 from spbe_arch.cli.common import out_console, state, t
+from spbe_arch.cli.common import repository as cli_repository
 from spbe_arch.cli.common import settings as cli_settings
+from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.settings import Settings
+from spbe_arch.vocab import SPBE
 
 
 def _settings() -> Settings:
@@ -46,6 +49,32 @@ def opd_iri(value: str, instansi: str, base: str) -> str:
     return str(iris.element_iri(instansi, "opd", value, base))
 
 
+def _check_opds(opds: list[str]) -> None:
+    """Refuse OPDs the repository does not have: a mistyped code makes an editor token that
+    can change nothing, and its holder only ever sees 403."""
+    try:
+        repo = cli_repository(read_only=True)
+    except SpbeError as exc:
+        # e.g. a remote store that is down: the token file does not need the store
+        typer.echo(t(f"peringatan: OPD tidak dapat diperiksa ({exc.message('id')})",
+                     f"warning: the OPDs could not be checked ({exc.message('en')})"),
+                   err=True)
+        return
+    with repo:
+        rows = repo.select("SELECT DISTINCT ?opd WHERE { GRAPH ?g { ?opd a ?class } }",
+                           {"class": SPBE.PerangkatDaerah}).rows
+    known = {str(row["opd"]) for row in rows}
+    unknown = [o for o in opds if o not in known]
+    if unknown:
+        names = ", ".join(o.rsplit("/", 1)[-1] for o in unknown)
+        codes = ", ".join(sorted(o.rsplit("/", 1)[-1] for o in known)) or "-"
+        raise InputError(
+            f"OPD {names} tidak ada di repositori (OPD yang ada: {codes}); periksa kodenya,"
+            " atau pakai --force untuk OPD yang baru akan diimpor",
+            f"OPD {names} is not in the repository (known OPDs: {codes}); check the code,"
+            " or use --force for an OPD that will be imported later")
+
+
 def register(app: typer.Typer) -> None:
     token_app = typer.Typer(help="Kelola token API (reader, editor per OPD, admin).",
                             no_args_is_help=True)
@@ -61,11 +90,18 @@ def register(app: typer.Typer) -> None:
         ] = None,
         instansi: Annotated[str | None, typer.Option(
             "--instansi", help="Kode wilayah instansi OPD (bawaan: SPBE_INSTANSI).")] = None,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Buat juga untuk OPD yang belum ada di repositori (mis. yang"
+                            " baru akan diimpor). (Also for OPDs not in the repository"
+                            " yet.)")] = False,
     ) -> None:
         """Buat token baru; token dicetak sekali saja."""
         settings = _settings()
         opds = [opd_iri(o, instansi or settings.instansi, settings.base_iri) for o in opd or []]
-        token, record = _store().create(name, role, opds)
+        tokens = _store()  # before the OPD check: a memory: store is refused first
+        if opds and not force:
+            _check_opds(opds)
+        token, record = tokens.create(name, role, opds)
         typer.echo(token)
         typer.echo(t(f"token '{record.name}' ({record.role}) dibuat; simpan sekarang, token"
                      " tidak dapat ditampilkan lagi",
