@@ -252,3 +252,18 @@ def test_finding_messages_name_values_not_iris() -> None:
         assert all(f"{spbe}PelakuUsaha" not in row for row in rows)
         assert any(label in row for row in rows), rows
     repository.close()
+
+
+def test_a_finding_without_an_attribute_shows_its_value_alone() -> None:
+    # "every domain has elements" is a rule on the instansi: no attribute, the value is the
+    # empty domain; the cell reads "Keamanan SPBE", not "= Keamanan SPBE"
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    repository.update("PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+                      "DELETE { GRAPH ?g { ?k ?p ?o } } "
+                      "WHERE { GRAPH ?g { ?k a spbe:Keamanan ; ?p ?o } }")
+    md = render_report(repository, "validasi", "md", instansi=UJI).decode()
+    rows = [line for line in md.splitlines() if "Domain arsitektur Keamanan" in line]
+    assert rows, md
+    assert all("| Keamanan SPBE |" in row and "| = " not in row for row in rows), rows
+    repository.close()

@@ -573,7 +573,9 @@ def findings_table(findings: Sequence[Finding], t: _T, id: str, caption: str,
                   empty=t("Tidak ada temuan validasi. Data memenuhi semua aturan arsitektur."))
     for finding in findings:
         element = Cell(finding.focus_kode, finding.focus_nama)
-        attribute = finding.path_label + (f" = {finding.value}" if finding.value else "")
+        # "attribute = value", or the value alone when the rule has no attribute (a whole-
+        # instansi rule such as "every domain has elements" names the domain as its value)
+        attribute = " = ".join(part for part in (finding.path_label, finding.value) if part)
         row: list[Any] = [element, t(SEVERITY_LABELS.get(finding.severity, finding.severity)),
                           attribute, finding.message, finding.advice]
         if with_opd:
