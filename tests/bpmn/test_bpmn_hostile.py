@@ -135,3 +135,21 @@ def test_a_real_latin1_file_is_still_read_as_latin1(memory_repository: Repositor
     names = {str(q[2]) for q in memory_repository.quads() if str(q[1]).endswith("#name")}
     assert "Café" in names
     assert not result.notices
+
+
+def test_an_instansi_missing_from_a_populated_store_is_warned_about(
+        fixtures_dir: Path, memory_repository: Repository) -> None:
+    """`--instansi 9999` (a typo) filed the model under a region nobody lists, silently."""
+    from rdflib import RDF
+
+    from spbe_arch import iris
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.vocab import SPBE
+
+    memory_repository.apply(ChangeSet(add=[(iris.instansi_iri("3574"), RDF.type, SPBE.Instansi,
+                                            iris.instansi_graph("3574"))]))
+    path = fixtures_dir / "miwg-reference" / "A.1.0.bpmn"
+    known = import_bpmn_file(memory_repository, path, kode_wilayah="3574")
+    assert not [n for n in known.notices if "instansi" in n.message("id")]
+    typo = import_bpmn_file(memory_repository, path, kode_wilayah="9999")
+    assert any("instansi 9999 belum ada" in n.message("id") for n in typo.notices)

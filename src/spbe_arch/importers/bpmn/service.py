@@ -158,6 +158,14 @@ def import_bpmn(repository: Repository, data: bytes, *, file_name: str,
     digest = hashlib.sha256(data).hexdigest()
 
     result = read_bpmn(data, file_name=Path(file_name).name, model=iri, max_bytes=max_bytes)
+    if repository.ask(query_text("other_instansi_only"),
+                      {"instansi": iris.instansi_iri(kode_wilayah)}):
+        # a mistyped --instansi would otherwise file the model where no list shows it
+        result.notices.append(Notice(
+            f"instansi {kode_wilayah} belum ada di repositori (ada instansi lain); model"
+            " disimpan di bawah kode itu — periksa --instansi",
+            f"instansi {kode_wilayah} is not in the repository (others are); the model is"
+            " stored under that code — check --instansi"))
     current = _current(repository, iri)
     proses_iri = proses_info.iri if proses_info else (current[2] if current else None)
     if current and current[1] == digest and current[2] == proses_iri:
