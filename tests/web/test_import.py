@@ -136,7 +136,7 @@ def test_excel_rows_left_out_are_deleted_only_when_asked(fresh_demo_web: Web) ->
     assert "tidak berwenang menghapus data OPD &#39;DISPENDUKCAPIL&#39;" in text_of(refused.text)
     response = upload(session, [("kominfo.xlsx", buffer.getvalue())], hapus_opd="DISKOMINFO")
     text = text_of(response.text)
-    assert "hapus keamanan KAM-06" in text and "1 dihapus" in text
+    assert "hapus Keamanan SPBE KAM-06" in text and "1 dihapus" in text
     assert get_entity(web.repository, "keamanan", "KAM-06", instansi="3574") is not None
     saved = session.post("/ui/impor/simpan", {"kunci": key_of(response.text), "indeks": "0"})
     assert saved.status_code == 200
@@ -187,3 +187,25 @@ def test_a_staged_upload_belongs_to_its_browser(fresh_demo_web: Web) -> None:
     assert list_models(web.repository) == []
     assert other.post("/ui/impor/simpan", {"kunci": "tidak-ada", "indeks": "0"}).status_code \
         == 410
+
+
+def test_excel_preview_names_kinds_and_fields_by_their_labels(fresh_demo_web: Web) -> None:
+    """The table of changes speaks the user's language: 'Layanan' and 'Nama', not the
+    internal 'layanan' and 'nama' (nor 'service' and 'nama' in English)."""
+    web = fresh_demo_web
+    session = web.session("editor")
+    exported = web.session("admin").client.get("/excel/export?opd=DISKOMINFO").content
+    book = load_workbook(io.BytesIO(exported))
+    sheet = book["Layanan"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "LYN-04")
+    sheet.cell(row, 2).value = "Nama baru"
+    sheet.cell(row, 7).value = "Tujuan baru yang cukup panjang"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(session, [("kominfo.xlsx", buffer.getvalue())])
+    assert re.search(r"<td>ubah</td><td>Layanan</td><td>LYN-04</td><td>nama, tujuan</td>",
+                     response.text), text_of(response.text)[:1500]
+    session.get("/ui?lang=en")
+    english = upload(session, [("kominfo.xlsx", buffer.getvalue())])
+    assert re.search(r"<td>change</td><td>Service</td><td>LYN-04</td><td>name, purpose</td>",
+                     english.text), text_of(english.text)[:1500]

@@ -50,6 +50,7 @@ from spbe_arch.importers.bpmn.service import (
 )
 from spbe_arch.importers.xlsx import WorkbookProblems, import_workbook
 from spbe_arch.importers.xlsx.reader import SheetProblem
+from spbe_arch.model import KINDS, EntityChange
 from spbe_arch.repository import ChangeSet, Quad
 from spbe_arch.validation.incremental import validate_change
 from spbe_arch.web.context import FormDep, Page, PageDep, form_text
@@ -173,6 +174,17 @@ def prune_codes(text: str) -> list[str] | None:
     return codes or None
 
 
+def describe_change(change: EntityChange, lang: str) -> tuple[str, str, str, str]:
+    """(action, kind, code, changed fields) as a person reads them: the kind's and the
+    fields' labels rather than their internal names (`sop`, `memilikiLangkah`)."""
+    kind = KINDS.get(change.kind)
+    if kind is None:
+        return change.action, change.kind, change.code, ", ".join(change.fields)
+    fields = [kind.field(name).label(lang) if kind.has_field(name) else name
+              for name in change.fields]
+    return change.action, kind.label(lang), change.code, ", ".join(fields)
+
+
 def preview_excel(page: Page, preview: Preview, data: bytes, prune: str = "") -> None:
     scope = import_scope(page.principal, page.repository, page.instansi)
     try:
@@ -184,8 +196,7 @@ def preview_excel(page: Page, preview: Preview, data: bytes, prune: str = "") ->
         return
     changes = report.changes
     preview.summary = changes.summary(page.lang)
-    preview.changes = [(c.action, c.kind, c.code, ", ".join(c.fields))
-                       for c in changes.entity_changes]
+    preview.changes = [describe_change(c, page.lang) for c in changes.entity_changes]
     preview.warnings = [(_where(w, page.lang), w.message_en if page.lang == "en"
                          else w.message_id)
                         for w in [*report.warnings, *report.validation_notes]
