@@ -78,3 +78,27 @@ def test_management_and_service_indicators(repository: Repository) -> None:
     assert suggestions[43].level == 3  # data terbuka area includes RAL.01.43.03, elektronik
     assert suggestions[45].facts["layanan"] == ["L01 Permohonan Informasi Publik"]
     assert suggestions[32].level is None
+
+
+def test_reasons_write_counts_the_readers_way() -> None:
+    from spbe_arch import iris
+    from spbe_arch.datasets import base_sources
+    from spbe_arch.repository import LoadSource, open_repository
+
+    # 1,200 processes: "1.200 proses bisnis", English "1,200 processes"
+    base = "https://w3id.org/spbe-arch/"
+    spbe = base + "ontology#"
+    instansi = iris.instansi_iri(KODE)
+    lines = [f"<{instansi}> <{spbe}kodeWilayah> \"{KODE}\" ."]
+    for number in range(1200):
+        process = f"<{base}id/{KODE}/proses-bisnis/P{number}>"
+        lines += [f"{process} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  f"<{spbe}ProsesBisnis> .", f"{process} <{spbe}instansi> <{instansi}> ."]
+    repository = open_repository("memory:")
+    repository.load([*base_sources(), LoadSource("\n".join(lines).encode(), "ntriples",
+                                                 iris.instansi_graph(KODE))])
+    suggestion = suggest_proses_bisnis(repository, KODE)
+    assert suggestion.reasons[0].startswith("1.200 proses bisnis")
+    assert suggestion.reasons_en[0].startswith("1,200 processes")
+    assert "0,0% proses memiliki SOP" in suggestion.reasons
+    repository.close()

@@ -63,6 +63,12 @@ def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def _count(number: int, lang: str = "id") -> str:
+    """A count with thousands separated (`3.000`; English `3,000`)."""
+    text = f"{number:,}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
 def _share_id(share: Decimal) -> str:
     """A percentage the Indonesian way (`99,7`); reasons are read by people, not parsed."""
     return str(share).replace(".", ",")
@@ -174,9 +180,9 @@ def suggest_proses_bisnis(repository: Repository, kode_wilayah: str,
     if not processes:
         suggestion.add("belum ada proses bisnis di repositori", "no business process yet")
         return suggestion
-    suggestion.add(f"{len(processes)} proses bisnis; level peta proses: "
+    suggestion.add(f"{_count(len(processes))} proses bisnis; level peta proses: "
                    f"{', '.join(map(str, levels)) or '-'}",
-                   f"{len(processes)} processes; process-map levels: "
+                   f"{_count(len(processes), 'en')} processes; process-map levels: "
                    f"{', '.join(map(str, levels)) or '-'}")
     suggestion.add(f"{_share_id(sop_share)}% proses memiliki SOP",
                    f"{sop_share}% of processes have an SOP")
@@ -225,14 +231,14 @@ def suggest_manajemen(repository: Repository, kode_wilayah: str,
         suggestion.facts = {"sop_spbe": len(rows), "ditetapkan": len(set_rows), "opd": opds}
         if set_rows:
             suggestion.level = 3
-            suggestion.add(f"{len(set_rows)} SOP SPBE ditetapkan untuk area ini"
+            suggestion.add(f"{_count(len(set_rows))} SOP SPBE ditetapkan untuk area ini"
                            f" ({', '.join(opds) or '-'}): prosedur formal, tingkat 3",
-                           f"{len(set_rows)} SPBE SOPs set for this area"
+                           f"{_count(len(set_rows), 'en')} SPBE SOPs set for this area"
                            f" ({', '.join(opds) or '-'}): formal procedure, level 3")
         elif rows:
             suggestion.level = 1
-            suggestion.add(f"{len(rows)} SOP SPBE masih draf: tingkat 1 (rancangan)",
-                           f"{len(rows)} SPBE SOPs are drafts: level 1 (draft)")
+            suggestion.add(f"{_count(len(rows))} SOP SPBE masih draf: tingkat 1 (rancangan)",
+                           f"{_count(len(rows), 'en')} SPBE SOPs are drafts: level 1 (draft)")
         else:
             suggestion.add("tidak ada SOP SPBE untuk area ini di repositori",
                            "no SPBE SOP for this area in the repository")
@@ -329,8 +335,8 @@ def suggest_layanan(repository: Repository, kode_wilayah: str,
         suggestion.level = best or None
         summary = ", ".join(f"{k} {v}" for k, v in sorted(metode.items()))
         summary_en = ", ".join(f"{k} {v}" for k, v in sorted(metode_en.items()))
-        suggestion.add(f"{len(members)} layanan: {summary}",
-                       f"{len(members)} services: {summary_en}")
+        suggestion.add(f"{_count(len(members))} layanan: {summary}",
+                       f"{_count(len(members), 'en')} services: {summary_en}")
         if best:
             suggestion.add("metode terbaik menyarankan tingkat "
                            f"{best} (tatap muka→1, hybrid→2, elektronik→3; tingkat 4–5 perlu"
