@@ -186,7 +186,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             allow_origins=origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["Location", "Content-Type", "Retry-After"],
+            expose_headers=["Location", "Content-Type", "Retry-After", "ETag"],
             max_age=600,
         )
 

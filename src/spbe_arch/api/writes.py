@@ -12,7 +12,11 @@ check and the commit:
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib.term import URIRef
@@ -94,6 +98,62 @@ class EntityNotFoundError(InputError):
     http_status = 404
 
 
+class PreconditionFailedError(InputError):
+    """An `If-Match` / `If-None-Match` condition of the request does not hold (HTTP 412)."""
+
+    http_status = 412
+
+
+def entity_tag(record: Mapping[str, Any]) -> str:
+    """The strong ETag of an entity's state. Every representation (JSON, Turtle, …) is
+    made from the same record, so they share it: a client may read Turtle and write JSON."""
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+_ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
+
+
+def _tags(header: str) -> list[str]:
+    return _ENTITY_TAG.findall(header)
+
+
+def none_match(header: str | None, current: str) -> bool:
+    """True if an `If-None-Match` header names `current` (or `*`): weak comparison, as
+    RFC 9110 §13.1.2 has it for this header."""
+    if header is None:
+        return False
+    tags = [t.removeprefix("W/") for t in _tags(header)]
+    return "*" in tags or current in tags
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """The conditional headers of a write (RFC 9110 §13): optimistic concurrency, so that
+    two people editing the same entity cannot silently overwrite each other."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+
+    def check(self, before: Mapping[str, Any] | None, kind: EntityKind, code: str) -> None:
+        current = entity_tag(before) if before is not None else None
+        if self.if_match is not None:
+            tags = _tags(self.if_match)
+            # strong comparison: a weak tag never matches a write's precondition
+            holds = current is not None and ("*" in tags or current in tags)
+            if not holds:
+                raise PreconditionFailedError(
+                    f"{kind.label('id')} '{code}' sudah berubah (atau dihapus) sejak Anda"
+                    " membacanya: If-Match tidak cocok; ambil lagi, lalu ulangi perubahan",
+                    f"the {kind.label('en')} '{code}' has changed (or was deleted) since you"
+                    " read it: If-Match does not match; fetch it again, then redo the change")
+        if current is not None and none_match(self.if_none_match, current):
+            raise PreconditionFailedError(
+                f"{kind.label('id')} dengan kode '{code}' sudah ada (If-None-Match)",
+                f"a {kind.label('en')} with code '{code}' already exists"
+                " (If-None-Match)")
+
+
 class EntityExistsError(InputError):
     http_status = 409
 
@@ -117,9 +177,12 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
 
 def write_entity(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
                  instansi: str, code: str | None, body: Mapping[str, Any] | None,
-                 method: str, *, force: bool = False) -> tuple[int, dict[str, Any] | None]:
+                 method: str, *, force: bool = False,
+                 precondition: Precondition | None = None,
+                 ) -> tuple[int, dict[str, Any] | None]:
     """Plan, check and commit one REST-style write of one entity (`method` POST, PUT, PATCH or
-    DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards)."""
+    DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards).
+    `precondition` is checked against the entity as it is under the write lock."""
     what_id = f"mengubah {kind.label('id')}"
     what_en = f"changing a {kind.label('en')}"
     with lock:
@@ -138,6 +201,8 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
             record["kode"] = code
         assert code is not None
         before = get_entity(repository, kind, code, instansi=instansi)
+        if precondition is not None:
+            precondition.check(before, kind, code)
         if method == "POST" and before is not None:
             raise EntityExistsError(f"{kind.label('id')} dengan kode '{code}' sudah ada",
                                     f"a {kind.label('en')} with code '{code}' already exists")

@@ -263,3 +263,50 @@ def test_codes_with_a_slash_are_reachable_by_their_address(arch_service: Any) ->
     assert step.status_code == 200, step.text
     assert client.delete("/api/opd/BAG%2FUMUM", headers=admin).status_code == 204
     assert client.get("/api/opd/BAG%2FUMUM").status_code == 404
+
+
+def test_conditional_writes_stop_a_lost_update(arch_service: Any) -> None:
+    """Two people edit the same proses bisnis: the second save, made on what the first one
+    changed in the meantime, is refused (412) instead of silently overwriting it."""
+    client, editor = arch_service.client, arch_service.auth("editor")
+    path = "/api/proses-bisnis/DISKOMINFO.02"
+    created = client.post("/api/proses-bisnis", json=NEW, headers=editor)
+    tag = created.headers["etag"]
+    read = client.get(path)
+    assert read.headers["etag"] == tag
+    # the Turtle representation is of the same state: its tag may be used to write JSON
+    assert client.get(path, headers={"accept": "text/turtle"}).headers["etag"] == tag
+    assert client.get(path, headers={"if-none-match": tag}).status_code == 304
+    assert client.get(path, headers={"if-none-match": f"W/{tag}"}).status_code == 304
+
+    first = client.patch(path, json={"nama": "Jaringan intra"},
+                         headers={**editor, "if-match": tag})
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] != tag
+    before = arch_service.repository.export(None, "nquads")
+    for method, body in (("PATCH", {"uraian": "Perubahan kedua"}),
+                         ("PUT", {**NEW, "nama": "Nama lama"}), ("DELETE", None)):
+        stale = client.request(method, path, json=body, headers={**editor, "if-match": tag})
+        assert stale.status_code == 412, (method, stale.text)
+        assert "If-Match" in stale.json()["detail"]
+    assert arch_service.repository.export(None, "nquads") == before
+    assert client.get(path).json()["nama"] == "Jaringan intra"
+    # a weak tag never satisfies If-Match; a list with the current one does
+    weak = client.patch(path, json={"uraian": "x"},
+                        headers={**editor, "if-match": f"W/{first.headers['etag']}"})
+    assert weak.status_code == 412
+    listed = client.patch(path, json={"uraian": "Jaringan antar perangkat daerah"}, headers={
+        **editor, "if-match": f'"lama", {first.headers["etag"]}'})
+    assert listed.status_code == 200, listed.text
+    assert client.delete(path, headers={**editor, "if-match": "*"}).status_code == 204
+    assert client.delete(path, headers={**editor, "if-match": "*"}).status_code == 412
+
+
+def test_put_with_if_none_match_only_creates(arch_service: Any) -> None:
+    client, editor = arch_service.client, arch_service.auth("editor")
+    path = "/api/proses-bisnis/DISKOMINFO.02"
+    only_create = {**editor, "if-none-match": "*"}
+    assert client.put(path, json=NEW, headers=only_create).status_code == 201
+    again = client.put(path, json={**NEW, "nama": "Lain"}, headers=only_create)
+    assert again.status_code == 412
+    assert client.get(path).json()["nama"] == NEW["nama"]

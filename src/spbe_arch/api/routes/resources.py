@@ -30,7 +30,13 @@ from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.negotiation import Offer, choose
 from spbe_arch.api.resource_schemas import expand_resource_paths
-from spbe_arch.api.writes import entity_not_found, write_entity
+from spbe_arch.api.writes import (
+    Precondition,
+    entity_not_found,
+    entity_tag,
+    none_match,
+    write_entity,
+)
 from spbe_arch.model import (
     TOP_LEVEL_KINDS,
     EntityKind,
@@ -134,15 +140,20 @@ async def entity_get(
                                      instansi=instansi)
     if record is None:
         raise entity_not_found(entity_kind, code)
+    tag = entity_tag(record)
+    headers = {"ETag": tag, "Vary": "Accept"}
+    if none_match(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
     offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
     if offer.serializer == "json":
-        return JSONResponse(_with_context(record), media_type=offer.media_type)
+        return JSONResponse(_with_context(record), media_type=offer.media_type,
+                            headers=headers)
     graph = Graph()
     graph.bind("spbe", SPBE)
     for triple in entity_to_graph(entity_kind, record, instansi):
         graph.add(triple)
     return Response(graph.serialize(format=offer.serializer, encoding="utf-8"),
-                    media_type=offer.media_type)
+                    media_type=offer.media_type, headers=headers)
 
 
 async def _respond(request: Request, principal: Principal, repository: Repository,
@@ -151,12 +162,14 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
     if not principal.authenticated or principal.role is None or principal.role.value == "reader":
         # fail fast, before any planning: only editors and admins write
         require_opd_write(principal, [], f"mengubah {kind.value}", f"changing {kind.value}")
+    precondition = Precondition(request.headers.get("if-match"),
+                                request.headers.get("if-none-match"))
     status, after = await run_in_threadpool(
         write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
-        code, body, method, force=force)
+        code, body, method, force=force, precondition=precondition)
     if after is None:
         return Response(status_code=status)
-    headers = {}
+    headers = {"ETag": entity_tag(after)}
     if status == 201:
         # url_for does not quote path values; a header must be Latin-1
         created = str(after.get("kode") or code or "")
@@ -177,6 +190,7 @@ async def entity_create(request: Request, principal: PrincipalDep, repository: R
 
 @router.put("/{kind}/{code:path}", summary="Ganti (atau buat) entitas (editor OPD-nya / admin)",
             responses={201: {"description": "Dibuat"},
+                       412: {"description": "If-Match / If-None-Match tidak terpenuhi"},
                        422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                          settings: SettingsDep, kind: Kind, code: Code, record: Record,
@@ -187,6 +201,7 @@ async def entity_replace(request: Request, principal: PrincipalDep, repository: 
 
 @router.patch("/{kind}/{code:path}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
               responses={404: {"description": "Tidak ada"},
+                         412: {"description": "If-Match tidak cocok (entitas sudah berubah)"},
                          422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                        settings: SettingsDep, kind: Kind, code: Code, record: Record,
@@ -198,6 +213,7 @@ async def entity_patch(request: Request, principal: PrincipalDep, repository: Re
 @router.delete("/{kind}/{code:path}", status_code=204,
                summary="Hapus entitas (editor OPD-nya / admin)",
                responses={404: {"description": "Tidak ada"},
+                          412: {"description": "If-Match tidak cocok (entitas sudah berubah)"},
                           422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_delete(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                         settings: SettingsDep, kind: Kind, code: Code,
