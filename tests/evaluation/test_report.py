@@ -106,3 +106,9 @@ def test_english_document_says_everything_in_english(repository: Repository) -> 
     # service reasons name the metode in English, not the Indonesian enumeration
     assert "services: electronic" in md or "services: hybrid" in md
     assert "elektronik" not in md and "tidak diisi" not in md
+
+
+def test_an_opd_without_processes_has_no_coverage_figure(repository: Repository) -> None:
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
+    row = next(line for line in md.splitlines() if "Dinas Lingkungan Hidup" in line)
+    assert row.endswith("| 0 | 0 | 0 | 0 | — | — |"), row

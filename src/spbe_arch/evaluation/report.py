@@ -128,7 +128,8 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
             format_number(item.processes, lang),
             format_number(item.processes_with_sop_ditetapkan, lang),
             format_number(item.sops_draft, lang), format_number(item.sops_ditetapkan, lang),
-            format_number(float(item.coverage), lang),
+            # an OPD without processes is not "0 % covered": there is nothing to cover
+            format_number(float(item.coverage), lang) if item.processes else "—",
             format_date(item.effective_dates[-1], lang) if item.effective_dates else "—"])
     predicate = index.predicate_en if lang == "en" else index.predicate_id
     return {
