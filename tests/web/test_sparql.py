@@ -4,6 +4,7 @@ sortable results, CSV/JSON downloads, read-only."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -89,3 +90,23 @@ def test_downloads_as_csv_and_json(demo_web: Web) -> None:
     assert 'filename="processes-per-opd.csv"' in named.headers["content-disposition"]
     assert session.post("/ui/sparql/unduh", {"query": APLIKASI,
                                              "format": "exe"}).status_code == 400
+
+
+def test_a_download_that_fails_keeps_the_query_and_says_why(demo_web: Web) -> None:
+    """Download CSV on a query with a mistake: the page comes back with the query as typed
+    and the problem, not an error page that loses the query."""
+    session = demo_web.session()
+    typed = "SELECT ?a WHERE { ?a a <urn:x> ."
+    failed = session.post("/ui/sparql/unduh", {"query": typed, "format": "csv"})
+    assert failed.status_code == 400
+    assert 'id="form-sparql"' in failed.text
+    assert f'name="query" class="code" rows="16" spellcheck="false"' \
+           f' aria-describedby="query-help">{html.escape(typed, quote=True)}</textarea>' \
+           in failed.text
+    assert re.search(r'<p class="notice bad" role="alert">kesalahan sintaks SPARQL', failed.text)
+    named = session.post("/ui/sparql/unduh", {"kueri": "rab-coverage-per-sector", "query": "",
+                                              "param_level": "dua", "format": "csv"})
+    assert named.status_code == 400
+    assert 'name="kueri" value="rab-coverage-per-sector"' in named.text
+    assert 'name="param_level" type="text" value="dua"' in named.text
+    assert 'class="notice bad"' in named.text

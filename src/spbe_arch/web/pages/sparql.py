@@ -165,12 +165,18 @@ def sparql_download(page: PageDep, form: FormDep) -> Response:
     if chosen not in DOWNLOADS:
         raise InputError(f"format unduhan '{chosen}' tidak dikenal; pilih csv, tsv atau json",
                          f"unknown download format '{chosen}'; choose csv, tsv or json")
-    request = read_request(form)
+    request = QueryRequest(form_text(form, "query"), None, {})
     media, suffix = DOWNLOADS[chosen]
     formats = negotiate(media)
     # CONSTRUCT/DESCRIBE have no table: they download as Turtle
     formats = Negotiated(formats.solutions, formats.boolean, choose_graph_format("text/turtle"))
-    outcome = run(page, bound_text(request), formats)
+    try:
+        request = read_request(form)
+        outcome = run(page, bound_text(request), formats)
+    except SpbeError as exc:
+        # back to the page with the query as typed and the problem under it (an error page
+        # would lose the query)
+        return _page(page, request, ResultView(error=exc.message(page.lang)), status=400)
     if outcome.kind == "graph":
         suffix = "ttl"
     name = (request.named.name if request.named else "hasil-kueri") + f".{suffix}"
