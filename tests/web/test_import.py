@@ -209,3 +209,15 @@ def test_excel_preview_names_kinds_and_fields_by_their_labels(fresh_demo_web: We
     english = upload(session, [("kominfo.xlsx", buffer.getvalue())])
     assert re.search(r"<td>change</td><td>Service</td><td>LYN-04</td><td>name, purpose</td>",
                      english.text), text_of(english.text)[:1500]
+
+
+def test_a_bpmn_file_whose_name_gives_no_model_name_is_asked_to_be_renamed(
+        fresh_demo_web: Web) -> None:
+    """The page has no '--model' option: the problem tells the user to rename the file."""
+    session = fresh_demo_web.session("editor")
+    response = upload(session, [("漢字.bpmn", BPMN.read_bytes())], proses="DISKOMINFO-01.02")
+    text = text_of(response.text)
+    assert "tidak dapat diimpor" in text
+    assert "namai ulang berkasnya dengan huruf latin atau angka" in text
+    assert "--model" not in text
+    assert 'name="kunci"' not in response.text

@@ -205,6 +205,23 @@ def preview_excel(page: Page, preview: Preview, data: bytes, prune: str = "") ->
     preview.can_save = not preview.nothing_to_do
 
 
+def web_model_slug(file_name: str) -> str:
+    """The model name a file's name gives (as `import_bpmn` derives it). The importer's own
+    message points to the CLI's `--model`, which the page does not have: here the way out is
+    to rename the file."""
+    stem = Path(file_name).stem
+    try:
+        return model_slug(stem)
+    except InputError:
+        raise InputError(
+            f"nama berkas '{file_name}' tidak dapat dijadikan nama model BPMN: namai ulang"
+            " berkasnya dengan huruf latin atau angka (mis. perizinan-usaha.bpmn), lalu"
+            " unggah lagi",
+            f"the file name '{file_name}' cannot be made into a BPMN model name: rename the"
+            " file with Latin letters or digits (e.g. business-permit.bpmn) and upload it"
+            " again") from None
+
+
 def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None:
     if not page.principal.authenticated:
         require_opd_write(page.principal, [], "mengimpor model BPMN", "importing a BPMN model")
@@ -214,7 +231,7 @@ def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None
         owner = [info.pemilik] if info.pemilik is not None else []
         preview.extra["proses"] = proses
     require_opd_write(page.principal, owner, "mengimpor model BPMN", "importing a BPMN model")
-    slug = model_slug(Path(preview.name).stem)
+    slug = web_model_slug(preview.name)
     result = read_bpmn(data, file_name=preview.name, model=model_iri(page.instansi, slug),
                        max_bytes=page.settings.max_upload_bytes)
     try:
