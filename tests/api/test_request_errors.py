@@ -19,8 +19,10 @@ def test_a_parameter_out_of_range_is_explained_in_indonesian(service: Any) -> No
 
 def test_missing_and_malformed_values(service: Any) -> None:
     body = service.client.get("/history", params={"limit": "abc"}).json()
-    assert body["pesan"] == ("parameter 'entity': wajib diisi; "
-                             "parameter 'limit': harus bilangan bulat")
+    assert body["pesan"] == "parameter 'limit': harus bilangan bulat"
+    missing = service.client.post("/api/opd", headers=service.auth("admin"))
+    assert missing.status_code == 422
+    assert missing.json()["pesan"] == "isi permintaan: wajib diisi"
 
 
 def test_a_value_outside_its_list_names_the_choices(service: Any) -> None:

@@ -155,6 +155,7 @@ def test_no_demo_process_has_an_unknown_rab_code(demo_repository: Repository,
 
 EMPTY_ON_THE_DEMO = {
     "history": "the demo has no audit records until something is edited",
+    "recent-changes": "the demo has no audit records until something is edited",
     "processes-with-unknown-rab": "every sample process uses a code of the reference",
     "opd-without-layanan": "every sample OPD delivers at least one layanan",
 }

@@ -246,6 +246,18 @@ def test_history_of_an_entity(fixture_repository: Repository) -> None:
         "Edit proses lain"]
 
 
+def test_recent_changes_newest_first_and_by_agent(fixture_repository: Repository) -> None:
+    cols = ("waktu", "nama_agen", "keterangan", "entitas")
+    assert rows(fixture_repository, "recent-changes", {}, cols) == [
+        ("2025-03-04T08:30:00+00:00", "sari", "Impor Excel", None),
+        ("2025-02-01T09:00:00+00:00", "budi", "Edit proses lain",
+         C + "proses-bisnis/DISKOMINFO.02"),
+        ("2025-01-02T10:00:00+00:00", "budi", "Edit proses", C + "proses-bisnis/DISKOMINFO.01")]
+    assert [r[2] for r in rows(fixture_repository, "recent-changes", {"agen": "budi"},
+                               cols)] == ["Edit proses lain", "Edit proses"]
+    assert rows(fixture_repository, "recent-changes", {"agen": "tidak-ada"}, cols) == []
+
+
 # --- parameters -----------------------------------------------------------------------------
 
 def test_unknown_query_suggests_close_names(fixture_repository: Repository) -> None:

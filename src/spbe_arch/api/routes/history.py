@@ -1,7 +1,9 @@
-"""`GET /history?entity=IRI`: the audit trail of one entity, newest first.
+"""`GET /history`: the audit trail, newest first — of one entity (`?entity=IRI`, with the
+triples each change added and removed), or of the whole repository (the feed of recent
+changes, with the entities each one touched), both filterable by agent (`?agen=`).
 
-Reads the provenance graph with the named query `history` (src/spbe_arch/queries/
-history.rq), the same query `spbe-arch query history entity=…` runs.
+Reads the provenance graph with the named queries `history` and `recent-changes`
+(src/spbe_arch/queries/), the same queries `spbe-arch query …` runs.
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ class Change(BaseModel):
     waktu: str
     agen: str | None
     keterangan: str | None
-    ditambah: list[str]
-    """Triples added, in N-Triples (with their graph)."""
-    dihapus: list[str]
+    entitas: list[str] | None = None
+    """The entities the change names (prov:used); in the feed of recent changes."""
+    ditambah: list[str] | None = None
+    """Triples added, in N-Triples (with their graph); in the history of one entity."""
+    dihapus: list[str] | None = None
 
 
 class History(BaseModel):
-    entity: str
+    entity: str | None
+    """None: every change (the feed of recent changes)."""
     total: int
     items: list[Change]
 
@@ -39,19 +44,35 @@ def _lines(text: object) -> list[str]:
     return [line for line in str(text).splitlines() if line.strip()] if text is not None else []
 
 
-@router.get("/history", summary="Riwayat perubahan sebuah entitas (jejak audit)")
+@router.get("/history", summary="Riwayat perubahan sebuah entitas, atau semua perubahan"
+                                " terbaru (jejak audit)")
 async def history(
     _: ReaderDep,
     repository: RepositoryDep,
     settings: SettingsDep,
-    entity: Annotated[str, Query(
-        description="IRI entitas, mis. https://w3id.org/spbe-arch/id/3574/opd/DISKOMINFO")],
+    entity: Annotated[str | None, Query(
+        description="IRI entitas, mis. https://w3id.org/spbe-arch/id/3574/opd/DISKOMINFO;"
+                    " tanpa parameter ini: semua perubahan terbaru")] = None,
+    agen: Annotated[str | None, Query(description="Hanya perubahan oleh agen (nama token)"
+                                      " ini", max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> History:
+    if entity is None:
+        params = {"agen": agen} if agen else {}
+        result = await run_in_threadpool(run_query, repository, "recent-changes", params,
+                                         timeout_s=settings.query_timeout_s)
+        rows = result.rows
+        items = [Change(perubahan=str(row["perubahan"]), waktu=str(row["waktu"]),
+                        agen=str(row["nama_agen"]) if "nama_agen" in row else None,
+                        keterangan=str(row["keterangan"]) if "keterangan" in row else None,
+                        entitas=_lines(row.get("entitas")))
+                 for row in rows[offset:offset + limit]]
+        return History(entity=None, total=len(rows), items=items)
     result = await run_in_threadpool(run_query, repository, "history", {"entity": entity},
                                      timeout_s=settings.query_timeout_s)
-    rows = result.rows
+    rows = [row for row in result.rows
+            if not agen or ("agen" in row and str(row["agen"]) == agen)]
     items = [
         Change(
             perubahan=str(row["perubahan"]),

@@ -1,0 +1,62 @@
+"""`/history`: the audit trail of one entity, and the feed of every recent change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROCESS = {"kode": "DISKOMINFO.02", "nama": "Pengelolaan jaringan intra pemerintah",
+           "pemilik": "DISKOMINFO", "klasifikasiRAB": "RAB.01.01.01",
+           "jenisProses": "ProsesPendukung", "statusProses": "Baru"}
+C = "https://w3id.org/spbe-arch/id/3574/"
+
+
+def test_the_feed_lists_every_change_newest_first(arch_service: Any) -> None:
+    client = arch_service.client
+    assert client.get("/history").json() == {"entity": None, "total": 0, "items": []}
+    editor, other = arch_service.auth("editor"), arch_service.auth("editor_b")
+    assert client.post("/api/proses-bisnis", json=PROCESS, headers=editor).status_code == 201
+    assert client.patch("/api/proses-bisnis/DISDUKCAPIL.01", json={"uraian": "Akta lahir"},
+                        headers=other).status_code == 200
+    assert client.patch("/api/proses-bisnis/DISKOMINFO.02", json={"nama": "Jaringan intra"},
+                        headers=editor).status_code == 200
+
+    feed = client.get("/history").json()
+    assert feed["entity"] is None and feed["total"] == 3
+    assert [(i["agen"], i["keterangan"], i["entitas"]) for i in feed["items"]] == [
+        ("editor-diskominfo", "REST PATCH proses-bisnis DISKOMINFO.02",
+         [C + "proses-bisnis/DISKOMINFO.02"]),
+        ("editor-disdukcapil", "REST PATCH proses-bisnis DISDUKCAPIL.01",
+         [C + "proses-bisnis/DISDUKCAPIL.01"]),
+        ("editor-diskominfo", "REST POST proses-bisnis DISKOMINFO.02",
+         [C + "proses-bisnis/DISKOMINFO.02"])]
+    # the feed names what changed; the triples are in the entity's own history
+    assert all(i["ditambah"] is None and i["dihapus"] is None for i in feed["items"])
+    times = [i["waktu"] for i in feed["items"]]
+    assert times == sorted(times, reverse=True)
+
+    by_agent = client.get("/history", params={"agen": "editor-disdukcapil"}).json()
+    assert [i["keterangan"] for i in by_agent["items"]] == [
+        "REST PATCH proses-bisnis DISDUKCAPIL.01"]
+    page = client.get("/history", params={"limit": 1, "offset": 1}).json()
+    assert page["total"] == 3 and [i["perubahan"] for i in page["items"]] == [
+        feed["items"][1]["perubahan"]]
+
+
+def test_one_entitys_history_filtered_by_agent(arch_service: Any) -> None:
+    client, editor = arch_service.client, arch_service.auth("editor")
+    client.post("/api/proses-bisnis", json=PROCESS, headers=editor)
+    client.patch("/api/proses-bisnis/DISKOMINFO.02", json={"nama": "Jaringan intra"},
+                 headers=arch_service.auth("admin"))
+    entity = C + "proses-bisnis/DISKOMINFO.02"
+    whole = client.get("/history", params={"entity": entity}).json()
+    assert [i["agen"] for i in whole["items"]] == ["admin-uji", "editor-diskominfo"]
+    assert whole["items"][0]["ditambah"] and whole["items"][0]["entitas"] is None
+    mine = client.get("/history", params={"entity": entity, "agen": "editor-diskominfo"})
+    assert [i["keterangan"] for i in mine.json()["items"]] == [
+        "REST POST proses-bisnis DISKOMINFO.02"]
+
+
+def test_the_history_needs_read_access(make_service: Any) -> None:
+    service = make_service(anonymous_read=False)
+    assert service.client.get("/history").status_code == 401
+    assert service.client.get("/history", headers=service.auth("reader")).status_code == 200
