@@ -112,3 +112,21 @@ def test_an_opd_without_processes_has_no_coverage_figure(repository: Repository)
     md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
     row = next(line for line in md.splitlines() if "Dinas Lingkungan Hidup" in line)
     assert row.endswith("| 0 | 0 | 0 | 0 | — | — |"), row
+
+
+def test_word_table_headers_do_not_break_inside_a_word(repository: Repository) -> None:
+    # LibreOffice (and Word without Calibri) lays the 8 pt bold headers out in DejaVu Sans:
+    # a column narrower than a header word splits it ("Bobo|t", "Cakupa|n")
+    from PIL import ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 80)
+    margins = 230  # Word's default cell margins, left and right, in twips
+    document = Document(io.BytesIO(render_report(repository, "kesiapan-evaluasi", "docx",
+                                                 instansi="9999")))
+    assert document.tables
+    for table in document.tables:
+        widths = [col.w.twips for col in table._tbl.tblGrid.gridCol_lst]
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
+            for word in cell.text.split():
+                needed = font.getlength(word) * 2  # 1/10 pt at size 80 -> twips
+                assert needed <= width - margins, (word, width)

@@ -63,7 +63,7 @@ def _mark(provisional: bool) -> str:
 def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> list[Table]:
     aspects = Table(f"{prefix}-aspek", f"{caption} — {_t('Aspek', lang)}",
                     [_t("Aspek", lang), _t("Bobot", lang), _t("Indeks", lang)],
-                    numeric={1, 2}, widths=[70, 15, 15])
+                    numeric={1, 2}, widths=[62, 14, 24])
     for aspect in result.aspects:
         name = aspect.name_en if lang == "en" else aspect.name_id
         aspects.rows.append([f"{aspect.number}. {name}",
@@ -71,7 +71,7 @@ def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> 
                              _decimal(aspect.index, lang)])
     domains = Table(f"{prefix}-domain", f"{caption} — {_t('Domain', lang)}",
                     [_t("Domain", lang), _t("Bobot", lang), _t("Indeks", lang)],
-                    numeric={1, 2}, widths=[70, 15, 15])
+                    numeric={1, 2}, widths=[62, 14, 24])
     for domain in result.domains:
         name = domain.name_en if lang == "en" else domain.name_id
         domains.rows.append([f"{domain.number}. {name}",
@@ -101,7 +101,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
                        [_t("No", lang), _t("Indikator", lang), _t("Bobot", lang),
                         _t("Penilaian mandiri", lang), _t("Saran", lang),
                         _t("Alasan saran", lang)],
-                       numeric={0, 2}, widths=[5, 25, 7, 13, 7, 43])
+                       numeric={0, 2}, widths=[5, 25, 9, 12, 9, 40])
     for row in status:
         suggestion = row.suggestion
         reasons = []
@@ -118,7 +118,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
                      [_t("OPD", lang), _t("Proses", lang), _t("Proses ber-SOP ditetapkan", lang),
                       _t("SOP draf", lang), _t("SOP ditetapkan", lang), _t("Cakupan %", lang),
                       _t("Tanggal efektif terakhir", lang)],
-                     numeric={1, 2, 3, 4, 5}, widths=[34, 9, 13, 9, 11, 10, 14],
+                     numeric={1, 2, 3, 4, 5}, widths=[28, 9, 13, 8, 13, 12, 17],
                      empty=_t("Belum ada OPD di repositori.", lang))
     data = params.architecture(repository)
     for item in sop_coverage(repository, params.instansi):
