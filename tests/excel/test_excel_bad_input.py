@@ -210,3 +210,66 @@ def test_required_values_and_unknown_links(repo: Repository, filled_workbook: Ma
     located = [(p.sheet, p.row, p.column) for p in problems]
     assert located == [("SOP", 2, "Nomor SOP"), ("Langkah SOP", 3, "No"),
                        ("Langkah SOP", 4, "Kode SOP")]
+
+
+def test_empty_file_is_called_empty(repo: Repository, tmp_path: Path) -> None:
+    empty = tmp_path / "kosong.xlsx"
+    empty.write_bytes(b"")
+    message = _refused(repo, empty, "kosong.xlsx")
+    assert "'kosong.xlsx' kosong (0 byte)" in message and "teks/CSV" not in message
+
+
+def test_a_nip_typed_as_a_number_is_refused(repo: Repository, filled_workbook: Make) -> None:
+    """Excel keeps 15 significant digits: an 18-digit NIP typed as a number was stored as
+    '197809252003121984' (neither what was typed nor what Excel shows) without a word."""
+    def nip_number(wb: Workbook) -> None:
+        put(wb, "SOP", 2, {"Disahkan Oleh (NIP)": 1.97809252003122e17})
+
+    [problem] = _problems(repo, filled_workbook(nip_number))
+    assert (problem.sheet, problem.row, problem.column) == ("SOP", 2, "Disahkan Oleh (NIP)")
+    assert "angka 197809252003122000 lebih dari 15 digit" in problem.message("id")
+    assert "more than 15 digits" in problem.message("en")
+
+
+def test_the_template_formats_the_nip_column_as_text(repo: Repository, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from spbe_arch.importers.xlsx import build_workbook
+
+    path = tmp_path / "templat.xlsx"
+    build_workbook(repo, path, instansi=INSTANSI, with_data=False)
+    ws = load_workbook(path)["SOP"]
+    letter = next(c.column_letter for c in ws[1] if str(c.value).startswith("Disahkan Oleh (NIP)"))
+    assert ws.column_dimensions[letter].number_format == "@"
+
+
+def test_step_numbers_stored_as_text_are_numbers(repo: Repository,
+                                                filled_workbook: Make) -> None:
+    """'3' in No (Excel's number stored as text) and '3' in Jika Ya: before, Jika Ya 3
+    'did not exist in this SOP' although step 3 was right there."""
+    def as_text(wb: Workbook) -> None:
+        put(wb, "Langkah SOP", 4, {"No": "3"})
+        put(wb, "Langkah SOP", 3, {"Jika Tidak (No)": " 4 "})
+
+    report = import_workbook(repo, filled_workbook(as_text), instansi=INSTANSI)
+    assert report.applied
+    from spbe_arch.sop.document import load_sop
+
+    decision = load_sop(repo, "SOP.01", INSTANSI).langkah[1]
+    assert (decision.ya, decision.tidak) == (3, 4)
+
+
+def test_hidden_rows_and_sheets_are_imported_with_a_warning(repo: Repository,
+                                                            filled_workbook: Make) -> None:
+    """Hiding (or filtering out) a row does not take it out of the import; the clerk is
+    told so instead of finding the 'removed' row in the repository."""
+    def hide(wb: Workbook) -> None:
+        wb["Proses Bisnis"].row_dimensions[3].hidden = True
+        wb["Layanan"].sheet_state = "hidden"
+
+    report = import_workbook(repo, filled_workbook(hide), instansi=INSTANSI, dry_run=True)
+    messages = [w.message("id") for w in report.warnings]
+    assert ("Sheet Proses Bisnis, baris 3: 1 baris tersembunyi (atau tersaring) tetap diimpor:"
+            " baris 3; hapus barisnya bila tidak ingin diimpor") in messages
+    assert any("sheet 'Layanan' disembunyikan" in m for m in messages)
+    assert {c.code for c in report.changes.added} >= {"PB.02", "L.01"}

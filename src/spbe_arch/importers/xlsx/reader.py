@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import iterparse
@@ -42,6 +43,10 @@ Progress = Callable[[str, int, int | None], None]
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+# Excel stores numbers as doubles shown with 15 significant digits: a longer number typed
+# into a cell (an 18-digit NIP) has already lost its last digits when the file is saved
+_EXCEL_EXACT_DIGITS_LIMIT = 10**15
 
 
 class SheetProblem(InputError):
@@ -99,6 +104,8 @@ def _check_bytes(head: bytes, data: bytes | None, name: str) -> None:
             " sebagai Buku Kerja Excel (.xlsx)",
             f"'{name}' is an old Excel (.xls) or other Office file; save it again as an"
             " Excel Workbook (.xlsx)")
+    if not head:
+        raise InputError(f"'{name}' kosong (0 byte)", f"'{name}' is empty (0 bytes)")
     if not head.startswith(b"PK"):
         kind = ("PDF" if head.startswith(b"%PDF") else
                 "teks/CSV" if all(32 <= b < 127 or b in (9, 10, 13) for b in head[:256])
@@ -154,17 +161,29 @@ def open_workbook(source: Path | bytes, name: str) -> Iterator[tuple[Any, zipfil
         archive.close()
 
 
-def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[str]:
+def _sheet_marks(archive: zipfile.ZipFile, path: str) -> tuple[list[str], set[int]]:
+    """The merged ranges and the hidden (or filtered-out) rows of a sheet: read-only
+    openpyxl reports neither."""
     ranges: list[str] = []
+    hidden: set[int] = set()
     try:
         with archive.open(path.lstrip("/")) as handle:
             for _, element in iterparse(handle):
                 if element.tag == f"{_MAIN_NS}mergeCell":
                     ranges.append(element.get("ref", ""))
+                elif element.tag == f"{_MAIN_NS}row" and \
+                        element.get("hidden") in ("1", "true") and \
+                        (element.get("r") or "").isdigit():
+                    hidden.add(int(element.get("r", "0")))
                 element.clear()
     except KeyError:
-        return []
-    return ranges
+        return [], set()
+    return ranges, hidden
+
+
+def _excel_digits(value: float) -> str:
+    """A long number as Excel shows it (15 significant digits)."""
+    return str(int(Decimal(f"{value:.15g}")))
 
 
 def _text(value: Any) -> str:
@@ -269,7 +288,22 @@ class _SheetReader:
                 return str(value)
             if isinstance(value, int | float):
                 return int(value) if float(value).is_integer() else value
-            return str(value).strip()
+            text = str(value).strip()
+            # a number stored as text (Excel's green triangle) is the same number: step
+            # links compare numbers, and '2' would not find step 2
+            return int(text) if _INTEGER_TEXT.match(text) else text
+        if isinstance(value, int | float) and not isinstance(value, bool) and \
+                abs(value) >= _EXCEL_EXACT_DIGITS_LIMIT:
+            self.problem(row, header, value,
+                         f"angka {_excel_digits(value)} lebih dari 15 digit; Excel hanya"
+                         " menyimpan 15 digit pertama sehingga digit terakhir sudah hilang"
+                         " (misalnya NIP);"
+                         " ketik ulang sebagai teks (format sel Teks, atau awali dengan ')",
+                         f"the number {_excel_digits(value)} has more than 15 digits; Excel"
+                         " keeps only the first 15, so the last digits are already lost (e.g."
+                         " a NIP);"
+                         " type it again as text (cell format Text, or start with ')")
+            return None
         text = _text(value)
         if column.many:
             parts = (text.split("\n") if kind == "text"
@@ -298,8 +332,14 @@ class _SheetReader:
     def read(self, ws: Any, archive: zipfile.ZipFile, progress: Progress | None) -> SheetRows:
         out = SheetRows(self.layout)
         path = getattr(ws, "_worksheet_path", None)
+        hidden_rows: set[int] = set()
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            self.warn(None, None, None,
+                      f"sheet '{self.sheet}' disembunyikan, tetapi isinya tetap diimpor",
+                      f"sheet '{self.sheet}' is hidden, but its content is imported")
         if path:
-            for ref in _merged_ranges(archive, path):
+            merged, hidden_rows = _sheet_marks(archive, path)
+            for ref in merged:
                 min_col, min_row, _, _ = range_boundaries(ref)
                 self.problem(min_row, _column_name(self.layout, None, min_col), ref,
                              f"berisi sel gabungan (merge) {ref}; pisahkan sel itu dan isi"
@@ -316,6 +356,7 @@ class _SheetReader:
         if mapping is None:
             return out
         reported_unnamed: set[int] = set()
+        imported_hidden: list[int] = []
         for number, cells in enumerate(rows, start=2):
             record: dict[str, Any] = {}
             for index, cell in enumerate(cells):
@@ -333,8 +374,19 @@ class _SheetReader:
             if record:
                 out.records.append(record)
                 out.rows.append(number)
+                if number in hidden_rows:
+                    imported_hidden.append(number)
             if progress and number % 500 == 0:
                 progress(self.sheet, number, total)
+        if imported_hidden:
+            # hiding a row (or filtering it out) does not take it out of the import
+            shown = ", ".join(str(n) for n in imported_hidden[:10]) + (
+                " …" if len(imported_hidden) > 10 else "")
+            self.warn(imported_hidden[0], None, None,
+                      f"{len(imported_hidden)} baris tersembunyi (atau tersaring) tetap diimpor:"
+                      f" baris {shown}; hapus barisnya bila tidak ingin diimpor",
+                      f"{len(imported_hidden)} hidden (or filtered-out) rows are imported all"
+                      f" the same: rows {shown}; delete a row to leave it out")
         if progress:
             progress(self.sheet, total or len(out.rows), total)
         return out

@@ -187,6 +187,9 @@ def build_workbook(repository: Repository, out: Path | IO[bytes], *, instansi: s
         for index, column in enumerate(sheet.columns, start=1):
             letter = get_column_letter(index)
             ws.column_dimensions[letter].width = max(14, min(48, len(column.header) + 4))
+            if column.field.name.endswith("NIP"):
+                # Text format: an 18-digit NIP typed as a number keeps only 15 digits
+                ws.column_dimensions[letter].number_format = "@"
             cell = WriteOnlyCell(ws, value=column.header + (" *" if column.required else ""))
             cell.font = HEADER_FONT
             cell.fill = REQUIRED_FILL if column.required else OPTIONAL_FILL
