@@ -31,6 +31,7 @@ from spbe_arch.access import (
 )
 from spbe_arch.api.deps import request_lang
 from spbe_arch.api.guard import GuardedRepository
+from spbe_arch.api.head_requests import HeadAsGet
 from spbe_arch.api.query_engine import (
     ForkingQueryEngine,
     InProcessQueryEngine,
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     async def _spbe_error(request: Request, exc: SpbeError) -> Response:
         return error_response(request, exc)
 
+    app.add_middleware(HeadAsGet)
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
