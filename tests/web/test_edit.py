@@ -14,8 +14,8 @@ from spbe_arch.model import get_entity
 def errors_of(html: str) -> dict[str, list[str]]:
     """Field name -> the error texts shown under it."""
     found: dict[str, list[str]] = {}
-    for name, text in re.findall(r'<p class="error" id="err-([\w-]+)">([^<]*)</p>', html):
-        found.setdefault(name, []).append(text)
+    for name, texts in re.findall(r'<p class="error" id="err-([\w-]+)">(.*?)</p>', html):
+        found.setdefault(name, []).extend(texts.split("<br>"))
     return found
 
 
@@ -163,3 +163,17 @@ def test_a_broken_rule_of_another_element_links_to_that_element(fresh_demo_web: 
     assert re.search(r'<li><a href="/ui/e/layanan/LYN-04">LYN-04</a>: Layanan belum'
                      r' direalisasikan', response.text)
     assert "https://w3id.org/spbe-arch/id/" not in text_of(response.text)
+
+
+def test_two_problems_of_one_field_share_one_described_error(fresh_demo_web: Web) -> None:
+    """Each problem is listed, under one element whose id the field's aria-describedby
+    names: two elements with the same id would be invalid and read only once."""
+    session = fresh_demo_web.session("editor")
+    response = session.post("/ui/e/proses-bisnis/baru/isi", {
+        "kode": "DISKOMINFO-88", "nama": "Dua masalah", "pemilik": "DISKOMINFO",
+        "klasifikasiRAB": "RAB.09.03.02", "merealisasikan": ["TIDAK-ADA-1", "TIDAK-ADA-2"]})
+    assert response.status_code == 422
+    assert response.text.count('id="err-merealisasikan"') == 1
+    shown = errors_of(response.text)["merealisasikan"]
+    assert len(shown) == 2 and "TIDAK-ADA-1" in shown[0] and "TIDAK-ADA-2" in shown[1]
+    assert 'aria-describedby="err-merealisasikan help-merealisasikan"' in response.text
