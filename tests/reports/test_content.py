@@ -135,8 +135,10 @@ def test_reference_coverage(documents: DocumentFactory) -> None:
 def test_sop_register_counts(documents: DocumentFactory) -> None:
     tree = _tree(write_format(documents("uji", "register-sop"), "html"))
     footer = [td.text_content() for td in tree.xpath('//table[@id="sop-ringkasan"]/tfoot/tr/td')]
-    # Ditetapkan, Draft, no status, total
+    # Ditetapkan, Draf, no status, total
     assert footer[2:6] == ["2", "2", "0", "4"]
+    header = [th.text_content() for th in tree.xpath('//table[@id="sop-ringkasan"]/thead/tr/th')]
+    assert header[2:5] == ["Ditetapkan", "Draf", "Tanpa status"]  # Indonesian, a column title
     text = tree.text_content()
     assert "4 Desember 2024" in text and "800/12/425.114/2025" in text
 

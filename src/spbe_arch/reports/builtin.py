@@ -828,7 +828,7 @@ def gather_register_sop(repository: Repository, params: ReportParams) -> dict[st
         by_opd[sop.opd if sop.opd in data.opd_by_iri else ""].append(sop)
     with_sop = {s.proses for s in data.sops}
     summary = Table("sop-ringkasan", t("Ringkasan Status SOP"),
-                    [t("OPD"), t("Nama"), t("Ditetapkan"), t("Draft"), t("belum tercatat"),
+                    [t("OPD"), t("Nama"), t("Ditetapkan"), t("Draf"), t("Tanpa status"),
                      t("Total"), t("Proses bisnis tanpa SOP")],
                     widths=[12, 36, 10, 10, 10, 10, 12], numeric={2, 3, 4, 5, 6},
                     css="summary", empty=t("Belum ada SOP yang tercatat."))

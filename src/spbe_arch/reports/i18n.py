@@ -284,6 +284,8 @@ ENGLISH: dict[str, str] = {
     "SOP per OPD": "SOPs per OPD",
     "Ditetapkan": "Set",
     "Draft": "Draft",
+    "Draf": "Draft",
+    "Tanpa status": "No status",
     "Belum ada SOP yang tercatat.": "No SOPs are recorded yet.",
     "Laporan dibatasi pada OPD": "Report limited to OPD",
 }
