@@ -9,8 +9,10 @@ lists in the appendices (so a 5,000-process instansi does not get a 5,000 × 900
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from markupsafe import Markup, escape
@@ -28,6 +30,51 @@ class Cell:
 
 
 CellValue = str | int | Cell
+
+
+#: the text width of an A4 page in the PDF and Word layouts (≈ 17 cm), in points
+TEXT_WIDTH_PT = 482.0
+#: header cells: 8 pt bold, plus the cell's padding/margins on both sides (Word: 2 × 5.7 pt)
+HEADER_FONT_PT = 8.0
+HEADER_PADDING_PT = 12.0
+
+
+#: a body word up to this long (a code such as RAL.01.43.03 or DISPENDUKCAPIL) is kept whole
+#: when the columns allow it; longer words break anyway
+KEEP_WHOLE_CHARS = 16
+
+
+@cache
+def _word_width(word: str, bold: bool) -> float:
+    """Points a word takes at 8 pt in DejaVu Sans, the font PDF and LibreOffice use (Word's
+    Calibri is narrower, so a word that fits here fits there)."""
+    from spbe_arch.reports.diagrams import _bold_font, _font
+
+    font = _bold_font(HEADER_FONT_PT * 10) if bold else _font(HEADER_FONT_PT * 10)
+    return float(font.getlength(word)) / 10
+
+
+def _words(text: str) -> list[str]:
+    # text may break at spaces and after hyphens ("ber-SOP"), nowhere else
+    return [w for w in re.split(r"\s+|(?<=-)", text) if w]
+
+
+def _cell_text(value: CellValue) -> str:
+    return value.text if isinstance(value, Cell) else str(value)
+
+
+def _fit(shares: list[float], needs: list[float]) -> list[float] | None:
+    """Shares raised to their needs, the difference taken from the columns with room to
+    spare in proportion to that room; None when the needs cannot all be met."""
+    deficit = sum(max(0.0, n - s) for s, n in zip(shares, needs, strict=True))
+    room = [max(0.0, s - n) for s, n in zip(shares, needs, strict=True)]
+    spare = sum(room)
+    if deficit > spare:
+        return None
+    if not deficit:
+        return shares
+    return [max(s, n) - (r / spare) * deficit if s > n else n
+            for s, n, r in zip(shares, needs, room, strict=True)]
 
 
 @dataclass
@@ -53,6 +100,31 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def column_percents(self) -> list[float] | None:
+        """The columns' shares of the page (%), each at least as wide as its longest header
+        word, so no header breaks inside a word ("Metod|e", "Bobo|t"), and where there is
+        room as its longest code-like body word ("DISPENDUKCA|PIL"); the width comes from the
+        columns with room to spare. None without `widths`."""
+        if not self.widths:
+            return None
+        total = float(sum(self.widths)) or 1.0
+        shares = [w / total for w in self.widths]
+        count = len(shares)
+        padding = HEADER_PADDING_PT / TEXT_WIDTH_PT
+        headers = [max((_word_width(w, True) for w in _words(str(c))), default=0.0)
+                   / TEXT_WIDTH_PT + padding for c in self.columns[:count]]
+        headers += [0.0] * (count - len(headers))
+        bodies = list(headers)
+        for row in self.rows:
+            for index, value in enumerate(row[:count]):
+                for word in _words(_cell_text(value)):
+                    if len(word) <= KEEP_WHOLE_CHARS:
+                        need = _word_width(word, False) / TEXT_WIDTH_PT + padding
+                        bodies[index] = max(bodies[index], need)
+        fitted = _fit(shares, bodies) or _fit(shares, headers) or shares
+        return [100 * share for share in fitted]
 
     @property
     def as_register(self) -> bool:
