@@ -42,7 +42,11 @@ def _rows(page: Page, findings: list[Finding], opd_codes: dict[str, str]) -> lis
         href = edit = None
         kind = finding.focus_kind
         if kind in TOP_LEVEL_KINDS and finding.focus_kode:
-            code = finding.focus_kode.split(" ")[0] if kind == "sop" else finding.focus_kode
+            code = finding.focus_kode
+            if kind == "sop" and any(m in finding.focus for m in ("/langkah/", "/pelaksana/")):
+                # a step's finding names "CODE langkah N": the link is the SOP's (a code may
+                # hold spaces, so only the last two words go)
+                code = code.rsplit(" ", 2)[0]
             href = entity_path(kind, code)
             owner = code if kind == "opd" else opd_code
             field = finding.path.rsplit("#", 1)[-1] if finding.path.startswith("http") else ""
