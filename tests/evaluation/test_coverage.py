@@ -55,3 +55,18 @@ def test_setting_an_sop_moves_coverage_and_shows_in_change_since(repository: Rep
     assert after["BKPSDM"].ditetapkan_since == 1
     assert after["DISKOMINFO"].ditetapkan_since == 0
     assert isinstance(sop, URIRef)
+
+
+def test_coverage_is_not_rounded_up_to_complete() -> None:
+    from decimal import Decimal
+
+    from rdflib import URIRef
+
+    from spbe_arch.evaluation import OpdCoverage
+
+    almost = OpdCoverage(URIRef("urn:x"), "X", "X", processes=1000,
+                         processes_with_sop_ditetapkan=999)
+    assert almost.coverage == Decimal("99.9")
+    barely = OpdCoverage(URIRef("urn:x"), "X", "X", processes=2000,
+                         processes_with_sop_ditetapkan=1)
+    assert barely.coverage == Decimal("0.1")

@@ -102,3 +102,31 @@ def test_reasons_write_counts_the_readers_way() -> None:
     assert suggestion.reasons_en[0].startswith("1,200 processes")
     assert "0,0% proses memiliki SOP" in suggestion.reasons
     repository.close()
+
+
+def test_one_unclassified_element_among_thousands_keeps_indicator_11_below_4(
+        repository: Repository) -> None:
+    # 2,000 classified processes and one without a code: 99.95 % must not round to 100 %
+    from spbe_arch import iris
+    from spbe_arch.repository import LoadSource
+
+    base = "https://w3id.org/spbe-arch/"
+    spbe = base + "ontology#"
+    instansi = iris.instansi_iri(KODE)
+    lines = []
+    for number in range(2001):
+        process = f"<{base}id/{KODE}/proses-bisnis/MASSAL-{number}>"
+        lines += [f"{process} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  f"<{spbe}ProsesBisnis> .", f"{process} <{spbe}instansi> <{instansi}> ."]
+        if number:
+            lines.append(f"{process} <{spbe}klasifikasiRAB> "
+                         f"<{base}ref/perpres-132-2022/RAB.09.03.03> .")
+    repository.load([LoadSource("\n".join(lines).encode(), "ntriples",
+                                iris.instansi_graph(KODE))])
+    repository.update(PREFIX + "INSERT { GRAPH ?g { ?p spbe:tanggalReviu "
+                      "\"2026-06-30\"^^<http://www.w3.org/2001/XMLSchema#date> } } "
+                      "WHERE { GRAPH ?g { ?p a spbe:PeriodeArsitektur } }")
+    suggestion = suggest_arsitektur(repository, KODE)
+    assert suggestion.level == 3
+    assert suggestion.facts["classified_share_percent"] == 99.9
+    assert any("tingkat 4 memerlukan seluruh elemen" in r for r in suggestion.reasons)

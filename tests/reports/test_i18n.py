@@ -53,3 +53,14 @@ def test_builtin_texts_have_english() -> None:
 def test_unknown_text_stays_indonesian() -> None:
     assert translate("Lembar Pengesahan", "en") == "Lembar Pengesahan"
     assert translate("Daftar Isi", "en") == "Table of Contents"
+
+
+@pytest.mark.parametrize(("part", "whole", "expected"), [
+    (1999, 2000, 99.9),   # not a rounded 100 while one is missing
+    (1, 2000, 0.1),       # not a rounded 0 while one is there
+    (2000, 2000, 100.0), (0, 2000, 0.0), (0, 0, 0.0), (1, 3, 33.3)])
+def test_share_percent_never_rounds_to_complete_or_nothing(part: int, whole: int,
+                                                           expected: float) -> None:
+    from spbe_arch.reports.i18n import share_percent
+
+    assert share_percent(part, whole) == expected

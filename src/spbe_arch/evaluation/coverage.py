@@ -34,8 +34,13 @@ class OpdCoverage:
         """Share (%) of the OPD's processes with at least one SOP that is ditetapkan."""
         if not self.processes:
             return Decimal(0)
-        share = Decimal(self.processes_with_sop_ditetapkan * 100) / Decimal(self.processes)
-        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        part = self.processes_with_sop_ditetapkan
+        share = (Decimal(part * 100) / Decimal(self.processes)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP)
+        # 999 of 1,000 processes is 99.9 %, never a rounded 100 % that hides the one left
+        if part < self.processes:
+            share = min(share, Decimal("99.9"))
+        return max(share, Decimal("0.1")) if part else share
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -58,9 +58,22 @@ class Suggestion:
 
 
 def _percent(part: int, whole: int) -> Decimal:
+    """The share for display, one decimal; never 100.0 while something is missing nor 0.0
+    while something is there (1,999 of 2,000 is 99.9 %, not 100 %). Decisions compare the
+    counts themselves (`_at_least`), not this rounded figure."""
     if not whole:
         return Decimal(0)
-    return (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    share = (Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if part < whole:
+        share = min(share, Decimal("99.9"))
+    if part > 0:
+        share = max(share, Decimal("0.1"))
+    return share
+
+
+def _at_least(part: int, whole: int, percent: Decimal) -> bool:
+    """part / whole ≥ percent %, exactly."""
+    return bool(whole) and Decimal(part * 100) >= percent * whole
 
 
 def _count(number: int, lang: str = "id") -> str:
@@ -143,12 +156,12 @@ def suggest_arsitektur(repository: Repository, kode_wilayah: str, number: int = 
         return suggestion
     suggestion.level = 3
     suggestion.add("keenam domain terisi: tingkat 3", "all six domains are filled: level 3")
-    if share == 100 and reviewed:
+    if valid_ref == total_ref and reviewed:
         suggestion.level = 4
         suggestion.add("seluruh elemen selaras referensi nasional dan reviu tercatat: tingkat 4",
                        "every element conforms to the national reference and a review is"
                        " recorded: level 4")
-    elif share < 100:
+    elif valid_ref < total_ref:
         suggestion.add("tingkat 4 memerlukan seluruh elemen berklasifikasi kode yang berlaku",
                        "level 4 needs every element classified by a valid code")
     else:
@@ -197,11 +210,11 @@ def suggest_proses_bisnis(repository: Repository, kode_wilayah: str,
     suggestion.level = 2
     suggestion.add("peta proses tersusun berjenjang: tingkat 2",
                    "the process map has levels: level 2")
-    if sop_share >= SOP_SHARE_FOR_LEVEL_3:
+    if _at_least(len(with_sop), len(processes), SOP_SHARE_FOR_LEVEL_3):
         suggestion.level = 3
         suggestion.add(f"≥{SOP_SHARE_FOR_LEVEL_3}% proses terdokumentasi dalam SOP: tingkat 3",
                        f"≥{SOP_SHARE_FOR_LEVEL_3}% of processes documented in SOPs: level 3")
-        if app_share >= APLIKASI_SHARE_FOR_LEVEL_4:
+        if _at_least(len(with_app), len(processes), APLIKASI_SHARE_FOR_LEVEL_4):
             suggestion.level = 4
             suggestion.add(f"≥{APLIKASI_SHARE_FOR_LEVEL_4}% proses diterapkan dalam sistem"
                            " elektronik: tingkat 4 (reviu berkala perlu bukti tersendiri)",

@@ -20,7 +20,7 @@ from typing import Any
 from spbe_arch.errors import InputError
 from spbe_arch.reports import diagrams
 from spbe_arch.reports.findings import SEVERITIES, SEVERITY_LABELS, Finding, FindingSet
-from spbe_arch.reports.i18n import format_date, format_number, translate
+from spbe_arch.reports.i18n import format_date, format_number, share_percent, translate
 from spbe_arch.reports.model import (
     DOMAINS,
     ArchitectureData,
@@ -768,7 +768,7 @@ def _coverage(data: ArchitectureData, prefix: str, kind: str, group_level: int, 
         total_functions += len(members)
         total_covered += len(covered)
         summary.rows.append([label, t.number(len(members)), t.number(len(covered)),
-                             f"{t.number(round(100 * len(covered) / len(members), 1))}%"])
+                             f"{t.number(share_percent(len(covered), len(members)))}%"])
         for concept in covered:
             owners = sorted({data.opd_short(e.opd) for e in users[concept.iri] if e.opd})
             covered_table.rows.append([concept.code, concept.name,
@@ -778,7 +778,7 @@ def _coverage(data: ArchitectureData, prefix: str, kind: str, group_level: int, 
                 uncovered_table.rows.append([group.code if group else "", concept.code,
                                              concept.name])
     if summary.rows:
-        percent = round(100 * total_covered / total_functions, 1) if total_functions else 0
+        percent = share_percent(total_covered, total_functions)
         summary.footer = [t("Total"), t.number(total_functions), t.number(total_covered),
                           f"{t.number(percent)}%"]
     invalid = Table(

@@ -311,6 +311,17 @@ def format_date(value: dt.date | dt.datetime | str | None, lang: str = "id") -> 
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def share_percent(part: int, whole: int) -> float:
+    """part / whole in %, one decimal, for display: never 100 while something is missing nor
+    0 while something is there (1,999 of 2,000 functions is 99.9 %, not 100 %)."""
+    if not whole:
+        return 0.0
+    share = round(100 * part / whole, 1)
+    if part < whole:
+        share = min(share, 99.9)
+    return max(share, 0.1) if part else share
+
+
 def format_number(value: int | float, lang: str = "id") -> str:
     """Thousands separated the Indonesian way (`5.000`, `12,5`) or the English way."""
     if isinstance(value, float) and not value.is_integer():
