@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,13 @@ SKOS_TERMS: dict[str, Any] = {
 
 def context_path() -> Path:
     return project_root() / "ontology" / "context.jsonld"
+
+
+@lru_cache(maxsize=1)
+def load_context() -> dict[str, Any]:
+    """The context document as written (`ontology/context.jsonld`), read once."""
+    document: dict[str, Any] = json.loads(context_path().read_text(encoding="utf-8"))
+    return document
 
 
 def _local(term: URIRef) -> str:

@@ -310,3 +310,48 @@ def test_put_with_if_none_match_only_creates(arch_service: Any) -> None:
     again = client.put(path, json={**NEW, "nama": "Lain"}, headers=only_create)
     assert again.status_code == 412
     assert client.get(path).json()["nama"] == NEW["nama"]
+
+
+def _expand(client: Any, response: Any) -> Graph:
+    """A JSON-LD answer parsed with the context it references, fetched from the server."""
+    document = response.json()
+    context_url = document["@context"]
+    assert context_url.endswith("/context.jsonld")
+    context = client.get(context_url)
+    assert context.status_code == 200
+    assert context.headers["content-type"].startswith("application/ld+json")
+    document["@context"] = context.json()["@context"]
+    return Graph().parse(data=json.dumps(document), format="json-ld")
+
+
+@pytest.mark.parametrize("path", ["/api/opd/DISKOMINFO", "/api/proses-bisnis/DISDUKCAPIL.01",
+                                  "/api/layanan/DISDUKCAPIL.L01", "/api/data/DISDUKCAPIL.D01",
+                                  "/api/aplikasi/DISKOMINFO.A01",
+                                  "/api/sop/SOP.DISDUKCAPIL.01"])
+def test_json_ld_is_the_same_graph_as_turtle(arch_service: Any, path: str) -> None:
+    """`Accept: application/ld+json` is real JSON-LD: links are IRIs, enumerations
+    individuals, dates typed — not the codes and strings of the plain JSON record."""
+    from rdflib.compare import isomorphic
+
+    client = arch_service.client
+    created = client.put("/api/sop/SOP.DISDUKCAPIL.01", json=SOP,
+                         headers=arch_service.auth("admin"))
+    assert created.status_code in (200, 201), created.text
+    answer = client.get(path, headers={"accept": "application/ld+json"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/ld+json")
+    turtle = Graph().parse(data=client.get(path, headers={"accept": "text/turtle"}).content,
+                           format="turtle")
+    assert len(turtle) > 3
+    assert isomorphic(_expand(client, answer), turtle)
+
+
+def test_json_ld_links_are_iris(arch_service: Any) -> None:
+    document = arch_service.client.get("/api/layanan/DISDUKCAPIL.L01",
+                                       headers={"accept": "application/ld+json"}).json()
+    assert document["type"] == "Layanan"
+    assert document["unitPelaksana"] == "https://w3id.org/spbe-arch/id/3574/opd/DISDUKCAPIL"
+    assert document["metodeLayanan"] == "Hybrid"  # an individual of the ontology, by name
+    # the plain JSON record keeps codes, for clients that are not RDF tools
+    plain = arch_service.client.get("/api/layanan/DISDUKCAPIL.L01").json()
+    assert plain["unitPelaksana"] == "DISDUKCAPIL"

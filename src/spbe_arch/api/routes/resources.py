@@ -3,8 +3,9 @@ infrastruktur, keamanan and SOP (with its pelaksana and langkah).
 
 - `GET /api/{kind}`: a page, filtered by OPD, reference code (including narrower codes),
   text and status, sorted by any single-valued field (`-field` descending);
-- `GET /api/{kind}/{kode}`: one entity, as JSON (keys are the ontology's local names, so
-  with `@context` it is JSON-LD) or as Turtle / N-Triples / RDF/XML by content negotiation;
+- `GET /api/{kind}/{kode}`: one entity, as a JSON record (keys are the ontology's local
+  names, links and enumerations by code) or, by content negotiation, as JSON-LD under the
+  ontology's context (`/context.jsonld`) or Turtle / N-Triples / RDF/XML;
 - `POST /api/{kind}` creates, `PUT /api/{kind}/{kode}` creates or replaces, `PATCH`
   changes the fields given, `DELETE` deletes (`?force=true` also removes links to it).
 
@@ -16,6 +17,7 @@ is written. Every write is recorded in the audit trail (`GET /history?entity=…
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
@@ -45,6 +47,7 @@ from spbe_arch.model import (
     list_entities,
 )
 from spbe_arch.model.values import entity_to_graph
+from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
 
@@ -54,6 +57,7 @@ router = APIRouter(prefix="/api", tags=["REST: elemen arsitektur"])
 def setup(app: FastAPI) -> None:
     """The routes, and in the OpenAPI document one path and schema family per kind
     (`api.resource_schemas`) in place of the generic `/api/{kind}`."""
+    app.include_router(context_router)
     app.include_router(router)
     build = app.openapi
 
@@ -73,9 +77,28 @@ ENTITY_OFFERS = (
     Offer("application/rdf+xml", "xml"),
     Offer("application/n-triples", "nt"),
     Offer("text/turtle", "turtle"),
-    Offer("application/ld+json", "json"),
+    Offer("application/ld+json", "json-ld"),
     Offer("application/json", "json"),
 )
+
+context_router = APIRouter(tags=["REST: elemen arsitektur"])
+
+
+@context_router.get("/context.jsonld", summary="Konteks JSON-LD ontologi SPBE",
+                    response_class=JSONResponse)
+async def jsonld_context() -> Response:
+    return JSONResponse(load_context(), media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _json_ld(graph: Graph, context_url: str) -> bytes:
+    """The entity's triples as compact JSON-LD under the ontology's context (the same
+    graph as its Turtle: links are IRIs, enumerations individuals, dates typed), with the
+    context referenced by URL rather than copied into every answer."""
+    compact = json.loads(graph.serialize(format="json-ld", context=load_context()["@context"],
+                                         auto_compact=True))
+    compact.pop("@context", None)
+    return json.dumps({"@context": context_url, **compact}, ensure_ascii=False).encode()
 
 
 Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
@@ -121,7 +144,8 @@ async def entity_list(
 
 
 @router.get("/{kind}/{code:path}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
-            responses={200: {"content": {"application/json": {}, "text/turtle": {},
+            responses={200: {"content": {"application/json": {}, "application/ld+json": {},
+                                         "text/turtle": {},
                                          "application/n-triples": {},
                                          "application/rdf+xml": {}}},
                        404: {"description": "Tidak ada"}})
@@ -152,6 +176,9 @@ async def entity_get(
     graph.bind("spbe", SPBE)
     for triple in entity_to_graph(entity_kind, record, instansi):
         graph.add(triple)
+    if offer.serializer == "json-ld":
+        body = _json_ld(graph, str(request.url_for("jsonld_context")))
+        return Response(body, media_type=offer.media_type, headers=headers)
     return Response(graph.serialize(format=offer.serializer, encoding="utf-8"),
                     media_type=offer.media_type, headers=headers)
 
