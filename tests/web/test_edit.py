@@ -177,3 +177,16 @@ def test_two_problems_of_one_field_share_one_described_error(fresh_demo_web: Web
     shown = errors_of(response.text)["merealisasikan"]
     assert len(shown) == 2 and "TIDAK-ADA-1" in shown[0] and "TIDAK-ADA-2" in shown[1]
     assert 'aria-describedby="err-merealisasikan help-merealisasikan"' in response.text
+
+
+def test_a_form_too_large_for_the_parser_gets_a_page_not_english_json(demo_web: Web) -> None:
+    session = demo_web.session("editor")
+    before = get_entity(demo_web.repository, "proses-bisnis", "DISKOMINFO-01.01",
+                        instansi="3574")
+    response = session.post("/ui/e/proses-bisnis/DISKOMINFO-01.01/ubah",
+                            {"uraian": "kata " * 250_000})  # 1.25 MB in one field
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "formulir ini terlalu besar" in text_of(response.text)
+    assert get_entity(demo_web.repository, "proses-bisnis", "DISKOMINFO-01.01",
+                      instansi="3574") == before

@@ -24,11 +24,12 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 
 from spbe_arch import iris
 from spbe_arch.access import Principal, Role, TokenStore, authenticate
 from spbe_arch.access.policy import AuthenticationError
-from spbe_arch.errors import SpbeError
+from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
 from spbe_arch.web.i18n import translate
@@ -240,9 +241,23 @@ def _same_origin(request: Request) -> bool:
     return origin.rstrip("/") == own
 
 
+class FormTooLargeError(InputError):
+    """The form parser refused the body (a text field over 1 MB, over 1000 fields)."""
+
+    http_status = 413
+
+
 async def checked_form(request: Request) -> FormData:
     """The POSTed form, after the CSRF checks described in the module docstring."""
-    form = await request.form()
+    try:
+        form = await request.form()
+    except HTTPException:
+        # Starlette's own refusal would answer with English JSON instead of a page
+        raise FormTooLargeError(
+            "formulir ini terlalu besar untuk diterima: satu isian teks paling banyak 1 MB dan"
+            " sebuah formulir paling banyak 1.000 isian; persingkat isinya lalu kirim lagi",
+            "this form is too large to accept: a text field holds at most 1 MB and a form at"
+            " most 1,000 fields; shorten it and send it again") from None
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     cookie = request.cookies.get(CSRF_COOKIE) or ""
     if (not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie)
