@@ -269,3 +269,14 @@ def test_a_finding_without_an_attribute_shows_its_value_alone() -> None:
     assert rows, md
     assert all("| Keamanan SPBE |" in row and "| = " not in row for row in rows), rows
     repository.close()
+
+
+def test_summary_findings_add_up_to_the_validation_total(documents: DocumentFactory) -> None:
+    tree = _tree(write_format(documents("uji", "arsitektur"), "html"))
+    rows = tree.xpath('//table[@id="ringkasan-domain"]/tbody/tr')
+    counts = [int(tr.xpath("./td")[4].text_content().replace(".", "")) for tr in rows]
+    total = tree.xpath('//table[@id="ringkasan-domain"]/tfoot/tr/td')[4].text_content()
+    validation = _tree(write_format(documents("uji", "validasi"), "html"))
+    severity_total = validation.xpath('//table[@id="validasi-tingkat"]/tfoot/tr/td')
+    assert sum(counts) == int(total)
+    assert severity_total and int(severity_total[-1].text_content()) == int(total)

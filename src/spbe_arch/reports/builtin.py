@@ -480,6 +480,16 @@ def _summary_table(data: ArchitectureData, findings: FindingSet, t: _T) -> Table
         ])
     table.rows.append([t("SOP"), "", t.number(len(data.sops)), "",
                        t.number(len(findings.of_kind("sop"))) if findings.available else "–"])
+    if findings.available:
+        # findings on OPDs and on the instansi itself, so the column adds up to the total
+        # of the validation report
+        table.rows.append([t("Perangkat Daerah"), "", t.number(len(data.opds)), "",
+                           t.number(len(findings.of_kind("opd")))])
+        listed = {d.kind for d in DOMAINS} | {"sop", "opd"}
+        others = [f for f in findings.findings if f.focus_kind not in listed]
+        if others:
+            table.rows.append([t("Instansi dan lainnya"), "", "", "", t.number(len(others))])
+        table.footer = [t("Total"), "", "", "", t.number(len(findings.findings))]
     return table
 
 

@@ -286,6 +286,7 @@ ENGLISH: dict[str, str] = {
     "Draft": "Draft",
     "Draf": "Draft",
     "Tanpa status": "No status",
+    "Instansi dan lainnya": "Instansi and other",
     "Belum ada SOP yang tercatat.": "No SOPs are recorded yet.",
     "Laporan dibatasi pada OPD": "Report limited to OPD",
 }
