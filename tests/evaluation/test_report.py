@@ -68,7 +68,7 @@ def test_repository_without_the_framework_gives_a_document(
     assert "permenpanrb-59-2020" in html and "tidak ada di repositori" in html
 
 
-def _record(repository: Repository, levels: dict[int, int]) -> None:
+def _record(repository: Repository, levels: dict[int, int], year: int | None = None) -> None:
     from datetime import date
 
     from spbe_arch.evaluation import Assessment, load_framework, record_assessment
@@ -76,8 +76,23 @@ def _record(repository: Repository, levels: dict[int, int]) -> None:
     framework = load_framework(repository, "permenpanrb-59-2020")
     for number, level in levels.items():
         record_assessment(repository, framework, "9999",
-                          Assessment("permenpanrb-59-2020", number, date.today().year, level),
+                          Assessment("permenpanrb-59-2020", number,
+                                     year or date.today().year, level),
                           agent="test")
+
+
+def test_last_years_self_assessment_is_shown_until_this_year_has_one(
+        repository: Repository) -> None:
+    from datetime import date
+
+    last_year = date.today().year - 1
+    _record(repository, {11: 3, 14: 3}, last_year)
+    _record(repository, {11: 5}, last_year + 5)  # a typo far in the future is not "newest"
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
+    assert f"**Tahun:** {last_year}" in md and "**Indeks:** 0,15 (Kurang)" in md
+    _record(repository, {11: 1})
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
+    assert f"**Tahun:** {last_year + 1}" in md and "**Indeks:** 0,03 (Kurang)" in md
 
 
 def test_indonesian_figures_use_the_decimal_comma(repository: Repository) -> None:

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from spbe_arch.errors import InputError
-from spbe_arch.evaluation import evaluation_index, evaluation_status, evaluation_whatif
+from spbe_arch.evaluation import (
+    evaluation_index,
+    evaluation_status,
+    evaluation_whatif,
+    list_assessments,
+)
 from spbe_arch.evaluation.coverage import sop_coverage
 from spbe_arch.evaluation.framework import DEFAULT_FRAMEWORK, load_framework
 from spbe_arch.evaluation.index import IndexResult
@@ -84,6 +89,16 @@ def _index_tables(result: IndexResult, lang: str, prefix: str, caption: str) -> 
     return [aspects, domains]
 
 
+def _report_year(repository: Repository, kode_wilayah: str) -> int:
+    """The newest year with a self-assessment, not after this year; this year without one.
+
+    In January the leaders still want last year's self-assessment, not an empty new year."""
+    today = date.today().year
+    years = [a.year for a in list_assessments(repository, kode_wilayah,
+                                              framework=DEFAULT_FRAMEWORK) if a.year <= today]
+    return max(years, default=today)
+
+
 def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, Any]:
     lang = params.lang
     year = date.today().year
@@ -93,6 +108,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
         # A repository without the framework still gets a document that says what is missing.
         return {"data": params.architecture(repository), "year": year, "framework": None,
                 "missing_framework": exc.message(lang)}
+    year = _report_year(repository, params.instansi)
     status = evaluation_status(repository, params.instansi, year, DEFAULT_FRAMEWORK)
     index = evaluation_index(repository, params.instansi, year, DEFAULT_FRAMEWORK)
     _, simulated = evaluation_whatif(repository, params.instansi, year, {}, DEFAULT_FRAMEWORK,
