@@ -149,3 +149,17 @@ def test_every_page_names_an_icon_and_favicon_ico_answers(demo_web: Web) -> None
         assert response.headers["content-type"].startswith("image/svg+xml")
         assert response.content.startswith(b"<svg")
     assert named.content == fallback.content
+
+
+def test_opening_a_form_post_address_again_goes_back_to_its_page(demo_web: Web) -> None:
+    """After a preview or a save the address bar shows the form's POST address; opening it
+    again (a GET) leads to the page of that form, not to 'this page does not exist'."""
+    session = demo_web.session("editor")
+    for posted, page in [("/ui/impor/pratinjau", "/ui/impor"), ("/ui/impor/simpan", "/ui/impor"),
+                         ("/ui/proses/turunkan", "/ui/proses"),
+                         ("/ui/validasi/jalankan", "/ui/validasi"),
+                         ("/ui/sparql/unduh", "/ui/sparql"), ("/ui/keluar", "/ui")]:
+        response = session.get(posted, follow_redirects=False)
+        assert response.status_code == 303, posted
+        assert response.headers["location"] == page
+    assert session.get("/ui/impor/lainnya").status_code == 404
