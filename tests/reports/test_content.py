@@ -280,3 +280,35 @@ def test_summary_findings_add_up_to_the_validation_total(documents: DocumentFact
     severity_total = validation.xpath('//table[@id="validasi-tingkat"]/tfoot/tr/td')
     assert sum(counts) == int(total)
     assert severity_total and int(severity_total[-1].text_content()) == int(total)
+
+
+def test_findings_follow_the_data_not_an_older_stored_report() -> None:
+    # a report stored before a fix must not make the document call the fixed element wrong
+    from spbe_arch.validation import validate
+    from spbe_arch.validation.service import store_report
+
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    store_report(repository, validate(repository, instansi=UJI), UJI)
+    process = iris.element_iri(UJI, "proses-bisnis", "BAG-ORG.01")
+    repository.update("PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+                      f"DELETE WHERE {{ GRAPH ?g {{ <{process}> spbe:klasifikasiRAB ?c }} }}")
+    rab = "https://w3id.org/spbe-arch/ref/perpres-132-2022/RAB.09.05.01"
+    repository.load([LoadSource(
+        f"<{process}> <https://w3id.org/spbe-arch/ontology#klasifikasiRAB> <{rab}> .".encode(),
+        "ntriples", iris.instansi_graph(UJI))])
+    tree = _tree(render_report(repository, "validasi", "html", instansi=UJI))
+    rows = [" ".join(tr.text_content().split())
+            for tr in tree.xpath('//table[starts-with(@id, "validasi-opd-")]/tbody/tr')]
+    assert not [r for r in rows if "BAG-ORG.01" in r and "RAB" in r], rows
+    repository.close()
+
+
+def test_an_unknown_reference_code_is_shown_as_its_code() -> None:
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    md = render_report(repository, "validasi", "md", instansi=UJI).decode()
+    rows = [line for line in md.splitlines() if "BAG-ORG.01" in line and "klasifikasi RAB" in line]
+    assert rows and all("klasifikasi RAB = RAB.99.99.01" in r for r in rows), rows
+    assert not any("https://" in r for r in rows)
+    repository.close()

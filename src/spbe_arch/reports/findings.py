@@ -1,7 +1,7 @@
 """Validation findings for the documents, from the validation engine (`spbe_arch.validation`).
 
-The newest stored validation report of the instansi is used when there is one; otherwise
-the engine validates the repository now. Each result becomes a `Finding` with what the
+The engine validates the repository while the document is made (a stored report may be
+older than the data). Each result becomes a `Finding` with what the
 reports need beside the SHACL result: the element's code and name, the OPD it belongs to,
 a readable rule name and what to do about it (the shape's own `sh:description` when it has
 one, else advice by constraint kind).
@@ -198,6 +198,10 @@ def _value_text(data: ArchitectureData, value: str, focus: str, lang: str) -> st
         return concept.code
     if value.startswith(ONTOLOGY):
         return label_of(value, lang)
+    if value.startswith(("http://", "https://")):
+        # a code not in the reference in force (`…/RAB.99.99.01`) or an element of another
+        # instansi: its last segment is what readers recognise
+        return local_name(value) or value
     return value
 
 
@@ -283,9 +287,13 @@ def build_findings(results: list[Any], data: ArchitectureData, repository: Repos
 
 
 def gather_findings(repository: Repository, data: ArchitectureData, lang: str) -> FindingSet:
-    """The findings of the newest stored validation report, or of a validation run now."""
+    """The findings of a validation run now, over the data the document shows.
+
+    Not the newest stored report: data loaded or edited after it (a bulk `load` leaves no
+    audit record to tell) would make the document call fixed elements wrong next to tables
+    that show them right. A full validation costs seconds, the documents minutes."""
     try:
-        from spbe_arch.validation import latest_report, validate
+        from spbe_arch.validation import validate
     except ImportError as exc:  # the validation feature is not installed in this tree
         if exc.name != "spbe_arch.validation":
             raise
@@ -293,11 +301,8 @@ def gather_findings(repository: Repository, data: ArchitectureData, lang: str) -
     if data.empty:
         return FindingSet(False, problem="belum ada data instansi untuk divalidasi")
     try:
-        report = latest_report(repository, data.kode_wilayah)
-        source = "stored"
-        if report is None:
-            report = validate(repository, instansi=data.kode_wilayah, lang=lang)
-            source = "run"
+        report = validate(repository, instansi=data.kode_wilayah, lang=lang)
+        source = "run"
     except SpbeError as exc:  # e.g. no shapes loaded: say so in the document
         return FindingSet(False, problem=exc.message(lang))
     results = list(getattr(report, "results", []) or [])
