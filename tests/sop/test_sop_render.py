@@ -135,6 +135,29 @@ def test_long_sop_breaks_across_pages_with_connectors() -> None:
     assert "halaman 1 dari" in to_svg(layout.pages[0])
 
 
+def test_a_row_taller_than_a_page_continues_on_the_next_pages() -> None:
+    """A keterangan of pages of text: before, its row ran off the bottom of the page and the
+    rest of the text was cut away; now every line is drawn inside a page, on rows marked
+    "(lanjutan langkah N)", and the step keeps one symbol and its arrows."""
+    document = long_sop(6)
+    words = [f"kata{i:04d}" for i in range(1500)]
+    document.langkah[2].keterangan = " ".join(words)
+    layout = layout_flowchart(document)
+    drawn: list[str] = []
+    symbols: list[int] = []
+    for page in layout.pages:
+        root = etree.fromstring(to_svg(page).encode("utf-8"))
+        for text in root.iter(f"{SVG}text"):
+            assert float(text.get("y")) <= layout.height, f"{text.text!r} below the page"  # type: ignore[arg-type]
+            drawn += (text.text or "").split()
+        symbols += [int(g.get("data-langkah")) for g in root.iter(f"{SVG}g")  # type: ignore[arg-type]
+                    if g.get("class") == "simbol"]
+    assert [w for w in drawn if w.startswith("kata")] == words
+    assert "(lanjutan" in drawn and "3)" in drawn
+    assert sorted(symbols) == [1, 2, 3, 4, 5, 6]
+    assert [p.step.urutan for p in layout.steps] == [1, 2, 3, 4, 5, 6]
+
+
 def test_png_is_painted() -> None:
     document = long_sop(8)
     png = to_png(layout_flowchart(document).pages[0], dpi=60)

@@ -79,6 +79,9 @@ class PlacedStep:
     column: int
     box: Box
     lines: dict[str, list[str]]
+    part: int = 0
+    """0 for the step's own row; 1, 2, … for rows continuing a text too long for one page
+    (no symbol, no arrows: only the rest of the text)."""
 
 
 @dataclass
@@ -176,6 +179,10 @@ def _arrow(points: list[Point]) -> list[Item]:
                    Polygon(points=tip, fill="#000000", stroke_width=0.1)], {"class": "panah"})]
 
 
+_Measured = tuple[Langkah, dict[str, list[str]], int, float, float, float, int]
+"""step, wrapped lines per column, pelaksana column, symbol w/h, row height, part"""
+
+
 @dataclass
 class _Page:
     steps: list[PlacedStep] = field(default_factory=list)
@@ -210,13 +217,14 @@ class _Layout:
             column = self.doc.column_of(step) if self.doc.pelaksana else 0
             w, h = _symbol_size(step.simbol, self.actors[column].w)
             text_h = max(len(v) for v in lines.values()) * LINE + 2 * PAD
-            measured.append((step, lines, column, w, h, max(text_h, h + 7.0)))
+            measured.append((step, lines, column, w, h, max(text_h, h + 7.0), 0))
         body = self.height - CAPTION - self.header
         if sum(m[5] for m in measured) <= body:
             pages = [_Page()]
             capacity = [body]
         else:
             pages, capacity = [], []
+            measured = [piece for m in measured for piece in self.split(m, body - 2 * BAND)]
         index = 0
         if not pages:
             while index < len(measured):
@@ -236,6 +244,27 @@ class _Layout:
         return pages
 
     @staticmethod
+    def split(measured: _Measured, room: float) -> list[_Measured]:
+        """A row taller than a page (pages of text in one cell) as pieces that each fit: the
+        first keeps the symbol, the others carry the rest of the text, marked as its
+        continuation. Before, such a row ran off the bottom of its page and the text there
+        was lost."""
+        step, lines, column, w, h, row_h, _ = measured
+        if row_h <= room:
+            return [measured]
+        per_piece = max(1, int((room - 2 * PAD) // LINE) - 1)
+        longest = max(len(v) for v in lines.values())
+        pieces: list[_Measured] = []
+        for part, start in enumerate(range(0, longest, per_piece)):
+            chunk = {kind: v[start:start + per_piece] for kind, v in lines.items()}
+            if part:
+                chunk["kegiatan"] = [f"(lanjutan langkah {step.urutan})", *chunk["kegiatan"]]
+            height = max(len(v) for v in chunk.values()) * LINE + 2 * PAD
+            pieces.append((step, chunk, column, w, h, max(height, h + 7.0) if not part
+                           else height, part))
+        return pieces
+
+    @staticmethod
     def position(pages: list[_Page]) -> None:
         for page in pages:
             y = CAPTION + page.header + (BAND if page.top_band else 0)
@@ -244,11 +273,10 @@ class _Layout:
                 placed.box.cy = y + placed.h / 2
                 y += placed.h
 
-    def _place(self, measured: tuple[Langkah, dict[str, list[str]], int, float, float, float],
-               page: int, row: int) -> PlacedStep:
-        step, lines, column, w, h, row_h = measured
+    def _place(self, measured: _Measured, page: int, row: int) -> PlacedStep:
+        step, lines, column, w, h, row_h, part = measured
         box = Box(self.actors[column].center, 0.0, w, h)
-        return PlacedStep(step, page, row, 0.0, row_h, column, box, lines)
+        return PlacedStep(step, page, row, 0.0, row_h, column, box, lines, part)
 
     # --- drawing ------------------------------------------------------------------------------
     def grid(self, drawing: Drawing, page: _Page, number: int, total: int) -> None:
@@ -304,8 +332,10 @@ class _Layout:
             y2 = placed.y + placed.h
             body.items.append(Polyline(points=[(left, y2), (right, y2)], stroke_width=0.2))
             number_column = self.by_kind["no"]
-            body.items.append(Text(x=number_column.center, y=placed.y + PAD + LINE * 0.78,
-                                   text=str(placed.step.urutan), size=SIZE, anchor="middle"))
+            if not placed.part:
+                body.items.append(Text(x=number_column.center, y=placed.y + PAD + LINE * 0.78,
+                                       text=str(placed.step.urutan), size=SIZE,
+                                       anchor="middle"))
             for kind, lines in placed.lines.items():
                 column = self.by_kind[kind]
                 for i, text in enumerate(lines):
@@ -369,12 +399,12 @@ class _Layout:
 
     def draw(self) -> FlowchartLayout:
         pages = self.paginate()
-        rows = {p.step.urutan: p for page in pages for p in page.steps}
+        rows = {p.step.urutan: p for page in pages for p in page.steps if not p.part}
         drawings = []
         incoming: dict[int, list[tuple[int, int]]] = {}  # page -> [(target, source)]
         outgoing_edges: dict[int, list[tuple[PlacedStep, int, str, str]]] = {}
         for page_number, page in enumerate(pages):
-            for placed in page.steps:
+            for placed in (p for p in page.steps if not p.part):
                 step = placed.step
                 targets = [(t, lab) for t, lab in ((step.next, ""), (step.ya, "Ya"),
                                                    (step.tidak, "Tidak")) if t is not None]
@@ -449,14 +479,14 @@ class _Layout:
                 arrows.items.extend(_arrow(points))
             drawing.add(arrows)
             symbols = Group(attrs={"class": "simbol-langkah"})
-            for placed in page.steps:
+            for placed in (p for p in page.steps if not p.part):
                 symbols.items.append(Group(_symbol(placed.step.simbol, placed.box), {
                     "class": "simbol", "data-langkah": str(placed.step.urutan),
                     "data-simbol": placed.step.simbol, "data-kolom": str(placed.column)}))
             drawing.add(symbols)
             drawing.add(connectors)
             drawings.append(drawing)
-        return FlowchartLayout(drawings, [p for page in pages for p in page.steps],
+        return FlowchartLayout(drawings, [p for page in pages for p in page.steps if not p.part],
                                self.columns, self.width, self.height)
 
     @staticmethod
