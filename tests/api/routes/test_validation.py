@@ -107,3 +107,21 @@ def test_validation_needs_read_access(make_service: Any) -> None:
     assert service.client.post("/validation", content=b"",
                                headers={"content-type": "text/turtle"}).status_code == 401
     assert service.client.get("/validation", headers=service.auth("reader")).status_code == 404
+
+
+def test_running_validation_through_the_server_stores_the_report(arch_service: Any) -> None:
+    client = arch_service.client
+    assert client.get("/validation").status_code == 404
+    assert "POST /validation/run" in client.get("/validation").json()["detail"]
+    assert client.post("/validation/run").status_code == 401
+    assert client.post("/validation/run", headers=arch_service.auth("reader")).status_code == 403
+    assert client.get("/validation").status_code == 404  # nothing stored by the refusals
+    ran = client.post("/validation/run", headers=arch_service.auth("editor"))
+    assert ran.status_code == 200, ran.text
+    body = ran.json()
+    assert body["conforms"] is False and body["total"] == len(body["results"]) > 0
+    latest = client.get("/validation").json()
+    assert latest["report"] == body["report"] and latest["results"] == body["results"]
+    again = client.post("/validation/run", headers=arch_service.auth("admin")).json()
+    assert again["report"] != body["report"]
+    assert client.get("/validation").json()["report"] == again["report"]

@@ -4,7 +4,9 @@
   (`spbe-arch validate --store …` stores one), its results filtered by OPD, severity
   (Violation, Warning, Info) and rule (the shape's name or IRI);
 - `POST /validation`: validate the RDF in the request body against the project's shapes,
-  without storing anything.
+  without storing anything;
+- `POST /validation/run`: validate the repository now and store the report (editors and
+  admins), as `spbe-arch validate --store` does when no server holds the store.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from spbe_arch import iris
+from spbe_arch.access import Role, require_opd_write
 from spbe_arch.api.bodies import read_body
-from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import LangDep, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import Repository
-from spbe_arch.validation import latest_report, validate
+from spbe_arch.validation import ValidationReport, latest_report, store_report, validate
 
 router = APIRouter(prefix="/validation", tags=["Validasi"])
 
@@ -57,14 +60,45 @@ async def validation_latest(
     if report is None:
         raise ReportNotFoundError(
             f"belum ada laporan validasi tersimpan untuk instansi {kode}; jalankan"
-            f" `spbe-arch validate --instansi {kode} --store`",
+            f" `spbe-arch validate --instansi {kode} --store`, atau POST /validation/run"
+            " selama server berjalan",
             f"no stored validation report for instansi {kode} yet; run"
-            f" `spbe-arch validate --instansi {kode} --store`",
+            f" `spbe-arch validate --instansi {kode} --store`, or POST /validation/run"
+            " while the server runs",
         )
     if opd is not None and not await run_in_threadpool(_opd_exists, repository, kode, opd):
         raise ReportNotFoundError(
             f"perangkat daerah '{opd}' tidak ada di instansi {kode}",
             f"there is no perangkat daerah '{opd}' in instansi {kode}")
+    return _answer(report, kode, lang, opd, severity, rule)
+
+
+@router.post("/run", summary="Validasi repositori sekarang dan simpan laporannya"
+             " (editor / admin)",
+             responses={401: {"description": "Perlu token API"},
+                        403: {"description": "Perlu peran editor atau admin"}})
+async def validation_run(request: Request, principal: PrincipalDep, repository: RepositoryDep,
+                         settings: SettingsDep, lang: LangDep,
+                         instansi: Annotated[str | None, Query(max_length=64)] = None,
+                         ) -> dict[str, Any]:
+    """What `spbe-arch validate --store` does, for a server that holds the store (the CLI
+    cannot open it then): the report becomes the one `GET /validation` answers."""
+    if not (principal.is_admin or (principal.role is Role.editor and principal.opds)):
+        require_opd_write(principal, [], "menjalankan validasi", "running validation")
+    kode = instansi or settings.instansi
+
+    def run() -> ValidationReport:
+        # the write lock: the report describes one state of the repository
+        with request.app.state.write_lock:
+            report = validate(repository, instansi=kode, lang=lang)
+            store_report(repository, report, kode)
+            return report
+
+    return _answer(await run_in_threadpool(run), kode, lang)
+
+
+def _answer(report: ValidationReport, kode: str, lang: str, opd: str | None = None,
+            severity: str | None = None, rule: str | None = None) -> dict[str, Any]:
     results = [r for r in report.results
                if (opd is None or r.opd == opd)
                and (severity is None or r.severity_name == severity)
