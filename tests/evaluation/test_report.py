@@ -115,6 +115,7 @@ def test_english_document_says_everything_in_english(repository: Repository) -> 
                        lang="en").decode()
     assert "**Index:** 0.08 (Poor)" in md
     assert "| 3 Defined |" in md and "Terdefinisi" not in md
+    assert "Table 2.1. Indicators**" in md
     assert "| 2.75\\* |" in md
     assert "per-indicator weights are not verified" in md
     assert "belum terverifikasi" not in md

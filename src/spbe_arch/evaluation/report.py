@@ -113,7 +113,7 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
     index = evaluation_index(repository, params.instansi, year, DEFAULT_FRAMEWORK)
     _, simulated = evaluation_whatif(repository, params.instansi, year, {}, DEFAULT_FRAMEWORK,
                                      base="saran")
-    indicators = Table("indikator", _t("Indikator", lang),
+    indicators = Table("indikator", "Indicators" if lang == "en" else "Indikator",
                        [_t("No", lang), _t("Indikator", lang), _t("Bobot", lang),
                         _t("Penilaian mandiri", lang), _t("Saran", lang),
                         _t("Alasan saran", lang)],
