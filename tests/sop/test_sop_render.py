@@ -231,3 +231,27 @@ def test_pdf_pages_show_the_symbols(derived: Derived, tmp_path: Path) -> None:
 
 def dark_pixels(image: Image.Image, below: int = 128) -> int:
     return sum(image.convert("L").histogram()[:below])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
+def test_a_long_unbroken_word_stays_inside_the_identity_sheet(tmp_path: Path) -> None:
+    """A URL or a name without spaces in a field: before, the table grew to fit it, the
+    other column shrank to nothing, and headings and text ran off the right of the page."""
+    from spbe_arch.sop.render import render_pdf
+
+    document = long_sop(4)
+    document.peringatan = ["https://jdih.probolinggokota.go.id/" + "x" * 600]
+    document.pencatatan = ["Register permohonan"]
+    pdf = tmp_path / "sop.pdf"
+    pdf.write_bytes(render_pdf(document))
+    subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf),
+                    str(tmp_path / "hal.html")], check=True, timeout=120)
+    root = etree.parse(str(tmp_path / "hal.html"), etree.HTMLParser())
+    page = root.find(".//page")
+    assert page is not None
+    width = float(page.get("width"))  # type: ignore[arg-type]
+    words = [(w.text or "", float(w.get("xmax"))) for w in root.iter("word")]  # type: ignore[arg-type]
+    assert all(xmax <= width - 20 for _, xmax in words), max(words, key=lambda w: w[1])
+    text = " ".join(t for t, _ in words)
+    assert "Pencatatan dan Pendataan" in text and "Register permohonan" in text
