@@ -146,3 +146,12 @@ def test_word_table_headers_do_not_break_inside_a_word(repository: Repository) -
             for word in cell.text.split():
                 needed = font.getlength(word) * 2  # 1/10 pt at size 80 -> twips
                 assert needed <= width - margins, (word, width)
+
+
+def test_other_frameworks_are_named_with_their_provisional_mark(repository: Repository) -> None:
+    md = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999").decode()
+    assert "Kerangka lain di repositori" in md
+    assert "PermenPANRB 8/2026 (PROVISIONAL, belum terverifikasi)" in md
+    english = render_report(repository, "kesiapan-evaluasi", "md", instansi="9999",
+                            lang="en").decode()
+    assert "PermenPANRB 8/2026 (PROVISIONAL, unverified)" in english

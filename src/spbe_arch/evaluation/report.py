@@ -19,7 +19,7 @@ from spbe_arch.evaluation import (
     list_assessments,
 )
 from spbe_arch.evaluation.coverage import sop_coverage
-from spbe_arch.evaluation.framework import DEFAULT_FRAMEWORK, load_framework
+from spbe_arch.evaluation.framework import DEFAULT_FRAMEWORK, list_frameworks, load_framework
 from spbe_arch.evaluation.index import IndexResult
 from spbe_arch.reports.i18n import format_date, format_number
 from spbe_arch.reports.registry import ReportParams, ReportSpec, register_report
@@ -156,6 +156,11 @@ def gather_kesiapan(repository: Repository, params: ReportParams) -> dict[str, A
         "index": index,
         "index_text": f"{_decimal(index.total, lang)} ({predicate})",
         "provisional_reasons": index.reasons(lang),
+        # e.g. the Indeks Pemdi of PermenPANRB 8/2026, said to succeed 59/2020 (UNSURE): the
+        # leaders should know the repository holds it, with its own provisional mark
+        "other_frameworks": [str(f["label_en"] if lang == "en" else f["label_id"])
+                             for f in list_frameworks(repository)
+                             if f["code"] != DEFAULT_FRAMEWORK],
         "index_tables": _index_tables(index, lang, "indeks",
                                       _t("Indeks dari penilaian mandiri", lang)),
         "simulated": simulated,
