@@ -221,3 +221,23 @@ def test_a_bpmn_file_whose_name_gives_no_model_name_is_asked_to_be_renamed(
     assert "namai ulang berkasnya dengan huruf latin atau angka" in text
     assert "--model" not in text
     assert 'name="kunci"' not in response.text
+
+
+def test_readers_and_anonymous_visitors_cannot_stage_uploads(demo_web: Web) -> None:
+    """Nothing a reader uploads could ever be saved, so nothing is kept on the server's disk
+    for them either: the upload is refused before it is staged."""
+    staging = getattr(demo_web.app.state, "web_staging", None)
+    staged_before = len(list(staging.root.iterdir())) if staging is not None else 0
+    for role, status in (("reader", 403), (None, 401)):
+        session = demo_web.session(role)
+        page = session.get("/ui/impor").text
+        assert 'id="form-unggah"' not in page
+        assert "Masuk sebagai editor OPD atau admin untuk mengimpor berkas." in page
+        response = upload(session, [("model.bpmn", BPMN.read_bytes())])
+        assert response.status_code == status, role
+        assert 'name="kunci"' not in response.text
+        saved = session.post("/ui/impor/simpan", {"kunci": "x", "indeks": "0"})
+        assert saved.status_code == status
+    staging = getattr(demo_web.app.state, "web_staging", None)
+    assert (len(list(staging.root.iterdir())) if staging is not None else 0) == staged_before
+    assert 'id="form-unggah"' in demo_web.session("editor").get("/ui/impor").text

@@ -227,6 +227,8 @@ EN: dict[str, str] = {
     "Jalankan validasi sekarang": "Run validation now",
     "Masuk sebagai editor atau admin untuk menjalankan validasi.":
         "Sign in as an editor or admin to run validation.",
+    "Masuk sebagai editor OPD atau admin untuk mengimpor berkas.":
+        "Sign in as an OPD editor or admin to import files.",
     "Semua tingkat": "All severities",
     "Aturan": "Rule",
     "Semua aturan": "All rules",

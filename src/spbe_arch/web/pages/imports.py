@@ -321,6 +321,19 @@ def make_preview(page: Page, index: int, name: str, data: bytes, proses: str,
 
 # --- pages -------------------------------------------------------------------------------------
 
+def require_importer(page: Page) -> None:
+    """Importing needs an editor or an admin (which files each may save, the preview says)."""
+    if page.can_write_any:
+        return
+    if not page.principal.authenticated:
+        require_opd_write(page.principal, [], "mengimpor berkas", "importing files")
+    raise PermissionDeniedError(
+        f"mengimpor berkas memerlukan peran editor atau admin; token '{page.principal.name}'"
+        f" berperan {page.principal.role}",
+        f"importing files needs the editor or admin role; token '{page.principal.name}' has"
+        f" the role {page.principal.role}")
+
+
 @router.get("/impor")
 def import_page(page: PageDep) -> Response:
     return page.render("import.html.j2", previews=[], key="", proses="", prune="")
@@ -345,6 +358,10 @@ async def _uploads(page: Page, form: Any) -> list[tuple[str, bytes]]:
 async def import_preview(page: PageDep, form: FormDep) -> Response:
     from fastapi.concurrency import run_in_threadpool
 
+    # refused before anything is read or staged: a reader (or an anonymous visitor, where
+    # anonymous reading is on) could otherwise fill the server's disk with uploads that no
+    # preview would ever let them save
+    require_importer(page)
     files = await _uploads(page, form)
     proses = form_text(form, "proses")
     prune = form_text(form, "hapus_opd")
@@ -416,6 +433,7 @@ def _save_rdf(page: Page, name: str, data: bytes) -> Outcome:
 
 @router.post("/impor/simpan")
 def import_save(page: PageDep, form: FormDep) -> Response:
+    require_importer(page)
     key = form_text(form, "kunci")
     try:
         index = int(form_text(form, "indeks"))
