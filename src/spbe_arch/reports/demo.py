@@ -44,8 +44,25 @@ class DemoReportsResult:
         return lines
 
 
+def code_files() -> list[Path]:
+    """The Python files that shape the documents: the report package and the modules that
+    register reports (an upgrade of spbe-arch must re-render, not keep old documents)."""
+    import importlib.util
+
+    from spbe_arch.reports.registry import REPORT_MODULES
+
+    folders = {Path(__file__).parent}
+    for name in REPORT_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.add(Path(spec.origin).parent)
+    return sorted(path for folder in folders for pattern in ("*.py", "sparql/*.rq")
+                  for path in folder.glob(pattern))
+
+
 def fingerprint(repository: Repository) -> str:
-    """A hash of the whole repository (sorted N-Quads) and of every template in use."""
+    """A hash of the whole repository (sorted N-Quads), of every template in use and of the
+    code that renders them."""
     digest = hashlib.sha256()
     lines = repository.export(None, "nquads").splitlines()
     for line in sorted(lines):
@@ -58,6 +75,9 @@ def fingerprint(repository: Repository) -> str:
             if path.is_file():
                 digest.update(path.name.encode())
                 digest.update(path.read_bytes())
+    for path in code_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
