@@ -156,3 +156,51 @@ def test_hand_written_sop_is_not_overwritten(model_repository: Repository) -> No
     assert result.kode == "UJI.01.SOP.02"  # the next free code, the old SOP untouched
     with pytest.raises(InputError, match="--kode"):
         derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE, kode="UJI.01.SOP.01")
+
+
+def test_control_characters_do_not_break_the_documents(model_repository: Repository) -> None:
+    """A control character pasted into a field (or stored by another path, e.g. the API or
+    a workbook) made `sop render --format docx` and `sop export-bpmn` fail with
+    "All strings must be XML compatible"; the setters now store the text without them."""
+    from rdflib import Literal
+
+    from spbe_arch import iris
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.sop.bpmn_export import export_sop_bpmn
+    from spbe_arch.sop.render import render_sop
+    from spbe_arch.vocab import SPBE
+
+    result = derive_body(model_repository, BODY)
+    set_sop_fields(model_repository, result.kode, {"nama": "Legalisir\x01 Dokumen\x0bAsli"},
+                   kode_wilayah=KODE, agent="uji")
+    set_step_fields(model_repository, result.kode, 2, {"keterangan": "baris satu\rbaris dua\x1f"},
+                    kode_wilayah=KODE, agent="uji")
+    document = load_sop(model_repository, result.kode, KODE)
+    assert document.nama == "Legalisir Dokumen\nAsli"
+    assert document.langkah[1].keterangan == "baris satu\nbaris dua"
+    # text stored with a control character by another path is cleaned when it is read
+    step = iris.sop_step_iri(result.sop, 3)
+    model_repository.apply(ChangeSet(add=[(step, SPBE.output, Literal("Cap\x07 basah"),
+                                           iris.instansi_graph(KODE))]))
+    assert load_sop(model_repository, result.kode, KODE).langkah[2].output == "Cap basah"
+    assert render_sop(model_repository, result.kode, "docx",
+                      kode_wilayah=KODE).content.startswith(b"PK")
+    assert b"Cap basah" in export_sop_bpmn(model_repository, result.kode, kode_wilayah=KODE)
+
+
+def test_a_very_long_sop_name_still_makes_a_word_document(model_repository: Repository) -> None:
+    """Word's title property holds 255 characters; a longer SOP name crashed the render."""
+    import io
+
+    from docx import Document
+
+    from spbe_arch.sop.render import render_sop
+
+    result = derive_body(model_repository, BODY)
+    set_sop_fields(model_repository, result.kode, {"nama": "Legalisir Dokumen " * 20},
+                   kode_wilayah=KODE, agent="uji")
+    content = render_sop(model_repository, result.kode, "docx", kode_wilayah=KODE).content
+    word = Document(io.BytesIO(content))
+    assert len(word.core_properties.title) == 255
+    assert any(("LEGALISIR DOKUMEN " * 20).strip() in c.text
+               for t in word.tables for row in t.rows for c in row.cells)

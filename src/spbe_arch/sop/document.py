@@ -164,6 +164,17 @@ def find_sop(repository: Repository, kode: str,
     return sop, graph
 
 
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` without control characters, its line breaks as '\\n'. A control character
+    (pasted from another program, or sent through the API) made the Word document fail
+    ("All strings must be XML compatible") and is invisible everywhere else."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def _first(values: dict[Node, list[Node]], prop: URIRef) -> Node | None:
     found = values.get(prop)
     return sorted(found, key=str)[0] if found else None
@@ -206,10 +217,10 @@ def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None)
 
     def one(p: URIRef, source: dict[Node, list[Node]] | None = None) -> str:
         values = (source if source is not None else props).get(p, [])
-        return str(sorted(values, key=str)[0]) if values else ""
+        return printable(str(sorted(values, key=str)[0])) if values else ""
 
     def many(p: URIRef) -> list[str]:
-        return sorted(str(v) for v in props.get(p, []))
+        return sorted(printable(str(v)) for v in props.get(p, []))
 
     context = repository.select(query_text("sop_context"), {"sop": sop}).rows
     ctx = context[0] if context else {}
@@ -217,8 +228,8 @@ def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None)
     status = "Ditetapkan" if SPBE.Ditetapkan in status_values else "Draft"
     document = SopDocument(
         iri=sop, graph=graph, kode=kode, nama=one(SPBE.nama) or kode, status=status,
-        instansi=str(ctx.get("instansiNama", "")) or str(ctx.get("instansi", "")),
-        unit=str(ctx.get("unitNama", "")),
+        instansi=printable(str(ctx.get("instansiNama", "")) or str(ctx.get("instansi", ""))),
+        unit=printable(str(ctx.get("unitNama", ""))),
         nomor=one(SPBE.nomorSOP),
         tanggal_pembuatan=_date(_first(props, SPBE.tanggalPembuatan)),
         tanggal_revisi=_date(_first(props, SPBE.tanggalRevisi)),
@@ -234,9 +245,9 @@ def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None)
         pencatatan=many(SPBE.pencatatanPendataan),
         proses=_iri(ctx.get("proses")),
         proses_kode=str(ctx.get("prosesKode", "")),
-        proses_nama=str(ctx.get("prosesNama", "")),
+        proses_nama=printable(str(ctx.get("prosesNama", ""))),
         model=_iri(ctx.get("model")),
-        model_nama=str(ctx.get("modelNama", "")),
+        model_nama=printable(str(ctx.get("modelNama", ""))),
         pemilik=_iri(ctx.get("unit")),
     )
     number_of: dict[Node, int | None] = {}

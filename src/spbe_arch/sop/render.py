@@ -76,6 +76,10 @@ def render_pdf(document: SopDocument, layout: FlowchartLayout | None = None) -> 
     return bytes(HTML(string=html).write_pdf())
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def render_docx(document: SopDocument, layout: FlowchartLayout | None = None,
                 dpi: int = 200) -> bytes:
     from docx import Document
@@ -95,8 +99,9 @@ def render_docx(document: SopDocument, layout: FlowchartLayout | None = None,
     normal.font.name = "Arial"
     normal.font.size = Pt(9)
     normal.paragraph_format.space_after = Pt(0)
-    word.core_properties.title = f"SOP {document.nama}"
-    word.core_properties.subject = document.kode
+    # Word's document properties hold at most 255 characters (python-docx raises beyond)
+    word.core_properties.title = _shorten(f"SOP {document.nama}", 255)
+    word.core_properties.subject = _shorten(document.kode, 255)
 
     status = word.add_paragraph()
     status.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -148,6 +153,9 @@ def render_docx(document: SopDocument, layout: FlowchartLayout | None = None,
                     cell.add_paragraph(f"{number}. {item}")
             else:
                 cell.paragraphs[0].add_run("belum diisi").italic = True
+    for row in grid.rows:
+        # two equal columns, as in the HTML; without widths Word sizes them by their text
+        row.cells[0].width, row.cells[1].width = Mm(138.5), Mm(138.5)
 
     picture_width = Mm(277)
     for page in layout.pages:

@@ -27,7 +27,7 @@ from spbe_arch.importers.bpmn.service import query_text as bpmn_query
 from spbe_arch.repository import ChangeSet, Quad, Repository
 from spbe_arch.settings import get_settings
 from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, derive_steps
-from spbe_arch.sop.document import find_sop, parse_tanggal, query_text
+from spbe_arch.sop.document import find_sop, parse_tanggal, printable, query_text
 from spbe_arch.sop.process import ModelView, ProcessView
 from spbe_arch.vocab import PROV, SPBE
 
@@ -341,7 +341,7 @@ def _identity_value(name: str, text: str) -> Node:
         raise InputError(f"status '{text}' tidak dikenal; gunakan draft atau ditetapkan",
                          f"unknown status '{text}'; use draft or ditetapkan",
                          Location(field="status"))
-    return Literal(text.strip())
+    return Literal(printable(text).strip())
 
 
 def set_sop_fields(repository: Repository, kode: str,
@@ -404,6 +404,7 @@ def set_step_fields(repository: Repository, kode: str, number: int,
             raise InputError("kegiatan tidak boleh kosong", "the activity text cannot be empty",
                              Location(field="nama"))
         remove += [q for q in old if q[1] == prop]
+        text = printable(text)
         if text.strip():
             add.append((step, prop, Literal(text.strip()), graph))
     return apply_audited(repository, _diff(remove, add), agent=agent,
