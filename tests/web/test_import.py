@@ -241,3 +241,32 @@ def test_readers_and_anonymous_visitors_cannot_stage_uploads(demo_web: Web) -> N
     staging = getattr(demo_web.app.state, "web_staging", None)
     assert (len(list(staging.root.iterdir())) if staging is not None else 0) == staged_before
     assert 'id="form-unggah"' in demo_web.session("editor").get("/ui/impor").text
+
+
+def test_a_new_version_of_a_model_keeps_its_process_without_retyping_it(
+        fresh_demo_web: Web) -> None:
+    """The form says a model without a code keeps the process of its previous version: the
+    editor of that process's OPD may then upload the new version without the code, and
+    another OPD's editor still may not."""
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+
+    web = fresh_demo_web
+    import_bpmn_file(web.repository, BPMN, kode_wilayah="3574", proses="DISPENDUKCAPIL-02.01",
+                     agent="uji")
+    version_2 = BPMN.read_bytes().replace(b"</definitions>", b"<!-- versi 2 --></definitions>")
+    assert version_2 != BPMN.read_bytes()
+    owner = web.session("editor_b")  # DISPENDUKCAPIL
+    preview = upload(owner, [(BPMN.name, version_2)])
+    text = text_of(preview.text)
+    assert "siap disimpan" in text and "akan menjadi versi 2" in text, text[:1500]
+    assert "Merinci proses bisnis: DISPENDUKCAPIL-02.01" in text
+    saved = owner.post("/ui/impor/simpan", {"kunci": key_of(preview.text), "indeks": "0"})
+    assert saved.status_code == 200 and "versi 2 diimpor" in text_of(saved.text)
+    model = next(m for m in list_models(web.repository) if m.name and m.version == 2)
+    assert model.proses_kode == "DISPENDUKCAPIL-02.01"
+    other = upload(web.session("editor"), [(BPMN.name, version_2 + b" ")])
+    assert "tidak berwenang atas OPD DISPENDUKCAPIL" in text_of(other.text)
+    # a new model without a process: the editor is told to fill the code in
+    new = upload(owner, [("model-baru.bpmn", BPMN.read_bytes())])
+    assert "isi «Kode proses bisnis yang dirinci model BPMN»" in text_of(new.text)
+    assert 'name="kunci"' not in new.text

@@ -42,6 +42,7 @@ from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.notices import Notice
 from spbe_arch.importers.bpmn.reader import read_bpmn
 from spbe_arch.importers.bpmn.service import (
+    ModelInfo,
     find_model,
     find_proses,
     import_bpmn,
@@ -222,28 +223,55 @@ def web_model_slug(file_name: str) -> str:
             " again") from None
 
 
-def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None:
+def _current_model(page: Page, slug: str) -> ModelInfo | None:
+    try:
+        return find_model(page.repository, slug, page.instansi)
+    except InputError:
+        return None
+
+
+def bpmn_process(page: Page, file_name: str, proses: str) -> str:
+    """The proses bisnis a .bpmn upload details, after checking the caller may import it.
+
+    Without a code typed in, a new version of a stored model details the process of its
+    previous version (as the importer keeps it): that process's OPD decides, exactly as if
+    its code had been typed — an editor need not retype it for every new version."""
     if not page.principal.authenticated:
         require_opd_write(page.principal, [], "mengimpor model BPMN", "importing a BPMN model")
+    if not proses:
+        current = _current_model(page, web_model_slug(file_name))
+        proses = current.proses_kode if current is not None and current.proses_kode else ""
+    if not proses and not page.principal.is_admin:
+        raise InputError(
+            "isi «Kode proses bisnis yang dirinci model BPMN» dengan proses bisnis OPD Anda:"
+            " model baru tanpa proses bisnis tidak dimiliki OPD mana pun, sehingga hanya"
+            " admin yang boleh mengimpornya",
+            "fill in «Code of the business process the BPMN model details» with a process of"
+            " your OPD: a new model without a business process belongs to no OPD, so only an"
+            " admin may import it")
     owner = []
     if proses:
         info = find_proses(page.repository, proses, page.instansi)
         owner = [info.pemilik] if info.pemilik is not None else []
-        preview.extra["proses"] = proses
     require_opd_write(page.principal, owner, "mengimpor model BPMN", "importing a BPMN model")
+    return proses
+
+
+def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None:
+    typed = proses
+    proses = bpmn_process(page, preview.name, proses)
+    if proses:
+        preview.extra["proses"] = proses
     slug = web_model_slug(preview.name)
     result = read_bpmn(data, file_name=preview.name, model=model_iri(page.instansi, slug),
                        max_bytes=page.settings.max_upload_bytes)
-    try:
-        current = find_model(page.repository, slug, page.instansi)
-    except InputError:
-        current = None
+    current = _current_model(page, slug)
     # what people drew (tasks, lanes, gateways, events), not the diagram's bookkeeping
     counts = ", ".join(f"{n} {k}" for k, n in sorted(result.counts.items())
                        if not k.startswith(DIAGRAM_CLASSES) and not k.endswith("Definition"))
     name = result.name or slug
     same = current is not None and current.sha256 == hashlib.sha256(data).hexdigest() and (
-        not proses or current.proses_kode == proses)
+        not typed or current.proses_kode == typed)
     if same:
         preview.summary = page.t("Model {m} sudah tersimpan dengan isi yang sama (versi {v});"
                                  " tidak ada perubahan.", m=slug, v=current.version if current
@@ -401,11 +429,7 @@ def _save_excel(page: Page, name: str, data: bytes, prune: str = "") -> Outcome:
 
 
 def _save_bpmn(page: Page, name: str, data: bytes, proses: str) -> Outcome:
-    owner = []
-    if proses:
-        info = find_proses(page.repository, proses, page.instansi)
-        owner = [info.pemilik] if info.pemilik is not None else []
-    require_opd_write(page.principal, owner, "mengimpor model BPMN", "importing a BPMN model")
+    proses = bpmn_process(page, name, proses)
     with page.request.app.state.write_lock:
         result = import_bpmn(page.repository, data, file_name=name, kode_wilayah=page.instansi,
                              proses=proses or None, agent=page.principal.name,
