@@ -273,3 +273,37 @@ def test_hidden_rows_and_sheets_are_imported_with_a_warning(repo: Repository,
             " baris 3; hapus barisnya bila tidak ingin diimpor") in messages
     assert any("sheet 'Layanan' disembunyikan" in m for m in messages)
     assert {c.code for c in report.changes.added} >= {"PB.02", "L.01"}
+
+
+def test_excel_escapes_and_control_characters_do_not_reach_the_repository(
+        repo: Repository, filled_workbook: Make) -> None:
+    """Excel writes a carriage return as `_x000D_`, which openpyxl leaves in the text: the
+    uraian was stored (and printed) as 'Satu_x000D_'."""
+    def pasted(wb: Workbook) -> None:
+        put(wb, "Proses Bisnis", 2, {"Uraian": "Satu_x000D_\nDua_x000B_Tiga_x0007_"})
+
+    import_workbook(repo, filled_workbook(pasted), instansi=INSTANSI)
+    uraian = {str(q[2]) for q in repo.quads() if str(q[1]).endswith("#uraian")}
+    assert "Satu\nDua\nTiga" in uraian
+
+
+def test_export_survives_a_control_character_stored_by_another_path(
+        repo: Repository, filled_workbook: Make, tmp_path: Path) -> None:
+    """A value with a vertical tab (stored through the API) made `excel export` fail with
+    openpyxl's IllegalCharacterError."""
+    from openpyxl import load_workbook
+    from rdflib import Literal
+
+    from spbe_arch import iris
+    from spbe_arch.importers.xlsx import build_workbook
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.vocab import SPBE
+
+    import_workbook(repo, filled_workbook(), instansi=INSTANSI)
+    proses = iris.element_iri(INSTANSI, "proses-bisnis", "PB.02")
+    repo.apply(ChangeSet(add=[(proses, SPBE.uraian, Literal("Satu\x0bDua\x07"),
+                               iris.instansi_graph(INSTANSI))]))
+    out = tmp_path / "ekspor.xlsx"
+    build_workbook(repo, out, instansi=INSTANSI)
+    rows = list(load_workbook(out)["Proses Bisnis"].iter_rows(values_only=True))
+    assert any("Satu\nDua" in row for row in rows)

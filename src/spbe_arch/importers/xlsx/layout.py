@@ -165,3 +165,14 @@ def normalise_header(text: object) -> str:
     """How a header cell is compared: the required mark, case and spacing do not matter."""
     value = re.sub(r"\s+", " ", str(text or "")).strip()
     return value.rstrip("*").strip().casefold()
+
+
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its line-break characters as '\\n' and no other control character:
+    they are invisible in a cell, and openpyxl refuses to write them (IllegalCharacterError),
+    which made an export fail on one such value stored by another path."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", text))

@@ -35,6 +35,7 @@ from spbe_arch.importers.xlsx.layout import (
     SheetLayout,
     layouts,
     normalise_header,
+    printable,
 )
 from spbe_arch.importers.xlsx.writer import REFERENCE_SEPARATOR
 
@@ -44,6 +45,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Excel stores numbers as doubles shown with 15 significant digits: a longer number typed
 # into a cell (an 18-digit NIP) has already lost its last digits when the file is saved
 _EXCEL_EXACT_DIGITS_LIMIT = 10**15
@@ -181,6 +183,14 @@ def _sheet_marks(archive: zipfile.ZipFile, path: str) -> tuple[list[str], set[in
     return ranges, hidden
 
 
+def _plain_text(text: str) -> str:
+    """A cell's text as the clerk sees it. Excel writes a carriage return or another control
+    character as `_x000D_` (OOXML escape), which openpyxl leaves in the text: 'Satu_x000D_'
+    would be stored and printed. Line-break characters become line breaks; other control
+    characters (invisible, and refused by the Word and XML writers) are dropped."""
+    return printable(_OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
+
+
 def _excel_digits(value: float) -> str:
     """A long number as Excel shows it (15 significant digits)."""
     return str(int(Decimal(f"{value:.15g}")))
@@ -241,6 +251,8 @@ class _SheetReader:
 
     def cell(self, row: int, column: Column, cell: Any) -> Any:
         value = cell.value
+        if isinstance(value, str):
+            value = _plain_text(value)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             return None
         header = column.header

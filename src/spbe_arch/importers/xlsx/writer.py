@@ -32,6 +32,7 @@ from spbe_arch.importers.xlsx.layout import (
     Column,
     SheetLayout,
     layouts,
+    printable,
 )
 from spbe_arch.model import KINDS, Field, get_entity, iter_entities, local_name, metadata
 from spbe_arch.model.service import ReferenceConcept, enum_choices, reference_concepts
@@ -136,8 +137,8 @@ def _cell_value(column: Column, value: Any, concepts: dict[str, dict[str, Refere
         return None
     if column.many:
         separator = "\n" if f.kind == "text" else "; "
-        return separator.join(str(v) for v in shown)
-    return shown[0]
+        return printable(separator.join(str(v) for v in shown))
+    return printable(shown[0]) if isinstance(shown[0], str) else shown[0]
 
 
 def _enum_label(f: Field, local: str) -> str:
