@@ -335,6 +335,37 @@ def test_a_decision_branch_that_reaches_no_step_is_named(
     assert "cabang keputusan 'Berkas lengkap?' menuju 'IntermediateThrowEvent'" in messages
 
 
+def test_same_lane_name_under_two_parents_is_two_pelaksana(
+        model_repository: Repository) -> None:
+    """'Kepala Seksi' of two bidang are two people; before, both lanes became one column."""
+    body = """
+<bpmn:process id="p" name="Dua bidang">
+  <bpmn:laneSet id="ls">
+    <bpmn:lane id="A" name="Bidang Perizinan"><bpmn:childLaneSet id="ca">
+      <bpmn:lane id="A1" name="Kepala Seksi"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>a</bpmn:flowNodeRef></bpmn:lane></bpmn:childLaneSet></bpmn:lane>
+    <bpmn:lane id="B" name="Bidang Pengawasan"><bpmn:childLaneSet id="cb">
+      <bpmn:lane id="B1" name="Kepala Seksi"><bpmn:flowNodeRef>b</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane></bpmn:childLaneSet></bpmn:lane>
+  </bpmn:laneSet>
+  <bpmn:startEvent id="s"/>
+  <bpmn:task id="a" name="Memeriksa izin"/>
+  <bpmn:task id="b" name="Mengawasi lapangan"/>
+  <bpmn:endEvent id="e"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="e"/>
+</bpmn:process>"""
+    result = derive_body(model_repository, body)
+    assert result.pelaksana == ["Kepala Seksi (Bidang Perizinan)",
+                                "Kepala Seksi (Bidang Pengawasan)"]
+    rows = table(model_repository, result.kode)
+    assert rows[1] == ("Kegiatan", "Kepala Seksi (Bidang Perizinan)", "Memeriksa izin")
+    assert rows[2] == ("Kegiatan", "Kepala Seksi (Bidang Pengawasan)", "Mengawasi lapangan")
+    assert any("beberapa jalur bernama 'Kepala Seksi'" in n.message("id")
+               for n in result.notices)
+
+
 def test_several_pools_choose_and_pool_option(model_repository: Repository) -> None:
     body = """
 <bpmn:collaboration id="c">

@@ -158,6 +158,7 @@ class _Deriver:
             if flow.source in self.nodes and flow.target in self.nodes:
                 self.out[flow.source].append((flow.target, flow.name, flow.condition))
                 self.incoming[flow.target] += 1
+        self.lane_names = self._lane_names()
         self.lane_of = self._lanes()
         self.lane_order = self._lane_order()
         self.hidden = {iri for iri in self.nodes if self._inside_collapsed(iri)}
@@ -174,6 +175,32 @@ class _Deriver:
         return False
 
     # --- lanes ----------------------------------------------------------------------------
+    def _lane_names(self) -> dict[URIRef, str]:
+        """The pelaksana name of each lane. Nested lanes of the same name under different
+        parents ('Kepala Seksi' in two bidang) are different people: each is qualified by
+        its parent lane, instead of both becoming one column."""
+        base = {lane.iri: lane.name or f"Jalur {lane.order[-1] + 1}" for lane in self.p.lanes}
+        parent_name = {lane.iri: base.get(lane.parent, "") if lane.parent else ""
+                       for lane in self.p.lanes}
+        names = dict(base)
+        by_name: dict[str, list[URIRef]] = {}
+        for lane in self.p.lanes:
+            by_name.setdefault(base[lane.iri], []).append(lane.iri)
+        for name, lanes in by_name.items():
+            parents = {parent_name[iri] for iri in lanes}
+            if len(parents) < 2:
+                continue  # the same role drawn twice under one parent: one column
+            for iri in lanes:
+                if parent_name[iri]:
+                    names[iri] = f"{name} ({parent_name[iri]})"
+            shown = ", ".join(f"'{names[iri]}'" for iri in lanes)
+            self.notices.append(Notice(
+                f"beberapa jalur bernama '{name}' di bawah jalur induk yang berbeda; pelaksana"
+                f" dibedakan dengan nama induknya: {shown}",
+                f"several lanes are named '{name}' under different parent lanes; the actors"
+                f" are told apart by their parent's name: {shown}"))
+        return names
+
     def _lanes(self) -> dict[URIRef, str]:
         depth: dict[URIRef, int] = {}
         by_iri = {lane.iri: lane for lane in self.p.lanes}
@@ -184,7 +211,7 @@ class _Deriver:
             depth[lane.iri] = d
         best: dict[URIRef, tuple[int, str]] = {}
         for lane in self.p.lanes:
-            name = lane.name or f"Jalur {lane.order[-1] + 1}"
+            name = self.lane_names[lane.iri]
             for node in lane.nodes:
                 if node not in best or depth[lane.iri] > best[node][0]:
                     best[node] = (depth[lane.iri], name)
@@ -207,7 +234,7 @@ class _Deriver:
     def _lane_order(self) -> dict[str, tuple[float, ...]]:
         order: dict[str, tuple[float, ...]] = {}
         for lane in self.p.lanes:
-            name = lane.name or f"Jalur {lane.order[-1] + 1}"
+            name = self.lane_names[lane.iri]
             if lane.bounds is not None:
                 key: tuple[float, ...] = (0, lane.bounds[1] if lane.horizontal else lane.bounds[0])
             else:
