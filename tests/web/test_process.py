@@ -132,3 +132,33 @@ def test_problems_of_the_identity_form_name_the_field_by_its_label(fresh_demo_we
     english = session.post(f"/ui/sop/{SOP}", {**values, "disahkan_nip": "123",
                                               "status": "draft"})
     assert '<a href="#s-disahkan_nip">Approver' in english.text
+
+
+def test_a_browser_s_crlf_lines_do_not_count_as_a_change(fresh_demo_web: Web) -> None:
+    """Browsers send textarea lines with CRLF: an untouched list field must not be rewritten
+    (nor named in the audit record) when another field is saved."""
+    from tests.web.helpers import SAMPLE_BPMN
+
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+    from spbe_arch.queries import run_query
+    from spbe_arch.sop import derive_sop, set_sop_fields
+
+    web = fresh_demo_web
+    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                     kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
+    derive_sop(web.repository, proses="DISKOMINFO-01.02", kode_wilayah="3574", agent="uji")
+    set_sop_fields(web.repository, SOP, {"dasar_hukum": ["Perpres 76/2013", "UU 25/2009"]},
+                   kode_wilayah="3574", agent="uji")
+    session = web.session("editor")
+    page = session.get(f"/ui/sop/{SOP}").text
+    values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)"'
+                             r' value="([^"]*)"', page))
+    shown = re.search(r'<textarea id="s-dasar_hukum"[^>]*>([^<]*)</textarea>', page)
+    assert shown is not None and "\n" in shown.group(1)
+    saved = session.post(f"/ui/sop/{SOP}", {
+        **values, "status": "draft", "nomor": "800/9/2026",
+        "dasar_hukum": shown.group(1).replace("\n", "\r\n")}, follow_redirects=False)
+    assert saved.status_code == 303
+    sop_iri = str(load_sop(web.repository, SOP, "3574").iri)
+    latest = run_query(web.repository, "history", {"entity": sop_iri}).rows[0]
+    assert str(latest["keterangan"]).endswith(": nomor"), latest

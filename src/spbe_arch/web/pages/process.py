@@ -206,10 +206,15 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
     for name in IDENTITY_FIELDS:
         text = form_text(form, name)
         given[name] = text
-        if text == current.get(name, ""):
-            continue  # unchanged: not rewritten, so the audit trail shows what really changed
-        values[name] = [line.strip() for line in text.splitlines() if line.strip()] \
-            if name in LIST_FIELDS else text
+        if name in LIST_FIELDS:
+            # browsers send a textarea's lines with CRLF: compared line by line
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines == current.get(name, "").splitlines():
+                continue
+            values[name] = lines
+        elif text != current.get(name, ""):
+            values[name] = text
+        # unchanged fields are not rewritten, so the audit trail shows what really changed
     if values:
         try:
             with page.request.app.state.write_lock:
