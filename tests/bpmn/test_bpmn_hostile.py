@@ -96,8 +96,11 @@ SMALL = (
     (b'{"proses": "bukan XML"}', "tidak diawali elemen XML", "does not start with", 1),
     (SMALL.replace("Memeriksa berkas", "A" * 10_000_001).encode(), "terlalu panjang",
      "too long", 4),
+    (SMALL.replace('<task id="t" name="Memeriksa berkas"/>',
+                   '<subProcess>' * 300 + '</subProcess>' * 300).encode(),
+     "bersarang terlalu dalam", "nested too deeply", 4),
 ], ids=["zip", "pdf", "cut-in-tag", "cut-before-end", "not-utf8", "unknown-encoding",
-        "entity", "json", "huge-attribute"])
+        "entity", "json", "huge-attribute", "too-deep"])
 def test_odd_files_get_a_sentence_saying_what_is_wrong(
         data: bytes, words_id: str, words_en: str, line: int | None,
         memory_repository: Repository) -> None:

@@ -122,6 +122,12 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, file_name: str) -> Inp
             f"encoding yang dinyatakan berkas tidak dikenal ({detail}); simpan ulang sebagai"
             " UTF-8",
             f"the file declares an unknown encoding ({detail}); save it again as UTF-8", where)
+    if "Excessive depth" in detail:
+        return InputError(
+            "elemen dalam berkas bersarang terlalu dalam (lebih dari 256 tingkat); berkas"
+            " tidak dibaca",
+            "the file's elements are nested too deeply (more than 256 levels); the file was"
+            " not read", where)
     if exc.code == _ERR_RESOURCE_LIMIT or "Resource limit exceeded" in detail:
         return InputError(
             "satu nilai atau teks dalam berkas terlalu panjang (lebih dari 10 juta karakter);"
