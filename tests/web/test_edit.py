@@ -190,3 +190,15 @@ def test_a_form_too_large_for_the_parser_gets_a_page_not_english_json(demo_web: 
     assert "formulir ini terlalu besar" in text_of(response.text)
     assert get_entity(demo_web.repository, "proses-bisnis", "DISKOMINFO-01.01",
                       instansi="3574") == before
+
+
+def test_a_textarea_s_crlf_lines_are_stored_as_plain_newlines(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    session = web.session("editor")
+    data = form_values(web, "proses-bisnis", "DISKOMINFO-01.03")
+    response = session.post("/ui/e/proses-bisnis/DISKOMINFO-01.03/ubah",
+                            {**data, "uraian": "Baris satu\r\nBaris dua\r\n"},
+                            follow_redirects=False)
+    assert response.status_code == 303, text_of(response.text)[:500]
+    record = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
+    assert record["uraian"] == "Baris satu\nBaris dua"

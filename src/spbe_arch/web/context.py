@@ -276,8 +276,13 @@ FormDep = Annotated[FormData, Depends(checked_form)]
 
 
 def form_text(form: FormData, name: str) -> str:
+    """A field's text, trimmed, with LF line breaks: browsers send a textarea's lines with
+    CRLF, which would otherwise end up in the stored text (and differ from the same text
+    written through the API or Excel)."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def form_list(form: FormData, name: str) -> list[str]:
