@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.web.helpers import text_of
+
 from spbe_arch.web import i18n, rendering
 from spbe_arch.web.pages import browse, process, validation
 
@@ -50,3 +52,9 @@ def test_placeholders_survive_translation() -> None:
             re.findall(r"\{(\w+)\}", english)), indonesian
     assert i18n.translate("{n} baris", "en", n=3) == "3 rows"
     assert i18n.translate("{n} baris", "id", n=3) == "3 baris"
+
+
+def test_the_new_layanan_form_explains_its_links_in_plain_english(demo_web) -> None:  # type: ignore[no-untyped-def]
+    session = demo_web.session("editor")
+    page = text_of(session.get("/ui/e/layanan/baru/isi?lang=en").text)
+    assert "Each chosen Business process gets a link to this new Service" in page

@@ -166,8 +166,8 @@ EN: dict[str, str] = {
     "{other} yang {link} {kind} ini": "{other} that {link} this {kind}",
     "{other} yang dipilih mendapat tautan ke {kind} baru ini dalam perubahan yang sama"
     " (aturan dapat memintanya, dan {other} tidak dapat merujuk {kind} yang belum ada).":
-        "The chosen {other} get a link to this new {kind} in the same change (the rules may"
-        " ask for it, and a {other} cannot refer to a {kind} that does not exist yet).",
+        "Each chosen {other} gets a link to this new {kind} in the same change (the rules"
+        " may ask for it, and a {other} cannot refer to a {kind} that does not exist yet).",
     "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
         "Choose several with Ctrl/Shift (keyboard: Space to select).",
     "(kosong)": "(empty)",
