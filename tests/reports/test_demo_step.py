@@ -41,3 +41,39 @@ def _write_one(out: Path) -> demo.WrittenReports:
     path.write_text("isi")
     written.append(path)
     return written
+
+
+def test_a_new_stored_validation_report_does_not_make_the_documents_stale() -> None:
+    # every demo run stores a validation report under a new name; the documents validate
+    # while they are made, so that alone must not re-render 150 documents
+    from spbe_arch import iris
+    from spbe_arch.repository import LoadSource
+    from spbe_arch.validation import validate
+    from spbe_arch.validation.service import store_report
+
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    before = demo.fingerprint(repository)
+    store_report(repository, validate(repository, instansi=UJI), UJI)
+    assert demo.fingerprint(repository) == before
+    process = iris.element_iri(UJI, "proses-bisnis", "BAG-ORG.01")
+    repository.load([LoadSource(
+        f'<{process}> <https://w3id.org/spbe-arch/ontology#uraian> "baru" .'.encode(),
+        "ntriples", iris.instansi_graph(UJI))])
+    assert demo.fingerprint(repository) != before
+    repository.close()
+
+
+def test_reloading_the_same_ontology_keeps_the_fingerprint() -> None:
+    # the demo reloads the ontology on every run; its blank nodes get new labels each time
+    from spbe_arch.repository import LoadSource
+
+    turtle = (b"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+              b"<urn:p> <http://www.w3.org/2000/01/rdf-schema#domain> "
+              b"[ owl:unionOf ( <urn:A> <urn:B> ) ] .\n")
+    repository = open_repository("memory:")
+    repository.load([LoadSource(turtle, "turtle", "urn:graph:ontologi")])
+    before = demo.fingerprint(repository)
+    repository.load([LoadSource(turtle, "turtle", "urn:graph:ontologi")], replace=True)
+    assert demo.fingerprint(repository) == before
+    repository.close()
