@@ -364,3 +364,37 @@ def test_api_docs_page_works_without_internet(browser: Any, server: Server) -> N
     shot(page, "12-api-docs")
     assert_stayed_home(traffic)
     page.context.close()
+
+
+def test_a_model_without_a_diagram_says_so_in_the_page_language(
+        browser: Any, server: Server, tmp_path: Path) -> None:
+    """A .bpmn file without diagram interchange (BPMN DI) is imported (its content is what
+    SOPs come from), but bpmn-js has nothing to draw: the page says that in Indonesian
+    instead of showing bpmn-js's English 'no diagram to display'."""
+    from playwright.sync_api import expect
+
+    model = tmp_path / "tanpa-gambar.bpmn"
+    model.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"'
+        ' targetNamespace="urn:uji">\n  <process id="p" name="Tanpa gambar">\n'
+        '    <startEvent id="s"/>\n    <task id="t" name="Periksa berkas"/>\n'
+        '    <endEvent id="e"/>\n    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>\n'
+        '    <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>\n  </process>\n'
+        '</definitions>\n', encoding="utf-8")
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    sign_in(page, server)
+    page.goto(server.origin + "/ui/impor")
+    page.set_input_files("#berkas", str(model))
+    page.fill("#proses", "DISKOMINFO-01.03")
+    page.click("#pratinjau")
+    page.click("#simpan-0")
+    expect(page.locator(".notice.ok")).to_contain_text("versi 1 diimpor")
+    page.goto(server.origin + "/ui/bpmn/tanpa-gambar")
+    page.wait_for_selector(".bpmn-canvas[data-loaded]")
+    status = page.locator("#bpmn-status")
+    expect(status).to_contain_text("tidak memuat gambar diagramnya (BPMN DI)")
+    assert "no diagram to display" not in (status.text_content() or "")
+    assert not traffic.foreign
+    page.context.close()

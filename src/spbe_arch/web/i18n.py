@@ -171,6 +171,10 @@ EN: dict[str, str] = {
     "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
         "Choose several with Ctrl/Shift (keyboard: Space to select).",
     "(kosong)": "(empty)",
+    "Berkas BPMN ini tidak memuat gambar diagramnya (BPMN DI), hanya isinya; isinya tetap"
+    " tersimpan dan dapat diturunkan menjadi SOP.":
+        "This BPMN file holds no drawing of its diagram (BPMN DI), only its content; the"
+        " content is stored and can still be derived into an SOP.",
     "Terpilih sekarang:": "Selected now:",
     "Simpan": "Save",
     "Batal": "Cancel",

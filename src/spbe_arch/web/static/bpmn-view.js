@@ -19,7 +19,13 @@
       })
       .catch(function (error) {
         container.setAttribute("data-loaded", "error");
-        if (status) { status.textContent = (container.getAttribute("data-error-text") || "") + " " + error.message; }
+        if (!status) { return; }
+        // a model without diagram interchange (BPMN DI) is valid, only not drawable: say so
+        // in the page's language rather than with bpmn-js's English message
+        var noDiagram = /no diagram to display/i.test(error.message || "");
+        status.textContent = noDiagram
+          ? container.getAttribute("data-no-diagram-text") || error.message
+          : (container.getAttribute("data-error-text") || "") + " " + error.message;
       });
   }
   document.addEventListener("DOMContentLoaded", function () {
