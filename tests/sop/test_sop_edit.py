@@ -136,6 +136,28 @@ def test_step_fields_and_their_fate_on_a_new_model_version(model_repository: Rep
     assert any("Draft" in n.message("en") for n in again.notices)
 
 
+def test_hand_values_survive_when_the_steps_lost_their_bpmn_link(
+        model_repository: Repository) -> None:
+    """An Excel export -> import of the SOP rewrites its steps without prov:wasDerivedFrom
+    (the workbook has no column for it); a later derivation then dropped every hand-entered
+    mutu baku. A step is now also recognised by its kegiatan and symbol."""
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.vocab import PROV
+
+    result = derive_body(model_repository, BODY)
+    set_step_fields(model_repository, result.kode, 2, {"kelengkapan": "Dokumen asli"},
+                    kode_wilayah=KODE)
+    links = [q for q in model_repository.quads() if q[1] == PROV.wasDerivedFrom]
+    assert links
+    model_repository.apply(ChangeSet(remove=links))  # what the workbook import does
+    changed = BODY.replace('name="Menandatangani legalisir"', 'name="Memaraf legalisir"')
+    import_bpmn(model_repository, definitions(changed), file_name="uji.bpmn",
+                kode_wilayah=KODE, proses="UJI.01")
+    derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE)
+    by_name = {s.nama: s for s in load_sop(model_repository, result.kode, KODE).langkah}
+    assert by_name["Memeriksa dokumen asli"].kelengkapan == "Dokumen asli"
+
+
 def test_hand_written_sop_is_not_overwritten(model_repository: Repository) -> None:
     from rdflib import RDF, Literal
 

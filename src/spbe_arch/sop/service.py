@@ -255,15 +255,23 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
         if s != sop:
             old_rows.setdefault(s, {}).setdefault(p, []).append(o)
     previous: dict[Node, dict[Node, Node]] = {}
+    # a step rewritten through the workbook import has lost its BPMN link: it is recognised
+    # by its kegiatan and symbol instead, when no other step shares them
+    by_text: dict[tuple[str, Node | None], dict[Node, Node] | None] = {}
     old_steps: list[tuple[str, Node | None]] = []
     for row in old_rows.values():
         if SPBE.LangkahSOP not in row.get(RDF.type, []):
             continue
-        old_steps.append((" ".join(str(v) for v in row.get(SPBE.nama, [])),
-                          next(iter(row.get(SPBE.jenisSimbol, [])), None)))
+        key = (" ".join(str(v) for v in row.get(SPBE.nama, [])),
+               next(iter(row.get(SPBE.jenisSimbol, [])), None))
+        old_steps.append(key)
+        values = {p: v[0] for p, v in row.items() if p in (
+            SPBE.kelengkapan, SPBE.waktu, SPBE.output, SPBE.keterangan)}
         for source in row.get(PROV.wasDerivedFrom, []):
-            previous[source] = {p: v[0] for p, v in row.items() if p in (
-                SPBE.kelengkapan, SPBE.waktu, SPBE.output, SPBE.keterangan)}
+            previous[source] = values
+        if not row.get(PROV.wasDerivedFrom):
+            by_text[key] = None if key in by_text else values
+    new_keys = [(s.nama, SIMBOL_IRI[s.simbol]) for s in derivation.steps]
 
     actors: dict[str, URIRef] = {}
     for number, name in enumerate(derivation.pelaksana, start=1):
@@ -289,6 +297,9 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
         mutu: dict[str, str | None] = {f: getattr(step, f) for f in MUTU_FIELDS}
         mutu["keterangan"] = step.full_keterangan()
         before = previous.get(step.source, {}) if step.source is not None else {}
+        key = (step.nama, SIMBOL_IRI[step.simbol])
+        if not before and new_keys.count(key) == 1:
+            before = by_text.get(key) or {}
         for name in MUTU_FIELDS:
             prop = STEP_FIELDS[name]
             value = mutu[name]
