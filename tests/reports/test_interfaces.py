@@ -129,6 +129,18 @@ def test_all_reports_into_a_folder_that_cannot_be_made(store: str, tmp_path: Pat
     assert "tidak dapat menulis ke" in result.output + (result.stderr or "")
 
 
+def test_one_report_under_a_file_is_a_message_not_a_traceback(store: str,
+                                                              tmp_path: Path) -> None:
+    blocker = tmp_path / "laporan.md"
+    blocker.write_text("bukan folder")
+    result = CliRunner().invoke(app, ["--store", store, "report", "register-sop", "--instansi",
+                                      UJI, "--format", "md", "--out",
+                                      str(blocker / "sub" / "register.md")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "tidak dapat membuat folder" in result.output + (result.stderr or "")
+    assert blocker.read_text() == "bukan folder"
+
+
 def test_all_reports_never_leave_a_half_written_file(store: str, tmp_path: Path) -> None:
     from spbe_arch.errors import InputError
     from spbe_arch.reports import write_all_reports

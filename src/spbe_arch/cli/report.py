@@ -83,6 +83,11 @@ def register(app: typer.Typer) -> None:
         path = Path(out) if out else Path(settings().reports_dir) / rendered.filename
         if path.is_dir():
             path = path / rendered.filename
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(rendered.content)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, no permission, …
+            reason = exc.strerror or type(exc).__name__
+            raise InputError(f"tidak dapat membuat folder '{path.parent}': {reason}",
+                             f"cannot create the folder '{path.parent}': {reason}") from exc
+        reports.write_file(path, rendered.content)  # whole or not at all
         typer.echo(str(path))
