@@ -54,7 +54,29 @@ def test_cli_status_table_shows_provisional_mark(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--store", store, "evaluation", "status", "--instansi",
                                       KODE, "--tahun", "2026"])
     assert result.exit_code == 0, result.output
-    assert "1.3*" in result.output and "bobot sementara" in result.output
+    assert "1,3*" in result.output and "bobot sementara" in result.output
+    english = CliRunner().invoke(app, ["--store", store, "--lang", "en", "evaluation", "status",
+                                       "--instansi", KODE, "--tahun", "2026"])
+    assert "1.3*" in english.output and "provisional weight" in english.output
+
+
+def test_cli_index_in_the_readers_language(tmp_path: Path) -> None:
+    store = store_with_fixture(tmp_path)
+    runner = CliRunner()
+    runner.invoke(app, ["--store", store, "evaluation", "assess", "--instansi", KODE,
+                        "--tahun", "2026", "--indikator", "11", "--tingkat", "3",
+                        "--bukti", "https://jdih.example/perwali-1-2025.pdf", "--opd",
+                        "DISKOMINFO", "--oleh", "tester"])
+    indonesian = runner.invoke(app, ["--store", store, "evaluation", "index", "--instansi",
+                                     KODE, "--tahun", "2026"])
+    assert indonesian.exit_code == 0, indonesian.output
+    assert "0,08" in indonesian.output and "0.08" not in indonesian.output
+    english = runner.invoke(app, ["--store", store, "--lang", "en", "evaluation", "index",
+                                  "--instansi", KODE, "--tahun", "2026"])
+    assert "0.08" in english.output
+    # the provisional reasons follow the language, like the rest of the table
+    reasons = [line for line in english.output.splitlines() if line.startswith("*")]
+    assert reasons and not any("belum" in line or "sementara" in line for line in reasons)
 
 
 def test_cli_sop_coverage_json(tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def status(instansi: str = InstansiOption, tahun: int = YearOption,
         reasons = (suggestion.reasons_en if english else suggestion.reasons) if suggestion else []
         table.add_row(
             str(row.number), row.name,
-            row.weight + (PROVISIONAL_MARK if row.weight_provisional else ""),
+            _figure(row.weight) + (PROVISIONAL_MARK if row.weight_provisional else ""),
             f"{row.assessed_level} {row.assessed_level_name}" if row.assessed_level else "-",
             str(suggestion.level) if suggestion and suggestion.level else "-",
             "; ".join(reasons))
@@ -107,24 +107,32 @@ def status(instansi: str = InstansiOption, tahun: int = YearOption,
                " from an official source")
 
 
+def _figure(value: object) -> str:
+    """A weight or index as stated (`2.75`), with the decimal comma in Indonesian (`2,75`)
+    as the documents write it."""
+    text = str(value)
+    return text if state.lang == "en" else text.replace(".", ",")
+
+
 def _print_index(result: IndexResult, title: str) -> None:
     english = state.lang == "en"
     table = Table("Aspek" if not english else "Aspect", "Indeks", title=title)
     for aspect in result.aspects:
         table.add_row(f"{aspect.number}. {aspect.name_en if english else aspect.name_id}",
-                      str(aspect.index))
+                      _figure(aspect.index))
     for domain in result.domains:
         table.add_row(f"Domain {domain.number}. {domain.name_en if english else domain.name_id}",
-                      str(domain.index))
+                      _figure(domain.index))
     mark = PROVISIONAL_MARK if result.provisional else ""
     table.add_row("Indeks SPBE" + mark,
-                  f"{result.total} ({result.predicate_en if english else result.predicate_id})")
+                  f"{_figure(result.total)}"
+                  f" ({result.predicate_en if english else result.predicate_id})")
     _console().print(table)
     if result.missing:
         typer.echo((f"{len(result.missing)} indicators not assessed (counted as 0): "
                     if english else f"{len(result.missing)} indikator belum dinilai (dihitung 0): ")
                    + ", ".join(map(str, result.missing)))
-    for reason in result.provisional_reasons:
+    for reason in result.reasons(state.lang):
         typer.echo(f"{PROVISIONAL_MARK} {reason}")
 
 
