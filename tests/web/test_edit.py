@@ -202,3 +202,30 @@ def test_a_textarea_s_crlf_lines_are_stored_as_plain_newlines(fresh_demo_web: We
     assert response.status_code == 303, text_of(response.text)[:500]
     record = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
     assert record["uraian"] == "Baris satu\nBaris dua"
+
+
+def test_a_stored_value_outside_the_choices_is_kept_by_the_form(fresh_demo_web: Web) -> None:
+    """An enumeration value the current vocabulary no longer offers is shown and sent back as
+    it is: saving the form to change the name must not drop it silently."""
+    web = fresh_demo_web
+    record = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
+    web.repository.update(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+        f"DELETE {{ GRAPH ?g {{ <{record['@id']}> spbe:jenisProses ?o }} }}\n"
+        f"INSERT {{ GRAPH ?g {{ <{record['@id']}> spbe:jenisProses spbe:ProsesLama }} }}\n"
+        f"WHERE {{ GRAPH ?g {{ <{record['@id']}> spbe:jenisProses ?o }} }}")
+    session = web.session("editor")
+    form = session.get("/ui/e/proses-bisnis/DISKOMINFO-01.03/ubah").text
+    select = re.search(r'<select\s+id="f-jenisProses".*?</select>', form, re.S)
+    assert select is not None
+    assert re.search(r'<option value="ProsesLama" selected>ProsesLama — nilai tersimpan yang'
+                     r' tidak ada dalam pilihan</option>', select.group(0))
+    sent = {**form_values(web, "proses-bisnis", "DISKOMINFO-01.03"), "nama": "Nama baru"}
+    assert sent["jenisProses"] == "ProsesLama"  # what the browser sends back now
+    # the model refuses the old value: said at the field, nothing dropped behind the back
+    response = session.post("/ui/e/proses-bisnis/DISKOMINFO-01.03/ubah", sent)
+    assert response.status_code == 422
+    assert "bukan nilai yang diizinkan" in errors_of(response.text)["jenisProses"][0]
+    after = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
+    assert after["jenisProses"] == "ProsesLama"
+    assert re.search(r'<option value="ProsesLama" selected>', response.text)

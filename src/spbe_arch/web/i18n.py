@@ -171,6 +171,7 @@ EN: dict[str, str] = {
     "Pilih lebih dari satu dengan Ctrl/Shift (keyboard: Spasi untuk memilih).":
         "Choose several with Ctrl/Shift (keyboard: Space to select).",
     "(kosong)": "(empty)",
+    "nilai tersimpan yang tidak ada dalam pilihan": "stored value that is not among the choices",
     "Berkas BPMN ini tidak memuat gambar diagramnya (BPMN DI), hanya isinya; isinya tetap"
     " tersimpan dan dapat diturunkan menjadi SOP.":
         "This BPMN file holds no drawing of its diagram (BPMN DI), only its content; the"

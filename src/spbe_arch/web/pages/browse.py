@@ -217,7 +217,24 @@ def _options(page: Page, kind: EntityKind, values: dict[str, Any]) -> dict[str, 
             choices_ = f.choices(kind)
             if choices_:
                 options[f.name] = [(c, c) for c in choices_]
+        if f.kind in ("enum", "ref", "string") and f.name in options:
+            options[f.name] = options[f.name] + _stored_outside(page, f, values,
+                                                                 options[f.name])
     return options
+
+
+def _stored_outside(page: Page, field_: Field, values: dict[str, Any],
+                    offered: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Stored values the choices do not offer (an OPD since deleted, an enumeration value
+    from an older version): offered as they are, so that saving the form for another field
+    keeps them (or the rules say what is wrong) instead of silently dropping them."""
+    current = values.get(field_.name)
+    stored = [str(v) for v in (current if isinstance(current, list) else [current])
+              if v not in (None, "")]
+    known = {value for value, _label in offered}
+    note = page.t("nilai tersimpan yang tidak ada dalam pilihan")
+    return [(v, note if field_.kind == "ref" else f"{v} — {note}")
+            for v in stored if v not in known]
 
 
 @dataclass
