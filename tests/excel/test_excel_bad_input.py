@@ -28,6 +28,7 @@ def _problems(repo: Repository, path: Path, **options: object) -> list[SheetProb
     with pytest.raises(WorkbookProblems) as info:
         import_workbook(repo, path, instansi=INSTANSI, **options)  # type: ignore[arg-type]
     assert _dump(repo) == before
+    assert info.value.message("id").startswith(f"{path.name}: ")  # the heading names the file
     problems = info.value.problems
     assert problems and all(isinstance(p, SheetProblem) for p in problems)
     return problems  # type: ignore[return-value]

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib.term import URIRef
 
 from spbe_arch.audit import apply_audited
-from spbe_arch.errors import InputProblems, SpbeError
+from spbe_arch.errors import InputProblems, Location, SpbeError
 from spbe_arch.importers.xlsx.layout import (
     PARENT_COLUMN,
     SHEET_TITLES,
@@ -399,8 +399,13 @@ def import_workbook(repository: Repository, source: Path | bytes, *, instansi: s
     Raises `WorkbookProblems` (nothing written) or `InputError` for an unreadable file.
     """
     file_name = name or (source.name if isinstance(source, Path) else "workbook.xlsx")
-    report = _prepare(repository, source, file_name, instansi, editor_opds, progress,
-                      prune_opds)
+    try:
+        report = _prepare(repository, source, file_name, instansi, editor_opds, progress,
+                          prune_opds)
+    except WorkbookProblems as exc:
+        # the heading names the file; each problem below it names sheet, row and column
+        exc.location = Location(file=file_name)
+        raise
     report.dry_run = dry_run
     # the workbook's rows are gone by now (only the change set is kept): the commit of a
     # large import is the memory peak, so it should not also hold the rows
