@@ -78,3 +78,16 @@ def test_aspect_and_domain_weights_summed_from_unsure_weights_are_marked(
     framework = load_framework(repository, "permenpanrb-59-2020")
     assert not framework.group_weight_provisional(framework.aspects[7])
     assert framework.group_weight_provisional(framework.aspects[1])
+
+
+def test_weights_the_domain_brief_verifies_carry_no_mark(repository: Repository) -> None:
+    # §4.1: aspects 5-8 (12 / 4.5 / 27.5 / 18) and domains Tata Kelola (25) and Layanan
+    # (45.5) are VERIFIED; aspects 1-4, Kebijakan Internal (13) and Manajemen (16.5, derived,
+    # with a conflicting claim of 13) are not
+    framework = load_framework(repository, "permenpanrb-59-2020")
+    marked = {("aspek", n) for n, g in framework.aspects.items()
+              if framework.group_weight_provisional(g)}
+    marked |= {("domain", n) for n, g in framework.domains.items()
+               if framework.group_weight_provisional(g)}
+    assert marked == {("aspek", 1), ("aspek", 2), ("aspek", 3), ("aspek", 4),
+                      ("domain", 1), ("domain", 3)}
