@@ -154,8 +154,8 @@ class Page:
     # --- URLs ----------------------------------------------------------------------------
     @property
     def path(self) -> str:
-        query = self.request.url.query
-        return self.request.url.path + (f"?{query}" if query else "")
+        """This page's address as the browser asked for it (percent-encoding kept)."""
+        return request_path(self.request)
 
     def url(self, path: str = "", **params: Any) -> str:
         clean = {k: v for k, v in params.items() if v not in (None, "", [])}
@@ -165,7 +165,7 @@ class Page:
     def lang_url(self, lang: str) -> str:
         params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
         params.append(("lang", lang))
-        return f"{self.request.url.path}?{urlencode(params)}"
+        return f"{raw_path(self.request)}?{urlencode(params)}"
 
     # --- responses -----------------------------------------------------------------------
     def finish(self, response: Response) -> Response:
@@ -226,6 +226,20 @@ def reader_page(request: Request) -> Page:
         raise SignInRequiredError("silakan masuk dengan token API untuk membaca repositori",
                                   "please sign in with an API token to read the repository")
     return page
+
+
+def raw_path(request: Request) -> str:
+    """The path as sent, still percent-encoded: `request.url.path` is decoded, so a code
+    holding '%2F', '?' or '#' (an element page's address) would no longer lead back to it."""
+    raw = request.scope.get("raw_path")
+    if isinstance(raw, bytes) and raw:
+        return raw.decode("latin-1")
+    return quote(request.url.path, safe="/")
+
+
+def request_path(request: Request) -> str:
+    query = request.url.query
+    return raw_path(request) + (f"?{query}" if query else "")
 
 
 def sign_in_url(page_path: str) -> str:

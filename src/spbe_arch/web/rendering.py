@@ -27,6 +27,7 @@ from spbe_arch.web.context import (
     Page,
     SignInRequiredError,
     open_page,
+    request_path,
     sign_in_url,
 )
 from spbe_arch.web.i18n import translate
@@ -120,9 +121,8 @@ class WebRoute(APIRoute):
                 # not signed in (or anonymous reading is off): pages send the browser to
                 # the sign-in page and back; a form post says what to do
                 if request.method == "GET":
-                    path = request.url.path + (f"?{request.url.query}"
-                                               if request.url.query else "")
-                    return RedirectResponse(sign_in_url(path), status_code=303)
+                    return RedirectResponse(sign_in_url(request_path(request)),
+                                            status_code=303)
                 return error_page(request, SignInRequiredError(
                     "tindakan ini memerlukan masuk dengan token API (menu Masuk)",
                     "this action needs you to sign in with an API token (Sign in)"), 401)
