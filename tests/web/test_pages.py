@@ -110,6 +110,9 @@ def test_unknown_things_are_404_pages(demo_web: Web) -> None:
         assert response.status_code == 404, url
         assert response.headers["content-type"].startswith("text/html")
         assert "Terjadi masalah" in response.text
+    response = session.get("/ui/bpmn/%E6%BC%A2%E5%AD%97")  # no model name at all
+    assert response.status_code == 404 and "--model" not in response.text
+    assert "model BPMN &#39;漢字&#39; tidak ditemukan" in response.text
     response = session.get("/ui/sparql?kueri=tidak-ada")
     assert response.status_code == 404
     response = session.get("/ui/tidak/ada")

@@ -104,8 +104,11 @@ def derive(page: PageDep, form: FormDep) -> Response:
 def _model(page: Page, slug: str) -> ModelInfo:
     try:
         return find_model(page.repository, slug, page.instansi)
-    except InputError as exc:
-        raise NotFoundError(exc.message_id, exc.message_en) from None
+    except InputError:
+        # one message for every address that names no model (the finder's own, for a name
+        # that is no identifier at all, points to the CLI's --model)
+        raise NotFoundError(f"model BPMN '{slug}' tidak ditemukan",
+                            f"there is no BPMN model '{slug}'") from None
 
 
 @router.get("/bpmn/{model}")
