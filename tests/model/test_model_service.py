@@ -331,3 +331,30 @@ def test_entity_to_graph_offline(repo: Repository) -> None:
     assert (subject, SPBE.targetLayanan, SPBE.PelakuUsaha) in graph
     with pytest.raises(InputProblems):
         entity_to_graph("layanan", {**LAYANAN, "metodeLayanan": "Surat"}, I)
+
+
+def test_what_the_record_does_not_describe_survives_on_kept_steps(filled: Repository) -> None:
+    """A step derived from a BPMN model keeps its link to the model element when the SOP is
+    written back as it was read (an Excel export imported again, a REST PUT of what GET
+    gave); a step the record drops goes with all of its triples."""
+    from rdflib import URIRef
+
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.vocab import PROV
+
+    sop = iris.element_iri(I, "sop", "SOP.01")
+    graph = iris.instansi_graph(I)
+    derived = [(iris.sop_step_iri(sop, n), PROV.wasDerivedFrom,
+                URIRef(f"https://example.org/bpmn#Task_{n}"), graph) for n in (2, 4)]
+    filled.apply(ChangeSet(add=derived))
+    as_read = _strip(get_entity(filled, "sop", "SOP.01", instansi=I))
+    plan = plan_upsert(filled, "sop", [as_read], instansi=I)
+    assert plan.is_empty() and plan.unchanged == 1
+    shorter = copy.deepcopy(SOP)
+    shorter["memilikiLangkah"] = shorter["memilikiLangkah"][:3]
+    shorter["memilikiLangkah"][1]["jikaTidak"] = 3
+    shorter["memilikiLangkah"][2]["langkahBerikutnya"] = None
+    _apply(filled, plan_upsert(filled, "sop", [shorter], instansi=I))
+    stored = filled.graph(graph)
+    assert derived[0][:3] in stored
+    assert (iris.sop_step_iri(sop, 4), None, None) not in stored

@@ -528,6 +528,9 @@ class EntityChangeSet(ChangeSet):
 
 
 _NESTED_LINKS = frozenset({SPBE.memilikiPelaksana, SPBE.memilikiLangkah})
+_PART_PREDICATES = frozenset({RDF.type, *KINDS["sop-langkah"].predicates,
+                              *KINDS["sop-pelaksana"].predicates})
+"""What the catalogue says about an SOP's steps and pelaksana: all a record can state."""
 
 
 def _stored(repository: Repository, kind: EntityKind, graph: URIRef,
@@ -678,7 +681,12 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
                 managed_predicates |= _NESTED_LINKS
             managed = {t for t in own.get(subject, set()) if t[1] in managed_predicates}
             if manage_parts:
-                managed |= parts.get(subject, set())
+                # a step or pelaksana the record keeps loses only what the record describes
+                # (a step's prov:wasDerivedFrom to its BPMN element stays); one it drops goes
+                # with all of its triples
+                kept_parts = {t[0] for t in record_triples if t[0] != subject}
+                managed |= {t for t in parts.get(subject, set())
+                            if t[0] not in kept_parts or t[1] in _PART_PREDICATES}
             wanted = {t for t in record_triples
                       if t[0] != subject or t[1] in managed_predicates or t[1] == RDF.type}
             to_remove = managed - wanted
