@@ -34,7 +34,9 @@ class Location:
             parts.append(f"{'baris' if lang == 'id' else 'line'} {self.line}")
         if self.column is not None:
             parts.append(f"{'kolom' if lang == 'id' else 'column'} {self.column}")
-        if self.field:
+        if self.field and self.field.startswith("--"):  # a command-line option
+            parts.append(f"{'opsi' if lang == 'id' else 'option'} {self.field}")
+        elif self.field:
             parts.append(f"{'kolom' if lang == 'id' else 'column'} {self.field}")
         if self.element:
             parts.append(self.element)
