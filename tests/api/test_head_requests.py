@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.api.conftest import architecture_repository
 
 from spbe_arch.api import create_app
 from spbe_arch.settings import Settings
-from tests.api.conftest import architecture_repository
 
 PATHS = ["/api/opd", "/api/opd/DISKOMINFO", "/api/opd/TIDAKADA", "/sparql",
          "/queries/processes-per-opd", "/history", "/docs", "/openapi.json", "/"]
