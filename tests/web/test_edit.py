@@ -229,3 +229,49 @@ def test_a_stored_value_outside_the_choices_is_kept_by_the_form(fresh_demo_web: 
     after = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
     assert after["jenisProses"] == "ProsesLama"
     assert re.search(r'<option value="ProsesLama" selected>', response.text)
+
+
+def _etag(html_text: str) -> str:
+    import html
+
+    found = re.search(r'name="etag" value="([^"]+)"', html_text)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_two_people_editing_one_element_cannot_silently_undo_each_other(
+        fresh_demo_web: Web) -> None:
+    """Ani opens the edit form, Budi saves first: Ani's save is refused with her input kept;
+    saving again, now knowingly, replaces Budi's change."""
+    web = fresh_demo_web
+    ani, budi = web.session("editor"), web.session("admin")
+    url = "/ui/e/proses-bisnis/DISKOMINFO-01.03/ubah"
+    seen_by_ani = _etag(ani.get(url).text)
+    data = form_values(web, "proses-bisnis", "DISKOMINFO-01.03")
+    first = budi.post(url, {**data, "uraian": "Uraian dari Budi",
+                            "etag": _etag(budi.get(url).text)}, follow_redirects=False)
+    assert first.status_code == 303
+    stale = ani.post(url, {**data, "uraian": "Uraian dari Ani", "etag": seen_by_ani})
+    assert stale.status_code == 409
+    assert "diubah orang lain" in text_of(stale.text)
+    assert "Uraian dari Ani" in stale.text  # her input is kept
+    record = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
+    assert record is not None and record["uraian"] == "Uraian dari Budi"
+    renewed = _etag(stale.text)
+    assert renewed != seen_by_ani
+    again = ani.post(url, {**data, "uraian": "Uraian dari Ani", "etag": renewed},
+                     follow_redirects=False)
+    assert again.status_code == 303
+    record = get_entity(web.repository, "proses-bisnis", "DISKOMINFO-01.03", instansi="3574")
+    assert record is not None and record["uraian"] == "Uraian dari Ani"
+
+
+def test_rule_messages_of_a_refused_save_follow_the_interface_language(
+        fresh_demo_web: Web) -> None:
+    session = fresh_demo_web.session("editor")
+    data = form_values(fresh_demo_web, "proses-bisnis", "DISKOMINFO-01.03")
+    response = session.post("/ui/e/proses-bisnis/DISKOMINFO-01.03/ubah?lang=en",
+                            {**data, "klasifikasiRAB": ""})
+    assert response.status_code == 422
+    errors = errors_of(response.text)["klasifikasiRAB"][0]
+    assert "RAB code" in errors and "kode RAB" not in errors

@@ -178,13 +178,17 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
 def write_entity(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
                  instansi: str, code: str | None, body: Mapping[str, Any] | None,
                  method: str, *, force: bool = False,
-                 precondition: Precondition | None = None,
+                 precondition: Precondition | None = None, lang: str = "id",
                  ) -> tuple[int, dict[str, Any] | None]:
     """Plan, check and commit one REST-style write of one entity (`method` POST, PUT, PATCH or
     DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards).
-    `precondition` is checked against the entity as it is under the write lock."""
-    what_id = f"mengubah {kind.label('id')}"
-    what_en = f"changing a {kind.label('en')}"
+    `precondition` is checked against the entity as it is under the write lock; `lang` is
+    the language of the rule messages a refusal carries."""
+    verb_id, verb_en = {"POST": ("membuat", "creating"),
+                        "DELETE": ("menghapus", "deleting")}.get(method,
+                                                                ("mengubah", "changing"))
+    what_id = f"{verb_id} {kind.label('id')}"
+    what_en = f"{verb_en} a {kind.label('en')}"
     with lock:
         if body is not None:
             record = dict(body)
@@ -228,7 +232,8 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                     owners.append(_owner(get_entity(repository, other, change.code,
                                                     instansi=instansi), other))
         commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
-               label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en)
+               label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en,
+               lang=lang)
         if method == "DELETE":
             return 204, None
         after = get_entity(repository, kind, code, instansi=instansi)

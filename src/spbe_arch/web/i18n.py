@@ -156,6 +156,12 @@ EN: dict[str, str] = {
     "Belum ada perubahan tercatat di jejak audit.": "No change recorded in the audit trail yet.",
     "Perubahan disimpan.": "Changes saved.",
     "Elemen baru disimpan.": "New element saved.",
+    "Elemen ini diubah orang lain sejak formulir ini dibuka, jadi belum disimpan."
+    " Isian Anda masih di bawah; bandingkan dengan halaman elemen, lalu simpan"
+    " lagi bila tetap ingin menggantinya.":
+        "Somebody else changed this element after this form was opened, so it was not"
+        " saved. What you typed is still below; compare it with the element's page, then"
+        " save again if you still want to replace it.",
     "Perubahan diperiksa dengan aturan arsitektur (SHACL) yang sama dengan API sebelum"
     " disimpan; bila melanggar, tidak ada yang disimpan dan pelanggarannya tampil di samping"
     " kolomnya.": "Changes are checked against the same architecture rules (SHACL) as the API"

@@ -100,6 +100,12 @@ def test_a_write_breaking_a_rule_is_refused_with_the_results(arch_service: Any) 
     results = response.json()["validation"]["results"]
     assert any(r["resultPath"].endswith("klasifikasiRAB") for r in results)
     assert arch_service.repository.export(None, "nquads") == before
+    english = arch_service.client.post("/api/proses-bisnis", json=record, headers={
+        **arch_service.auth("admin"), "accept-language": "en"})
+    message = next(r["message"] for r in english.json()["validation"]["results"]
+                   if r["resultPath"].endswith("klasifikasiRAB"))
+    assert "RAB code" in message and "kode RAB" not in message
+    assert "refused because it breaks" in english.json()["detail"]
 
 
 @pytest.mark.parametrize("record", [

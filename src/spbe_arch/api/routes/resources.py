@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 
 from spbe_arch.access import Principal, require_opd_write
-from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep, request_lang
 from spbe_arch.api.negotiation import Offer, choose
 from spbe_arch.api.resource_schemas import expand_resource_paths
 from spbe_arch.api.writes import (
@@ -193,7 +193,7 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
                                 request.headers.get("if-none-match"))
     status, after = await run_in_threadpool(
         write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
-        code, body, method, force=force, precondition=precondition)
+        code, body, method, force=force, precondition=precondition, lang=request_lang(request))
     if after is None:
         return Response(status_code=status)
     headers = {"ETag": entity_tag(after)}

@@ -18,7 +18,13 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from spbe_arch.api.writes import RuleViolationError, write_entity
+from spbe_arch.api.writes import (
+    Precondition,
+    PreconditionFailedError,
+    RuleViolationError,
+    entity_tag,
+    write_entity,
+)
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.evaluation import sop_coverage
 from spbe_arch.model import (
@@ -189,6 +195,9 @@ class FormState:
     errors: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     other_findings: list[dict[str, Any]] = field(default_factory=list)
+    etag: str | None = None
+    """The edited entity's state when the form was shown (hidden field): a save made after
+    somebody else's is refused instead of silently undoing theirs."""
 
 
 def editable_fields(kind: EntityKind) -> list[Field]:
@@ -290,7 +299,8 @@ def entity_edit(page: PageDep, kind: str, code: Code) -> Response:
         raise NotFoundError(f"{entity_kind.label('id')} dengan kode '{code}' tidak ada",
                             f"there is no {entity_kind.label('en')} with code '{code}'")
     _check_may_edit(page, entity_kind, record)
-    return _render_form(page, entity_kind, FormState(dict(record)), code=code)
+    return _render_form(page, entity_kind, FormState(dict(record), etag=entity_tag(record)),
+                        code=code)
 
 
 @router.get("/e/{kind}/baru/isi")
@@ -379,14 +389,26 @@ def _save(page: Page, kind: EntityKind, form: FormData, code: str | None) -> Res
     record = record_from_form(kind, form, code)
     method = "PATCH" if code is not None else "POST"
     lock = page.request.app.state.write_lock
+    shown = form_text(form, "etag") if code is not None else None
     try:
         _status, after = write_entity(page.repository, page.principal, lock, kind,
-                                      page.instansi, code, record, method)
+                                      page.instansi, code, record, method,
+                                      precondition=Precondition(shown) if shown else None,
+                                      lang=page.lang)
     except (InputError, InputProblems, RuleViolationError) as exc:
-        state = FormState(record)
+        state = FormState(record, etag=shown)
         stored = get_entity(page.repository, kind, code or str(record.get("kode") or ""),
                             instansi=page.instansi) if (code or record.get("kode")) else None
         iri = str(stored["@id"]) if stored else _minted_iri(page, kind, record)
+        if isinstance(exc, PreconditionFailedError):
+            # keep what this user typed; saving again (now knowingly) replaces the other
+            # change, so the form takes the state as it is now
+            state.etag = entity_tag(stored) if stored else None
+            state.general.append(page.t(
+                "Elemen ini diubah orang lain sejak formulir ini dibuka, jadi belum disimpan."
+                " Isian Anda masih di bawah; bandingkan dengan halaman elemen, lalu simpan"
+                " lagi bila tetap ingin menggantinya."))
+            return _render_form(page, kind, state, code=code, status=409)
         _explain(page, kind, exc, state, iri)
         return _render_form(page, kind, state, code=code, status=422)
     saved = str((after or record).get("kode") or code)
