@@ -110,3 +110,17 @@ def test_a_download_that_fails_keeps_the_query_and_says_why(demo_web: Web) -> No
     assert 'name="kueri" value="rab-coverage-per-sector"' in named.text
     assert 'name="param_level" type="text" value="dua"' in named.text
     assert 'class="notice bad"' in named.text
+
+
+def test_a_federated_query_follows_the_servers_setting(make_web) -> None:  # type: ignore[no-untyped-def]
+    """SERVICE makes the server fetch the URL a query names: refused unless the setting
+    allows it, on this page as at /sparql."""
+    from spbe_arch.repository import open_repository
+
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    closed = make_web(open_repository("memory:")).session("reader")
+    refused = run(closed, {"query": query})
+    assert 'class="notice bad"' in refused.text and "SPBE_SPARQL_SERVICE" in refused.text
+    opened = make_web(open_repository("memory:"), sparql_service=True).session("reader")
+    answer = run(opened, {"query": query.replace("SERVICE", "SERVICE SILENT")})
+    assert "SPBE_SPARQL_SERVICE" not in answer.text and "notice bad" not in answer.text

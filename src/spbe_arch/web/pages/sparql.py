@@ -122,7 +122,8 @@ def bound_text(request: QueryRequest) -> str:
 def run(page: Page, text: str, formats: Negotiated) -> QueryOutcome:
     engine: QueryEngine = page.request.app.state.query_engine
     job = QueryJob(sparql=text, base_iri=None, default_graphs=None, named_graphs=None,
-                   formats=formats, result_limit=page.settings.result_limit)
+                   formats=formats, result_limit=page.settings.result_limit,
+                   allow_service=page.settings.sparql_service)
     return engine.execute(job, page.settings.query_timeout_s)
 
 
