@@ -97,6 +97,28 @@ def test_upload_rights_limits_and_errors(api: Api) -> None:
                           headers=api.auth("reader")).status_code == 404
 
 
+def test_a_new_version_without_proses_is_decided_by_the_stored_process(api: Api) -> None:
+    """The importer keeps the process of the previous version: its OPD's editor may upload
+    the next one without retyping the code, another OPD's editor may not."""
+    data = (SAMPLES / "penerbitan-akta-kelahiran.bpmn").read_bytes()
+    first = upload(api, "capil", "penerbitan-akta-kelahiran.bpmn", data)
+    assert first.status_code in (200, 201)  # type: ignore[attr-defined]  # shared fixture
+    changed = data.replace(b"Mencetak dan menyerahkan akta", b"Mencetak lalu menyerahkan akta")
+    assert upload(api, "kominfo", "penerbitan-akta-kelahiran.bpmn", changed,  # type: ignore[attr-defined]
+                  proses=None).status_code == 403
+    second = upload(api, "capil", "penerbitan-akta-kelahiran.bpmn", changed, proses=None)
+    assert second.status_code == 201, second.text  # type: ignore[attr-defined]
+    assert second.json()["versi"] == first.json()["versi"] + 1  # type: ignore[attr-defined]
+    assert second.json()["proses"].endswith(AKTA)  # type: ignore[attr-defined]
+
+
+def test_a_file_name_without_latin_letters_asks_for_a_model_name(api: Api) -> None:
+    data = (SAMPLES / "penerbitan-akta-kelahiran.bpmn").read_bytes()
+    answer = upload(api, "capil", "ꦲꦏ꧀ꦠ.bpmn", data)
+    assert answer.status_code == 400  # type: ignore[attr-defined]
+    assert "kolom 'model' di API" in answer.json()["detail"]  # type: ignore[attr-defined]
+
+
 def test_derive_edit_and_documents(api: Api) -> None:
     data = (SAMPLES / "penerbitan-akta-kelahiran.bpmn").read_bytes()
     upload(api, "capil", "penerbitan-akta-kelahiran.bpmn", data)

@@ -9,6 +9,7 @@ the line that caused it, and nothing is stored.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, UploadFile
@@ -34,6 +35,7 @@ from spbe_arch.importers.bpmn.service import (
     model_version_graph,
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
+from spbe_arch.repository import Repository
 
 router = APIRouter(prefix="/bpmn", tags=["BPMN"])
 BPMN_XML = "application/xml"
@@ -60,9 +62,13 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
     kode_wilayah = instansi or settings.instansi
     if not principal.authenticated:  # 401 before anything about the data is revealed
         require_opd_write(principal, [], "mengimpor model BPMN", "importing a BPMN model")
+    # without `proses`, a new version of a stored model keeps the process of the previous
+    # one (the importer does so): that process's OPD decides, as if its code were given
+    detailed = proses or _stored_process(repository, model or Path(file.filename or "").stem,
+                                         kode_wilayah)
     owner = []
-    if proses:
-        info = find_proses(repository, proses, kode_wilayah)
+    if detailed:
+        info = find_proses(repository, detailed, kode_wilayah)
         owner = [info.pemilik] if info.pemilik is not None else []
     require_opd_write(principal, owner, "mengimpor model BPMN", "importing a BPMN model")
     data = file.file.read(settings.max_upload_bytes + 1)
@@ -83,6 +89,13 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
         "jumlah_elemen": dict(sorted(result.counts.items())),
         "peringatan": [n.message(lang) for n in result.notices],
     })
+
+
+def _stored_process(repository: Repository, name: str, kode_wilayah: str) -> str | None:
+    try:
+        return find_model(repository, name, kode_wilayah).proses_kode
+    except InputError:  # no such model yet, or a name that is no identifier
+        return None
 
 
 @router.get("/models", summary="Daftar model BPMN yang tersimpan")

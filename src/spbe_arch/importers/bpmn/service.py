@@ -50,8 +50,11 @@ def query_text(name: str) -> str:
 def model_slug(name: str) -> str:
     slug = iris.slug(name)
     if not slug:
-        raise InputError(f"nama model '{name}' tidak dapat dijadikan pengenal; beri --model",
-                         f"model name '{name}' cannot be made into an identifier; give --model")
+        raise InputError(
+            f"nama model '{name}' tidak dapat dijadikan pengenal (perlu huruf Latin atau"
+            " angka); beri nama model sendiri (opsi --model, atau kolom 'model' di API)",
+            f"model name '{name}' cannot be made into an identifier (it needs Latin letters or"
+            " digits); give a model name (the --model option, or the API's 'model' field)")
     return slug
 
 
