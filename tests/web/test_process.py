@@ -39,16 +39,21 @@ def test_sop_page_shows_flowchart_pages_diagram_and_documents(demo_web: Web) -> 
         "content-disposition"]
 
 
-def test_identity_form_checks_values_and_saves_only_what_changed(fresh_demo_web: Web) -> None:
+def _derive_the_sample_sop(web: Web) -> None:
+    """The sample complaint model imported for DISKOMINFO-01.02 and its SOP derived."""
     from tests.web.helpers import SAMPLE_BPMN
 
     from spbe_arch.importers.bpmn.service import import_bpmn_file
     from spbe_arch.sop import derive_sop
 
-    web = fresh_demo_web
     import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
                      kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
     derive_sop(web.repository, proses="DISKOMINFO-01.02", kode_wilayah="3574", agent="uji")
+
+
+def test_identity_form_checks_values_and_saves_only_what_changed(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    _derive_the_sample_sop(web)
     session = web.session("editor")
     form = session.get(f"/ui/sop/{SOP}").text
     assert 'id="form-identitas"' in form
@@ -112,15 +117,8 @@ def test_deriving_and_saving_an_sop_whose_code_needs_escaping_lands_on_its_page(
 
 
 def test_problems_of_the_identity_form_name_the_field_by_its_label(fresh_demo_web: Web) -> None:
-    from tests.web.helpers import SAMPLE_BPMN
-
-    from spbe_arch.importers.bpmn.service import import_bpmn_file
-    from spbe_arch.sop import derive_sop
-
     web = fresh_demo_web
-    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
-                     kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
-    derive_sop(web.repository, proses="DISKOMINFO-01.02", kode_wilayah="3574", agent="uji")
+    _derive_the_sample_sop(web)
     session = web.session("editor")
     values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)"'
                              r' value="([^"]*)"', session.get(f"/ui/sop/{SOP}").text))
