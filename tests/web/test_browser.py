@@ -336,6 +336,28 @@ def test_sparql_editor_runs_named_queries_and_sorts_results(browser: Any,
     page.context.close()
 
 
+def test_a_refused_sparql_run_says_why_instead_of_doing_nothing(browser: Any,
+                                                                server: Server) -> None:
+    """htmx swaps nothing for an error answer: the page itself shows the server's message
+    (here: the form token is gone, as after the cookie expired)."""
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    page.goto(server.origin + "/ui/sparql?kueri=processes-per-opd")
+    expect(page.locator(".CodeMirror")).to_be_visible()
+    page.context.clear_cookies()
+    page.click("#jalankan")
+    notice = page.locator("#hasil .notice.bad")
+    expect(notice).to_be_visible(timeout=LONG)
+    assert "403" not in notice.inner_text() and notice.inner_text().strip()
+    # the refusal itself is logged by the browser; nothing else may be
+    assert all("403" in line for line in traffic.console), traffic.console
+    traffic.console.clear()
+    assert_stayed_home(traffic)
+    page.context.close()
+
+
 def test_api_docs_page_works_without_internet(browser: Any, server: Server) -> None:
     """`/docs`: Swagger UI from the package renders the schema, takes a token in its
     "Authorize" dialog and runs a request with it ("Try it out")."""

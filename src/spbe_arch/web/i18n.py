@@ -156,6 +156,9 @@ EN: dict[str, str] = {
     "Belum ada perubahan tercatat di jejak audit.": "No change recorded in the audit trail yet.",
     "Perubahan disimpan.": "Changes saved.",
     "Elemen baru disimpan.": "New element saved.",
+    "Permintaan gagal": "The request failed",
+    "Server tidak dapat dihubungi; periksa jaringan, lalu coba lagi.":
+        "The server cannot be reached; check the network, then try again.",
     "Elemen ini diubah orang lain sejak formulir ini dibuka, jadi belum disimpan."
     " Isian Anda masih di bawah; bandingkan dengan halaman elemen, lalu simpan"
     " lagi bila tetap ingin menggantinya.":

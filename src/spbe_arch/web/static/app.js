@@ -61,6 +61,29 @@
     if (first) { first.focus(); }
   });
   document.addEventListener("htmx:afterSwap", function (event) { makeSortable(event.target); });
+
+  // htmx swaps nothing for an error answer or an unreachable server: without this the
+  // "Run" button of the SPARQL page seemed to do nothing (an expired form token, a
+  // server that was stopped). The server's own message is shown where the answer goes.
+  function showProblem(target, text) {
+    var notice = document.createElement("p");
+    notice.className = "notice bad";
+    notice.setAttribute("role", "alert");
+    notice.textContent = text;
+    target.replaceChildren(notice);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var target = event.detail.target, xhr = event.detail.xhr;
+    if (!target || !xhr) { return; }
+    var answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var said = answer.querySelector(".notice.bad, [role=alert]");
+    showProblem(target, said && said.textContent.trim() ? said.textContent.trim()
+      : (target.getAttribute("data-failed") || "") + " (" + xhr.status + ")");
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var target = event.detail.target;
+    if (target) { showProblem(target, target.getAttribute("data-unreachable") || ""); }
+  });
   // printing: the tables behind the charts are part of the record
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) {
