@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
+from fastapi import APIRouter, Body, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
@@ -106,6 +106,12 @@ Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_I
 Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
 Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON; kunci = nama"
                                                      " lokal properti ontologi (kode, nama …)")]
+IfMatch = Annotated[str | None, Header(
+    description="ETag entitas saat dibaca: tulis hanya bila belum berubah sejak itu (412 bila"
+                " sudah); `*`: entitas harus ada")]
+IfNoneMatch = Annotated[str | None, Header(
+    description="GET: ETag yang sudah dimiliki (304 bila masih sama); PUT dengan `*`: hanya"
+                " membuat, 412 bila sudah ada")]
 
 
 def _kind(kind: Kind) -> EntityKind:
@@ -157,6 +163,7 @@ async def entity_get(
     kind: Kind,
     code: Code,
     instansi: Instansi = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     entity_kind = _kind(kind)
     instansi = instansi or settings.instansi
@@ -166,7 +173,7 @@ async def entity_get(
         raise entity_not_found(entity_kind, code)
     tag = entity_tag(record)
     headers = {"ETag": tag, "Vary": "Accept"}
-    if none_match(request.headers.get("if-none-match"), tag):
+    if none_match(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
     if offer.serializer == "json":
@@ -185,12 +192,11 @@ async def entity_get(
 
 async def _respond(request: Request, principal: Principal, repository: Repository,
                    instansi: str, kind: Kind, code: str | None, body: Mapping[str, Any] | None,
-                   method: str, force: bool = False) -> Response:
+                   method: str, force: bool = False,
+                   precondition: Precondition | None = None) -> Response:
     if not principal.authenticated or principal.role is None or principal.role.value == "reader":
         # fail fast, before any planning: only editors and admins write
         require_opd_write(principal, [], f"mengubah {kind.value}", f"changing {kind.value}")
-    precondition = Precondition(request.headers.get("if-match"),
-                                request.headers.get("if-none-match"))
     status, after = await run_in_threadpool(
         write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
         code, body, method, force=force, precondition=precondition, lang=request_lang(request))
@@ -221,9 +227,11 @@ async def entity_create(request: Request, principal: PrincipalDep, repository: R
                        422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                          settings: SettingsDep, kind: Kind, code: Code, record: Record,
-                         instansi: Instansi = None) -> Response:
+                         instansi: Instansi = None, if_match: IfMatch = None,
+                         if_none_match: IfNoneMatch = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
-                          code, record, "PUT")
+                          code, record, "PUT",
+                          precondition=Precondition(if_match, if_none_match))
 
 
 @router.patch("/{kind}/{code:path}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
@@ -232,9 +240,9 @@ async def entity_replace(request: Request, principal: PrincipalDep, repository: 
                          422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                        settings: SettingsDep, kind: Kind, code: Code, record: Record,
-                       instansi: Instansi = None) -> Response:
+                       instansi: Instansi = None, if_match: IfMatch = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
-                          code, record, "PATCH")
+                          code, record, "PATCH", precondition=Precondition(if_match))
 
 
 @router.delete("/{kind}/{code:path}", status_code=204,
@@ -247,7 +255,7 @@ async def entity_delete(request: Request, principal: PrincipalDep, repository: R
                         instansi: Instansi = None,
                         force: Annotated[bool, Query(
                             description="Hapus juga rujukan entitas lain ke entitas ini")
-                        ] = False) -> Response:
+                        ] = False, if_match: IfMatch = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
-                          code, None, "DELETE", force)
+                          code, None, "DELETE", force, precondition=Precondition(if_match))
 
