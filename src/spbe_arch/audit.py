@@ -137,3 +137,16 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
     activity_iri = record[0][0]
     assert isinstance(activity_iri, URIRef)
     return activity_iri
+
+
+def record_activity(repository: Repository, *, agent: str, entities: Iterable[Node],
+                    label: str) -> URIRef:
+    """An audit record alone, for a change written without one (a bulk `load`: its triples
+    are many and already in a file, so the record names who, when, what and where, not
+    every triple). Written right after that change, in a transaction of its own."""
+    record = audit_quads(ChangeSet(), agent, [e for e in entities if isinstance(e, URIRef)],
+                         label)
+    repository.apply(ChangeSet(add=record))
+    activity = record[0][0]
+    assert isinstance(activity, URIRef)
+    return activity

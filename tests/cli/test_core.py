@@ -37,16 +37,20 @@ def write(path: Path, text: str) -> str:
     return str(path)
 
 
+PROVENANCE = str(iris.provenance_graph())
+
+
 def triples(store: str) -> int:
-    with open_repository(store) as repository:
-        return repository.stats().total_triples
+    """Triples of the data graphs (not the audit trail, which every load adds to)."""
+    return sum(graph_sizes(store).values())
 
 
 def graph_sizes(store: str) -> dict[str, int]:
-    """Triples per graph; opened and dropped here because an embedded store stays locked
-    while any reference to it lives."""
+    """Triples per data graph; opened and dropped here because an embedded store stays
+    locked while any reference to it lives."""
     with open_repository(store) as repository:
-        return {str(name): len(repository.graph(name)) for name in repository.graph_names()}
+        return {str(name): len(repository.graph(name)) for name in repository.graph_names()
+                if str(name) != PROVENANCE}
 
 
 def one_sentence(text: str) -> bool:
@@ -159,6 +163,23 @@ def test_load_graph_option_and_replace(cli: Invoke, store: str, tmp_path: Path) 
     assert graph_sizes(store) == {"urn:g:1": 1}
 
 
+def test_a_load_is_recorded_in_the_audit_trail(cli: Invoke, store: str, tmp_path: Path
+                                               ) -> None:
+    path = write(tmp_path / "opd.ttl", GOOD)
+    assert cli("--store", store, "load", path, "--graph", "urn:g:1").exit_code == 0
+    feed = cli("--store", store, "query", "recent-changes", "--format", "json")
+    rows = json.loads(feed.stdout)["results"]["bindings"]
+    assert len(rows) == 1
+    assert rows[0]["keterangan"]["value"] == "CLI load opd.ttl -> urn:g:1 (9 quads)"
+    assert rows[0]["nama_agen"]["value"].startswith("cli")
+    assert rows[0]["entitas"]["value"] == "urn:g:1"
+    # a failed load records nothing
+    write(tmp_path / "bad.ttl", "<urn:s> <urn:p> .\n")
+    assert cli("--store", store, "load", str(tmp_path / "bad.ttl")).exit_code == 2
+    again = cli("--store", store, "query", "recent-changes", "--format", "json")
+    assert len(json.loads(again.stdout)["results"]["bindings"]) == 1
+
+
 def test_malformed_third_of_five_files_loads_nothing(cli: Invoke, loaded: str,
                                                      tmp_path: Path) -> None:
     before = triples(loaded)
@@ -197,12 +218,13 @@ def test_export_formats(cli: Invoke, loaded: str, tmp_path: Path) -> None:
     out = tmp_path / "all.nq"
     whole = cli("--store", loaded, "export", "--out", str(out))
     assert whole.exit_code == 0
-    assert out.read_text().count(f"<{INSTANSI_GRAPH}>") == 9
+    assert out.read_text().count(f"<{INSTANSI_GRAPH}> .\n") == 9
     jsonld = cli("--store", loaded, "export", "-g", INSTANSI_GRAPH, "-f", "jsonld")
     assert json.loads(jsonld.stdout)
     trig = cli("--store", loaded, "export").stdout  # whole repository: TriG by default
     quads = list(pyoxigraph.parse(trig.encode(), format=pyoxigraph.RdfFormat.TRIG))
-    assert {q.graph_name.value for q in quads} == {INSTANSI_GRAPH} and len(quads) == 9
+    data = [q for q in quads if q.graph_name.value != PROVENANCE]
+    assert {q.graph_name.value for q in data} == {INSTANSI_GRAPH} and len(data) == 9
 
 
 def test_export_errors(cli: Invoke, loaded: str) -> None:
@@ -320,7 +342,8 @@ def test_failed_update_changes_nothing(cli: Invoke, loaded: str) -> None:
 
 def test_stats(cli: Invoke, loaded: str) -> None:
     data = json.loads(cli("--store", loaded, "stats", "--format", "json").stdout)
-    assert data["triples_per_graph"] == {INSTANSI_GRAPH: 9}
+    assert data["triples_per_graph"][INSTANSI_GRAPH] == 9
+    assert set(data["triples_per_graph"]) == {INSTANSI_GRAPH, PROVENANCE}
     assert data["entities_per_class"]["https://w3id.org/spbe-arch/ontology#PerangkatDaerah"] == 2
     table = cli("--store", loaded, "stats")
     assert table.exit_code == 0 and "spbe:PerangkatDaerah" in table.stdout
