@@ -89,3 +89,30 @@ def test_authenticate_refuses_bad_headers(header: str) -> None:
 def test_authenticate_without_header_is_anonymous() -> None:
     principal = authenticate(TokenStore(None), None, anonymous_read=False)
     assert not principal.authenticated and not principal.can_read()
+
+
+def test_an_expired_token_is_refused_and_says_so(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    store = TokenStore(tmp_path / "t.json")
+    token, record = store.create("ani", "reader", expires=datetime.now(UTC) + timedelta(days=1))
+    assert record.expires and store.verify(token) is not None
+    # a day later, as the file says: edit the stored expiry into the past
+    data = json.loads((tmp_path / "t.json").read_text())
+    data["tokens"][0]["expires"] = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    (tmp_path / "t.json").write_text(json.dumps(data))
+    assert store.verify(token) is None
+    with pytest.raises(AuthenticationError) as refused:
+        authenticate(store, f"Bearer {token}", anonymous_read=True)
+    assert "kedaluwarsa" in refused.value.message("id")
+    assert "has expired" in refused.value.message("en")
+    # the name is free again, as after a revocation
+    store.create("ani", "reader")
+    with pytest.raises(InputError):
+        store.create("budi", "reader", expires=datetime.now(UTC) - timedelta(days=1))
+
+
+def test_an_unknown_token_is_not_called_expired() -> None:
+    with pytest.raises(AuthenticationError) as refused:
+        authenticate(TokenStore(None), "Bearer spbe_tidakada", anonymous_read=True)
+    assert "tidak dikenal" in refused.value.message("id")

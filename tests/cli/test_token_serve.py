@@ -73,3 +73,22 @@ def test_an_opd_the_repository_does_not_have_is_refused(tmp_path: Path) -> None:
     later = _run(tmp_path, "token", "create", "budi", "--role", "editor", "--opd", "BAPPEDA",
                  "--force")
     assert later.returncode == 0, later.stderr
+
+
+def test_token_with_an_expiry(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    created = _run(tmp_path, "token", "create", "magang", "--expires", "30d")
+    assert created.returncode == 0, created.stderr
+    stored = json.loads((tmp_path / "data.tokens.json").read_text())["tokens"][0]
+    until = datetime.fromisoformat(stored["expires"])
+    assert abs(until - (datetime.now(UTC) + timedelta(days=30))) < timedelta(minutes=5)
+    assert "valid until" in created.stderr
+    dated = _run(tmp_path, "token", "create", "tamu", "--expires", "2099-06-30")
+    assert dated.returncode == 0, dated.stderr
+    assert json.loads((tmp_path / "data.tokens.json").read_text())["tokens"][1][
+        "expires"] == "2099-07-01T00:00:00+00:00"  # valid through the whole last day
+    assert "2099-07-01" in _run(tmp_path, "token", "list").stdout
+    for bad in ("sebulan", "0d", "2020-01-01"):
+        refused = _run(tmp_path, "token", "create", "x", "--expires", bad)
+        assert refused.returncode == 2 and not refused.stdout.strip(), bad

@@ -35,6 +35,21 @@ def test_a_wrong_token_is_refused_with_a_message(demo_web: Web) -> None:
     assert "spbe_token" not in response.headers.get("set-cookie", "")
 
 
+def test_an_expired_token_is_told_so_at_sign_in(make_web) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from spbe_arch.repository import open_repository
+
+    web = make_web(open_repository("memory:"))
+    assert web.store is not None
+    token, record = web.store.create("magang", "reader",
+                                     expires=datetime.now(UTC) + timedelta(hours=1))
+    record.expires = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()  # an hour later
+    response = web.session().post("/ui/masuk", {"token": token, "next": "/ui"})
+    assert response.status_code == 401
+    assert "sudah kedaluwarsa" in text_of(response.text)
+
+
 def test_sign_in_never_redirects_to_another_site(demo_web: Web) -> None:
     session = demo_web.session()
     for target in ("https://contoh.example/", "//contoh.example/x", "javascript:alert(1)"):

@@ -46,9 +46,21 @@ def authenticate(tokens: TokenStore, authorization: str | None, *,
         )
     record = tokens.verify(credentials.strip())
     if record is None:
-        raise AuthenticationError("token API tidak dikenal atau sudah dicabut",
-                                  "unknown or revoked API token")
+        raise token_refused(tokens.find(credentials.strip()))
     return Principal.from_record(record)
+
+
+def token_refused(record: TokenRecord | None) -> AuthenticationError:
+    """Why a token is refused: an expired one says so (its holder needs a new one, not a
+    closer look at what they typed)."""
+    if record is not None and record.revoked is None and record.expired:
+        return AuthenticationError(
+            f"token API '{record.name}' sudah kedaluwarsa ({record.expires}); minta token baru"
+            " kepada admin",
+            f"API token '{record.name}' has expired ({record.expires}); ask an admin for a new"
+            " one")
+    return AuthenticationError("token API tidak dikenal atau sudah dicabut",
+                               "unknown or revoked API token")
 
 
 __all__ = [
@@ -67,5 +79,6 @@ __all__ = [
     "require_admin",
     "require_opd_write",
     "require_read",
+    "token_refused",
     "tokens_path",
 ]

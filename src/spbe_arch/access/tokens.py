@@ -63,10 +63,17 @@ class TokenRecord:
     """The first characters of the token, so people can tell their tokens apart."""
     created: str = ""
     revoked: str | None = None
+    expires: str | None = None
+    """When the token stops working (ISO 8601, UTC); None: until it is revoked."""
+
+    @property
+    def expired(self) -> bool:
+        return self.expires is not None and datetime.fromisoformat(self.expires) <= datetime.now(
+            UTC)
 
     @property
     def active(self) -> bool:
-        return self.revoked is None
+        return self.revoked is None and not self.expired
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -78,7 +85,7 @@ class TokenRecord:
         return cls(name=str(data["name"]), role=Role(data["role"]),
                    opds=[str(o) for o in data.get("opds", [])], hash=str(data["hash"]),
                    hint=str(data.get("hint", "")), created=str(data.get("created", "")),
-                   revoked=data.get("revoked"))
+                   revoked=data.get("revoked"), expires=data.get("expires"))
 
 
 def hash_token(token: str) -> str:
@@ -162,12 +169,17 @@ class TokenStore:
 
     def verify(self, token: str) -> TokenRecord | None:
         """The active record of a token, or None."""
+        record = self.find(token)
+        return record if record is not None and record.active else None
+
+    def find(self, token: str) -> TokenRecord | None:
+        """The record of a token whether active, revoked or expired (to say which), or None."""
         with self._lock:
             self._refresh()
             digest = hash_token(token)
             record = self._by_hash.get(digest)
         # the dict lookup already matched; compare_digest keeps the final check constant-time
-        if record is None or not hmac.compare_digest(record.hash, digest) or not record.active:
+        if record is None or not hmac.compare_digest(record.hash, digest):
             return None
         return record
 
@@ -202,10 +214,14 @@ class TokenStore:
                 self._set(records)
                 self._stamp = self._file_stamp()
 
-    def create(self, name: str, role: Role | str,
-               opds: Sequence[str] = ()) -> tuple[str, TokenRecord]:
-        """A new token; returns (the token text — shown once, never stored — , its record)."""
+    def create(self, name: str, role: Role | str, opds: Sequence[str] = (),
+               expires: datetime | None = None) -> tuple[str, TokenRecord]:
+        """A new token; returns (the token text — shown once, never stored — , its record).
+        With `expires` the token stops working at that moment."""
         role = _role(role)
+        if expires is not None and expires <= datetime.now(UTC):
+            raise InputError("masa berlaku token harus berakhir di masa depan",
+                             "a token's expiry must lie in the future")
         if not _NAME.match(name):
             raise InputError(
                 f"nama token '{name}' tidak sah: pakai huruf, angka, titik, garis bawah,"
@@ -222,7 +238,9 @@ class TokenStore:
         token = new_token()
         record = TokenRecord(name=name, role=role, opds=sorted(set(opds)),
                              hash=hash_token(token), hint=token[: len(TOKEN_PREFIX) + 4],
-                             created=datetime.now(UTC).isoformat(timespec="seconds"))
+                             created=datetime.now(UTC).isoformat(timespec="seconds"),
+                             expires=expires.astimezone(UTC).isoformat(timespec="seconds")
+                             if expires is not None else None)
         with self._editing() as records:
             if any(r.name == name and r.active for r in records):
                 raise InputError(f"token bernama '{name}' sudah ada; cabut dulu atau pakai"

@@ -6,6 +6,7 @@ The token is printed once, on stdout, when it is created; only its SHA-256 hash 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from spbe_arch.access import Role, TokenStore
 from spbe_arch.cli.common import out_console, state, t
 from spbe_arch.cli.common import repository as cli_repository
 from spbe_arch.cli.common import settings as cli_settings
-from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.errors import InputError, Location, SpbeError
 from spbe_arch.settings import Settings
 from spbe_arch.vocab import SPBE
 
@@ -47,6 +48,24 @@ def opd_iri(value: str, instansi: str, base: str) -> str:
     if value.startswith(("http://", "https://")):
         return value
     return str(iris.element_iri(instansi, "opd", value, base))
+
+
+def expiry(text: str) -> datetime:
+    """`90d` (that many days from now) or `2027-06-30` (valid through that day, UTC)."""
+    value = text.strip().lower()
+    try:
+        if value.endswith("d") and value[:-1].isdigit() and int(value[:-1]) > 0:
+            return datetime.now(UTC) + timedelta(days=int(value[:-1]))
+        last_day = date.fromisoformat(value)
+    except ValueError:
+        last_day = None
+    if last_day is None:
+        raise InputError(
+            f"masa berlaku '{text}' tidak dikenal: tulis jumlah hari (mis. 90d) atau tanggal"
+            " terakhir (mis. 2027-06-30)",
+            f"unknown validity '{text}': give a number of days (e.g. 90d) or a last date"
+            " (e.g. 2027-06-30)", Location(field="--expires"))
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=UTC)
 
 
 def _check_opds(opds: list[str]) -> None:
@@ -94,19 +113,27 @@ def register(app: typer.Typer) -> None:
             "--force", help="Buat juga untuk OPD yang belum ada di repositori (mis. yang"
                             " baru akan diimpor). (Also for OPDs not in the repository"
                             " yet.)")] = False,
+        expires: Annotated[str | None, typer.Option(
+            "--expires", metavar="HARI|TANGGAL",
+            help="Masa berlaku: jumlah hari (90d) atau tanggal terakhir (2027-06-30);"
+                 " bawaan: sampai dicabut. (Validity: days or last date.)")] = None,
     ) -> None:
         """Buat token baru; token dicetak sekali saja."""
         settings = _settings()
+        until = expiry(expires) if expires else None
         opds = [opd_iri(o, instansi or settings.instansi, settings.base_iri) for o in opd or []]
         tokens = _store()  # before the OPD check: a memory: store is refused first
         if opds and not force:
             _check_opds(opds)
-        token, record = tokens.create(name, role, opds)
+        token, record = tokens.create(name, role, opds, expires=until)
         typer.echo(token)
         typer.echo(t(f"token '{record.name}' ({record.role}) dibuat; simpan sekarang, token"
                      " tidak dapat ditampilkan lagi",
                      f"token '{record.name}' ({record.role}) created; keep it now, it cannot"
                      " be shown again"), err=True)
+        if record.expires:
+            typer.echo(t(f"berlaku hingga {record.expires}", f"valid until {record.expires}"),
+                       err=True)
 
     @token_app.command("list")
     def list_tokens(
@@ -116,11 +143,15 @@ def register(app: typer.Typer) -> None:
         """Daftar token (tanpa rahasianya)."""
         records = [r for r in _store().records() if all_tokens or r.active]
         table = Table(t("nama", "name"), t("peran", "role"), "OPD", t("awal token", "starts"),
-                      t("dibuat", "created"), t("dicabut", "revoked"))
+                      t("dibuat", "created"), t("berlaku hingga", "expires"),
+                      t("dicabut", "revoked"))
         for record in records:
+            until = record.expires or "-"
+            if record.expired:
+                until += t(" (kedaluwarsa)", " (expired)")
             table.add_row(record.name, record.role.value,
                           ", ".join(o.rsplit("/", 1)[-1] for o in record.opds) or "-",
-                          record.hint + "…", record.created, record.revoked or "-")
+                          record.hint + "…", record.created, until, record.revoked or "-")
         out_console().print(table)
         if not records:
             typer.echo(t("belum ada token", "no tokens yet"), err=True)

@@ -157,6 +157,8 @@ EN: dict[str, str] = {
     "Perubahan disimpan.": "Changes saved.",
     "Elemen baru disimpan.": "New element saved.",
     "Permintaan gagal": "The request failed",
+    "Token ini sudah kedaluwarsa. Minta token baru kepada admin.":
+        "This token has expired. Ask an admin for a new one.",
     "Server tidak dapat dihubungi; periksa jaringan, lalu coba lagi.":
         "The server cannot be reached; check the network, then try again.",
     "Elemen ini diubah orang lain sejak formulir ini dibuka, jadi belum disimpan."

@@ -34,8 +34,14 @@ def sign_in(page: OpenPageDep, form: FormDep) -> Response:
     tokens: TokenStore = page.request.app.state.tokens
     record = tokens.verify(token) if token else None
     if record is None:
-        error = page.t("Token tidak dikenal atau sudah dicabut. Periksa lagi token Anda"
-                       " (dimulai dengan spbe_).") if token else page.t("Isi token API Anda.")
+        known = tokens.find(token) if token else None
+        if known is not None and known.revoked is None and known.expired:
+            error = page.t("Token ini sudah kedaluwarsa. Minta token baru kepada admin.")
+        elif token:
+            error = page.t("Token tidak dikenal atau sudah dicabut. Periksa lagi token Anda"
+                           " (dimulai dengan spbe_).")
+        else:
+            error = page.t("Isi token API Anda.")
         return page.render("signin.html.j2", status=401, next_url=next_url, error=error)
     page.extra_cookies[TOKEN_COOKIE] = token
     page.token_invalid = False
