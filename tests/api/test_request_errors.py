@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def test_a_parameter_out_of_range_is_explained_in_indonesian(service: Any) -> None:
     response = service.client.get("/api/opd", params={"limit": 0, "offset": -5})
@@ -39,3 +41,17 @@ def test_english_on_request(service: Any) -> None:
         body = response.json()
         assert body["detail"][0]["msg"] == "Input should be greater than or equal to 1"
         assert body["pesan"] == "parameter 'limit': Input should be greater than or equal to 1"
+
+
+@pytest.mark.parametrize("path", ["/excel/template", "/excel/export", "/api/opd",
+                                  "/api/opd/DISKOMINFO", "/validation", "/reports/arsitektur",
+                                  "/bpmn/models/x/history", "/evaluation/index"])
+@pytest.mark.parametrize("code", ["\x1d", "35/74", "a b", "x" * 65])
+def test_a_region_code_that_cannot_be_one_is_refused_everywhere(service: Any, path: str,
+                                                                 code: str) -> None:
+    """Found by Schemathesis: `instansi=%1D` made the Excel export answer 500 (a control
+    character cannot go into a worksheet cell)."""
+    response = service.client.get(path, params={"instansi": code},
+                                  headers=service.auth("admin"))
+    assert response.status_code == 422, (path, code, response.text[:200])
+    assert "parameter 'instansi'" in response.json()["pesan"]

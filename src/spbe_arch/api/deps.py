@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from spbe_arch.access import Principal, TokenStore, authenticate, require_read
 from spbe_arch.api.query_engine import QueryEngine
@@ -75,3 +75,11 @@ ReaderDep = Annotated[Principal, Depends(get_reader)]
 LangDep = Annotated[str, Depends(request_lang)]
 QueryEngineDep = Annotated[QueryEngine, Depends(get_query_engine)]
 WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
+
+KODE_WILAYAH = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$"
+"""A region code as the repository uses them (`3574`, `35.74`): letters, digits, `.`, `_`,
+`-`. It becomes part of IRIs, file names and worksheet cells, where a control character or
+a slash does harm (an Excel export answered 500 on `instansi=%1D`)."""
+
+InstansiQuery = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
+                                            pattern=KODE_WILAYAH, max_length=64)]

@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse, Response
 
 from spbe_arch.access import require_opd_write
 from spbe_arch.api.deps import (
+    KODE_WILAYAH,
+    InstansiQuery,
     LangDep,
     PrincipalDep,
     ReaderDep,
@@ -39,7 +41,7 @@ from spbe_arch.repository import Repository
 
 router = APIRouter(prefix="/bpmn", tags=["BPMN"])
 BPMN_XML = "application/xml"
-Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
+Instansi = InstansiQuery
 
 
 class UploadTooLargeError(InputError):
@@ -56,7 +58,8 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
                  lang: LangDep, lock: WriteLockDep, file: UploadFile,
                  proses: Annotated[str | None, Form(description="Kode proses bisnis")] = None,
                  model: Annotated[str | None, Form(description="Nama model")] = None,
-                 instansi: Annotated[str | None, Form(description="Kode wilayah")] = None,
+                 instansi: Annotated[str | None, Form(description="Kode wilayah",
+                                                      pattern=KODE_WILAYAH)] = None,
                  ) -> JSONResponse:
     """Unggah berkas .bpmn (BPMN 2.0 XML, mis. ekspor Bizagi) dan simpan sebagai model."""
     kode_wilayah = instansi or settings.instansi

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from spbe_arch import iris
 from spbe_arch.access import require_admin, require_opd_write
-from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import InstansiQuery, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
     Assessment,
@@ -27,7 +27,7 @@ from spbe_arch.evaluation import (
 
 router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
 
-Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
+Instansi = InstansiQuery
 Year = Annotated[int | None, Query(alias="tahun", description="Tahun evaluasi")]
 FrameworkCode = Annotated[str, Query(alias="kerangka", description="Kode kerangka evaluasi")]
 

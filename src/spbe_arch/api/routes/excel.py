@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from spbe_arch.api.deps import (
+    InstansiQuery,
     LangDep,
     PrincipalDep,
     ReaderDep,
@@ -31,7 +32,7 @@ from spbe_arch.importers.xlsx.reader import SheetProblem
 
 router = APIRouter(prefix="/excel", tags=["Excel"])
 
-Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
+Instansi = InstansiQuery
 Opd = Annotated[str | None, Query(description="Kode OPD: hanya data OPD ini")]
 
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from spbe_arch.api.deps import LangDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import InstansiQuery, LangDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.api.downloads import content_disposition
 from spbe_arch.reports import FORMATS, available_reports, render
 from spbe_arch.settings import Settings
@@ -62,8 +62,7 @@ def get_report(
     settings: SettingsDep,
     lang: LangDep,
     format: Annotated[str, Query(description="html, pdf, docx atau md")] = "html",
-    instansi: Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
-    = None,
+    instansi: InstansiQuery = None,
     opd: Annotated[str | None, Query(description="Kode OPD (wajib untuk laporan opd)")] = None,
 ) -> Response:
     """Satu laporan dalam format yang diminta (HTML ditampilkan; PDF/DOCX/MD diunduh)."""

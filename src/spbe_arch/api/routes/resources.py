@@ -29,7 +29,14 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 
 from spbe_arch.access import Principal, require_opd_write
-from spbe_arch.api.deps import PrincipalDep, ReaderDep, RepositoryDep, SettingsDep, request_lang
+from spbe_arch.api.deps import (
+    InstansiQuery,
+    PrincipalDep,
+    ReaderDep,
+    RepositoryDep,
+    SettingsDep,
+    request_lang,
+)
 from spbe_arch.api.negotiation import Offer, choose
 from spbe_arch.api.resource_schemas import expand_resource_paths
 from spbe_arch.api.writes import (
@@ -101,8 +108,7 @@ def _json_ld(graph: Graph, context_url: str) -> bytes:
     return json.dumps({"@context": context_url, **compact}, ensure_ascii=False).encode()
 
 
-Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
-                                       max_length=64)]
+Instansi = InstansiQuery
 Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
 Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON; kunci = nama"
                                                      " lokal properti ontologi (kode, nama …)")]

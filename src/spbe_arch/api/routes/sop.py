@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.deps import (
+    InstansiQuery,
     LangDep,
     PrincipalDep,
     ReaderDep,
@@ -39,7 +40,7 @@ from spbe_arch.sop import (
 from spbe_arch.sop.document import SopDocument
 
 router = APIRouter(prefix="/sop", tags=["SOP"])
-Instansi = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)")]
+Instansi = InstansiQuery
 
 
 class SopNotFoundError(InputError):

@@ -22,7 +22,14 @@ from fastapi.concurrency import run_in_threadpool
 from spbe_arch import iris
 from spbe_arch.access import Role, require_opd_write
 from spbe_arch.api.bodies import read_body
-from spbe_arch.api.deps import LangDep, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import (
+    InstansiQuery,
+    LangDep,
+    PrincipalDep,
+    ReaderDep,
+    RepositoryDep,
+    SettingsDep,
+)
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import Repository
@@ -48,7 +55,7 @@ async def validation_latest(
     repository: RepositoryDep,
     settings: SettingsDep,
     lang: LangDep,
-    instansi: Annotated[str | None, Query(max_length=64)] = None,
+    instansi: InstansiQuery = None,
     opd: Annotated[str | None, Query(description="Kode OPD", max_length=200)] = None,
     severity: Annotated[str | None, Query(pattern="^(Violation|Warning|Info)$")] = None,
     rule: Annotated[str | None, Query(description="Nama atau IRI shape", max_length=500)
@@ -79,7 +86,7 @@ async def validation_latest(
                         403: {"description": "Perlu peran editor atau admin"}})
 async def validation_run(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                          settings: SettingsDep, lang: LangDep,
-                         instansi: Annotated[str | None, Query(max_length=64)] = None,
+                         instansi: InstansiQuery = None,
                          ) -> dict[str, Any]:
     """What `spbe-arch validate --store` does, for a server that holds the store (the CLI
     cannot open it then): the report becomes the one `GET /validation` answers."""
