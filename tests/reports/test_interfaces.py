@@ -78,6 +78,7 @@ def test_all_reports(store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def failing(repository: Repository, params: reports.ReportParams) -> dict[str, object]:
         raise InputError("data laporan uji tidak ada", "no data for the test report")
 
+    registry.reports()  # every report module loaded first, whatever ran before this test
     builtin = {name: spec for name, spec in registry._REPORTS.items()
                if spec.gather.__module__ == "spbe_arch.reports.builtin"}
     monkeypatch.setattr(registry, "_REPORTS", {
@@ -102,6 +103,7 @@ def test_cli_all_reports_names_failures(store: str, tmp_path: Path,
     def failing(repository: Repository, params: object) -> dict[str, object]:
         raise InputError("data laporan uji tidak ada", "no data for the test report")
 
+    registry.reports()  # loaded first, whatever ran before this test
     monkeypatch.setattr(registry, "_REPORTS", {
         "register-sop": registry._REPORTS["register-sop"],
         "gagal": ReportSpec("gagal", "Gagal", "Fails", failing, "x.html.j2")})
