@@ -308,3 +308,34 @@ def test_export_survives_a_control_character_stored_by_another_path(
     build_workbook(repo, out, instansi=INSTANSI)
     rows = list(load_workbook(out)["Proses Bisnis"].iter_rows(values_only=True))
     assert any("Satu\nDua" in row for row in rows)
+
+
+def test_export_survives_a_control_character_in_a_reference_label(tmp_path: Path) -> None:
+    """A reference concept whose label holds a control character (written through the Graph
+    Store or SPARQL Update, which do not look at labels) made the template and the export
+    answer 500: the choices sheet took the label as it was. Found by Schemathesis."""
+    from openpyxl import load_workbook
+    from rdflib import Literal, URIRef
+    from tests.api.conftest import architecture_repository
+
+    from spbe_arch.importers.xlsx import build_workbook
+    from spbe_arch.repository import ChangeSet
+
+    repository = architecture_repository()
+    source = "https://w3id.org/spbe-arch/ref/perpres-132-2022/RAB.01.01.01"
+    copy = URIRef("https://w3id.org/spbe-arch/ref/perpres-132-2022/RAB.01.01.77")
+    quads = []
+    for row in repository.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{source}> ?p ?o }} }}"
+                                 ).rows:
+        value = row["o"]
+        if isinstance(value, Literal) and str(row["p"]).endswith("prefLabel"):
+            value = Literal("Label\x02rusak", lang=value.language)
+        elif isinstance(value, Literal) and str(row["p"]).endswith("notation"):
+            value = Literal("RAB.01.01.77", datatype=value.datatype)
+        quads.append((copy, row["p"], value, row["g"]))
+    repository.apply(ChangeSet(add=quads))
+    out = tmp_path / "templat.xlsx"
+    build_workbook(repository, out, instansi="3574", with_data=True)
+    cells = [c for row in load_workbook(out)["Daftar"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert any("Labelrusak" in c for c in cells)

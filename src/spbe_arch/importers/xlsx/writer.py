@@ -213,7 +213,7 @@ def build_workbook(repository: Repository, out: Path | IO[bytes], *, instansi: s
                     date_cell.number_format = "yyyy-mm-dd"
                     values.append(date_cell)
                 else:
-                    values.append(value)
+                    values.append(_printable(value))
             ws.append(values)
         summary.rows[sheet.title] = len(rows)
     _write_lists(wb, lists)
@@ -265,13 +265,20 @@ def _sheet_range(kind: str) -> str:
     return f"={quote_sheetname(SHEET_TITLES[kind])}!$A$2:$A$50000"
 
 
+def _printable(value: Any) -> Any:
+    return printable(value) if isinstance(value, str) else value
+
+
 def _write_lists(wb: Workbook, lists: _Lists) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     ws.append([title for title, _ in lists.columns])
     longest = max((len(values) for _, values in lists.columns), default=0)
     for i in range(longest):
-        ws.append([values[i] if i < len(values) else None for _, values in lists.columns])
+        # the choices come from the repository (names, reference labels), where a control
+        # character stored by another path would make openpyxl refuse the whole workbook
+        ws.append([_printable(values[i]) if i < len(values) else None
+                   for _, values in lists.columns])
 
 
 def _instructions(ws: Any, instansi: str, opd: str | None) -> None:
@@ -279,7 +286,7 @@ def _instructions(ws: Any, instansi: str, opd: str | None) -> None:
     title = WriteOnlyCell(ws, value="Petunjuk pengisian templat arsitektur SPBE")
     title.font = Font(bold=True, size=14)
     ws.append([title])
-    scope = f"OPD {opd}" if opd else "semua OPD"
+    scope = f"OPD {printable(opd)}" if opd else "semua OPD"
     lines = [
         f"Instansi (kode wilayah): {instansi}; cakupan: {scope}. Dibuat oleh spbe-arch.",
         "",
