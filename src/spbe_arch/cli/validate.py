@@ -17,7 +17,15 @@ from rdflib.namespace import RDFS
 from rdflib.term import Literal, URIRef
 from rich.table import Table
 
-from spbe_arch.cli.common import err_console, out_console, repository, state, t, working
+from spbe_arch.cli.common import (
+    agent_name,
+    err_console,
+    out_console,
+    repository,
+    state,
+    t,
+    working,
+)
 from spbe_arch.errors import InputError
 from spbe_arch.validation import ValidationReport, store_report, validate
 from spbe_arch.validation.report import SEVERITY_NAMES, ValidationResult, severity_from_name
@@ -102,7 +110,7 @@ def validate_command(
                 report = validate(repo, instansi=instansi, opd=opd, extra_shapes=extra,
                                   lang=state.lang)
                 if store and instansi is not None:
-                    stored = store_report(repo, report, instansi)
+                    stored = store_report(repo, report, instansi, agent=agent_name())
                     err_console().print(t(f"Laporan disimpan di graf {stored}",
                                           f"Report stored in graph {stored}"))
     conforms = report.conforms

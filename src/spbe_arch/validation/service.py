@@ -16,6 +16,7 @@ from rdflib import Graph
 from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import datasets, iris
+from spbe_arch.audit import record_activity
 from spbe_arch.errors import InputError, Location
 from spbe_arch.repository import LoadSource, Repository, SelectResult, open_repository
 from spbe_arch.repository.base import QUAD_FORMATS, format_for_path
@@ -243,8 +244,12 @@ def validate(
 
 # --- stored reports ----------------------------------------------------------------------------
 
-def store_report(repository: Repository, report: ValidationReport, kode_wilayah: str) -> URIRef:
-    """Store the report as its own named graph `…/graph/validation/<kode>/<timestamp>`."""
+def store_report(repository: Repository, report: ValidationReport, kode_wilayah: str,
+                 agent: str | None = None) -> URIRef:
+    """Store the report as its own named graph `…/graph/validation/<kode>/<timestamp>`.
+
+    With `agent` (whoever asked for it: a token, a CLI user) the audit trail records who
+    stored which report; the report's own results are not listed triple by triple."""
     stamp = report.generated.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     graph_name = iris.validation_graph(kode_wilayah, stamp)
     report.iri = graph_name
@@ -253,6 +258,9 @@ def store_report(repository: Repository, report: ValidationReport, kode_wilayah:
     data = graph.serialize(format="nt", encoding="utf-8")
     repository.load([LoadSource(data, "ntriples", graph_name, f"validation report {stamp}")],
                     replace=True)
+    if agent is not None:
+        record_activity(repository, agent=agent, entities=[graph_name],
+                        label=f"Validation report stored: {len(report.results)} results")
     return graph_name
 
 

@@ -125,3 +125,11 @@ def test_running_validation_through_the_server_stores_the_report(arch_service: A
     again = client.post("/validation/run", headers=arch_service.auth("admin")).json()
     assert again["report"] != body["report"]
     assert client.get("/validation").json()["report"] == again["report"]
+
+
+def test_storing_a_report_is_in_the_audit_trail(arch_service: Any) -> None:
+    ran = arch_service.client.post("/validation/run", headers=arch_service.auth("editor"))
+    report = ran.json()["report"]
+    feed = arch_service.client.get("/history").json()["items"]
+    assert [(i["agen"], i["entitas"]) for i in feed] == [("editor-diskominfo", [report])]
+    assert feed[0]["keterangan"].startswith("Validation report stored: ")

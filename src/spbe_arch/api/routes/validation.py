@@ -98,7 +98,7 @@ async def validation_run(request: Request, principal: PrincipalDep, repository: 
         # the write lock: the report describes one state of the repository
         with request.app.state.write_lock:
             report = validate(repository, instansi=kode, lang=lang)
-            store_report(repository, report, kode)
+            store_report(repository, report, kode, agent=principal.name)
             return report
 
     return _answer(await run_in_threadpool(run), kode, lang)

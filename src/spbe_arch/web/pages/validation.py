@@ -101,5 +101,5 @@ def run_validation(page: PageDep, form: FormDep) -> Response:
             "running validation needs the editor or admin role")
     with page.request.app.state.write_lock:
         report = validate(page.repository, instansi=page.instansi, lang=page.lang)
-        store_report(page.repository, report, page.instansi)
+        store_report(page.repository, report, page.instansi, agent=page.principal.name)
     return page.redirect(f"{PREFIX}/validasi?pesan=divalidasi")
