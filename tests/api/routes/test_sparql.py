@@ -24,6 +24,45 @@ def _insert(service, role: str = "admin", text: str = INSERT):
                                headers={"content-type": UPDATE, **service.auth(role)})
 
 
+class _RemoteEndpoint:
+    """A web server on loopback standing for a place the server can reach and its caller
+    cannot (an intranet service, a document to LOAD); it records every request it gets."""
+
+    def __init__(self, body: bytes, content_type: str) -> None:
+        import http.server
+        import threading
+
+        requests: list[str] = []
+        self.requests = requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self._answer()
+
+            def do_POST(self) -> None:
+                self._answer()
+
+            def _answer(self) -> None:
+                requests.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.base}/sparql"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def test_select_in_every_result_format(service) -> None:
     assert _insert(service).status_code == 200
     query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o"
@@ -228,33 +267,15 @@ def test_update_records_the_triples_it_added_and_removed(service) -> None:
 
 
 def test_load_fetches_the_document_once(service) -> None:
-    import http.server
-    import threading
-
-    fetched: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            fetched.append(self.path)
-            body = b"<http://example.org/m> <http://example.org/p> 7 ."
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    document = _RemoteEndpoint(b"<http://example.org/m> <http://example.org/p> 7 .",
+                               "text/turtle")
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/doc.nt"
-        response = _insert(service, text=f"LOAD <{url}> INTO GRAPH <http://example.org/m>")
+        response = _insert(service, text=f"LOAD <{document.base}/doc.nt> INTO GRAPH"
+                                         " <http://example.org/m>")
         assert response.status_code == 200, response.text
     finally:
-        server.shutdown()
-    assert fetched == ["/doc.nt"]
+        document.close()
+    assert document.requests == ["/doc.nt"]
     rows = service.repository.select(
         "SELECT ?o WHERE { GRAPH <http://example.org/m> { ?s ?p ?o } }").rows
     assert [str(r["o"]) for r in rows] == ["7"]
@@ -431,49 +452,11 @@ def test_protocol_dataset_overrides_the_union_default_graph(service) -> None:
     assert json.loads(other.content)["boolean"] is False
 
 
-class _RemoteEndpoint:
-    """A SPARQL endpoint on loopback standing for an intranet service the server can reach
-    and its caller cannot; it records every request it gets."""
-
-    def __init__(self) -> None:
-        import http.server
-        import threading
-
-        requests: list[str] = []
-        self.requests = requests
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._answer()
-
-            def do_POST(self) -> None:
-                self._answer()
-
-            def _answer(self) -> None:
-                requests.append(self.path)
-                body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
-                    {"s": {"type": "literal", "value": "RAHASIA-INTRANET"}}]}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def remote_endpoint():
-    endpoint = _RemoteEndpoint()
+    endpoint = _RemoteEndpoint(json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
+        {"s": {"type": "literal", "value": "RAHASIA-INTRANET"}}]}}).encode(),
+        "application/sparql-results+json")
     yield endpoint
     endpoint.close()
 
