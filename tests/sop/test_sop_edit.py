@@ -73,6 +73,13 @@ def test_identity_fields_are_set_validated_and_kept_on_derivation(
                    kode_wilayah=KODE)
     document = load_sop(model_repository, kode, KODE)
     assert document.peralatan == [] and document.dasar_hukum == ["A", "B"]
+    # numbered entries in their numbers' order (they are stored as a set)
+    numbered = ["10. Perwali Nomor 5 Tahun 2024", "2. PP Nomor 96 Tahun 2012",
+                "1. UU Nomor 25 Tahun 2009"]
+    set_sop_fields(model_repository, kode, {"dasar_hukum": numbered}, kode_wilayah=KODE)
+    assert load_sop(model_repository, kode, KODE).dasar_hukum == [
+        "1. UU Nomor 25 Tahun 2009", "2. PP Nomor 96 Tahun 2012",
+        "10. Perwali Nomor 5 Tahun 2024"]
 
     for values, words in (({"disahkan_nip": "12345"}, "18"),
                           ({"tanggal_revisi": "besok"}, "besok"),

@@ -205,6 +205,12 @@ def _int(value: Node | None) -> int | None:
     return None
 
 
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """Sort key: runs of digits by value, the rest as text (case-insensitive)."""
+    return [(0, int(part)) if part.isdigit() else (1, part.casefold())
+            for part in re.split(r"(\d+)", text) if part]
+
+
 def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None) -> SopDocument:
     """Everything an SOP document needs, read from the repository."""
     sop, graph = find_sop(repository, kode, kode_wilayah)
@@ -220,7 +226,9 @@ def load_sop(repository: Repository, kode: str, kode_wilayah: str | None = None)
         return printable(str(sorted(values, key=str)[0])) if values else ""
 
     def many(p: URIRef) -> list[str]:
-        return sorted(printable(str(v)) for v in props.get(p, []))
+        # stored as a set: numbered entries ("1. UU …", "2. PP …", "10. Perwali …") come
+        # back in their numbers' order, not as text (1, 10, 2)
+        return sorted((printable(str(v)) for v in props.get(p, [])), key=_natural)
 
     context = repository.select(query_text("sop_context"), {"sop": sop}).rows
     ctx = context[0] if context else {}
