@@ -18,8 +18,8 @@ from spbe_arch.cli.common import out_console, state, t
 from spbe_arch.cli.common import repository as cli_repository
 from spbe_arch.cli.common import settings as cli_settings
 from spbe_arch.errors import InputError, Location, SpbeError
+from spbe_arch.model import stored_opds
 from spbe_arch.settings import Settings
-from spbe_arch.vocab import SPBE
 
 
 def _settings() -> Settings:
@@ -80,9 +80,7 @@ def _check_opds(opds: list[str]) -> None:
                    err=True)
         return
     with repo:
-        rows = repo.select("SELECT DISTINCT ?opd WHERE { GRAPH ?g { ?opd a ?class } }",
-                           {"class": SPBE.PerangkatDaerah}).rows
-    known = {str(row["opd"]) for row in rows}
+        known = stored_opds(repo)
     unknown = [o for o in opds if o not in known]
     if unknown:
         names = ", ".join(o.rsplit("/", 1)[-1] for o in unknown)

@@ -36,6 +36,7 @@ from spbe_arch.model.service import (
     plan_upsert,
     reference_concepts,
     reference_version_in_force,
+    stored_opds,
 )
 from spbe_arch.model.values import FieldProblem, Resolver, entity_to_graph, local_name
 
@@ -67,5 +68,6 @@ __all__ = [
     "plan_upsert",
     "reference_concepts",
     "reference_version_in_force",
+    "stored_opds",
     "use_metadata",
 ]

@@ -328,6 +328,13 @@ def iter_entities(repository: Repository, kind: EntityKind | str, *, instansi: s
 
 # --- resolving codes against the repository ---------------------------------------------------
 
+def stored_opds(repository: Repository) -> set[str]:
+    """The IRI of every OPD the repository holds, in any graph: what an OPD named in a token
+    or a filter is checked against (a mistyped code would otherwise pass unnoticed)."""
+    rows = repository.select(sparql("opd_iris"), {"class": KINDS["opd"].rdf_class}).rows
+    return {str(row["opd"]) for row in rows}
+
+
 def _stored_iri(repository: Repository, kind: EntityKind, instansi: str,
                 code: str) -> URIRef | None:
     rows = repository.select(sparql("codes"), {"class": kind.rdf_class,

@@ -32,7 +32,7 @@ from spbe_arch.api.deps import (
 )
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
 from spbe_arch.errors import InputError, SpbeError
-from spbe_arch.repository import Repository
+from spbe_arch.model import stored_opds
 from spbe_arch.validation import ValidationReport, latest_report, store_report, validate
 
 router = APIRouter(prefix="/validation", tags=["Validasi"])
@@ -73,10 +73,12 @@ async def validation_latest(
             f" `spbe-arch validate --instansi {kode} --store`, or POST /validation/run"
             " while the server runs",
         )
-    if opd is not None and not await run_in_threadpool(_opd_exists, repository, kode, opd):
-        raise ReportNotFoundError(
-            f"perangkat daerah '{opd}' tidak ada di instansi {kode}",
-            f"there is no perangkat daerah '{opd}' in instansi {kode}")
+    if opd is not None:
+        known = await run_in_threadpool(stored_opds, repository)
+        if str(iris.element_iri(kode, "opd", opd)) not in known:
+            raise ReportNotFoundError(
+                f"perangkat daerah '{opd}' tidak ada di instansi {kode}",
+                f"there is no perangkat daerah '{opd}' in instansi {kode}")
     return _answer(report, kode, lang, opd, severity, rule)
 
 
@@ -123,11 +125,6 @@ def _answer(report: ValidationReport, kode: str, lang: str, opd: str | None = No
         "total": len(report.results),
         "results": [{**r.to_json(lang), "opd": r.opd} for r in results],
     }
-
-
-def _opd_exists(repository: Repository, kode: str, opd: str) -> bool:
-    return repository.ask("ASK WHERE { GRAPH ?g { ?opd a ?type } }",
-                          {"opd": iris.element_iri(kode, "opd", opd)})
 
 
 @router.post("", summary="Validasi RDF yang diunggah (tidak disimpan)",
