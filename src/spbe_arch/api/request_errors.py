@@ -10,7 +10,7 @@ value for people reading the answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -20,40 +20,48 @@ from fastapi.responses import JSONResponse
 
 from spbe_arch.api.deps import request_lang
 
-_Context = Mapping[str, Any]
-
-
-def _choices(ctx: _Context) -> str:
-    return str(ctx.get("expected", "")).replace(" or ", " atau ")
-
-
-_INDONESIAN: dict[str, Callable[[_Context], str]] = {
-    "missing": lambda ctx: "wajib diisi",
-    "greater_than_equal": lambda ctx: f"harus ≥ {ctx.get('ge')}",
-    "greater_than": lambda ctx: f"harus > {ctx.get('gt')}",
-    "less_than_equal": lambda ctx: f"harus ≤ {ctx.get('le')}",
-    "less_than": lambda ctx: f"harus < {ctx.get('lt')}",
-    "int_parsing": lambda ctx: "harus bilangan bulat",
-    "int_type": lambda ctx: "harus bilangan bulat",
-    "int_from_float": lambda ctx: "harus bilangan bulat",
-    "float_parsing": lambda ctx: "harus bilangan",
-    "float_type": lambda ctx: "harus bilangan",
-    "bool_parsing": lambda ctx: "harus true atau false",
-    "bool_type": lambda ctx: "harus true atau false",
-    "string_type": lambda ctx: "harus teks",
-    "string_too_short": lambda ctx: f"paling sedikit {ctx.get('min_length')} karakter",
-    "string_too_long": lambda ctx: f"paling banyak {ctx.get('max_length')} karakter",
-    "string_pattern_mismatch": lambda ctx: f"tidak sesuai pola {ctx.get('pattern')}",
-    "enum": lambda ctx: f"harus salah satu dari: {_choices(ctx)}",
-    "literal_error": lambda ctx: f"harus salah satu dari: {_choices(ctx)}",
-    "list_type": lambda ctx: "harus berupa daftar",
-    "dict_type": lambda ctx: "harus berupa objek JSON",
-    "model_attributes_type": lambda ctx: "harus berupa objek JSON",
-    "json_invalid": lambda ctx: f"bukan JSON yang sah ({ctx.get('error', '')})",
-    "extra_forbidden": lambda ctx: "tidak dikenal",
-    "too_long": lambda ctx: f"paling banyak {ctx.get('max_length')} butir",
-    "too_short": lambda ctx: f"paling sedikit {ctx.get('min_length')} butir",
+_INDONESIAN: dict[str, str] = {
+    "missing": "wajib diisi",
+    "greater_than_equal": "harus ≥ {ge}",
+    "greater_than": "harus > {gt}",
+    "less_than_equal": "harus ≤ {le}",
+    "less_than": "harus < {lt}",
+    "int_parsing": "harus bilangan bulat",
+    "int_type": "harus bilangan bulat",
+    "int_from_float": "harus bilangan bulat",
+    "float_parsing": "harus bilangan",
+    "float_type": "harus bilangan",
+    "bool_parsing": "harus true atau false",
+    "bool_type": "harus true atau false",
+    "string_type": "harus teks",
+    "string_too_short": "paling sedikit {min_length} karakter",
+    "string_too_long": "paling banyak {max_length} karakter",
+    "string_pattern_mismatch": "tidak sesuai pola {pattern}",
+    "enum": "harus salah satu dari: {expected}",
+    "literal_error": "harus salah satu dari: {expected}",
+    "list_type": "harus berupa daftar",
+    "dict_type": "harus berupa objek JSON",
+    "model_attributes_type": "harus berupa objek JSON",
+    "json_invalid": "bukan JSON yang sah ({error})",
+    "extra_forbidden": "tidak dikenal",
+    "too_long": "paling banyak {max_length} butir",
+    "too_short": "paling sedikit {min_length} butir",
 }
+"""pydantic's error types, in Indonesian; `{…}` are the error's `ctx` values."""
+
+
+class _Context(dict[str, str]):
+    """An error's `ctx` for `str.format_map`: a value it lacks reads as empty; the list of
+    choices says "atau" where pydantic says "or"."""
+
+    def __init__(self, ctx: Mapping[str, Any]) -> None:
+        super().__init__({k: str(v) for k, v in ctx.items()})
+        if "expected" in self:
+            self["expected"] = self["expected"].replace(" or ", " atau ")
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
 
 _PLACES = {"query": ("parameter", "parameter"), "path": ("bagian alamat", "path segment"),
            "body": ("isi permintaan", "request body"), "header": ("header", "header"),
@@ -75,8 +83,9 @@ def translate(errors: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
         return errors
     translated = []
     for error in errors:
-        render = _INDONESIAN.get(str(error.get("type")))
-        message = render(error.get("ctx") or {}) if render else error.get("msg", "")
+        template = _INDONESIAN.get(str(error.get("type")))
+        message = (template.format_map(_Context(error.get("ctx") or {})) if template
+                   else error.get("msg", ""))
         translated.append({**error, "msg": message})
     return translated
 
