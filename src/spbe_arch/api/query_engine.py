@@ -105,6 +105,13 @@ class ServiceNotAllowedError(SpbeError):
     http_status = 403
 
 
+def refuses_service(sparql: str, allowed: bool) -> bool:
+    """True if `sparql` uses SERVICE while the setting does not allow it: Oxigraph would
+    fetch the named URL itself and return what it answers, a way for anyone who may read
+    to make the server call into the intranet."""
+    return not allowed and uses_keyword(sparql, "SERVICE")
+
+
 def service_not_allowed() -> ServiceNotAllowedError:
     return ServiceNotAllowedError(
         "SERVICE (kueri federasi) tidak diizinkan di server ini: server akan mengambil data"
@@ -147,9 +154,7 @@ class QueryEngine(Protocol):
 
 def run_job(store: ox.Store, job: QueryJob) -> tuple[str, Any]:
     """Evaluate a job; returns ("ok", QueryOutcome) or (error kind, message)."""
-    if not job.allow_service and uses_keyword(job.sparql, "SERVICE"):
-        # Oxigraph would fetch the named URL itself and return what it answers: a way for
-        # anyone who may read to make the server call into the intranet
+    if refuses_service(job.sparql, job.allow_service):
         return ("service", "SERVICE")
     kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.default_graphs is None and job.named_graphs is None:
@@ -615,7 +620,7 @@ class RepositoryQueryEngine(_ThreadedAsync):
         self.repository = repository
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        if not job.allow_service and uses_keyword(job.sparql, "SERVICE"):
+        if refuses_service(job.sparql, job.allow_service):
             raise service_not_allowed()  # the remote store would make the call for us
         form = query_form(job.sparql)
         kind = {"ASK": "boolean", "SELECT": "solutions"}.get(form, "graph")

@@ -21,7 +21,12 @@ from spbe_arch.access import Principal, require_admin, require_read
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import get_principal
 from spbe_arch.api.negotiation import choose_graph_format, negotiate
-from spbe_arch.api.query_engine import QueryEngine, QueryJob, service_not_allowed
+from spbe_arch.api.query_engine import (
+    QueryEngine,
+    QueryJob,
+    refuses_service,
+    service_not_allowed,
+)
 from spbe_arch.api.sparql_protocol import (
     FORM,
     SPARQL_QUERY,
@@ -39,7 +44,7 @@ from spbe_arch.api.sparql_protocol import (
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
-from spbe_arch.sparql_update import UpdateEffectTask, commit_update, uses_keyword
+from spbe_arch.sparql_update import UpdateEffectTask, commit_update
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -170,7 +175,7 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
             "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in"
             " the update",
         )
-    if not settings.sparql_service and uses_keyword(text, "SERVICE"):
+    if refuses_service(text, settings.sparql_service):
         raise service_not_allowed()  # before the syntax check, which evaluates the update
     check_update_syntax(text, base)
     text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
