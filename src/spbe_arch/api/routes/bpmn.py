@@ -41,7 +41,6 @@ from spbe_arch.repository import Repository
 
 router = APIRouter(prefix="/bpmn", tags=["BPMN"])
 BPMN_XML = "application/xml"
-Instansi = InstansiQuery
 
 
 class UploadTooLargeError(InputError):
@@ -109,7 +108,7 @@ def models(repository: RepositoryDep, _: ReaderDep) -> list[dict[str, object]]:
 
 @router.get("/models/{model}/history", summary="Riwayat versi sebuah model BPMN")
 def history(model: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-            instansi: Instansi = None) -> list[dict[str, object]]:
+            instansi: InstansiQuery = None) -> list[dict[str, object]]:
     """Riwayat versi sebuah model (terlama dahulu)."""
     try:
         versions = model_history(repository, model, instansi or settings.instansi)
@@ -122,7 +121,7 @@ def history(model: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
             response_class=Response,
             responses={200: {"content": {BPMN_XML: {}}}})
 def export(model: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-           instansi: Instansi = None,
+           instansi: InstansiQuery = None,
            versi: Annotated[int | None, Query(description="Versi lama dari riwayat")] = None,
            ) -> Response:
     """Model sebagai BPMN 2.0 XML dengan geometri diagram (terkini, atau `versi` lama)."""

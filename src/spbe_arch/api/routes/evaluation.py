@@ -27,7 +27,6 @@ from spbe_arch.evaluation import (
 
 router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
 
-Instansi = InstansiQuery
 Year = Annotated[int | None, Query(alias="tahun", description="Tahun evaluasi")]
 FrameworkCode = Annotated[str, Query(alias="kerangka", description="Kode kerangka evaluasi")]
 
@@ -67,7 +66,7 @@ def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object
 
 @router.get("/status", summary="Status setiap indikator evaluasi")
 def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-           instansi: Instansi = None, year: Year = None,
+           instansi: InstansiQuery = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
     """Setiap indikator: bobot (tanda provisional), penilaian mandiri, dan saran beralasan."""
     rows = evaluation_status(repository, instansi or settings.instansi, _year(year), framework)
@@ -75,8 +74,9 @@ def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
 
 
 @router.get("/index", summary="Indeks dari penilaian mandiri")
-def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep, instansi: Instansi = None,
-          year: Year = None, framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
+def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
+          instansi: InstansiQuery = None, year: Year = None,
+          framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Indeks per aspek, domain dan total dari penilaian mandiri, dengan predikat."""
     return evaluation_index(repository, instansi or settings.instansi, _year(year),
                             framework).to_json()
@@ -84,7 +84,7 @@ def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep, instan
 
 @router.post("/whatif", summary="Simulasi: indeks bila indikator mencapai tingkat tertentu")
 def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-           instansi: Instansi = None, year: Year = None,
+           instansi: InstansiQuery = None, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …"""
     before, after = evaluation_whatif(repository, instansi or settings.instansi,
@@ -94,7 +94,7 @@ def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, setting
 
 @router.get("/sop-coverage", summary="Cakupan SOP per OPD")
 def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-             instansi: Instansi = None,
+             instansi: InstansiQuery = None,
              since: Annotated[date | None, Query(alias="sejak")] = None) -> list[dict[str, object]]:
     """Cakupan SOP per OPD, yang paling tertinggal lebih dulu."""
     return [row.to_json() for row in sop_coverage(repository, instansi or settings.instansi,
@@ -103,7 +103,7 @@ def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
 
 @router.get("/assessments", summary="Daftar penilaian mandiri")
 def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-                instansi: Instansi = None, year: Year = None,
+                instansi: InstansiQuery = None, year: Year = None,
                 framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
     """Penilaian mandiri yang tercatat (semua tahun, atau satu tahun dengan `tahun`)."""
     return [a.to_json() for a in list_assessments(
@@ -112,7 +112,7 @@ def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
 
 @router.post("/assessments", status_code=201, summary="Catat penilaian mandiri satu indikator")
 def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDep,
-           settings: SettingsDep, instansi: Instansi = None,
+           settings: SettingsDep, instansi: InstansiQuery = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Catat penilaian mandiri satu indikator (editor OPD penanggung jawab, atau admin)."""
     kode = instansi or settings.instansi

@@ -32,7 +32,6 @@ from spbe_arch.importers.xlsx.reader import SheetProblem
 
 router = APIRouter(prefix="/excel", tags=["Excel"])
 
-Instansi = InstansiQuery
 Opd = Annotated[str | None, Query(description="Kode OPD: hanya data OPD ini")]
 
 
@@ -47,7 +46,7 @@ class NotXlsxError(InputError):
 @router.get("/template", summary="Unduh templat Excel", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-             instansi: Instansi = None, opd: Opd = None) -> Response:
+             instansi: InstansiQuery = None, opd: Opd = None) -> Response:
     """Templat Excel; dengan `opd`, terisi data OPD itu."""
     return workbook_download(repository, instansi or settings.instansi, opd, opd is not None,
                      "templat")
@@ -56,14 +55,14 @@ def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
 @router.get("/export", summary="Ekspor repositori ke Excel", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def export(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-           instansi: Instansi = None, opd: Opd = None) -> Response:
+           instansi: InstansiQuery = None, opd: Opd = None) -> Response:
     """Ekspor repositori ke Excel (tata letak sama dengan templat)."""
     return workbook_download(repository, instansi or settings.instansi, opd, True, "arsitektur")
 
 
 @router.post("/import", summary="Impor buku kerja Excel yang sudah diisi")
 def import_(repository: RepositoryDep, settings: SettingsDep, principal: PrincipalDep,
-            lang: LangDep, lock: WriteLockDep, file: UploadFile, instansi: Instansi = None,
+            lang: LangDep, lock: WriteLockDep, file: UploadFile, instansi: InstansiQuery = None,
             dry_run: bool = False,
             prune_opd: Annotated[list[str] | None, Query(
                 description="Hapus elemen OPD ini (proses bisnis, layanan, data, aplikasi,"

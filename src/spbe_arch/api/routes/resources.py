@@ -108,7 +108,6 @@ def _json_ld(graph: Graph, context_url: str) -> bytes:
     return json.dumps({"@context": context_url, **compact}, ensure_ascii=False).encode()
 
 
-Instansi = InstansiQuery
 Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
 Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON; kunci = nama"
                                                      " lokal properti ontologi (kode, nama …)")]
@@ -134,7 +133,7 @@ async def entity_list(
     repository: RepositoryDep,
     settings: SettingsDep,
     kind: Kind,
-    instansi: Instansi = None,
+    instansi: InstansiQuery = None,
     opd: Annotated[str | None, Query(description="Kode OPD pemilik", max_length=200)] = None,
     ref: Annotated[str | None, Query(description="Kode referensi (RAB/RAL/…), termasuk"
                                                  " turunannya", max_length=200)] = None,
@@ -168,7 +167,7 @@ async def entity_get(
     settings: SettingsDep,
     kind: Kind,
     code: Code,
-    instansi: Instansi = None,
+    instansi: InstansiQuery = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     entity_kind = _kind(kind)
@@ -222,7 +221,7 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
                         422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_create(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                         settings: SettingsDep, kind: Kind, record: Record,
-                        instansi: Instansi = None) -> Response:
+                        instansi: InstansiQuery = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
                           None, record, "POST")
 
@@ -233,7 +232,7 @@ async def entity_create(request: Request, principal: PrincipalDep, repository: R
                        422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                          settings: SettingsDep, kind: Kind, code: Code, record: Record,
-                         instansi: Instansi = None, if_match: IfMatch = None,
+                         instansi: InstansiQuery = None, if_match: IfMatch = None,
                          if_none_match: IfNoneMatch = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
                           code, record, "PUT",
@@ -246,7 +245,7 @@ async def entity_replace(request: Request, principal: PrincipalDep, repository: 
                          422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                        settings: SettingsDep, kind: Kind, code: Code, record: Record,
-                       instansi: Instansi = None, if_match: IfMatch = None) -> Response:
+                       instansi: InstansiQuery = None, if_match: IfMatch = None) -> Response:
     return await _respond(request, principal, repository, instansi or settings.instansi, kind,
                           code, record, "PATCH", precondition=Precondition(if_match))
 
@@ -258,7 +257,7 @@ async def entity_patch(request: Request, principal: PrincipalDep, repository: Re
                           422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_delete(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                         settings: SettingsDep, kind: Kind, code: Code,
-                        instansi: Instansi = None,
+                        instansi: InstansiQuery = None,
                         force: Annotated[bool, Query(
                             description="Hapus juga rujukan entitas lain ke entitas ini")
                         ] = False, if_match: IfMatch = None) -> Response:

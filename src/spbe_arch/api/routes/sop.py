@@ -40,7 +40,6 @@ from spbe_arch.sop import (
 from spbe_arch.sop.document import SopDocument
 
 router = APIRouter(prefix="/sop", tags=["SOP"])
-Instansi = InstansiQuery
 
 
 class SopNotFoundError(InputError):
@@ -111,7 +110,7 @@ def _may_edit(principal: Principal, document: SopDocument) -> None:
 
 @router.get("", summary="Daftar SOP instansi")
 def sops(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-         instansi: Instansi = None) -> list[dict[str, object]]:
+         instansi: InstansiQuery = None) -> list[dict[str, object]]:
     """SOP instansi: kode, nama, status, proses bisnis, asal BPMN, jumlah langkah."""
     return [s.as_dict() for s in list_sops(repository, instansi or settings.instansi)]
 
@@ -139,7 +138,7 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
 @router.patch("/{kode:path}/langkah/{nomor}", summary="Ubah satu langkah SOP")
 def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep,
                 settings: SettingsDep, principal: PrincipalDep, lock: WriteLockDep,
-                instansi: Instansi = None) -> dict[str, object]:
+                instansi: InstansiQuery = None) -> dict[str, object]:
     """Ubah teks kegiatan, mutu baku (kelengkapan, waktu, output) atau keterangan langkah."""
     kode_wilayah = instansi or settings.instansi
     return _edit(repository, principal, lock, kode, kode_wilayah,
@@ -156,7 +155,7 @@ def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep
 def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
              format: Annotated[str, Query(description="pdf, html, docx atau svg")] = "pdf",
              halaman: Annotated[int, Query(description="Halaman diagram alir (svg)")] = 1,
-             instansi: Instansi = None) -> Response:
+             instansi: InstansiQuery = None) -> Response:
     """Dokumen SOP (format PermenPANRB 35/2012, lanskap) sebagai PDF, HTML, DOCX, atau satu
     halaman diagram alir sebagai SVG."""
     kode_wilayah = instansi or settings.instansi
@@ -170,7 +169,7 @@ def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
 @router.get("/{kode:path}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
             responses={200: {"content": {"application/xml": {}}}})
 def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-         instansi: Instansi = None) -> Response:
+         instansi: InstansiQuery = None) -> Response:
     """SOP sebagai BPMN 2.0 XML dengan geometri diagram (untuk Bizagi atau bpmn.io)."""
     kode_wilayah = instansi or settings.instansi
     document = _load(repository, kode, kode_wilayah)
@@ -184,7 +183,7 @@ def bpmn(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderD
 # so they would also match the longer paths above.
 @router.get("/{kode:path}", summary="Isi satu SOP")
 def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
-        instansi: Instansi = None) -> dict[str, object]:
+        instansi: InstansiQuery = None) -> dict[str, object]:
     """Isi SOP: identitas, pelaksana dan langkah (mutu baku, keterangan, tautan)."""
     return _load(repository, kode, instansi or settings.instansi).as_dict()
 
@@ -192,7 +191,7 @@ def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDe
 @router.patch("/{kode:path}", summary="Ubah identitas SOP")
 def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: SettingsDep,
            principal: PrincipalDep, lock: WriteLockDep,
-           instansi: Instansi = None) -> dict[str, object]:
+           instansi: InstansiQuery = None) -> dict[str, object]:
     """Ubah kolom identitas SOP (nomor, tanggal, pengesah, dasar hukum, ...)."""
     kode_wilayah = instansi or settings.instansi
     return _edit(repository, principal, lock, kode, kode_wilayah,
