@@ -1,22 +1,22 @@
 """The audit trail: every write records who, when, which entities and which triples.
 
 A write goes through `apply_audited`, which adds a PROV-O activity describing the change to
-the same change set, so the change and its record are committed in one transaction (a
-failed write leaves neither). Records live in the provenance graph and are queryable by
-SPARQL (see `queries/history.rq`).
+the same change set, or through `Repository.load` with a `load_record`; either way the
+change and its record are committed in one transaction (a failed write leaves neither).
+Records live in the provenance graph and are queryable by SPARQL (see `queries/history.rq`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from rdflib import RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
-from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository
 from spbe_arch.vocab import BASE, PROV, SPBE
 
 
@@ -139,14 +139,15 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
     return activity_iri
 
 
-def record_activity(repository: Repository, *, agent: str, entities: Iterable[Node],
-                    label: str) -> URIRef:
-    """An audit record alone, for a change written without one (a bulk `load`: its triples
-    are many and already in a file, so the record names who, when, what and where, not
-    every triple). Written right after that change, in a transaction of its own."""
-    record = audit_quads(ChangeSet(), agent, [e for e in entities if isinstance(e, URIRef)],
-                         label)
-    repository.apply(ChangeSet(add=record))
-    activity = record[0][0]
-    assert isinstance(activity, URIRef)
-    return activity
+def load_record(*, agent: str, entities: Iterable[Node],
+                label: Callable[[int], str]) -> LoadRecord:
+    """The audit record of a load (`spbe-arch load`, a stored validation report), for
+    `Repository.load`, which writes it in the load's own transaction. Its triples are many
+    and already in a file, so the record names who, when, what, where and how many (`label`
+    gets the number of quads stored), not every triple."""
+    named = [e for e in entities if isinstance(e, URIRef)]
+
+    def record(count: int) -> list[Quad]:
+        return audit_quads(ChangeSet(), agent, named, label(count))
+
+    return record

@@ -22,6 +22,7 @@ from rdflib.term import Node, URIRef
 
 from spbe_arch.repository import (
     ChangeSet,
+    LoadRecord,
     LoadSource,
     Quad,
     QueryResult,
@@ -156,9 +157,10 @@ class GuardedRepository(Repository):
         with self._write():
             self.inner.apply(changes)
 
-    def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             record: LoadRecord | None = None) -> int:
         with self._write():
-            return self.inner.load(sources, replace=replace)
+            return self.inner.load(sources, replace=replace, record=record)
 
     def clear(self, graph: URIRef | None = None) -> None:
         with self._write():

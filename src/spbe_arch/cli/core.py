@@ -19,7 +19,7 @@ from rich.table import Table
 
 from spbe_arch import demo as demo_service
 from spbe_arch import iris
-from spbe_arch.audit import apply_audited, record_activity
+from spbe_arch.audit import apply_audited, load_record
 from spbe_arch.cli.common import (
     agent_name,
     err_console,
@@ -199,11 +199,12 @@ def load(
     quad_inputs = sum(1 for s in sources if s.format in QUAD_FORMATS)
     with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
                                          f"Loading {len(sources)} files")):
-        count = repo.load(sources, replace=replace)
         into = str(target) if quad_inputs < len(sources) else "the graphs named in the files"
-        record_activity(repo, agent=agent_name(), entities=[target] if quad_inputs < len(
-            sources) else [], label=f"CLI load {', '.join(Path(n).name for n in files)} -> "
-            f"{into} ({count} quads{', replacing' if replace else ''})")
+        names = ", ".join(Path(n).name for n in files)
+        count = repo.load(sources, replace=replace, record=load_record(
+            agent=agent_name(), entities=[target] if quad_inputs < len(sources) else [],
+            label=lambda n: f"CLI load {names} -> {into} ({n} quads"
+                            f"{', replacing' if replace else ''})"))
     where = t(f"ke graf {target}", f"into graph {target}") if quad_inputs < len(sources) else t(
         "ke graf yang dinamai berkasnya", "into the graphs named in the files")
     _echo(t(f"{count} tripel dari {len(sources)} berkas dimuat {where}"

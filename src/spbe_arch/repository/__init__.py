@@ -12,6 +12,7 @@ from pathlib import Path
 from spbe_arch.errors import ConfigurationError
 from spbe_arch.repository.base import (
     ChangeSet,
+    LoadRecord,
     LoadSource,
     Quad,
     QueryResult,
@@ -50,6 +51,7 @@ def open_repository(store: str | None = None, settings: Settings | None = None, 
 
 __all__ = [
     "ChangeSet",
+    "LoadRecord",
     "LoadSource",
     "Quad",
     "QueryResult",

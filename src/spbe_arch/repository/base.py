@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as TypingLiteral
@@ -35,6 +35,10 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from spbe_arch.errors import InputError
 
 Quad = tuple[Node, Node, Node, URIRef | None]
+
+LoadRecord = Callable[[int], Sequence[Quad]]
+"""Given the number of quads a load stores, the quads that describe that load (its audit
+record): written in the load's own transaction, after the sources, and never replaced."""
 """(subject, predicate, object, graph); graph None = the store's default graph."""
 
 RDF_FORMATS: dict[str, str] = {
@@ -217,12 +221,15 @@ class Repository(abc.ABC):
         """Apply a change set atomically: all of it or nothing."""
 
     @abc.abstractmethod
-    def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             record: LoadRecord | None = None) -> int:
         """Parse every source first, then store all of them in one transaction.
 
         A syntax error in any source raises `InputError` naming the file, line and column,
         and nothing is stored. With `replace`, each target graph is emptied first (in the
-        same transaction). Returns the number of quads stored.
+        same transaction). `record` adds the load's audit record to that transaction (a
+        load is recorded exactly when it happened). Returns the number of quads stored
+        from the sources.
         """
 
     @abc.abstractmethod
@@ -567,6 +574,7 @@ __all__ = [
     "SUFFIX_FORMATS",
     "BNode",
     "ChangeSet",
+    "LoadRecord",
     "LoadSource",
     "Quad",
     "QueryResult",

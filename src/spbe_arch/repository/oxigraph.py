@@ -39,6 +39,7 @@ from spbe_arch.repository.base import (
     QUAD_FORMATS,
     ChangeSet,
     DataRow,
+    LoadRecord,
     LoadSource,
     Quad,
     QueryResult,
@@ -493,9 +494,7 @@ class OxigraphRepository(Repository):
             if changes.remove or changes.clear_graphs:
                 store.update(changeset_to_update(ChangeSet(remove=list(changes.remove),
                                                            clear_graphs=list(changes.clear_graphs))))
-            store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p),  # type: ignore[arg-type]
-                                      to_oxigraph(o), graph_to_oxigraph(g))
-                              for s, p, o, g in changes.add)
+            store.bulk_extend(oxigraph_quads(changes.add))
             store.flush()
         except BaseException as exc:
             self._recover(journal)
@@ -507,8 +506,9 @@ class OxigraphRepository(Repository):
             raise
         journal.finish()
 
-    def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
-        return self._load(sources, replace=replace, whole=False)
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             record: LoadRecord | None = None) -> int:
+        return self._load(sources, replace=replace, whole=False, record=record)
 
     def restore(self, path: Path, fmt: str | None = None) -> int:
         """Replace the whole repository by a dump (N-Quads or TriG), atomically."""
@@ -517,20 +517,24 @@ class OxigraphRepository(Repository):
         fmt = fmt or format_for_path(path)
         return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
 
-    def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool) -> int:
+    def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool,
+              record: LoadRecord | None = None) -> int:
         store = self._writable()
         check_sources(sources)
         size = sum(_source_size(s) for s in sources)
         if self.path is None or size < self.bulk_threshold_bytes:
-            return self._load_transactional(store, sources, replace=replace, whole=whole)
-        return self._load_bulk(store, self.path, sources, replace=replace, whole=whole)
+            return self._load_transactional(store, sources, replace=replace, whole=whole,
+                                            record=record)
+        return self._load_bulk(store, self.path, sources, replace=replace, whole=whole,
+                               record=record)
 
     def _load_transactional(self, store: ox.Store, sources: Sequence[LoadSource], *,
-                            replace: bool, whole: bool) -> int:
+                            replace: bool, whole: bool, record: LoadRecord | None) -> int:
         quads = [quad for source in sources for quad in parse_source(source)]
+        recorded = list(oxigraph_quads(record(len(quads)))) if record is not None else []
         if not replace:
             try:
-                store.extend(quads)
+                store.extend([*quads, *recorded])  # one transaction
             except OSError as exc:
                 raise _write_error(self.description, exc) from exc
             return len(quads)
@@ -544,13 +548,14 @@ class OxigraphRepository(Repository):
             for quad in quads:
                 targets[_graph_text(quad.graph_name)] = None  # type: ignore[arg-type]
             drops = [f"DROP SILENT {target}" for target in targets]
-        operations = [*drops, *insert_operations(quads)]
+        # after the drops: a record is never replaced, even one in a graph being replaced
+        operations = [*drops, *insert_operations([*quads, *recorded])]
         # DROP and INSERT DATA in one request: one transaction
         self._update(store, " ;\n".join(operations))
         return len(quads)
 
     def _load_bulk(self, store: ox.Store, path: Path, sources: Sequence[LoadSource], *,
-                   replace: bool, whole: bool) -> int:
+                   replace: bool, whole: bool, record: LoadRecord | None) -> int:
         journal = _LoadJournal(path)
         known = [graph_to_oxigraph(s.graph) for s in sources if s.format not in QUAD_FORMATS]
         try:
@@ -579,6 +584,16 @@ class OxigraphRepository(Repository):
                 current = source
                 count += self._bulk_source(store, source, journal, seen,
                                            clear if replace and not whole else None)
+            current = None
+            if record is not None:
+                # inside the journal: a crash before `finish` takes the record back too
+                recorded = list(oxigraph_quads(record(count)))
+                for quad in recorded:
+                    key = _graph_line(quad.graph_name)  # type: ignore[arg-type]
+                    if key not in seen:
+                        seen.add(key)
+                        journal.add_graph(quad.graph_name)  # type: ignore[arg-type]
+                store.bulk_extend(recorded)
             store.flush()
         except BaseException as exc:
             self._recover(journal)
@@ -714,6 +729,12 @@ def _export_format(fmt: str) -> ox.RdfFormat:
     except KeyError:
         raise InputError(f"format RDF '{fmt}' tidak dikenal; gunakan {', '.join(RDF_FORMAT)}",
                          f"unknown RDF format '{fmt}'; use {', '.join(RDF_FORMAT)}") from None
+
+
+def oxigraph_quads(quads: Iterable[Quad]) -> Iterator[ox.Quad]:
+    for s, p, o, g in quads:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
+                      graph_to_oxigraph(g))
 
 
 def insert_operations(quads: Sequence[ox.Quad], max_per_operation: int | None = None

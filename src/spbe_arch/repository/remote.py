@@ -58,6 +58,7 @@ from spbe_arch.errors import ConfigurationError, InputError, StoreUnavailableErr
 from spbe_arch.repository.base import (
     QUAD_FORMATS,
     ChangeSet,
+    LoadRecord,
     LoadSource,
     Quad,
     QueryResult,
@@ -79,6 +80,7 @@ from spbe_arch.repository.oxigraph import (
     _add_using,
     check_sources,
     insert_operations,
+    oxigraph_quads,
     parse_source,
 )
 from spbe_arch.repository.terms import XSD_STRING, to_rdflib
@@ -403,8 +405,9 @@ class RemoteRepository(Repository):
             return
         self._post_update(changeset_to_update(changes, size))
 
-    def load(self, sources: Sequence[LoadSource], *, replace: bool = False) -> int:
-        return self._load(sources, replace=replace, whole=False)
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             record: LoadRecord | None = None) -> int:
+        return self._load(sources, replace=replace, whole=False, record=record)
 
     def restore(self, path: Path, fmt: str | None = None) -> int:
         """Replace every repository graph by those of a dump (one request; on Virtuoso one
@@ -412,7 +415,8 @@ class RemoteRepository(Repository):
         fmt = fmt or format_for_path(path)
         return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
 
-    def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool) -> int:
+    def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool,
+              record: LoadRecord | None = None) -> int:
         check_sources(sources)
         # parse everything before sending anything: a malformed 3rd file stops it all here
         quads = [quad for source in sources for quad in parse_source(source)]
@@ -424,19 +428,24 @@ class RemoteRepository(Repository):
             graph = quad.graph_name
             by_graph.setdefault(graph.value if isinstance(graph, ox.NamedNode) else None,
                                 []).append(quad)
-        if not whole and len(by_graph) == 1:
+        if not whole and len(by_graph) == 1 and record is None:
             (graph_name, graph_quads), = by_graph.items()
             self._graph_store_write(graph_name, graph_quads, replace=replace)
             return len(quads)
         if self.is_virtuoso:
-            return self._load_per_graph(by_graph, replace=replace, whole=whole)
+            count = self._load_per_graph(by_graph, replace=replace, whole=whole)
+            if record is not None:  # one request per graph on Virtuoso: never one transaction
+                self.apply(ChangeSet(add=list(record(count))))
+            return count
         operations: list[str] = []
         if whole:
             operations += [f"DROP SILENT GRAPH {iri_text(g)}" for g in self._repository_graphs()]
         elif replace:
             operations += [f"DROP SILENT GRAPH {iri_text(g)}" if g is not None else
                            "DROP SILENT DEFAULT" for g in by_graph]
-        operations += insert_operations(quads, self._chunk_size())
+        recorded = list(oxigraph_quads(record(len(quads)))) if record is not None else []
+        # after the drops, in the same request: a record is never replaced
+        operations += insert_operations([*quads, *recorded], self._chunk_size())
         if operations:
             self._post_update(" ;\n".join(operations))
         return len(quads)

@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import datasets, iris
-from spbe_arch.audit import record_activity
+from spbe_arch.audit import load_record
 from spbe_arch.errors import InputError, Location
 from spbe_arch.repository import LoadSource, Repository, SelectResult, open_repository
 from spbe_arch.repository.base import QUAD_FORMATS, format_for_path
@@ -256,11 +256,11 @@ def store_report(repository: Repository, report: ValidationReport, kode_wilayah:
     graph = report.to_graph(graph_name, report.shapes.graph if report.shapes else None)
     graph.add((graph_name, URIRef(SPBE._NS + "kodeWilayah"), Literal(kode_wilayah)))
     data = graph.serialize(format="nt", encoding="utf-8")
+    record = None if agent is None else load_record(
+        agent=agent, entities=[graph_name],
+        label=lambda _: f"Validation report stored: {len(report.results)} results")
     repository.load([LoadSource(data, "ntriples", graph_name, f"validation report {stamp}")],
-                    replace=True)
-    if agent is not None:
-        record_activity(repository, agent=agent, entities=[graph_name],
-                        label=f"Validation report stored: {len(report.results)} results")
+                    replace=True, record=record)
     return graph_name
 
 
