@@ -6,12 +6,17 @@ import csv
 import io
 import json
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
+import typer.main
+from typer.testing import CliRunner
 
 from spbe_arch import iris
+from spbe_arch.cli import app
 from spbe_arch.cli.core import RdfFormat
 from spbe_arch.errors import SpbeError
 from spbe_arch.repository import open_repository
@@ -78,6 +83,25 @@ def test_help_explains_every_command_in_both_languages(cli: Invoke) -> None:
         text = " ".join(sub.stdout.split())
         assert "(" in text and ")" in text  # Indonesian first, English in parentheses
     assert "Muat berkas RDF" in cli("load", "--help").stdout
+
+
+def test_help_paragraphs_flow_without_stray_line_breaks(cli: Invoke) -> None:
+    # rendered at 80 columns, the line break of the source docstring after "dan" left
+    # "pesan" on a line of its own
+    text = CliRunner().invoke(app, ["load", "--help"], env={"COLUMNS": "80"}).stdout
+    assert "tidak ada yang dimuat dan pesan menyebut" in " ".join(text.split())
+    lines = [line.strip() for line in text.splitlines()]
+    assert "pesan" not in lines and "malformed" not in lines
+    root = typer.main.get_command(app)
+
+    def helps(command: Any, path: str) -> Iterator[tuple[str, str]]:
+        yield path, command.help or ""
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from helps(sub, f"{path} {name}")
+
+    for path, help_text in helps(root, "spbe-arch"):
+        for paragraph in help_text.split("\n\n"):
+            assert "\n" not in paragraph, path
 
 
 def test_unknown_store_setting_is_one_sentence_and_exit_2(cli: Invoke) -> None:

@@ -8,6 +8,7 @@ and exit code 2 (a traceback only with `--debug`).
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from typing import Any
 
@@ -30,12 +31,34 @@ COMMAND_MODULES = (
 )
 
 
+def _reflow(text: str | None) -> str | None:
+    """One line per paragraph: docstrings are wrapped for the source file, and typer's rich
+    help keeps those line breaks and wraps again for the terminal, leaving a stray word on
+    a line of its own every few lines."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in paragraph.splitlines())
+                       for paragraph in paragraphs)
+
+
+def _reflow_help(command: Any) -> None:
+    command.help = _reflow(command.help)
+    # typer's own copy of click: its groups are not `click.Group`s
+    for sub in getattr(command, "commands", {}).values():
+        _reflow_help(sub)
+
+
 class _Group(TyperGroup):
     """Turns a user error raised by any command into one sentence on stderr and exit code 2.
 
     Done here rather than only in `main()` so that every way of invoking the app (the
     console script, `python -m`, click's test runner) behaves the same.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _reflow_help(self)  # typer builds the whole tree before the root group
 
     def invoke(self, ctx: Any) -> Any:
         try:
