@@ -395,7 +395,10 @@ def test_restore_asks_and_refuses_bad_files(cli: Invoke, loaded: str, tmp_path: 
     dump = tmp_path / "d.nq"
     assert cli("--store", loaded, "dump", str(dump)).exit_code == 0
     declined = cli("--store", loaded, "restore", str(dump), input="n\n")
-    assert declined.exit_code == 1
+    assert declined.exit_code == 1 and "Dibatalkan; repositori tidak diubah" in declined.stderr
+    unanswered = cli("--store", loaded, "restore", str(dump), input="")  # e.g. run from cron
+    assert unanswered.exit_code == 1 and "Dibatalkan" in unanswered.stderr
+    assert "Aborted" not in unanswered.output
     broken = write(tmp_path / "broken.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b\n")
     result = cli("--store", loaded, "restore", broken, "--yes")
     assert result.exit_code == 2 and "broken.nq" in result.stderr

@@ -485,10 +485,17 @@ def restore(
     if fmt not in QUAD_FORMATS:
         raise InputError("cadangan harus berformat N-Quads (.nq) atau TriG (.trig)",
                          "a dump must be N-Quads (.nq) or TriG (.trig)", Location(file=file))
-    if not yes and not typer.confirm(
-        t("Seluruh isi repositori akan diganti. Lanjutkan?",
-          "The whole repository will be replaced. Continue?")):
-        raise typer.Exit(1)
+    if not yes:
+        try:
+            confirmed = typer.confirm(t("Seluruh isi repositori akan diganti. Lanjutkan?",
+                                        "The whole repository will be replaced. Continue?"))
+        except typer.Abort:  # no answer (end of input, Ctrl-C): click would say "Aborted."
+            confirmed = False
+        if not confirmed:
+            typer.echo(t("Dibatalkan; repositori tidak diubah (tanpa tanya: --yes).",
+                         "Cancelled; the repository was not changed (no question: --yes)."),
+                       err=True)
+            raise typer.Exit(1)
     with repository() as repo, working(t("Memulihkan", "Restoring")):
         count = repo.restore(path, fmt)
     _echo(t(f"Repositori dipulihkan dari {file}: {count} tripel.",
