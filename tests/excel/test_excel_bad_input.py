@@ -46,7 +46,11 @@ def _refused(repo: Repository, source: Path | bytes, name: str = "x.xlsx") -> st
 def test_wrong_file_type(repo: Repository, tmp_path: Path) -> None:
     csv = tmp_path / "data.csv"
     csv.write_text("Kode,Nama\nPB.01,Proses\n")
-    assert "bukan berkas .xlsx" in _refused(repo, csv)
+    assert "bukan berkas .xlsx (akhiran '.csv')" in _refused(repo, csv)
+    bare = tmp_path / "passwd"
+    bare.write_text("root:x:0:0\n")
+    refused = _refused(repo, bare)
+    assert "bukan berkas .xlsx (tanpa akhiran)" in refused and "(no suffix)" in refused
     disguised = tmp_path / "data.xlsx"
     disguised.write_text("Kode,Nama\nPB.01,Proses\n")
     assert "teks/CSV" in _refused(repo, disguised)

@@ -124,9 +124,11 @@ def open_workbook(source: Path | bytes, name: str) -> Iterator[tuple[Any, zipfil
     """The workbook (read-only) and its zip archive, after the file checks."""
     if isinstance(source, Path):
         if source.suffix.lower() not in (".xlsx", ".xlsm"):
+            suffix_id = f"akhiran '{source.suffix}'" if source.suffix else "tanpa akhiran"
+            suffix_en = f"suffix '{source.suffix}'" if source.suffix else "no suffix"
             raise InputError(
-                f"'{name}' bukan berkas .xlsx (akhiran '{source.suffix or 'tanpa akhiran'}')",
-                f"'{name}' is not an .xlsx file (suffix '{source.suffix or 'none'}')")
+                f"'{name}' bukan berkas .xlsx ({suffix_id}); simpan buku kerja sebagai .xlsx",
+                f"'{name}' is not an .xlsx file ({suffix_en}); save the workbook as .xlsx")
         try:
             with source.open("rb") as handle:
                 head = handle.read(4096)
