@@ -29,8 +29,9 @@ def test_cli_template_import_export(tmp_path: Path,
     assert template.stat().st_size > 5000
 
     path = filled_workbook()
-    dry = runner.invoke(app, [*base, "excel", "import", str(path), "--dry-run",
-                              "--format", "json"])
+    with open_repository(store):  # held as a running server holds it: a dry run only reads
+        dry = runner.invoke(app, [*base, "excel", "import", str(path), "--dry-run",
+                                  "--format", "json"])
     assert dry.exit_code == 0, dry.output
     report = json.loads(dry.output)
     assert report["uji_coba"] and not report["disimpan"] and len(report["ditambah"]) == 5

@@ -126,3 +126,9 @@ def test_repository_store_and_latest(cli, tmp_path: Path) -> None:  # type: igno
                  "--format", "json")
     assert {r["focusNode"] for r in json.loads(by_opd.stdout)["results"]} == {
         f"https://w3id.org/spbe-arch/id/{faulty.kode}/keamanan/KMNX-K1"}
+    # while a server holds the store, validating only reads and still works; storing cannot
+    with open_repository(store):
+        beside = cli("--store", store, "validate", "--instansi", faulty.kode, "--format", "json")
+        assert beside.exit_code == 1 and json.loads(beside.stdout)["results"], beside.output
+        refused = cli("--store", store, "validate", "--instansi", faulty.kode, "--store")
+        assert refused.exit_code == 2 and "sedang dipakai proses lain" in refused.stderr

@@ -114,7 +114,8 @@ def import_(
     """Impor buku kerja: tampilkan yang ditambah/diubah/dihapus, validasi, simpan semua atau
     tidak sama sekali."""
     lang_code = _lang(lang)
-    with repository() as repo, progress() as bar:
+    # a dry run only reads: it works beside a running server
+    with repository(read_only=dry_run) as repo, progress() as bar:
         report = import_workbook(repo, file, instansi=instansi_code(instansi),
                                  name=file.name, dry_run=dry_run, editor_opds=opd_editor,
                                  agent=agent or agent_name("excel"),

@@ -106,7 +106,7 @@ def validate_command(
             report = validate(files, instansi=instansi, opd=opd, extra_shapes=extra,
                               lang=state.lang)
         else:
-            with repository() as repo:
+            with repository(read_only=not store) as repo:  # a server may hold the store
                 report = validate(repo, instansi=instansi, opd=opd, extra_shapes=extra,
                                   lang=state.lang)
                 if store and instansi is not None:
