@@ -132,3 +132,4 @@ def test_repository_store_and_latest(cli, tmp_path: Path) -> None:  # type: igno
         assert beside.exit_code == 1 and json.loads(beside.stdout)["results"], beside.output
         refused = cli("--store", store, "validate", "--instansi", faulty.kode, "--store")
         assert refused.exit_code == 2 and "sedang dipakai proses lain" in refused.stderr
+        assert "validate tanpa --store) tetap bisa" in " ".join(refused.stderr.split())

@@ -798,10 +798,13 @@ def _open_error(path: Path, exc: OSError) -> StoreUnavailableError:
     if "lock" in str(exc).lower():
         return StoreUnavailableError(
             f"penyimpanan {path} sedang dipakai proses lain (misalnya server `spbe-arch"
-            " serve`); hentikan proses itu, kirim perubahan lewat server, atau baca saja"
-            " dengan mode hanya-baca",
+            " serve`); hentikan proses itu atau kirim perubahan lewat server (API, antarmuka"
+            " web); perintah yang hanya membaca (query, export, report, validate tanpa"
+            " --store) tetap bisa dijalankan",
             f"the store {path} is in use by another process (e.g. a running `spbe-arch"
-            " serve`); stop it, send the change through the server, or open it read-only",
+            " serve`); stop it or send the change through the server (API, web interface);"
+            " commands that only read (query, export, report, validate without --store)"
+            " still work",
         )
     return StoreUnavailableError(f"penyimpanan {path} tidak dapat dibuka: {exc}",
                                  f"cannot open the store {path}: {exc}")
