@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 from typing import Any
 
@@ -16,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from spbe_arch.cli.common import state
+from spbe_arch.cli.usage_errors import UsageError, translated, use_language
 from spbe_arch.errors import SpbeError
 
 COMMAND_MODULES = (
@@ -49,8 +51,20 @@ def _reflow_help(command: Any) -> None:
         _reflow_help(sub)
 
 
+def _language_of(args: list[str]) -> str:
+    """The language asked for before the root callback has read it (`--lang` comes first on
+    the command line, or SPBE_LANG): root help and root usage errors are written then."""
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("SPBE_LANG") or "id"
+
+
 class _Group(TyperGroup):
-    """Turns a user error raised by any command into one sentence on stderr and exit code 2.
+    """Turns a user error raised by any command into one sentence on stderr and exit code 2,
+    and usage errors (unknown option, missing argument, …) into the user's language.
 
     Done here rather than only in `main()` so that every way of invoking the app (the
     console script, `python -m`, click's test runner) behaves the same.
@@ -60,9 +74,19 @@ class _Group(TyperGroup):
         super().__init__(*args, **kwargs)
         _reflow_help(self)  # typer builds the whole tree before the root group
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        lang = _language_of(args)
+        use_language(lang)
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            raise translated(exc, lang) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:  # a subcommand's arguments
+            raise translated(exc, state.lang) from None
         except SpbeError as exc:
             if state.debug:
                 raise
@@ -104,6 +128,7 @@ def _options(
         raise typer.BadParameter("gunakan id atau en (use id or en)", param_hint="--lang")
     state.store = store
     state.lang = lang
+    use_language(lang)
     state.debug = debug
 
 
