@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.web.helpers import Web, text_of
@@ -160,3 +161,108 @@ def test_a_browser_s_crlf_lines_do_not_count_as_a_change(fresh_demo_web: Web) ->
     sop_iri = str(load_sop(web.repository, SOP, "3574").iri)
     latest = run_query(web.repository, "history", {"entity": sop_iri}).rows[0]
     assert str(latest["keterangan"]).endswith(": nomor"), latest
+
+
+def _steps_form(page: str) -> dict[str, str]:
+    return {key: html.unescape(value) for key, value in re.findall(
+        r'<textarea id="(langkah-\d+-\w+)" name="[^"]+"[^>]*>([^<]*)</textarea>', page)}
+
+
+def _etag(page: str) -> str:
+    found = re.search(r'<form method="post" action="[^"]+/langkah" id="form-langkah">\s*'
+                      r'<input type="hidden" name="csrf_token" value="[^"]*">\s*'
+                      r'<input type="hidden" name="etag" value="([^"]*)">', page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def _changes_of(web: Web, sop_iri: str) -> int:
+    from spbe_arch.queries import run_query
+
+    return len(run_query(web.repository, "history", {"entity": sop_iri}).rows)
+
+
+def test_the_steps_mutu_baku_are_filled_in_on_the_sop_page(fresh_demo_web: Web) -> None:
+    """OPD staff fill in what a Bizagi model does not hold (kelengkapan, waktu, output) on
+    the SOP page; saved as one audited change, the derived steps keep their BPMN links."""
+    web = fresh_demo_web
+    _derive_the_sample_sop(web)
+    before = load_sop(web.repository, SOP, "3574")
+    step = next(s for s in before.langkah if s.simbol == "Kegiatan")
+    assert step.source is not None and step.waktu != "10 menit"
+    session = web.session("editor")
+    page = session.get(f"/ui/sop/{SOP}").text
+    fields = _steps_form(page)
+    assert len(fields) == 4 * len(before.langkah)
+    assert 'aria-label="Waktu langkah 2"' in page
+    n = step.urutan
+    saved = session.post(f"/ui/sop/{SOP}/langkah", {
+        **fields, "etag": _etag(page), f"langkah-{n}-kelengkapan": "Formulir pengaduan",
+        f"langkah-{n}-waktu": " 10   menit ", f"langkah-{n}-output": "Nomor tiket"},
+        follow_redirects=False)
+    assert saved.status_code == 303, text_of(saved.text)
+    assert saved.headers["location"] == f"/ui/sop/{SOP}?pesan=langkah-disimpan"
+    assert "Langkah SOP disimpan." in text_of(session.get(saved.headers["location"]).text)
+    after = load_sop(web.repository, SOP, "3574")
+    filled = next(s for s in after.langkah if s.urutan == n)
+    assert (filled.kelengkapan, filled.waktu, filled.output) == (
+        "Formulir pengaduan", "10 menit", "Nomor tiket")
+    assert [s.source for s in after.langkah] == [s.source for s in before.langkah]
+    assert [(s.nama, s.next, s.ya, s.tidak) for s in after.langkah] == [
+        (s.nama, s.next, s.ya, s.tidak) for s in before.langkah]
+    changes = _changes_of(web, str(after.iri))
+    # the same form sent again changes nothing and records nothing
+    page = session.get(f"/ui/sop/{SOP}").text
+    again = session.post(f"/ui/sop/{SOP}/langkah", {**_steps_form(page), "etag": _etag(page)},
+                         follow_redirects=False)
+    assert again.headers["location"] == f"/ui/sop/{SOP}?pesan=langkah-sama"
+    assert _changes_of(web, str(after.iri)) == changes
+
+
+def test_steps_form_refusals_keep_the_input_and_write_nothing(fresh_demo_web: Web) -> None:
+    from spbe_arch.sop.service import set_step_fields
+
+    web = fresh_demo_web
+    _derive_the_sample_sop(web)
+    n = next(s.urutan for s in load_sop(web.repository, SOP, "3574").langkah
+             if s.simbol == "Kegiatan")
+    set_step_fields(web.repository, SOP, n, {"kelengkapan": "KTP", "waktu": "5 menit",
+                                             "output": "Tiket"}, kode_wilayah="3574",
+                    agent="uji")
+    session = web.session("editor")
+    page = session.get(f"/ui/sop/{SOP}").text
+    fields, etag = _steps_form(page), _etag(page)
+    # emptying a complete step's waktu would break the mutu baku rule: refused, named
+    broken = session.post(f"/ui/sop/{SOP}/langkah", {**fields, "etag": etag,
+                                                     f"langkah-{n}-waktu": ""})
+    assert broken.status_code == 422
+    assert f"Langkah {n}: Mutu baku langkah (kelengkapan, waktu, output) belum lengkap." \
+        in text_of(broken.text)
+    assert load_sop(web.repository, SOP, "3574").langkah[n - 1].waktu == "5 menit"
+    # somebody else saved in between: refused with this user's input kept
+    set_step_fields(web.repository, SOP, n, {"output": "Tiket LAPOR"}, kode_wilayah="3574",
+                    agent="orang-lain")
+    late = session.post(f"/ui/sop/{SOP}/langkah", {**fields, "etag": etag,
+                                                   f"langkah-{n}-waktu": "7 menit"})
+    assert late.status_code == 409
+    assert "diubah orang lain" in text_of(late.text)
+    assert _steps_form(late.text)[f"langkah-{n}-waktu"] == "7 menit"
+    assert load_sop(web.repository, SOP, "3574").langkah[n - 1].output == "Tiket LAPOR"
+    # saving again from that answer replaces the other change knowingly
+    retry = session.post(f"/ui/sop/{SOP}/langkah", {**_steps_form(late.text),
+                                                    "etag": _etag(late.text)},
+                         follow_redirects=False)
+    assert retry.status_code == 303
+    assert load_sop(web.repository, SOP, "3574").langkah[n - 1].waktu == "7 menit"
+
+
+def test_only_the_sop_s_own_opd_may_edit_its_steps(fresh_demo_web: Web) -> None:
+    web = fresh_demo_web
+    _derive_the_sample_sop(web)
+    assert 'id="form-langkah"' not in web.session().get(f"/ui/sop/{SOP}").text
+    other = web.session("editor_b")
+    assert 'id="form-langkah"' not in other.get(f"/ui/sop/{SOP}").text
+    before = load_sop(web.repository, SOP, "3574").langkah[1].waktu
+    refused = other.post(f"/ui/sop/{SOP}/langkah", {"langkah-2-waktu": "1 menit"})
+    assert refused.status_code == 403
+    assert load_sop(web.repository, SOP, "3574").langkah[1].waktu == before != "1 menit"

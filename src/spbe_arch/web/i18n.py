@@ -393,6 +393,21 @@ EN: dict[str, str] = {
     "Model BPMN asal": "Source BPMN model",
     "SOP diturunkan dari model BPMN.": "SOP derived from the BPMN model.",
     "Identitas SOP disimpan.": "SOP identity saved.",
+    "Langkah SOP disimpan.": "SOP steps saved.",
+    "Tidak ada langkah yang berubah.": "No step changed.",
+    "Langkah belum disimpan.": "The steps were not saved.",
+    "Simpan langkah": "Save steps",
+    "{field} langkah {n}": "{field} of step {n}",
+    "Langkah {n}: {message}": "Step {n}: {message}",
+    "Isi mutu baku (kelengkapan, waktu, output) dan keterangan setiap langkah. Kegiatan dan"
+    " pelaksana berasal dari model BPMN atau Excel dan diubah di sana.":
+        "Fill in each step's quality standards (requirements, time, output) and remarks. The"
+        " activities and performers come from the BPMN model or Excel and are changed there.",
+    "SOP ini diubah orang lain sejak halaman ini dibuka, jadi langkahnya belum disimpan."
+    " Isian Anda masih di bawah; periksa lagi, lalu simpan bila tetap ingin menggantinya.":
+        "Someone else changed this SOP since this page was opened, so its steps were not"
+        " saved. Your input is still below; check it, then save again if you still want to"
+        " replace theirs.",
     "SOP sudah sesuai dengan model BPMN; tidak ada perubahan.":
         "The SOP already matches the BPMN model; nothing changed.",
     # reports

@@ -1,16 +1,19 @@
 """Proses dan SOP: imported BPMN models (shown with bpmn-js), deriving SOPs from them, the
-SOP page (flowchart, identity fields editable, steps, PDF/DOCX/HTML/BPMN downloads).
+SOP page (flowchart, identity fields and the steps' mutu baku editable, PDF/DOCX/HTML/BPMN
+downloads).
 
 Every action calls the function behind the matching `/bpmn` or `/sop` API route
 (`list_models`, `find_model`, `write_bpmn`, `derive_sop`, `load_sop`, `set_sop_fields`,
 `render_sop`, `export_sop_bpmn`) with the same OPD rule: deriving needs the editor of the
-proses bisnis' OPD, editing an SOP the editor of the SOP's OPD (or an admin).
+proses bisnis' OPD, editing an SOP the editor of the SOP's OPD (or an admin). The steps
+are saved as `PATCH /api/sop/{kode}` saves them (`write_entity`): checked against the rules
+first, refused when the SOP changed since the page was opened (its ETag), audited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -18,7 +21,14 @@ from rdflib.term import URIRef
 
 from spbe_arch.access import require_opd_write
 from spbe_arch.api.downloads import content_disposition
-from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.api.writes import (
+    Precondition,
+    PreconditionFailedError,
+    RuleViolationError,
+    entity_tag,
+    write_entity,
+)
+from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.service import (
     ModelInfo,
     find_model,
@@ -27,6 +37,7 @@ from spbe_arch.importers.bpmn.service import (
     model_history,
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
+from spbe_arch.model import KINDS, get_entity
 from spbe_arch.sop import derive_sop, export_sop_bpmn, list_sops, load_sop, render_sop
 from spbe_arch.sop.document import SopDocument
 from spbe_arch.sop.layout import layout_flowchart
@@ -38,7 +49,12 @@ router = APIRouter(route_class=WebRoute)
 Code = Annotated[str, Path(max_length=200)]
 LIST_FIELDS = [name for name, (_, many) in IDENTITY_FIELDS.items() if many]
 NOTICES = {"diturunkan": "SOP diturunkan dari model BPMN.", "disimpan": "Identitas SOP disimpan.",
-           "sama": "SOP sudah sesuai dengan model BPMN; tidak ada perubahan."}
+           "sama": "SOP sudah sesuai dengan model BPMN; tidak ada perubahan.",
+           "langkah-disimpan": "Langkah SOP disimpan.",
+           "langkah-sama": "Tidak ada langkah yang berubah."}
+STEP_FIELDS = ("kelengkapan", "waktu", "output", "keterangan")
+"""What the steps form edits: the mutu baku and the remarks. The activities themselves come
+from the BPMN model (or Excel), where they are changed."""
 IDENTITY_LABELS = {
     "nama": "Nama SOP", "nomor": "Nomor SOP", "tanggal_pembuatan": "Tanggal pembuatan",
     "tanggal_revisi": "Tanggal revisi", "tanggal_efektif": "Tanggal efektif",
@@ -135,6 +151,32 @@ class IdentityForm:
     general: list[str] = field(default_factory=list)
 
 
+@dataclass
+class StepsForm:
+    values: dict[str, str]
+    """`langkah-<urutan>-<field>` → text, as stored or as typed."""
+    etag: str | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _step_key(number: object, name: str) -> str:
+    return f"langkah-{number}-{name}"
+
+
+def _sop_record(page: Page, code: str) -> dict[str, Any]:
+    record = get_entity(page.repository, KINDS["sop"], code, instansi=page.instansi)
+    if record is None:
+        raise NotFoundError(f"SOP dengan kode '{code}' tidak ada",
+                            f"there is no SOP with code '{code}'")
+    return record
+
+
+def _steps_form(record: dict[str, Any]) -> StepsForm:
+    return StepsForm({_step_key(step["urutan"], name): step.get(name) or ""
+                      for step in record.get("memilikiLangkah") or [] for name in STEP_FIELDS},
+                     entity_tag(record))
+
+
 def _identity_values(document: SopDocument) -> dict[str, str]:
     def date(value: object) -> str:
         return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
@@ -159,12 +201,16 @@ def _load(page: Page, code: str) -> SopDocument:
 
 
 def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int = 200,
-              notice: str = "") -> Response:
+              notice: str = "", steps: StepsForm | None = None) -> Response:
     pages = len(layout_flowchart(document).pages) if document.langkah else 0
     owner = _opd_code(document.pemilik)
+    may_edit = page.can_write_opd(owner)
+    if steps is None and may_edit:
+        steps = _steps_form(_sop_record(page, document.kode))
     return page.render("sop.html.j2", status=status, document=document, form=form,
-                       flowchart_pages=pages, may_edit=page.can_write_opd(owner),
-                       owner=owner, model_slug=_slug(document.model) if document.model else "",
+                       flowchart_pages=pages, may_edit=may_edit, steps_form=steps,
+                       step_fields=STEP_FIELDS, owner=owner,
+                       model_slug=_slug(document.model) if document.model else "",
                        list_fields=LIST_FIELDS, labels=IDENTITY_LABELS, notice=notice)
 
 
@@ -186,6 +232,70 @@ def sop_bpmn(page: PageDep, code: Code) -> Response:
     xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
     return page.finish(Response(xml, media_type="application/xml", headers={
         "Content-Disposition": content_disposition(f"sop-{document.kode}.bpmn")}))
+
+
+@router.post("/sop/{code:path}/langkah")
+def sop_steps_update(page: PageDep, form: FormDep, code: Code) -> Response:
+    document = _load(page, code)
+    require_opd_write(page.principal, [document.pemilik] if document.pemilik else [],
+                      f"mengubah SOP {document.kode}", f"changing SOP {document.kode}")
+    record = _sop_record(page, document.kode)
+    steps = [dict(step) for step in record.get("memilikiLangkah") or []]
+    typed: dict[str, str] = {}
+    changed = False
+    for step in steps:
+        for name in STEP_FIELDS:
+            key = _step_key(step["urutan"], name)
+            if key not in form:
+                continue  # a step added since the page was opened keeps what it has
+            text = " ".join(form_text(form, key).split())  # one line in the SOP's table
+            typed[key] = text
+            if text != (step.get(name) or ""):
+                step[name] = text or None
+                changed = True
+    if not changed:
+        return page.redirect(entity_path("sop", document.kode) + "?pesan=langkah-sama")
+    shown = form_text(form, "etag")
+    try:
+        write_entity(page.repository, page.principal, page.request.app.state.write_lock,
+                     KINDS["sop"], page.instansi, document.kode, {"memilikiLangkah": steps},
+                     "PATCH", precondition=Precondition(shown) if shown else None,
+                     lang=page.lang)
+    except (InputError, InputProblems, RuleViolationError) as exc:
+        state = StepsForm(typed, shown or None)
+        status = 422
+        if isinstance(exc, PreconditionFailedError):
+            # keep what this user typed; saving again (now knowingly) replaces the other change
+            state.etag = entity_tag(_sop_record(page, document.kode))
+            state.problems.append(page.t(
+                "SOP ini diubah orang lain sejak halaman ini dibuka, jadi langkahnya belum"
+                " disimpan. Isian Anda masih di bawah; periksa lagi, lalu simpan bila tetap"
+                " ingin menggantinya."))
+            status = 409
+        else:
+            state.problems += _step_problems(page, exc, record)
+        for key, text in _steps_form(record).values.items():
+            state.values.setdefault(key, text)
+        return _sop_page(page, document, IdentityForm(_identity_values(document)),
+                         status=status, steps=state)
+    return page.redirect(entity_path("sop", document.kode) + "?pesan=langkah-disimpan")
+
+
+def _step_problems(page: Page, exc: SpbeError, record: dict[str, Any]) -> list[str]:
+    """Each problem as one line, naming the step it concerns."""
+    if not isinstance(exc, RuleViolationError):
+        problems = exc.problems if isinstance(exc, InputProblems) else [exc]
+        return [problem.message(page.lang) for problem in problems]
+    sop_iri = str(record["@id"])
+    lines = [page.message(exc)]
+    for result in exc.extra.get("validation", {}).get("results", []):
+        focus = str(result.get("focusNode") or "")
+        message = str(result.get("message", ""))
+        step_prefix = sop_iri + "/langkah/"
+        number = focus[len(step_prefix):] if focus.startswith(step_prefix) else ""
+        lines.append(page.t("Langkah {n}: {message}", n=number, message=message)
+                     if number.isdigit() else message)
+    return lines
 
 
 # The SOP page comes last: a code may hold '/' (the code pattern allows it), so
