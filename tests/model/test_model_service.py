@@ -302,7 +302,12 @@ def test_delete_refuses_while_referenced_and_removes_everything_when_forced(
     graph = filled.graph(iris.instansi_graph(I))
     sop = str(iris.element_iri(I, "sop", "SOP.01"))
     assert not [t for t in graph if any(str(x).startswith(sop) for x in t)]
-    _apply(filled, plan_delete(filled, "layanan", ["L.01"], instansi=I, force=True))
+    forced = plan_delete(filled, "layanan", ["L.01"], instansi=I, force=True)
+    # the process losing its link is part of the change (scope checks, audit trail)
+    assert [(c.kind, c.code, c.action, c.fields) for c in forced.entity_changes] == [
+        ("layanan", "L.01", "remove", []),
+        ("proses-bisnis", "PB.01", "change", ["merealisasikan"])]
+    _apply(filled, forced)
     assert get_entity(filled, "proses-bisnis", "PB.01", instansi=I)["merealisasikan"] == []  # type: ignore[index]
     with pytest.raises(InputProblems):
         plan_delete(filled, "layanan", ["L.01"], instansi=I)

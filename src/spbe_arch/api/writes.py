@@ -225,12 +225,13 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                            else _owner(before, kind))
             owners = [_owner(before, kind),
                       code if kind.name == "opd" else (str(after_owner) if after_owner else None)]
-            # entities the record's `@reverse` links from change too: their OPDs' scope
-            for change in plan.entity_changes:
-                if change.kind != kind.name:
-                    other = KINDS[change.kind]
-                    owners.append(_owner(get_entity(repository, other, change.code,
-                                                    instansi=instansi), other))
+        # other entities the change touches need the caller's scope too: those the record's
+        # `@reverse` links from, and those losing their link to a deleted one (`force`)
+        for change in plan.entity_changes:
+            if (change.kind, change.code) != (kind.name, code):
+                other = KINDS[change.kind]
+                owners.append(_owner(get_entity(repository, other, change.code,
+                                                instansi=instansi), other))
         commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
                label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en,
                lang=lang)

@@ -24,7 +24,14 @@ from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
 from spbe_arch.errors import InputError, InputProblems, SpbeError
-from spbe_arch.model.catalogue import KINDS, EntityKind, Field, get_kind, reverse_links
+from spbe_arch.model.catalogue import (
+    KINDS,
+    EntityKind,
+    Field,
+    get_kind,
+    kind_of_class,
+    reverse_links,
+)
 from spbe_arch.model.metadata import metadata
 from spbe_arch.model.values import (
     DEFAULT_REFERENCE_VERSION,
@@ -718,7 +725,7 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
         own, parts = _stored(repository, kind, graph, list(subjects))
         owned_nodes = {t[0] for ts in parts.values() for t in ts}
         referrers = _referrers(repository, graph, list(subjects))
-        blocking = [(s, p, e, c) for s, p, e, c in referrers
+        blocking = [(s, p, e, c) for s, p, e, c, _ in referrers
                     if s not in deleted and s not in owned_nodes]
         if blocking and not force_delete:
             for s, p, e, c in blocking:
@@ -733,6 +740,16 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
             remove += [(s, p, o, graph) for s, p, o in sorted(stored_triples)]
             result.entity_changes.append(EntityChange(name, code, subject, "remove"))
         remove += [(s, p, e, graph) for s, p, e, _ in blocking]
+        # the entities losing a link change too: the caller checks their OPD scope and
+        # records them in the audit trail as it does for the deleted ones
+        lost: dict[URIRef, tuple[str, str, set[URIRef]]] = {}
+        for s, p, _e, c, referrer_kind in referrers:
+            if s in deleted or s in owned_nodes or c is None or referrer_kind is None:
+                continue
+            lost.setdefault(s, (referrer_kind, c, set()))[2].add(p)
+        for s, (referrer_kind, c, predicates) in lost.items():
+            result.entity_changes.append(EntityChange(
+                referrer_kind, c, s, "change", _field_names(KINDS[referrer_kind], predicates)))
     if problems:
         raise InputProblems(problems)
     result.add = add
@@ -740,14 +757,23 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
     return result
 
 
-def _referrers(repository: Repository, graph: URIRef,
-               subjects: Sequence[URIRef]) -> list[tuple[URIRef, URIRef, URIRef, str | None]]:
+def _referrers(repository: Repository, graph: URIRef, subjects: Sequence[URIRef],
+               ) -> list[tuple[URIRef, URIRef, URIRef, str | None, str | None]]:
+    """(referrer, predicate, entity, the referrer's code, its kind name) of every link to
+    `subjects`, once each; the kind is None for what is not a top-level entity."""
     query = _fill(sparql("referrers"), "#ENTITIES", _values_block("e", subjects))
-    out = []
+    found: dict[tuple[Node, Node, Node], tuple[str | None, str | None]] = {}
     for row in repository.select(query, {"graph": graph}):
+        key = (row["s"], row["p"], row["e"])
         code = row.get("code")
-        out.append((row["s"], row["p"], row["e"], str(code) if code is not None else None))
-    return out  # type: ignore[return-value]
+        rdf_type = row.get("type")
+        kind = kind_of_class(rdf_type) if isinstance(rdf_type, URIRef) else None
+        kind_name = kind.name if kind is not None and kind.top_level else None
+        previous = found.get(key)
+        if previous is None or (previous[1] is None and kind_name is not None):
+            found[key] = (str(code) if code is not None else None, kind_name)
+    return [(s, p, e, code, kind_name)  # type: ignore[misc]
+            for (s, p, e), (code, kind_name) in found.items()]
 
 
 def plan_upsert(repository: Repository, kind: EntityKind | str,

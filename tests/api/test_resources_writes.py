@@ -1,0 +1,43 @@
+"""REST writes at their edges: what a refused write says and that it leaves the store as it
+was; links another entity loses when one it points at is deleted with `?force=true`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+LINKED = "DISDUKCAPIL.L01"
+"""In fixture.ttl, realised by DISDUKCAPIL.01 (its own OPD) and supported by the
+application DISKOMINFO.A01 of another OPD."""
+
+
+def _dump(service: Any) -> bytes:
+    return bytes(service.repository.export(None, "nquads"))
+
+
+def test_force_delete_needs_the_scope_of_every_entity_losing_a_link(
+        arch_service: Any) -> None:
+    # the application of DISKOMINFO loses its link to the layanan: an editor of
+    # DISDUKCAPIL alone must not change an entity of DISKOMINFO that way
+    client = arch_service.client
+    before = _dump(arch_service)
+    refused = client.delete(f"/api/layanan/{LINKED}", params={"force": "true"},
+                            headers=arch_service.auth("editor_b"))
+    assert refused.status_code == 403, refused.text
+    assert "DISKOMINFO" in refused.json()["detail"]
+    assert _dump(arch_service) == before
+    assert LINKED in client.get("/api/aplikasi/DISKOMINFO.A01").json()["mendukungLayanan"]
+
+
+@pytest.mark.slow
+def test_force_delete_records_the_entities_losing_a_link(arch_service: Any) -> None:
+    client = arch_service.client
+    application = client.get("/api/aplikasi/DISKOMINFO.A01").json()
+    deleted = client.delete(f"/api/layanan/{LINKED}", params={"force": "true"},
+                            headers=arch_service.auth("admin"))
+    assert deleted.status_code == 204, deleted.text
+    assert client.get("/api/aplikasi/DISKOMINFO.A01").json()["mendukungLayanan"] == []
+    latest = client.get("/history", params={"limit": 1}).json()["items"][0]
+    assert latest["keterangan"] == f"REST DELETE layanan {LINKED}"
+    assert application["@id"] in latest["entitas"]
