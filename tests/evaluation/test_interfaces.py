@@ -125,3 +125,25 @@ def test_api_assessment_needs_the_right_role(repository: Repository, tmp_path: P
                         headers={"Authorization": f"Bearer {reader}"}).json()
     assert [(a["indikator"], a["tingkat"], a["opd"]) for a in listed] == [(36, 3, "BKPSDM")]
     assert listed[0]["bukti_dukung"][0]["url"] == "https://x.example/a"
+
+
+def test_a_mistyped_instansi_is_refused_not_evaluated_empty(repository: Repository,
+                                                            tmp_path: Path) -> None:
+    """A mistyped code (3547 for 3574) showed a complete-looking evaluation of nothing."""
+    store = store_with_fixture(tmp_path)
+    runner = CliRunner()
+    for command in (["status"], ["index"], ["sop-coverage"], ["whatif", "--set", "11=4"],
+                    ["assess", "--indikator", "36", "--tingkat", "3"]):
+        result = runner.invoke(app, ["--store", store, "evaluation", command[0], "--instansi",
+                                     "1234", *command[1:]])
+        assert result.exit_code == 2, (command, result.output)
+        assert f"kode wilayah '1234' tidak ada di repositori; kode yang ada: {KODE}" in \
+            result.stderr, command
+    client = TestClient(create_app(Settings(store="memory:", instansi=KODE), repository))
+    for path in ("status", "index", "sop-coverage", "assessments"):
+        answer = client.get(f"/evaluation/{path}", params={"instansi": "1234"})
+        assert answer.status_code == 404, path
+        assert KODE in answer.json()["detail"]
+    assert client.post("/evaluation/whatif", params={"instansi": "1234"},
+                       json={"changes": {}}).status_code == 404
+    assert client.get("/evaluation/index").status_code == 200  # the server's own instansi

@@ -25,6 +25,8 @@ from spbe_arch.evaluation import (
     record_assessment,
     sop_coverage,
 )
+from spbe_arch.reports.queries import require_known_instansi
+from spbe_arch.repository import Repository
 
 PROVISIONAL_MARK = "*"
 
@@ -56,8 +58,12 @@ def _dump(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _instansi(value: str | None) -> str:
-    return value or settings().instansi
+def _instansi(repo: Repository, value: str | None) -> str:
+    """The instansi asked for (default: SPBE_INSTANSI), which the repository must know: a
+    mistyped code would otherwise show a complete-looking empty evaluation."""
+    kode = value or settings().instansi
+    require_known_instansi(repo, kode)
+    return kode
 
 
 @evaluation_app.command("frameworks")
@@ -82,7 +88,7 @@ def status(instansi: str = InstansiOption, tahun: int = YearOption,
     """Setiap indikator: bobot, tingkat penilaian mandiri, dan tingkat saran dari repositori
     beserta alasannya (bukan nilai resmi)."""
     with repository(read_only=True) as repo:
-        rows = evaluation_status(repo, _instansi(instansi), tahun, kerangka)
+        rows = evaluation_status(repo, _instansi(repo, instansi), tahun, kerangka)
     if output is Output.json:
         _dump([r.to_json() for r in rows])
         return
@@ -141,7 +147,7 @@ def index(instansi: str = InstansiOption, tahun: int = YearOption,
           kerangka: str = FrameworkOption, output: Output = FormatOption) -> None:
     """Indeks per aspek, domain dan total dari penilaian mandiri tahun itu, dengan predikat."""
     with repository(read_only=True) as repo:
-        result = evaluation_index(repo, _instansi(instansi), tahun, kerangka)
+        result = evaluation_index(repo, _instansi(repo, instansi), tahun, kerangka)
     if output is Output.json:
         _dump(result.to_json())
         return
@@ -172,7 +178,7 @@ def whatif(
         raise InputError("--dasar harus 'penilaian' atau 'saran'",
                          "--dasar must be 'penilaian' or 'saran'")
     with repository(read_only=True) as repo:
-        before, after = evaluation_whatif(repo, _instansi(instansi), tahun,
+        before, after = evaluation_whatif(repo, _instansi(repo, instansi), tahun,
                                           _parse_changes(set_), kerangka, base=dasar)
     if output is Output.json:
         _dump({"sebelum": before.to_json(), "sesudah": after.to_json()})
@@ -197,7 +203,7 @@ def sop_coverage_command(
             raise InputError(f"--sejak '{sejak}' bukan tanggal YYYY-MM-DD",
                              f"--sejak '{sejak}' is not a YYYY-MM-DD date") from None
     with repository(read_only=True) as repo:
-        rows = sop_coverage(repo, _instansi(instansi), since)
+        rows = sop_coverage(repo, _instansi(repo, instansi), since)
     if output is Output.json:
         _dump([r.to_json() for r in rows])
         return
@@ -233,7 +239,7 @@ def assess(
             evidence.append(Evidence(file=item))
     with repository() as repo:
         framework = load_framework(repo, kerangka)
-        iri = record_assessment(repo, framework, _instansi(instansi), Assessment(
+        iri = record_assessment(repo, framework, _instansi(repo, instansi), Assessment(
             kerangka, indikator, tahun, tingkat, justifikasi, status_, opd, evidence), agent=oleh)
     typer.echo(f"tersimpan: {iri}" if state.lang != "en" else f"stored: {iri}")
 

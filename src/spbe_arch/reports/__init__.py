@@ -95,16 +95,9 @@ def _check_instansi(repository: Repository, params: ReportParams) -> None:
     data = params.architecture(repository)
     if data.instansi.recorded or not data.empty:
         return
-    from spbe_arch.reports.queries import select_rows
+    from spbe_arch.reports.queries import require_known_instansi
 
-    known = [row["kode"] for row in select_rows(repository, "instansi-codes")]
-    if known and params.instansi not in known:
-        listed = ", ".join(known)
-        raise InputError(
-            f"instansi dengan kode wilayah '{params.instansi}' tidak ada di repositori;"
-            f" kode yang ada: {listed}",
-            f"there is no instansi with kode wilayah '{params.instansi}' in the repository;"
-            f" known codes: {listed}")
+    require_known_instansi(repository, params.instansi)
 
 
 class WrittenReports(list[Path]):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from spbe_arch import iris
 from spbe_arch.access import require_admin, require_opd_write
 from spbe_arch.api.deps import InstansiQuery, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
     Assessment,
@@ -24,6 +25,7 @@ from spbe_arch.evaluation import (
     record_assessment,
     sop_coverage,
 )
+from spbe_arch.reports.queries import require_known_instansi
 
 router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
 
@@ -58,6 +60,25 @@ class AssessmentIn(BaseModel):
     bukti_dukung: list[EvidenceIn] = Field(default_factory=list)
 
 
+class UnknownInstansiError(InputError):
+    http_status = 404
+
+
+def known_instansi(repository: RepositoryDep, settings: SettingsDep,
+                   instansi: InstansiQuery = None) -> str:
+    """The instansi asked for (default: the server's), which the repository must know: a
+    mistyped code would otherwise answer a complete-looking empty evaluation."""
+    kode = instansi or settings.instansi
+    try:
+        require_known_instansi(repository, kode)
+    except InputError as exc:
+        raise UnknownInstansiError(exc.message_id, exc.message_en) from None
+    return kode
+
+
+KnownInstansi = Annotated[str, Depends(known_instansi)]
+
+
 @router.get("/frameworks", summary="Daftar kerangka evaluasi")
 def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object]]:
     """Kerangka evaluasi yang tersedia, dengan tanda provisional."""
@@ -65,49 +86,47 @@ def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object
 
 
 @router.get("/status", summary="Status setiap indikator evaluasi")
-def status(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-           instansi: InstansiQuery = None, year: Year = None,
+def status(_: ReaderDep, repository: RepositoryDep,
+           kode: KnownInstansi, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
     """Setiap indikator: bobot (tanda provisional), penilaian mandiri, dan saran beralasan."""
-    rows = evaluation_status(repository, instansi or settings.instansi, _year(year), framework)
+    rows = evaluation_status(repository, kode, _year(year), framework)
     return [row.to_json() for row in rows]
 
 
 @router.get("/index", summary="Indeks dari penilaian mandiri")
-def index(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-          instansi: InstansiQuery = None, year: Year = None,
+def index(_: ReaderDep, repository: RepositoryDep,
+          kode: KnownInstansi, year: Year = None,
           framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Indeks per aspek, domain dan total dari penilaian mandiri, dengan predikat."""
-    return evaluation_index(repository, instansi or settings.instansi, _year(year),
-                            framework).to_json()
+    return evaluation_index(repository, kode, _year(year), framework).to_json()
 
 
 @router.post("/whatif", summary="Simulasi: indeks bila indikator mencapai tingkat tertentu")
-def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-           instansi: InstansiQuery = None, year: Year = None,
+def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep,
+           kode: KnownInstansi, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …"""
-    before, after = evaluation_whatif(repository, instansi or settings.instansi,
-                                      _year(year), body.changes, framework, base=body.base)
+    before, after = evaluation_whatif(repository, kode, _year(year), body.changes, framework,
+                                      base=body.base)
     return {"sebelum": before.to_json(), "sesudah": after.to_json()}
 
 
 @router.get("/sop-coverage", summary="Cakupan SOP per OPD")
-def coverage(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-             instansi: InstansiQuery = None,
+def coverage(_: ReaderDep, repository: RepositoryDep,
+             kode: KnownInstansi,
              since: Annotated[date | None, Query(alias="sejak")] = None) -> list[dict[str, object]]:
     """Cakupan SOP per OPD, yang paling tertinggal lebih dulu."""
-    return [row.to_json() for row in sop_coverage(repository, instansi or settings.instansi,
-                                                  since)]
+    return [row.to_json() for row in sop_coverage(repository, kode, since)]
 
 
 @router.get("/assessments", summary="Daftar penilaian mandiri")
-def assessments(_: ReaderDep, repository: RepositoryDep, settings: SettingsDep,
-                instansi: InstansiQuery = None, year: Year = None,
+def assessments(_: ReaderDep, repository: RepositoryDep,
+                kode: KnownInstansi, year: Year = None,
                 framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
     """Penilaian mandiri yang tercatat (semua tahun, atau satu tahun dengan `tahun`)."""
     return [a.to_json() for a in list_assessments(
-        repository, instansi or settings.instansi, framework=framework, year=year)]
+        repository, kode, framework=framework, year=year)]
 
 
 @router.post("/assessments", status_code=201, summary="Catat penilaian mandiri satu indikator")
@@ -121,6 +140,7 @@ def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDe
         require_opd_write(principal, [iris.element_iri(kode, "opd", body.opd)], *what)
     else:
         require_admin(principal, *what)
+    known_instansi(repository, settings, kode)  # after the access check: it names the codes
     assessment = Assessment(
         framework, body.indikator, body.tahun, body.tingkat, body.justifikasi, body.status,
         body.opd, [Evidence(e.url, e.berkas, e.artefak, e.judul) for e in body.bukti_dukung])
