@@ -95,6 +95,14 @@ class ResultTooLargeError(SpbeError):
     """The result has more rows or triples than the result-size limit (HTTP 400)."""
 
 
+class EngineCrashError(InputError):
+    """A worker died of a fatal signal while it evaluated a job (HTTP 400). In practice a
+    stack overflow: Oxigraph parses and optimises recursively, so a query nested a few
+    thousand levels deep (groups, brackets) or a chain of thousands of UNION, BIND or
+    operators ends its process. The same request would end the next worker too, so this
+    is the request's fault rather than a passing failure of the server (503)."""
+
+
 class NotAcceptableError(SpbeError):
     """The client accepts no format this kind of result can be written in (HTTP 406)."""
 
@@ -475,7 +483,8 @@ class ForkingQueryEngine:
         self._retire(worker, kill=False)
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
+        return outcome_or_raise(self._call(job, timeout_s, _timeout_error, _crash_error),
+                                timeout_s)
 
     async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
         stale: list[_Worker] = []
@@ -486,7 +495,7 @@ class ForkingQueryEngine:
         if worker is None:
             # waiting for a worker, or forking one, may block: not on the event loop
             return await run_in_threadpool(self.execute, job, timeout_s)
-        with self._exchange(worker, _timeout_error, timeout_s):
+        with self._exchange(worker, _timeout_error, timeout_s, _crash_error):
             # a job fits the socket's buffer (a query text of megabytes would wait for
             # the worker to read it: still bounded, the worker is idle and reading)
             _send(worker.channel, job)
@@ -501,20 +510,21 @@ class ForkingQueryEngine:
             # every worker is stale, and a fork of a large server costs tens of ms)
             with self.guard.lock.shared():
                 return task.run(self.store)
-        return self._call(task, timeout_s, _task_timeout_error)
+        return self._call(task, timeout_s, _task_timeout_error, _task_crash_error)
 
     def _call(self, job: QueryJob | WorkerTask, timeout_s: float,
-              timeout_error: Callable[[float], SpbeError]) -> tuple[str, Any]:
+              timeout_error: Callable[[float], SpbeError],
+              crash_error: Callable[[], SpbeError]) -> tuple[str, Any]:
         deadline = time.monotonic() + timeout_s
         worker = self._acquire(deadline)
-        with self._exchange(worker, timeout_error, timeout_s):
+        with self._exchange(worker, timeout_error, timeout_s, crash_error):
             _send(worker.channel, job)
             answer = _receive(worker.channel, deadline)
         return answer  # type: ignore[no-any-return]
 
     @contextlib.contextmanager
     def _exchange(self, worker: _Worker, timeout_error: Callable[[float], SpbeError],
-                  timeout_s: float) -> Iterator[None]:
+                  timeout_s: float, crash_error: Callable[[], SpbeError]) -> Iterator[None]:
         """One job sent to `worker` and its answer read: the worker goes back to the pool
         afterwards, or is killed when anything went wrong (past the time limit, cancelled
         because the client went away, …): its answer would be left in the channel."""
@@ -523,7 +533,15 @@ class ForkingQueryEngine:
         except TimeoutError:
             self._retire(worker, kill=True)
             raise timeout_error(timeout_s) from None
-        except (EOFError, OSError) as exc:
+        except (EOFError, ConnectionError) as exc:
+            # the worker is gone: a crash on this job (400) or something else (503)
+            reaped, crashed = _reap_crashed(worker.pid)
+            # a reaped pid may already belong to another process: never signal it
+            self._retire(worker, kill=not reaped)
+            if crashed:
+                raise crash_error() from None
+            raise _worker_stopped(exc) from exc
+        except OSError as exc:
             self._retire(worker, kill=True)
             raise _worker_stopped(exc) from exc
         except BaseException:
@@ -540,6 +558,29 @@ class ForkingQueryEngine:
         for worker in idle:
             self._retire(worker, kill=True)
         self._requests.put(None)
+
+
+_CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL,
+                            signal.SIGFPE})
+"""How a process dies when the native code it runs fails (a stack overflow is SIGSEGV in
+a thread Python made, SIGABRT where Rust's own guard catches it)."""
+
+
+def _reap_crashed(pid: int, wait_s: float = 1.0) -> tuple[bool, bool]:
+    """(reaped, crashed) for a worker whose channel just closed: its exit status, waited
+    for briefly (the channel closes as the process exits, a moment before the kernel has
+    its status). Not reaped in time: the caller kills it as before."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True, False
+        if done:
+            return True, os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASH_SIGNALS
+        if time.monotonic() >= deadline:
+            return False, False
+        time.sleep(0.002)
 
 
 def _reap(pid: int) -> None:
@@ -569,6 +610,31 @@ def _worker_stopped(exc: BaseException) -> StoreUnavailableError:
     return StoreUnavailableError(
         f"proses pekerja kueri berhenti tak terduga ({exc}); coba lagi",
         f"the query worker process stopped unexpectedly ({exc}); try again",
+    )
+
+
+def _crash_error() -> EngineCrashError:
+    return EngineCrashError(
+        "mesin SPARQL berhenti saat memproses kueri ini, biasanya karena kueri bersarang"
+        " terlalu dalam atau terlalu panjang (ribuan tingkat kurung/grup, atau ribuan UNION,"
+        " BIND atau operator berantai); sederhanakan kueri atau pecah menjadi beberapa kueri",
+        "the SPARQL engine stopped while processing this query, usually because the query"
+        " is nested too deeply or too long (thousands of levels of brackets/groups, or"
+        " thousands of chained UNION, BIND or operators); simplify it or split it into"
+        " several queries",
+    )
+
+
+def _task_crash_error() -> EngineCrashError:
+    return EngineCrashError(
+        "mesin SPARQL berhenti saat memproses SPARQL Update ini, biasanya karena update"
+        " bersarang terlalu dalam atau terlalu panjang (ribuan tingkat kurung/grup, atau"
+        " ribuan UNION, BIND atau operator berantai); tidak ada yang diubah. Sederhanakan"
+        " update atau pecah menjadi beberapa permintaan",
+        "the SPARQL engine stopped while processing this SPARQL Update, usually because it"
+        " is nested too deeply or too long (thousands of levels of brackets/groups, or"
+        " thousands of chained UNION, BIND or operators); nothing was changed. Simplify it"
+        " or split it into several requests",
     )
 
 

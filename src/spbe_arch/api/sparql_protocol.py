@@ -246,17 +246,68 @@ def uses_load(update: str) -> bool:
     return uses_keyword(update, "LOAD")
 
 
-def check_update_syntax(update: str, base_iri: str) -> None:
-    """Parse an update by running it on an empty store, for the parser's own message with
-    the user's line and column (the real run carries a BASE line and the audit record)."""
+def update_syntax_error(update: str, base_iri: str) -> str | None:
+    """Oxigraph's message if `update` does not parse, found by running it on an empty
+    store (for the parser's own message with the user's line and column; the real run
+    carries a BASE line and the audit record)."""
     import pyoxigraph as ox
 
     if uses_load(update):  # running it would fetch the document once more
-        return
+        return None
     try:
         ox.Store().update(update, base_iri=base_iri)
     except SyntaxError as exc:
-        raise ProtocolError(f"kesalahan sintaks SPARQL Update: {exc}",
-                            f"SPARQL Update syntax error: {exc}") from exc
+        return str(exc)
     except (OSError, RuntimeError, ValueError):
-        return  # not a syntax problem (e.g. DROP of a graph the empty store lacks)
+        return None  # not a syntax problem (e.g. DROP of a graph the empty store lacks)
+    return None
+
+
+def check_update_syntax(update: str, base_iri: str) -> None:
+    message = update_syntax_error(update, base_iri)
+    if message is not None:
+        raise ProtocolError(f"kesalahan sintaks SPARQL Update: {message}",
+                            f"SPARQL Update syntax error: {message}")
+
+
+ISOLATED_UPDATE_CHARS = 2048
+"""An update longer than this is parsed first in a query worker, not in the server."""
+ISOLATED_UPDATE_DEPTH = 64
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of (, [ and { in `text`, brackets in strings and IRIs included
+    (an overestimate is harmless here)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+@dataclass(frozen=True)
+class UpdateSyntaxTask:
+    """The syntax check of an update as a job for a query worker (api.query_engine).
+
+    Oxigraph parses recursively: an update nested a few thousand levels deep, or a chain
+    of thousands of UNION/BIND/operators, overflows the stack of the process parsing it,
+    which for the server would be the end of the service (SIGSEGV, no exception to catch).
+    A long or deeply nested update is therefore parsed first in a worker, where such a
+    crash ends only the worker (the engine answers 400); one that parses there parses
+    in the server too. Short ones cannot nest deep enough and are parsed in place, so
+    that a small update needs no worker to be forked after the previous write."""
+
+    update: str
+    base_iri: str
+
+    @property
+    def needs_time_limit(self) -> bool:
+        return (len(self.update) > ISOLATED_UPDATE_CHARS
+                or _bracket_depth(self.update) > ISOLATED_UPDATE_DEPTH)
+
+    def run(self, store: object) -> tuple[str, str | None]:
+        message = update_syntax_error(self.update, self.base_iri)
+        return ("ok", None) if message is None else ("syntax", message)

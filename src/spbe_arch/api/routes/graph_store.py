@@ -12,6 +12,7 @@ graphs as their default graph; the Graph Store Protocol addresses graphs one by 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterable
@@ -147,6 +148,8 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
             f" {', '.join(sorted(UPLOAD_FORMATS))}",
             415,
         )
+    if fmt == ox.RdfFormat.JSON_LD:
+        _check_json_nesting(data, name)
     try:
         triples = ox.parse(input=data, format=fmt, base_iri=str(graph) if graph else None,
                            rename_blank_nodes=True)
@@ -154,6 +157,26 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
                 for t in triples]
     except SyntaxError as exc:
         raise syntax_error(exc, name) from exc
+
+
+def _check_json_nesting(data: bytes, name: str) -> None:
+    """Refuse JSON nested deeper than Python's recursion limit (about 1000 levels).
+
+    Oxigraph's JSON-LD parser recurses per level of nesting: a document some thousands
+    of objects deep overflows the stack and ends the server process (SIGSEGV, nothing to
+    catch). Python's json module stops at its recursion limit with an exception, far
+    below that depth and far above any real document, so it serves as the gauge. Any
+    other error is left to Oxigraph, whose message names the line and column."""
+    try:
+        json.loads(data)
+    except RecursionError:
+        raise ProtocolError(
+            f"{name}: JSON-LD bersarang terlalu dalam (lebih dari ±1000 tingkat objek atau"
+            " larik); tidak ada yang ditulis",
+            f"{name}: the JSON-LD is nested too deeply (more than about 1000 levels of"
+            " objects or arrays); nothing was written") from None
+    except ValueError:
+        return
 
 
 def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) -> list[Quad]:

@@ -33,6 +33,7 @@ from spbe_arch.api.sparql_protocol import (
     SPARQL_UPDATE,
     ProtocolError,
     ProtocolRequest,
+    UpdateSyntaxTask,
     apply_using,
     check_update_syntax,
     has_dataset_clause,
@@ -177,7 +178,14 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         )
     if refuses_service(text, settings.sparql_service):
         raise service_not_allowed()  # before the syntax check, which evaluates the update
-    check_update_syntax(text, base)
+    # in a worker when it could crash the parser (UpdateSyntaxTask); a remote store has
+    # no workers, so there it is parsed in place as before
+    kind, message = engine.run_task(UpdateSyntaxTask(text, base), settings.update_timeout_s)
+    if kind == "unsupported":
+        check_update_syntax(text, base)
+    elif kind == "syntax":
+        raise ProtocolError(f"kesalahan sintaks SPARQL Update: {message}",
+                            f"SPARQL Update syntax error: {message}")
     text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
                      base)
     with write_lock:
