@@ -41,3 +41,38 @@ def test_force_delete_records_the_entities_losing_a_link(arch_service: Any) -> N
     latest = client.get("/history", params={"limit": 1}).json()["items"][0]
     assert latest["keterangan"] == f"REST DELETE layanan {LINKED}"
     assert application["@id"] in latest["entitas"]
+
+
+NEW = {"kode": "DISKOMINFO.02", "nama": "Pengelolaan jaringan intra pemerintah",
+       "pemilik": "DISKOMINFO", "klasifikasiRAB": "RAB.01.01.01",
+       "jenisProses": "ProsesPendukung", "statusProses": "Baru"}
+
+
+@pytest.mark.parametrize("code", [True, ["DISKOMINFO.02"], {"kode": "DISKOMINFO.02"}, 1.5])
+def test_a_code_that_is_not_text_is_refused_not_stored_as_python_text(
+        arch_service: Any, code: object) -> None:
+    # `true` was created as the code "True", a list as "['DISKOMINFO.02']"
+    before = _dump(arch_service)
+    response = arch_service.client.post("/api/proses-bisnis", json={**NEW, "kode": code},
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["problems"]
+    assert "kode" in problem and "teks" in problem
+    assert _dump(arch_service) == before
+
+
+def test_a_code_too_long_for_the_address_is_refused(arch_service: Any) -> None:
+    # it was created, and then no GET, PUT, PATCH or DELETE could name it (the address
+    # takes at most 200 characters)
+    before = _dump(arch_service)
+    response = arch_service.client.post("/api/proses-bisnis", json={**NEW, "kode": "P" * 201},
+                                        headers={**arch_service.auth("admin"),
+                                                 "accept-language": "en"})
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["problems"]
+    assert "kode" in problem and "200" in problem
+    assert _dump(arch_service) == before
+    longest = arch_service.client.post("/api/proses-bisnis", json={**NEW, "kode": "P" * 200},
+                                       headers=arch_service.auth("admin"))
+    assert longest.status_code == 201, longest.text
+    assert arch_service.client.get(longest.headers["location"]).status_code == 200

@@ -230,6 +230,16 @@ def test_bad_values_are_reported_per_field_and_nothing_is_planned(filled: Reposi
     assert all(p.index == 0 and p.code == "PB.02" for p in by_field.values())
 
 
+@pytest.mark.parametrize(("code", "shown"), [
+    (True, "bukan true"), (["D.01"], 'bukan ["D.01"]'), ("D" * 201, "paling banyak 200")])
+def test_a_code_is_text_short_enough_for_an_address(repo: Repository, code: object,
+                                                    shown: str) -> None:
+    with pytest.raises(InputProblems) as info:
+        plan_upsert(repo, "data", [{**DATA, "kode": code}], instansi=I)
+    [problem] = _problems(info)
+    assert problem.field == "kode" and shown in problem.message("id")
+
+
 def test_duplicate_codes_in_a_batch_are_rejected(repo: Repository) -> None:
     with pytest.raises(InputProblems) as info:
         plan_upsert(repo, "data", [DATA, {**DATA, "nama": "lain"}], instansi=I)

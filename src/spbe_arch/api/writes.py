@@ -31,7 +31,7 @@ from spbe_arch.access import (
 )
 from spbe_arch.access.policy import AuthenticationError
 from spbe_arch.audit import apply_audited
-from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.model import (
     KINDS,
     EntityChangeSet,
@@ -41,6 +41,7 @@ from spbe_arch.model import (
     plan_upsert,
 )
 from spbe_arch.model.service import RepositoryResolver
+from spbe_arch.model.values import FieldProblem, shown_value
 from spbe_arch.repository import Repository
 
 
@@ -193,6 +194,13 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
         if body is not None:
             record = dict(body)
             given = record.get("kode")
+            if given is not None and (isinstance(given, bool)
+                                      or not isinstance(given, str | int)):
+                # str() would make `true` the code "True" and a list its Python text
+                shown = shown_value(given)
+                raise InputProblems([FieldProblem(
+                    kind, 0, None, "kode", given, f"kode harus berupa teks, bukan {shown}",
+                    f"a code must be text, not {shown}")])
             if code is None:
                 code = str(given) if given not in (None, "") else None
                 if code is None:

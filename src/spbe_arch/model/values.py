@@ -10,6 +10,7 @@ Problems are collected, not raised one by one, so a whole batch is reported at o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from spbe_arch.vocab import SPBE
 Triple = tuple[URIRef, URIRef, Node]
 
 DEFAULT_REFERENCE_VERSION = "Perpres 132/2022"
+MAX_CODE_LENGTH = 200
+"""The longest code an entity may have: the REST API names an entity by its code in the
+address (`/api/{kind}/{kode}`) and takes at most this many characters there."""
 IGNORED_KEYS = frozenset({"@id", "@type", "@context"})
 _SPBE_NS = str(SPBE._NS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -141,8 +145,9 @@ def _clean_code(ctx: Context, resolver: Resolver, field: str, value: object) -> 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        resolver.problem(ctx, field, value, f"kode harus berupa teks, bukan {value!r}",
-                         f"a code must be text, not {value!r}")
+        shown = shown_value(value)
+        resolver.problem(ctx, field, value, f"kode harus berupa teks, bukan {shown}",
+                         f"a code must be text, not {shown}")
         return None
     text = str(value)
     stripped = text.strip().replace("\u00a0", " ").strip()
@@ -151,6 +156,14 @@ def _clean_code(ctx: Context, resolver: Resolver, field: str, value: object) -> 
                       f"spasi di awal/akhir kode '{text}' dihapus",
                       f"leading/trailing spaces removed from code '{text}'")
     return stripped or None
+
+
+def shown_value(value: object) -> str:
+    """A value as its sender wrote it (JSON: `true`, `["a"]`), not as Python prints it."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # a float that JSON has no word for
+        return str(value)
 
 
 def _as_list(value: object) -> list[object]:
@@ -208,8 +221,8 @@ def _literal(ctx: Context, resolver: Resolver, field: Field, value: object) -> L
 
 def record_code(kind: EntityKind, record: Mapping[str, Any]) -> str | None:
     value = record.get(kind.identity_field.name)
-    if value is None:
-        return None
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+        return None  # not a code at all: record_to_triples says so
     text = str(value).replace("\u00a0", " ").strip()
     return text or None
 
@@ -223,11 +236,20 @@ def record_to_triples(kind: EntityKind, record: Mapping[str, Any], resolver: Res
         if key not in IGNORED_KEYS and not kind.has_field(key):
             resolver.problem(ctx, key, record[key], f"kolom/atribut '{key}' tidak dikenal",
                              f"unknown field '{key}'")
+    reported = len(resolver.problems)
     code = _clean_code(ctx, resolver, kind.identity_field.name,
                        record.get(kind.identity_field.name))
     if not code:
-        resolver.problem(ctx, kind.identity_field.name, None, "kode wajib diisi",
-                         "the code is required")
+        if len(resolver.problems) == reported:  # not already refused as a non-text code
+            resolver.problem(ctx, kind.identity_field.name, None, "kode wajib diisi",
+                             "the code is required")
+        return None, []
+    if len(code) > MAX_CODE_LENGTH:
+        resolver.problem(ctx, kind.identity_field.name, code,
+                         f"kode terlalu panjang ({len(code)} karakter); paling banyak"
+                         f" {MAX_CODE_LENGTH} karakter",
+                         f"the code is too long ({len(code)} characters); at most"
+                         f" {MAX_CODE_LENGTH} characters")
         return None, []
     subject = resolver.entity_iri(kind, code)
     triples: list[Triple] = [

@@ -53,7 +53,7 @@ from spbe_arch.model import (
     get_kind,
     list_entities,
 )
-from spbe_arch.model.values import entity_to_graph
+from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
 from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
@@ -108,7 +108,8 @@ def _json_ld(graph: Graph, context_url: str) -> bytes:
     return json.dumps({"@context": context_url, **compact}, ensure_ascii=False).encode()
 
 
-Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01", max_length=200)]
+Code = Annotated[str, Path(description="Kode entitas, mis. DISKOMINFO.01",
+                           max_length=MAX_CODE_LENGTH)]
 Record = Annotated[dict[str, Any], Body(description="Entitas sebagai objek JSON; kunci = nama"
                                                      " lokal properti ontologi (kode, nama …)")]
 IfMatch = Annotated[str | None, Header(
