@@ -80,8 +80,10 @@ def _check_charset(params: dict[str, str]) -> None:
 
 
 def _decode(body: bytes) -> str:
+    # utf-8-sig: Windows editors (Notepad) start a saved .rq file with a byte-order mark,
+    # which `curl --data-binary @kueri.rq` sends on and Oxigraph takes for a syntax error
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"isi permintaan bukan UTF-8 yang sah: {exc}",
                             f"the request body is not valid UTF-8: {exc}") from exc

@@ -503,3 +503,25 @@ def test_service_is_answered_when_the_setting_allows_it(make_service, remote_end
 def test_the_word_service_elsewhere_is_not_refused(service, query: str) -> None:
     response = service.client.get("/sparql", params={"query": query})
     assert response.status_code == 200, response.text
+
+
+def test_a_query_file_saved_with_a_byte_order_mark_is_read(service) -> None:
+    # Notepad saves UTF-8 with a BOM; `curl --data-binary @kueri.rq` sends it on
+    bom = b"\xef\xbb\xbf"
+    query = service.client.post("/sparql", content=bom + b"ASK { }",
+                                headers={"content-type": "application/sparql-query"})
+    assert query.status_code == 200
+    assert query.json()["boolean"] is True
+    update = _insert(service, text=bom.decode("utf-8") + INSERT)
+    assert update.status_code == 200
+    ask = service.client.get("/sparql", params={
+        "query": 'ASK { GRAPH <http://example.org/g> { ?s ?p "satu" } }'})
+    assert ask.json()["boolean"] is True
+
+
+def test_the_update_confirmation_follows_accept_language(service) -> None:
+    assert _insert(service).text == "Update berhasil diterapkan.\n"
+    english = service.client.post("/sparql", content=INSERT.encode(), headers={
+        "content-type": UPDATE, "accept-language": "en-US,en;q=0.9", **service.auth("admin")})
+    assert english.status_code == 200
+    assert english.text == "Update applied.\n"

@@ -19,7 +19,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
 from spbe_arch.access import Principal, require_admin, require_read
 from spbe_arch.api.bodies import read_body
-from spbe_arch.api.deps import get_principal
+from spbe_arch.api.deps import get_principal, request_lang
 from spbe_arch.api.negotiation import choose_graph_format, negotiate
 from spbe_arch.api.query_engine import (
     QueryEngine,
@@ -143,7 +143,8 @@ async def _handle(request: Request, principal: Principal) -> Response:
     require_admin(principal, "SPARQL Update", "SPARQL Update")
     await run_in_threadpool(_update, request, protocol, repository, principal,
                             app_state.write_lock, app_state.query_engine, settings)
-    lang_en = request.query_params.get("lang") == "en"
+    # the same choice as for the error messages: ?lang= or Accept-Language
+    lang_en = request_lang(request) == "en"
     return PlainTextResponse("Update applied.\n" if lang_en else "Update berhasil diterapkan.\n")
 
 
