@@ -39,3 +39,10 @@ def test_findings_of_sop_steps_link_to_their_sop_even_with_spaces_in_its_code(
     labels = {re.search(r"<td><strong>([^<]+)</strong>: ", row).group(1)  # type: ignore[union-attr]
               for row in rows if f"{sop} langkah 2<" in row}
     assert len(labels) > 1, labels
+    # "Perbaiki" goes to the step's cell in the SOP page's steps form
+    fixes = set(re.findall(r'href="(/ui/sop/[^"#]+#langkah-2-\w+)"', " ".join(
+        row for row in rows if f"{sop} langkah 2<" in row)))
+    assert {link.rsplit("-", 1)[-1] for link in fixes} <= {"kelengkapan", "waktu", "output"}
+    assert len(fixes) == len(labels)
+    form = session.get(next(iter(fixes)).split("#")[0]).text
+    assert f'id="{next(iter(fixes)).split("#")[1]}"' in form

@@ -20,6 +20,7 @@ from spbe_arch.reports.findings import Finding, build_findings
 from spbe_arch.reports.model import gather_architecture
 from spbe_arch.validation import latest_report, store_report, validate
 from spbe_arch.web.context import PREFIX, FormDep, Page, PageDep
+from spbe_arch.web.pages.process import STEP_FIELDS
 from spbe_arch.web.rendering import WebRoute, entity_path
 
 router = APIRouter(route_class=WebRoute)
@@ -54,6 +55,10 @@ def _rows(page: Page, findings: list[Finding], opd_codes: dict[str, str]) -> lis
                 pass
             elif kind == "sop":
                 edit = href
+                step = finding.focus.rsplit("/langkah/", 1)[-1] if "/langkah/" in \
+                    finding.focus else ""
+                if step.isdigit() and field in STEP_FIELDS:
+                    edit = f"{href}#langkah-{step}-{field}"  # its cell in the steps form
             elif field and KINDS[kind].has_field(field):
                 edit = f"{href}/ubah#f-{field}"
             elif not finding.path:
