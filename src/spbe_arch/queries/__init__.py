@@ -135,8 +135,12 @@ class NamedQuery:
         return next((p for p in self.params if p.name == name), None)
 
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
-        """Typed RDF terms for parameter values given as text, checked against the header."""
-        values = dict(values or {})
+        """Typed RDF terms for parameter values given as text, checked against the header.
+
+        Values are read without surrounding white space, strings too: a code pasted from a
+        spreadsheet cell or typed in a URL often ends in a space or line break, and bound
+        as it is it matched nothing, an empty answer that looks like a true one."""
+        values = {name: value.strip() for name, value in (values or {}).items()}
         unknown = [name for name in values if self.param(name) is None]
         if unknown:
             accepted = ", ".join(p.name for p in self.params) or "-"

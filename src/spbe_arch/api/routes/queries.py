@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from spbe_arch.api.deps import LangDep, QueryEngineDep, ReaderDep, SettingsDep
 from spbe_arch.api.negotiation import FORMAT_PARAMS, negotiate
 from spbe_arch.api.query_engine import QueryJob
-from spbe_arch.queries import get_query, list_queries
+from spbe_arch.queries import QueryParameterError, get_query, list_queries
 
 router = APIRouter(tags=["Kueri bernama"])
 
@@ -75,6 +75,15 @@ async def queries_run(
         description="json, xml, csv atau tsv (pengganti header Accept)")] = None,
 ) -> Response:
     query = get_query(name)
+    repeated = sorted({k for k, _ in request.query_params.multi_items()
+                       if k not in RESERVED and len(request.query_params.getlist(k)) > 1})
+    if repeated:
+        # one value is bound; silently dropping the others would answer another question
+        raise QueryParameterError(
+            f"parameter {', '.join(repeated)} diberikan lebih dari sekali; kueri '{name}'"
+            " menerima satu nilai per parameter",
+            f"the parameter {', '.join(repeated)} is given more than once; query '{name}'"
+            " takes one value per parameter")
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     sparql = query.bound_sparql(values)
     formats = negotiate(request.headers.get("accept"),
