@@ -76,3 +76,28 @@ def test_a_code_too_long_for_the_address_is_refused(arch_service: Any) -> None:
                                        headers=arch_service.auth("admin"))
     assert longest.status_code == 201, longest.text
     assert arch_service.client.get(longest.headers["location"]).status_code == 200
+
+
+def test_a_refused_caller_is_told_the_action_in_words(arch_service: Any) -> None:
+    # it said "mengubah proses-bisnis" (the address segment) for a deletion too
+    client = arch_service.client
+    deleted = client.delete("/api/proses-bisnis/DISKOMINFO.01",
+                            headers=arch_service.auth("reader"))
+    assert deleted.status_code == 403
+    assert deleted.json()["detail"].startswith("menghapus Proses Bisnis memerlukan peran editor")
+    created = client.post("/api/layanan", json={"kode": "L.X"}, headers={"accept-language": "en"})
+    assert created.status_code == 401
+    assert created.json()["detail"].startswith("creating a Service needs an API token")
+
+
+def test_if_match_star_on_a_missing_entity_says_it_does_not_exist(arch_service: Any) -> None:
+    # it said the entity had changed since it was read, which nobody did
+    before = _dump(arch_service)
+    response = arch_service.client.put(
+        "/api/proses-bisnis/DISKOMINFO.09", json={k: v for k, v in NEW.items() if k != "kode"},
+        headers={**arch_service.auth("admin"), "if-match": "*"})
+    assert response.status_code == 412
+    assert response.json()["detail"] == (
+        "Proses Bisnis dengan kode 'DISKOMINFO.09' tidak ada, padahal If-Match: * meminta"
+        " entitas yang sudah ada; tidak ada yang disimpan")
+    assert _dump(arch_service) == before

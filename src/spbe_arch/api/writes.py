@@ -140,6 +140,12 @@ class Precondition:
         current = entity_tag(before) if before is not None else None
         if self.if_match is not None:
             tags = _tags(self.if_match)
+            if current is None and "*" in tags:
+                raise PreconditionFailedError(
+                    f"{kind.label('id')} dengan kode '{code}' tidak ada, padahal If-Match: *"
+                    " meminta entitas yang sudah ada; tidak ada yang disimpan",
+                    f"there is no {kind.label('en')} with code '{code}', while If-Match: *"
+                    " asks for an existing one; nothing was stored")
             # strong comparison: a weak tag never matches a write's precondition
             holds = current is not None and ("*" in tags or current in tags)
             if not holds:
@@ -176,6 +182,14 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
     return str(value) if value else None
 
 
+def write_action(kind: EntityKind, method: str) -> tuple[str, str]:
+    """What a write does, in words for its messages (Indonesian, English)."""
+    verb_id, verb_en = {"POST": ("membuat", "creating"),
+                        "DELETE": ("menghapus", "deleting")}.get(method,
+                                                                ("mengubah", "changing"))
+    return f"{verb_id} {kind.label('id')}", f"{verb_en} a {kind.label('en')}"
+
+
 def write_entity(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
                  instansi: str, code: str | None, body: Mapping[str, Any] | None,
                  method: str, *, force: bool = False,
@@ -185,11 +199,7 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
     DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards).
     `precondition` is checked against the entity as it is under the write lock; `lang` is
     the language of the rule messages a refusal carries."""
-    verb_id, verb_en = {"POST": ("membuat", "creating"),
-                        "DELETE": ("menghapus", "deleting")}.get(method,
-                                                                ("mengubah", "changing"))
-    what_id = f"{verb_id} {kind.label('id')}"
-    what_en = f"{verb_en} a {kind.label('en')}"
+    what_id, what_en = write_action(kind, method)
     with lock:
         if body is not None:
             record = dict(body)

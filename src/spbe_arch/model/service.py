@@ -165,7 +165,10 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         resolver = Resolver(instansi)
         value = resolver.enum(Context(kind, 0, None), status_field, status)
         if value is None:
-            raise resolver.problems[0]
+            # a filter, not a record: say which parameter rather than "record #1"
+            problem = resolver.problems[0]
+            raise InputError(f"parameter 'status': {problem.message_id}",
+                             f"parameter 'status': {problem.message_en}")
         filters.append("?e ?statusPredicate ?filterStatus .")
         bindings["statusPredicate"] = status_field.predicate
         bindings["filterStatus"] = value

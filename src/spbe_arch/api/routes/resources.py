@@ -44,6 +44,7 @@ from spbe_arch.api.writes import (
     entity_not_found,
     entity_tag,
     none_match,
+    write_action,
     write_entity,
 )
 from spbe_arch.model import (
@@ -202,7 +203,7 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
                    precondition: Precondition | None = None) -> Response:
     if not principal.authenticated or principal.role is None or principal.role.value == "reader":
         # fail fast, before any planning: only editors and admins write
-        require_opd_write(principal, [], f"mengubah {kind.value}", f"changing {kind.value}")
+        require_opd_write(principal, [], *write_action(_kind(kind), method))
     status, after = await run_in_threadpool(
         write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
         code, body, method, force=force, precondition=precondition, lang=request_lang(request))
