@@ -65,3 +65,19 @@ def test_an_unknown_format_is_refused() -> None:
         fmt.serialize_solutions([], [], "text/html")
     with pytest.raises(ValueError):
         fmt.serialize_boolean(True, fmt.CSV)
+
+
+@pytest.mark.parametrize("literal", [
+    ox.Literal("baris\r\nWindows\rdan\nUnix"),
+    ox.Literal("baris\r\nbaru", language="id"),
+    ox.Literal("a\r\nb", datatype=ox.NamedNode("http://example.org/teks")),
+])
+def test_a_carriage_return_survives_a_conforming_xml_parser(literal: ox.Literal) -> None:
+    """rdflib's SPARQLStore reads XML results with expat, which turns a raw CR into LF."""
+    import io
+
+    from rdflib.query import Result
+
+    data = fmt.serialize_solutions(["o"], [[literal]], fmt.XML)
+    [row] = list(Result.parse(io.BytesIO(data), format="xml"))
+    assert str(row[0]) == literal.value  # type: ignore[index]

@@ -49,6 +49,11 @@ def _json_term(term: Term) -> dict[str, Any]:
         "object": _json_term(term.object)}}
 
 
+_XML_TEXT = {"\r": "&#13;"}
+"""An XML parser reads a raw carriage return as a line end (CR LF and CR become LF, XML
+1.0 §2.11), so a literal's \r is written as a character reference to reach the client."""
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -56,11 +61,12 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return (f"<literal xml:lang={quoteattr(term.language)}>"
+                    f"{escape(term.value, _XML_TEXT)}</literal>")
         if term.datatype.value != XSD_STRING:
             return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{escape(term.value)}</literal>")
-        return f"<literal>{escape(term.value)}</literal>"
+                    f"{escape(term.value, _XML_TEXT)}</literal>")
+        return f"<literal>{escape(term.value, _XML_TEXT)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
             f"<predicate>{_xml_term(term.predicate)}</predicate>"
             f"<object>{_xml_term(term.object)}</object></triple>")
