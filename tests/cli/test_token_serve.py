@@ -42,6 +42,15 @@ def test_editor_without_opd_is_refused(tmp_path: Path) -> None:
     assert "--opd" in result.stderr and not result.stdout.strip()
 
 
+def test_opds_on_a_token_that_is_not_an_editor_are_refused_as_such(tmp_path: Path) -> None:
+    # it answered that the OPD was not in the repository, as if a typo were the problem
+    assert _run(tmp_path, "init").returncode == 0
+    result = _run(tmp_path, "token", "create", "boss", "--role", "admin", "--opd", "X")
+    assert result.returncode == 2
+    assert "only editor tokens are scoped to OPDs" in result.stderr
+    assert "not in the repository" not in result.stderr and not result.stdout.strip()
+
+
 def test_banner_says_whether_anonymous_reading_is_on() -> None:
     settings = Settings(store="memory:")
     local = "\n".join(banner(settings, "127.0.0.1", 8000, TokenStore(None)))

@@ -229,12 +229,7 @@ class TokenStore:
                 f"invalid token name '{name}': use letters, digits, dot, underscore, @ or"
                 " hyphen (at most 64 characters)",
             )
-        if role is Role.editor and not opds:
-            raise InputError("token editor memerlukan sedikitnya satu OPD (--opd KODE)",
-                             "an editor token needs at least one OPD (--opd CODE)")
-        if role is not Role.editor and opds:
-            raise InputError("hanya token editor yang dibatasi OPD; hapus --opd",
-                             "only editor tokens are scoped to OPDs; drop --opd")
+        check_scope(role, opds)
         token = new_token()
         record = TokenRecord(name=name, role=role, opds=sorted(set(opds)),
                              hash=hash_token(token), hint=token[: len(TOKEN_PREFIX) + 4],
@@ -258,6 +253,17 @@ class TokenStore:
                     return record
         raise InputError(f"tidak ada token aktif bernama '{name}'",
                          f"there is no active token named '{name}'")
+
+
+def check_scope(role: Role | str, opds: Sequence[str]) -> None:
+    """An editor token needs OPDs, and only an editor token has them."""
+    role = _role(role)
+    if role is Role.editor and not opds:
+        raise InputError("token editor memerlukan sedikitnya satu OPD (--opd KODE)",
+                         "an editor token needs at least one OPD (--opd CODE)")
+    if role is not Role.editor and opds:
+        raise InputError("hanya token editor yang dibatasi OPD; hapus --opd",
+                         "only editor tokens are scoped to OPDs; drop --opd")
 
 
 def _role(value: Role | str) -> Role:

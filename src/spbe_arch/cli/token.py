@@ -14,6 +14,7 @@ from rich.table import Table
 
 from spbe_arch import iris
 from spbe_arch.access import Role, TokenStore
+from spbe_arch.access.tokens import check_scope
 from spbe_arch.cli.common import out_console, state, t
 from spbe_arch.cli.common import repository as cli_repository
 from spbe_arch.cli.common import settings as cli_settings
@@ -121,6 +122,8 @@ def register(app: typer.Typer) -> None:
         until = expiry(expires) if expires else None
         opds = [opd_iri(o, instansi or settings.instansi, settings.base_iri) for o in opd or []]
         tokens = _store()  # before the OPD check: a memory: store is refused first
+        # before the OPD check too: an admin given --opd hears that, not "unknown OPD"
+        check_scope(role, opds)
         if opds and not force:
             _check_opds(opds)
         token, record = tokens.create(name, role, opds, expires=until)
