@@ -187,3 +187,23 @@ def test_bulk_writes_record_every_triple(service, monkeypatch) -> None:
     assert _put(service, b"# kosong\n").status_code == 204
     assert len(_history(service, G)[0]["dihapus"]) == 3000
     assert len(service.repository.graph(URIRef(G))) == 0
+
+
+def test_no_acceptable_format_is_406_in_the_request_language(service) -> None:
+    assert _put(service, DOC_1).status_code == 201
+    response = service.client.get(GSP, params={"graph": G}, headers={"accept": "text/html"})
+    assert response.status_code == 406
+    assert response.text.startswith("header Accept tidak memuat format graf")
+    assert "text/turtle" in response.text
+    english = service.client.get(GSP, params={"graph": G},
+                                 headers={"accept": "text/html", "accept-language": "en"})
+    assert english.text.startswith("the Accept header names no available graph format")
+
+
+@pytest.mark.parametrize("path", [GSP, GSP + "/some/graph"])
+def test_patch_is_405_with_the_methods_the_graph_store_takes(service, path: str) -> None:
+    response = service.client.patch(path, params={"graph": G} if path == GSP else None,
+                                    content=DOC_1, headers={**TURTLE, **service.auth("admin")})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, PUT, POST, DELETE"
+    assert "tidak menerima PATCH" in response.text

@@ -525,3 +525,26 @@ def test_the_update_confirmation_follows_accept_language(service) -> None:
         "content-type": UPDATE, "accept-language": "en-US,en;q=0.9", **service.auth("admin")})
     assert english.status_code == 200
     assert english.text == "Update applied.\n"
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_another_method_names_the_methods_the_endpoint_takes(service, method: str) -> None:
+    response = service.client.request(method, "/sparql", content=b"ASK {}")
+    assert response.status_code == 405
+    # not "Allow: GET", which told a client that updates by POST were refused too
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert response.headers["content-type"].startswith("text/plain")
+    assert response.text == f"/sparql tidak menerima {method}; pakai GET, HEAD, POST\n"
+    english = service.client.request(method, "/sparql", headers={"accept-language": "en"})
+    assert english.text == f"/sparql does not take {method}; use GET, HEAD, POST\n"
+
+
+def test_options_names_the_methods_and_preflight_still_works(service) -> None:
+    plain = service.client.options("/sparql")
+    assert plain.status_code == 204
+    assert plain.headers["allow"] == "GET, HEAD, POST"
+    preflight = service.client.options("/sparql", headers={
+        "origin": "http://yasgui.example", "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"

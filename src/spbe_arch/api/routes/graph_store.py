@@ -30,6 +30,8 @@ from spbe_arch.access import PermissionDeniedError, Principal, require_admin, re
 from spbe_arch.api.bodies import multipart_parts, read_body
 from spbe_arch.api.deps import get_principal
 from spbe_arch.api.negotiation import choose_graph_format
+from spbe_arch.api.query_engine import NotAcceptableError
+from spbe_arch.api.routes.sparql import method_not_allowed
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of, parse_pairs
 from spbe_arch.audit import apply_audited, audit_quads
 from spbe_arch.errors import InputError
@@ -253,9 +255,10 @@ async def _get(request: Request, path: str | None, head: bool) -> Response:
     _require_target(named)
     offer = choose_graph_format(request.headers.get("accept"))
     if offer is None:
-        return Response("Not Acceptable: text/turtle, application/n-triples,"
-                        " application/rdf+xml, application/ld+json\n", 406,
-                        media_type="text/plain")
+        formats = ", ".join(EXPORT_NAMES)
+        raise NotAcceptableError(
+            f"header Accept tidak memuat format graf yang tersedia ({formats})",
+            f"the Accept header names no available graph format ({formats})")
 
     def export() -> bytes:
         if not _exists(repository, graph):
@@ -367,3 +370,17 @@ async def gsp_post_direct(request: Request, path: str) -> Response:
                summary="Hapus graf yang IRI-nya adalah URL ini (admin)")
 async def gsp_delete_direct(request: Request, path: str) -> Response:
     return await _change(request, path, "DELETE")
+
+
+GRAPH_STORE_METHODS = "GET, HEAD, PUT, POST, DELETE"
+
+
+@router.api_route(PATH, methods=["PATCH", "OPTIONS"], include_in_schema=False)
+async def gsp_other_method(request: Request) -> Response:
+    return method_not_allowed(request, PATH, GRAPH_STORE_METHODS)
+
+
+@router.api_route(PATH + "/{path:path}", methods=["PATCH", "OPTIONS"],
+                  include_in_schema=False)
+async def gsp_other_method_direct(request: Request, path: str) -> Response:
+    return method_not_allowed(request, PATH, GRAPH_STORE_METHODS)

@@ -250,3 +250,27 @@ async def sparql_get(request: Request) -> Response:
              summary="Kueri atau SPARQL Update (POST formulir atau langsung)")
 async def sparql_post(request: Request) -> Response:
     return await _handle(request, get_principal(request))
+
+
+SPARQL_METHODS = "GET, HEAD, POST"
+
+
+# Without these, Starlette answered another method with the Allow header of the first
+# /sparql route it found ("Allow: GET", as if updates by POST were not allowed) and an
+# English JSON body, where every other refusal of this endpoint is a plain-text sentence.
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH", "OPTIONS"],
+                  include_in_schema=False)
+async def sparql_other_method(request: Request) -> Response:
+    return method_not_allowed(request, "/sparql", SPARQL_METHODS)
+
+
+def method_not_allowed(request: Request, path: str, allowed: str) -> Response:
+    """405 with the methods `path` takes (OPTIONS: 204 naming them)."""
+    headers = {"Allow": allowed}
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=headers)
+    if request_lang(request) == "en":
+        text = f"{path} does not take {request.method}; use {allowed}\n"
+    else:
+        text = f"{path} tidak menerima {request.method}; pakai {allowed}\n"
+    return PlainTextResponse(text, 405, headers=headers)
