@@ -548,3 +548,12 @@ def test_options_names_the_methods_and_preflight_still_works(service) -> None:
         "access-control-request-headers": "authorization"})
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_load_that_cannot_fetch_says_why_not_that_the_store_is_unwritable(service) -> None:
+    response = _insert(service, text="LOAD <http://127.0.0.1:1/dokumen.ttl>")
+    assert response.status_code == 400
+    assert response.text.startswith("LOAD gagal, tidak ada yang diubah: ")
+    assert "port 1" in response.text  # Oxigraph's reason
+    assert "cannot write to the store" not in response.text
+    assert "tidak dapat ditulisi" not in response.text

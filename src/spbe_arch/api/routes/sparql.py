@@ -206,10 +206,15 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         except (OSError, StoreUnavailableError) as exc:
             if not uses_load(text):
                 raise
-            # LOAD of a document that cannot be fetched or read: the request's fault
-            message = exc.message("en") if isinstance(exc, SpbeError) else str(exc)
-            raise InputError(f"LOAD gagal; tidak ada yang diubah: {message}",
-                             f"LOAD failed; nothing was changed: {message}") from exc
+            # LOAD of a document that cannot be fetched or read: the request's fault. The
+            # store wraps Oxigraph's OSError as "cannot write to the store", which is not
+            # what happened: the reason is the OSError's own text
+            cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+            reason_id = reason_en = str(cause)
+            if isinstance(cause, SpbeError):
+                reason_id, reason_en = cause.message("id"), cause.message("en")
+            raise InputError(f"LOAD gagal, tidak ada yang diubah: {reason_id}",
+                             f"LOAD failed, nothing was changed: {reason_en}") from exc
 
 
 def _parameter(name: str, description: str, *, repeated: bool = False) -> dict[str, Any]:
