@@ -4,6 +4,7 @@ was; links another entity loses when one it points at is deleted with `?force=tr
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -101,3 +102,28 @@ def test_if_match_star_on_a_missing_entity_says_it_does_not_exist(arch_service: 
         "Proses Bisnis dengan kode 'DISKOMINFO.09' tidak ada, padahal If-Match: * meminta"
         " entitas yang sudah ada; tidak ada yang disimpan")
     assert _dump(arch_service) == before
+
+
+@pytest.mark.parametrize("padded", ["DISKOMINFO.01 ", " DISKOMINFO.01", "DISKOMINFO.01\u00a0"])
+def test_a_padded_code_is_the_code_it_is_stored_as(arch_service: Any, padded: str) -> None:
+    # the model strips the spaces; the route looked the padded code up, found nothing and
+    # so replaced the existing DISKOMINFO.01 behind a 201 with an empty body (POST), or
+    # despite If-None-Match: * (PUT)
+    client, admin = arch_service.client, arch_service.auth("admin")
+    before = _dump(arch_service)
+    posted = client.post("/api/proses-bisnis", json={**NEW, "kode": padded}, headers=admin)
+    assert posted.status_code == 409, posted.text
+    put = client.put(f"/api/proses-bisnis/{quote(padded, safe='')}",
+                     json={k: v for k, v in NEW.items() if k != "kode"},
+                     headers={**admin, "if-none-match": "*"})
+    assert put.status_code == 412, put.text
+    assert _dump(arch_service) == before
+
+
+def test_a_new_padded_code_is_created_under_its_stripped_code(arch_service: Any) -> None:
+    response = arch_service.client.post("/api/proses-bisnis",
+                                        json={**NEW, "kode": " DISKOMINFO.05 "},
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 201, response.text
+    assert response.json()["kode"] == "DISKOMINFO.05"
+    assert response.headers["location"].endswith("/api/proses-bisnis/DISKOMINFO.05")

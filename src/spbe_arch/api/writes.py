@@ -41,7 +41,7 @@ from spbe_arch.model import (
     plan_upsert,
 )
 from spbe_arch.model.service import RepositoryResolver
-from spbe_arch.model.values import FieldProblem, shown_value
+from spbe_arch.model.values import FieldProblem, record_code, shown_value
 from spbe_arch.repository import Repository
 
 
@@ -182,6 +182,10 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
     return str(value) if value else None
 
 
+def _stored_code(kind: EntityKind, code: str) -> str:
+    return record_code(kind, {kind.identity_field.name: code}) or ""
+
+
 def write_action(kind: EntityKind, method: str) -> tuple[str, str]:
     """What a write does, in words for its messages (Indonesian, English)."""
     verb_id, verb_en = {"POST": ("membuat", "creating"),
@@ -211,17 +215,24 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                 raise InputProblems([FieldProblem(
                     kind, 0, None, "kode", given, f"kode harus berupa teks, bukan {shown}",
                     f"a code must be text, not {shown}")])
+            # the code as the model stores it (spaces stripped): looked up padded, an
+            # existing entity was not found, and a create replaced it unseen
+            in_body = record_code(kind, record)
             if code is None:
-                code = str(given) if given not in (None, "") else None
+                code = in_body
                 if code is None:
                     raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
-            elif given not in (None, "", code):
+            elif in_body not in (None, _stored_code(kind, code)):
                 raise InputError(
                     f"kode di isi permintaan ('{given}') berbeda dengan kode di URL ('{code}')",
                     f"the code in the body ('{given}') differs from the code in the URL"
                     f" ('{code}')")
-            record["kode"] = code
         assert code is not None
+        code = _stored_code(kind, code)
+        if not code:
+            raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
+        if body is not None:
+            record["kode"] = code
         before = get_entity(repository, kind, code, instansi=instansi)
         if precondition is not None:
             precondition.check(before, kind, code)
