@@ -127,3 +127,18 @@ def test_a_new_padded_code_is_created_under_its_stripped_code(arch_service: Any)
     assert response.status_code == 201, response.text
     assert response.json()["kode"] == "DISKOMINFO.05"
     assert response.headers["location"].endswith("/api/proses-bisnis/DISKOMINFO.05")
+
+
+def test_an_owner_given_as_a_one_element_list_is_that_owner(arch_service: Any) -> None:
+    # the model takes one value in a list; the scope check took the list's Python text and
+    # refused the editor "over OPD %5B%27DISKOMINFO%27%5D"
+    response = arch_service.client.patch("/api/proses-bisnis/DISKOMINFO.01",
+                                         json={"pemilik": ["DISKOMINFO"], "uraian": "Baru"},
+                                         headers=arch_service.auth("editor"))
+    assert response.status_code == 200, response.text
+    assert response.json()["pemilik"] == "DISKOMINFO"
+    moved = arch_service.client.patch("/api/proses-bisnis/DISKOMINFO.01",
+                                      json={"pemilik": [" DISDUKCAPIL"]},
+                                      headers=arch_service.auth("editor"))
+    assert moved.status_code == 403
+    assert moved.json()["detail"].endswith("tidak berwenang atas OPD DISDUKCAPIL")

@@ -182,6 +182,17 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
     return str(value) if value else None
 
 
+def _given_code(value: object) -> str | None:
+    """A link's code as the model reads it: one value, also as a one-element list, without
+    surrounding spaces (anything else the model has refused while planning)."""
+    if isinstance(value, list | tuple):
+        values = [v for v in value if v not in (None, "")]
+        value = values[0] if len(values) == 1 else None
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).replace("\u00a0", " ").strip() or None
+
+
 def _stored_code(kind: EntityKind, code: str) -> str:
     return record_code(kind, {kind.identity_field.name: code}) or ""
 
@@ -249,11 +260,10 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
         else:
             plan = plan_upsert(repository, kind, [record], instansi=instansi,
                                partial=method == "PATCH")
-            after_owner = (record.get(kind.owner_field) if kind.owner_field
+            after_owner = (_given_code(record.get(kind.owner_field)) if kind.owner_field
                            and (method != "PATCH" or kind.owner_field in record)
                            else _owner(before, kind))
-            owners = [_owner(before, kind),
-                      code if kind.name == "opd" else (str(after_owner) if after_owner else None)]
+            owners = [_owner(before, kind), code if kind.name == "opd" else after_owner]
         # other entities the change touches need the caller's scope too: those the record's
         # `@reverse` links from, and those losing their link to a deleted one (`force`)
         for change in plan.entity_changes:
