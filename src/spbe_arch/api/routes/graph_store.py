@@ -13,6 +13,7 @@ graphs as their default graph; the Graph Store Protocol addresses graphs one by 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from collections.abc import Iterable
@@ -152,13 +153,28 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
         )
     if fmt == ox.RdfFormat.JSON_LD:
         _check_json_nesting(data, name)
+    elif fmt == ox.RdfFormat.RDF_XML:
+        check_entity_expansion(data, name)
     try:
         triples = ox.parse(input=data, format=fmt, base_iri=str(graph) if graph else None,
                            rename_blank_nodes=True)
         return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
                 for t in triples]
     except SyntaxError as exc:
-        raise syntax_error(exc, name) from exc
+        if "LoadDocumentCallback" in str(exc):
+            # the server fetches nothing a client names; the product's own REST JSON-LD
+            # refers to /context.jsonld by URL, so this is the usual way to meet it
+            raise ProtocolError(
+                f"{name}: JSON-LD ini merujuk @context lewat URL; server tidak mengambil"
+                " konteks dari jaringan. Sertakan isi konteksnya di dalam dokumen (mis. isi"
+                " /context.jsonld sebagai nilai @context) atau kirim Turtle",
+                f"{name}: this JSON-LD refers to its @context by URL; the server fetches no"
+                " context from the network. Put the context itself in the document (e.g."
+                " the content of /context.jsonld as the @context value) or send Turtle",
+            ) from exc
+        # RDF/XML errors carry no position; syntax_error finds one with an XML parser
+        raise syntax_error(exc, name, data, "rdfxml" if fmt == ox.RdfFormat.RDF_XML
+                           else None) from exc
 
 
 def _check_json_nesting(data: bytes, name: str) -> None:
@@ -179,6 +195,67 @@ def _check_json_nesting(data: bytes, name: str) -> None:
             " objects or arrays); nothing was written") from None
     except ValueError:
         return
+
+
+MAX_ENTITY_EXPANSION = 16 * 1024 * 1024
+"""Bytes an RDF/XML document may grow by through its XML entities."""
+_ENTITY_DECLARATION = re.compile(
+    rb"""<!ENTITY\s+(%\s*)?([^\s%;&<>"']+)\s+(?:"([^"]*)"|'([^']*)')""")
+_ENTITY_REFERENCE = re.compile(rb"&([^\s;&<>\"'#%]+);")
+
+
+def check_entity_expansion(data: bytes, name: str,
+                           limit: int = MAX_ENTITY_EXPANSION) -> None:
+    """Refuse RDF/XML whose internal XML entities would expand it by more than `limit`.
+
+    Oxigraph's RDF/XML parser expands internal entities without a bound: a 500-byte
+    document defining each entity as ten of the previous one ("billion laughs") became a
+    literal of 1 GB after 97 s, one level more exhausts the server's memory. Entities
+    themselves stay allowed: Protégé and other OWL tools declare one per namespace
+    (`<!ENTITY owl "http://www.w3.org/2002/07/owl#">`) and use them in every IRI. So the
+    size of the expansion is worked out from the declarations and the references, the
+    way the parser would grow the document, before the parser sees it."""
+    if b"<!ENTITY" not in data:
+        return
+    values: dict[bytes, bytes] = {}
+    for match in _ENTITY_DECLARATION.finditer(data):
+        if match.group(1) is None:  # parameter entities (`%name;`) are not expanded here
+            value = match.group(3) if match.group(3) is not None else match.group(4)
+            values.setdefault(match.group(2), value)
+    sizes: dict[bytes, int] = {}
+
+    def size(entity: bytes, open_: frozenset[bytes]) -> int:
+        """Length of the entity's replacement text, references expanded (capped)."""
+        if entity in sizes:
+            return sizes[entity]
+        if entity not in values:
+            return len(entity) + 2  # &amp; and the other predefined ones: one character
+        if entity in open_:
+            return limit + 1  # an entity that contains itself never ends
+        total = len(values[entity])
+        for reference in _ENTITY_REFERENCE.finditer(values[entity]):
+            total += size(reference.group(1), open_ | {entity}) - len(reference.group(0))
+            if total > limit:
+                break
+        sizes[entity] = min(total, limit + 1)
+        return sizes[entity]
+
+    growth = 0
+    try:
+        for reference in _ENTITY_REFERENCE.finditer(data):
+            growth += size(reference.group(1), frozenset()) - len(reference.group(0))
+            if growth > limit:
+                break
+    except RecursionError:
+        growth = limit + 1
+    if growth > limit:
+        raise ProtocolError(
+            f"{name}: entitas XML dokumen RDF/XML ini akan membesarkannya lebih dari"
+            f" {limit // (1024 * 1024)} MB (entitas yang berisi entitas lain); tidak ada yang"
+            " ditulis",
+            f"{name}: the XML entities of this RDF/XML document would grow it by more than"
+            f" {limit // (1024 * 1024)} MB (entities made of other entities); nothing was"
+            " written", 413)
 
 
 def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) -> list[Quad]:

@@ -1,0 +1,102 @@
+"""Graph Store uploads whose parsing would cost far more than their size."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from spbe_arch.api.routes.graph_store import check_entity_expansion
+from spbe_arch.api.sparql_protocol import ProtocolError
+
+GSP = "/rdf-graph-store"
+G = "http://example.org/unggahan"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _laughs(levels: int) -> bytes:
+    """Each entity ten of the previous one: `levels` levels make 10**(levels+1) bytes."""
+    names = [chr(ord("a") + i) for i in range(levels + 1)]
+    declarations = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">'
+        for previous, name in pairwise(names))
+    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{declarations}]>'
+            f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:x="http://example.org/">'
+            f'<rdf:Description rdf:about="http://example.org/s">'
+            f"<x:p>&{names[-1]};</x:p></rdf:Description></rdf:RDF>").encode()
+
+
+# what Protégé writes: one entity per namespace, used in every IRI
+PROTEGE = f'''<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+    <!ENTITY owl "http://www.w3.org/2002/07/owl#" >
+    <!ENTITY xsd "http://www.w3.org/2001/XMLSchema#" >
+    <!ENTITY rdf "{RDF}" >
+    <!ENTITY spbe "https://w3id.org/spbe-arch/ontology#" >
+]>
+<rdf:RDF xmlns:rdf="&rdf;" xmlns:owl="&owl;" xmlns:spbe="&spbe;">
+    <owl:Class rdf:about="&spbe;ProsesBisnis"/>
+    <owl:DatatypeProperty rdf:about="&spbe;level">
+        <rdf:type rdf:resource="&owl;FunctionalProperty"/>
+    </owl:DatatypeProperty>
+    <rdf:Description rdf:about="&spbe;contoh">
+        <spbe:level rdf:datatype="&xsd;integer">2</spbe:level>
+    </rdf:Description>
+</rdf:RDF>
+'''.encode()
+
+
+def _put(service, body: bytes):
+    return service.client.put(GSP, params={"graph": G}, content=body, headers={
+        "content-type": "application/rdf+xml", **service.auth("admin")})
+
+
+def test_an_exponential_entity_expansion_is_refused_before_parsing(service) -> None:
+    before = service.repository.export(None, "nquads")
+    # 8 levels: a 500-byte upload that Oxigraph turned into a 1 GB literal in 97 s
+    response = _put(service, _laughs(8))
+    assert response.status_code == 413
+    assert "entitas XML" in response.text
+    assert service.repository.export(None, "nquads") == before
+
+
+def test_protege_style_namespace_entities_are_accepted(service) -> None:
+    assert _put(service, PROTEGE).status_code == 201
+    turtle = service.client.get(GSP, params={"graph": G},
+                                headers={"accept": "application/n-triples"}).text
+    assert "<https://w3id.org/spbe-arch/ontology#level>" in turtle
+    assert '"2"^^<http://www.w3.org/2001/XMLSchema#integer>' in turtle
+
+
+def test_small_nested_entities_pass_and_the_bound_is_on_the_expansion() -> None:
+    check_entity_expansion(_laughs(3), "x.rdf")  # 10 kB: fine
+    with pytest.raises(ProtocolError):
+        check_entity_expansion(_laughs(3), "x.rdf", limit=5000)
+    # an entity referring to itself never ends
+    looping = b'<!DOCTYPE r [<!ENTITY a "x&b;"><!ENTITY b "&a;">]><r>&a;</r>'
+    with pytest.raises(ProtocolError):
+        check_entity_expansion(looping, "x.rdf")
+    # a single entity used very often grows the document linearly, and is counted
+    many = b'<!DOCTYPE r [<!ENTITY a "' + b"x" * 1000 + b'">]><r>' + b"&a;" * 6000 + b"</r>"
+    with pytest.raises(ProtocolError):
+        check_entity_expansion(many, "x.rdf", limit=5_000_000)
+    check_entity_expansion(many, "x.rdf", limit=7_000_000)
+
+
+def test_jsonld_with_a_context_url_is_refused_with_what_to_do(service) -> None:
+    # what GET /api/{kind}/{kode} answers as JSON-LD: the context by URL
+    body = (b'{"@context": "http://www.example/context.jsonld",'
+            b' "@id": "http://example.org/s", "kode": "X"}')
+    response = service.client.put(GSP, params={"graph": G}, content=body, headers={
+        "content-type": "application/ld+json", **service.auth("admin")})
+    assert response.status_code == 400
+    assert "@context lewat URL" in response.text
+    assert "LoadDocumentCallback" not in response.text
+
+
+def test_an_rdfxml_syntax_error_names_its_line(service) -> None:
+    body = (f'<rdf:RDF xmlns:rdf="{RDF}">\n<rdf:Description rdf:about="http://e/s">\n'
+            "</rdf:RDF>\n").encode()
+    response = _put(service, body)
+    assert response.status_code == 400
+    assert "baris 3" in response.text
