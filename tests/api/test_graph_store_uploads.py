@@ -100,3 +100,14 @@ def test_an_rdfxml_syntax_error_names_its_line(service) -> None:
     response = _put(service, body)
     assert response.status_code == 400
     assert "baris 3" in response.text
+
+
+def test_an_unsupported_part_of_a_multipart_upload_is_named(service) -> None:
+    files = {"satu": ("satu.ttl", b"<http://e/a> <http://e/p> <http://e/o> .", "text/turtle"),
+             "dua": ("catatan.docx", b"PK\x03\x04", "application/octet-stream")}
+    before = service.repository.export(None, "nquads")
+    response = service.client.post(GSP, params={"graph": G}, files=files,
+                                   headers=service.auth("admin"))
+    assert response.status_code == 415
+    assert response.text.startswith("catatan.docx: format RDF")
+    assert service.repository.export(None, "nquads") == before

@@ -144,10 +144,11 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
     """One uploaded graph as quads in `graph` (also used by the web import page)."""
     fmt = UPLOAD_FORMATS.get(media)
     if fmt is None:
+        # named, since in a multipart upload it is one part of several
         raise ProtocolError(
-            f"format RDF '{media or 'tanpa Content-Type'}' tidak didukung untuk satu graf;"
-            f" pakai {', '.join(sorted(UPLOAD_FORMATS))}",
-            f"RDF format '{media or 'none'}' is not supported for one graph; use"
+            f"{name}: format RDF '{media or 'tanpa Content-Type'}' tidak didukung untuk satu"
+            f" graf; pakai {', '.join(sorted(UPLOAD_FORMATS))}",
+            f"{name}: RDF format '{media or 'none'}' is not supported for one graph; use"
             f" {', '.join(sorted(UPLOAD_FORMATS))}",
             415,
         )
