@@ -116,3 +116,32 @@ def test_an_unknown_token_is_not_called_expired() -> None:
     with pytest.raises(AuthenticationError) as refused:
         authenticate(TokenStore(None), "Bearer spbe_tidakada", anonymous_read=True)
     assert "tidak dikenal" in refused.value.message("id")
+
+
+@pytest.mark.parametrize(("written", "valid"), [
+    ("2020-01-01", False), ("2999-01-01", True), ("2999-01-01T00:00:00", True),
+    ("2020-01-01T00:00:00", False)])
+def test_an_expiry_edited_by_hand_without_a_time_zone_is_read_as_utc(
+        tmp_path: Path, written: str, valid: bool) -> None:
+    # the file is documented and editable; an expiry without a zone (or a bare date) made
+    # every request with that token fail with a TypeError (naive vs aware comparison)
+    store = TokenStore(tmp_path / "t.json")
+    token, _ = store.create("ani", "reader")
+    data = json.loads((tmp_path / "t.json").read_text())
+    data["tokens"][0]["expires"] = written
+    (tmp_path / "t.json").write_text(json.dumps(data))
+    assert (store.verify(token) is not None) is valid
+    assert store.records()[0].expired is not valid
+
+
+def test_an_expiry_that_is_not_a_date_is_a_damaged_file(tmp_path: Path) -> None:
+    from spbe_arch.errors import ConfigurationError
+
+    store = TokenStore(tmp_path / "t.json")
+    store.create("ani", "reader")
+    data = json.loads((tmp_path / "t.json").read_text())
+    data["tokens"][0]["expires"] = "akhir tahun"
+    (tmp_path / "t.json").write_text(json.dumps(data))
+    with pytest.raises(ConfigurationError) as caught:
+        store.records()
+    assert "akhir tahun" in caught.value.message("id")

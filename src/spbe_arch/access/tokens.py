@@ -26,7 +26,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,27 @@ class TokenRecord:
         return cls(name=str(data["name"]), role=Role(data["role"]),
                    opds=[str(o) for o in data.get("opds", [])], hash=str(data["hash"]),
                    hint=str(data.get("hint", "")), created=str(data.get("created", "")),
-                   revoked=data.get("revoked"), expires=data.get("expires"))
+                   revoked=data.get("revoked"),
+                   expires=_stored_expiry(str(data["name"]), data.get("expires")))
+
+
+def _stored_expiry(name: str, value: object) -> str | None:
+    """An expiry from the file, with a time zone: the file may be edited by hand, and an
+    expiry without a zone cannot be compared with the time now (every request with the
+    token failed). No zone means UTC; a bare date means through that day, as
+    `token create --expires 2027-06-30` has it. Not a date: ValueError (a damaged file)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"token '{name}': expires '{text}'") from None
+    if len(text) == len("2027-06-30"):
+        moment += timedelta(days=1)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def hash_token(token: str) -> str:
