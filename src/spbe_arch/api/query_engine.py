@@ -202,6 +202,8 @@ def run_job(store: ox.Store, job: QueryJob) -> tuple[str, Any]:
     if len(triples) > limit:
         return ("too_large", str(limit))
     body = ox.serialize(triples, format=RDF_FORMATS[offer.serializer]) or b""
+    if offer.serializer == "application/rdf+xml":
+        body = results.keep_carriage_returns(body)
     return ("ok", QueryOutcome("graph", offer.media_type, body, len(triples)))
 
 

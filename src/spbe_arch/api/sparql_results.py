@@ -54,6 +54,14 @@ _XML_TEXT = {"\r": "&#13;"}
 1.0 §2.11), so a literal's \r is written as a character reference to reach the client."""
 
 
+def keep_carriage_returns(xml: bytes) -> bytes:
+    """An XML document (RDF/XML from Oxigraph's serializer) with every raw CR written as
+    `&#13;`. Oxigraph writes a literal's CR as it is, and conforming XML parsers (rdflib,
+    so SPARQLWrapper's default for CONSTRUCT) read it as a line feed. The serializer
+    indents with LF and tabs only, so every CR in its output is inside a literal."""
+    return xml.replace(b"\r", b"&#13;") if b"\r" in xml else xml
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"

@@ -557,3 +557,21 @@ def test_a_load_that_cannot_fetch_says_why_not_that_the_store_is_unwritable(serv
     assert "port 1" in response.text  # Oxigraph's reason
     assert "cannot write to the store" not in response.text
     assert "tidak dapat ditulisi" not in response.text
+
+
+def test_construct_as_rdf_xml_keeps_a_literals_carriage_return(service) -> None:
+    """SPARQLWrapper asks CONSTRUCT results as RDF/XML by default and reads them with
+    rdflib, whose XML parser turns a raw CR into a line feed."""
+    text = ('INSERT DATA { GRAPH <http://example.org/g> {'
+            ' <http://example.org/a> <http://example.org/p> "baris\\r\\nbaru"@id } }')
+    assert _insert(service, text=text).status_code == 200
+    response = service.client.get("/sparql", params={
+        "query": "CONSTRUCT WHERE { ?s <http://example.org/p> ?o }"},
+        headers={"accept": "application/rdf+xml"})
+    assert response.status_code == 200
+    [value] = list(Graph().parse(data=response.content, format="xml").objects())
+    assert str(value) == "baris\r\nbaru"
+    store = service.client.get("/rdf-graph-store", params={"graph": "http://example.org/g"},
+                               headers={"accept": "application/rdf+xml"})
+    [value] = list(Graph().parse(data=store.content, format="xml").objects())
+    assert str(value) == "baris\r\nbaru"

@@ -34,6 +34,7 @@ from spbe_arch.api.negotiation import choose_graph_format
 from spbe_arch.api.query_engine import NotAcceptableError
 from spbe_arch.api.routes.sparql import method_not_allowed
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of, parse_pairs
+from spbe_arch.api.sparql_results import keep_carriage_returns
 from spbe_arch.audit import apply_audited, audit_quads
 from spbe_arch.errors import InputError
 from spbe_arch.repository import ChangeSet, Quad, Repository
@@ -342,7 +343,10 @@ async def _get(request: Request, path: str | None, head: bool) -> Response:
         if not _exists(repository, graph):
             raise GraphNotFoundError(f"graf {_label(graph)} tidak ada",
                                      f"the graph {_label(graph)} does not exist")
-        return repository.export(graph, EXPORT_NAMES[offer.serializer])
+        data = repository.export(graph, EXPORT_NAMES[offer.serializer])
+        if offer.serializer == "application/rdf+xml":
+            data = keep_carriage_returns(data)
+        return data
 
     data = await run_in_threadpool(export)
     if head:
