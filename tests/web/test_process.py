@@ -266,3 +266,34 @@ def test_only_the_sop_s_own_opd_may_edit_its_steps(fresh_demo_web: Web) -> None:
     refused = other.post(f"/ui/sop/{SOP}/langkah", {"langkah-2-waktu": "1 menit"})
     assert refused.status_code == 403
     assert load_sop(web.repository, SOP, "3574").langkah[1].waktu == before != "1 menit"
+
+
+def test_identity_form_refuses_to_overwrite_a_change_made_since_it_was_opened(
+        fresh_demo_web: Web) -> None:
+    from spbe_arch.sop import set_sop_fields
+
+    web = fresh_demo_web
+    _derive_the_sample_sop(web)
+    session = web.session("editor")
+    page = session.get(f"/ui/sop/{SOP}").text
+    values = dict(re.findall(r'<input id="s-(\w+)" name="\w+" type="(?:text|date)"'
+                             r' value="([^"]*)"', page))
+    etag = html.unescape(re.search(r'id="form-identitas">\s*<input type="hidden"'
+                                   r' name="csrf_token" value="[^"]*">\s*<input type="hidden"'
+                                   r' name="etag" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    set_sop_fields(web.repository, SOP, {"nomor": "800/1/2026"}, kode_wilayah="3574",
+                   agent="orang-lain")
+    late = session.post(f"/ui/sop/{SOP}", {**values, "etag": etag, "status": "draft",
+                                            "nama": "Nama baru"})
+    assert late.status_code == 409
+    assert "diubah orang lain" in text_of(late.text)
+    assert 'value="Nama baru"' in late.text  # the user's input is kept
+    document = load_sop(web.repository, SOP, "3574")
+    assert document.nomor == "800/1/2026" and document.nama != "Nama baru"
+    again = re.search(r'name="etag" value="([^"]*)"', late.text)
+    assert again is not None and html.unescape(again.group(1)) != etag
+    saved = session.post(f"/ui/sop/{SOP}", {**values, "etag": html.unescape(again.group(1)),
+                                             "status": "draft", "nama": "Nama baru"},
+                         follow_redirects=False)
+    assert saved.status_code == 303
+    assert load_sop(web.repository, SOP, "3574").nama == "Nama baru"

@@ -403,6 +403,11 @@ EN: dict[str, str] = {
     " pelaksana berasal dari model BPMN atau Excel dan diubah di sana.":
         "Fill in each step's quality standards (requirements, time, output) and remarks. The"
         " activities and performers come from the BPMN model or Excel and are changed there.",
+    "SOP ini diubah orang lain sejak halaman ini dibuka, jadi identitasnya belum disimpan."
+    " Isian Anda masih di bawah; periksa lagi, lalu simpan bila tetap ingin menggantinya.":
+        "Someone else changed this SOP since this page was opened, so its identity was not"
+        " saved. Your input is still below; check it, then save again if you still want to"
+        " replace theirs.",
     "SOP ini diubah orang lain sejak halaman ini dibuka, jadi langkahnya belum disimpan."
     " Isian Anda masih di bawah; periksa lagi, lalu simpan bila tetap ingin menggantinya.":
         "Someone else changed this SOP since this page was opened, so its steps were not"

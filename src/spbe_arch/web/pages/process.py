@@ -149,6 +149,9 @@ class IdentityForm:
     values: dict[str, str]
     errors: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
+    etag: str | None = None
+    """The SOP's state when the form was made (`entity_tag`): a save made after somebody
+    else's is refused instead of silently replacing it."""
 
 
 @dataclass
@@ -205,8 +208,10 @@ def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int
     pages = len(layout_flowchart(document).pages) if document.langkah else 0
     owner = _opd_code(document.pemilik)
     may_edit = page.can_write_opd(owner)
-    if steps is None and may_edit:
-        steps = _steps_form(_sop_record(page, document.kode))
+    if may_edit and (steps is None or form.etag is None):
+        record = _sop_record(page, document.kode)
+        steps = steps or _steps_form(record)
+        form.etag = form.etag or entity_tag(record)
     return page.render("sop.html.j2", status=status, document=document, form=form,
                        flowchart_pages=pages, may_edit=may_edit, steps_form=steps,
                        step_fields=STEP_FIELDS, owner=owner,
@@ -329,12 +334,21 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
             values[name] = text
         # unchanged fields are not rewritten, so the audit trail shows what really changed
     if values:
+        shown = form_text(form, "etag")
         try:
             with page.request.app.state.write_lock:
+                now = entity_tag(_sop_record(page, document.kode))
+                if shown and shown != now:
+                    # keep what this user typed; saving again (now knowingly) replaces it
+                    state = IdentityForm(given, etag=now, general=[page.t(
+                        "SOP ini diubah orang lain sejak halaman ini dibuka, jadi identitasnya"
+                        " belum disimpan. Isian Anda masih di bawah; periksa lagi, lalu simpan"
+                        " bila tetap ingin menggantinya.")])
+                    return _sop_page(page, document, state, status=409)
                 set_sop_fields(page.repository, code, values, kode_wilayah=page.instansi,
                                agent=page.principal.name)
         except SpbeError as exc:
-            state = IdentityForm(given)
+            state = IdentityForm(given, etag=shown or None)
             where = exc.location.field if exc.location else None
             text = exc.message_en if page.lang == "en" else exc.message_id
             if where in IDENTITY_FIELDS:
