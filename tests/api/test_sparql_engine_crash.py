@@ -25,11 +25,12 @@ from spbe_arch.api.sparql_protocol import ISOLATED_UPDATE_CHARS, UpdateSyntaxTas
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="query workers need fork()")
 
-DEEP = 3000
-"""Levels of `{` that overflow an 8 MB stack (2188 do not, on pyoxigraph 0.5)."""
+DEEP = 30_000
+"""Levels of `{` far past what overflows an 8 MB stack (2188 do not, on pyoxigraph 0.5),
+so that the test holds on a machine with larger stacks too."""
 DEEP_QUERY = "SELECT * WHERE " + "{" * DEEP + "?s ?p ?o" + "}" * DEEP
 DEEP_UPDATE = "INSERT { <x:a> <x:b> <x:c> } WHERE " + "{" * DEEP + "?s ?p ?o" + "}" * DEEP
-DEEP_DATA = ("INSERT DATA { <x:s> <x:p> " + "[ <x:p> " * 10_000 + "1" + " ]" * 10_000
+DEEP_DATA = ("INSERT DATA { <x:s> <x:p> " + "[ <x:p> " * 100_000 + "1" + " ]" * 100_000
              + " }")
 DEEP_JSONLD = ('{"@id": "http://example.org/s", "http://example.org/p": '
                + '{"http://example.org/p": ' * 10_000 + "1" + "}" * 10_000 + "}")
