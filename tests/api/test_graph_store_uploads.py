@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import pytest
-
-from spbe_arch.api.routes.graph_store import check_entity_expansion
-from spbe_arch.api.sparql_protocol import ProtocolError
-
 GSP = "/rdf-graph-store"
 G = "http://example.org/unggahan"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -66,21 +61,6 @@ def test_protege_style_namespace_entities_are_accepted(service) -> None:
                                 headers={"accept": "application/n-triples"}).text
     assert "<https://w3id.org/spbe-arch/ontology#level>" in turtle
     assert '"2"^^<http://www.w3.org/2001/XMLSchema#integer>' in turtle
-
-
-def test_small_nested_entities_pass_and_the_bound_is_on_the_expansion() -> None:
-    check_entity_expansion(_laughs(3), "x.rdf")  # 10 kB: fine
-    with pytest.raises(ProtocolError):
-        check_entity_expansion(_laughs(3), "x.rdf", limit=5000)
-    # an entity referring to itself never ends
-    looping = b'<!DOCTYPE r [<!ENTITY a "x&b;"><!ENTITY b "&a;">]><r>&a;</r>'
-    with pytest.raises(ProtocolError):
-        check_entity_expansion(looping, "x.rdf")
-    # a single entity used very often grows the document linearly, and is counted
-    many = b'<!DOCTYPE r [<!ENTITY a "' + b"x" * 1000 + b'">]><r>' + b"&a;" * 6000 + b"</r>"
-    with pytest.raises(ProtocolError):
-        check_entity_expansion(many, "x.rdf", limit=5_000_000)
-    check_entity_expansion(many, "x.rdf", limit=7_000_000)
 
 
 def test_jsonld_with_a_context_url_is_refused_with_what_to_do(service) -> None:

@@ -116,6 +116,15 @@ def test_graph_store_refuses_jsonld_nested_deeper_than_the_parser_can_take() -> 
     assert result["unchanged"] is True
 
 
+def test_validation_upload_refuses_jsonld_nested_deeper_than_the_parser_can_take() -> None:
+    """POST /validation (open to readers) parsed the upload in the server: exit 139."""
+    result = _in_child(("POST", "/validation", {}, "application/ld+json", DEEP_JSONLD))
+    [(status, text)] = result["answers"]  # type: ignore[misc]
+    assert status == 400, text
+    assert "nested too deeply" in text and "unggahan.jsonld" in text
+    assert result["alive"] == 200
+
+
 def test_ordinary_nested_jsonld_is_still_accepted(service) -> None:
     body = {"@id": "http://example.org/s", "http://example.org/p": {
         "http://example.org/p": {"http://example.org/q": "dalam"}}}

@@ -53,6 +53,7 @@ from spbe_arch.repository.base import (
     has_dataset_clause,
     query_form,
 )
+from spbe_arch.repository.guards import check_rdf_input
 from spbe_arch.repository.terms import graph_to_oxigraph, to_oxigraph, to_rdflib
 
 __all__ = [
@@ -776,10 +777,19 @@ def parse_source(source: LoadSource) -> list[ox.Quad]:
         return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
 
 
+GUARDED_FILE_BYTES = 256 * 1024 * 1024
+"""JSON-LD and RDF/XML files up to this size are checked (`guards`) before parsing; larger
+ones are streamed unchecked: only the operator's own `spbe-arch load` reads such files."""
+
+
 def _parser(source: LoadSource) -> Iterator[ox.Quad]:
     fmt = RDF_FORMAT[source.format]
     if isinstance(source.data, Path):
+        if source.format in ("jsonld", "rdfxml") and \
+                source.data.stat().st_size <= GUARDED_FILE_BYTES:
+            check_rdf_input(source.data.read_bytes(), source.format, source.name)
         return ox.parse(path=str(source.data), format=fmt, rename_blank_nodes=True)
+    check_rdf_input(source.data, source.format, source.name)
     return ox.parse(input=source.data, format=fmt, rename_blank_nodes=True)
 
 

@@ -12,8 +12,6 @@ graphs as their default graph; the Graph Store Protocol addresses graphs one by 
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import uuid
 from collections.abc import Iterable
@@ -39,6 +37,7 @@ from spbe_arch.audit import apply_audited, audit_quads
 from spbe_arch.errors import InputError
 from spbe_arch.repository import ChangeSet, Quad, Repository
 from spbe_arch.repository.base import SUFFIX_FORMATS
+from spbe_arch.repository.guards import check_rdf_input
 from spbe_arch.repository.oxigraph import changeset_to_update, syntax_error
 from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings
@@ -153,10 +152,12 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
             f" {', '.join(sorted(UPLOAD_FORMATS))}",
             415,
         )
-    if fmt == ox.RdfFormat.JSON_LD:
-        _check_json_nesting(data, name)
-    elif fmt == ox.RdfFormat.RDF_XML:
-        check_entity_expansion(data, name)
+    try:
+        check_rdf_input(data, {ox.RdfFormat.JSON_LD: "jsonld",
+                               ox.RdfFormat.RDF_XML: "rdfxml"}.get(fmt, ""), name)
+    except InputError as exc:
+        raise ProtocolError(exc.message("id"), exc.message("en"),
+                            getattr(exc, "http_status", 400)) from None
     try:
         triples = ox.parse(input=data, format=fmt, base_iri=str(graph) if graph else None,
                            rename_blank_nodes=True)
@@ -179,85 +180,6 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
                            else None) from exc
 
 
-def _check_json_nesting(data: bytes, name: str) -> None:
-    """Refuse JSON nested deeper than Python's recursion limit (about 1000 levels).
-
-    Oxigraph's JSON-LD parser recurses per level of nesting: a document some thousands
-    of objects deep overflows the stack and ends the server process (SIGSEGV, nothing to
-    catch). Python's json module stops at its recursion limit with an exception, far
-    below that depth and far above any real document, so it serves as the gauge. Any
-    other error is left to Oxigraph, whose message names the line and column."""
-    try:
-        json.loads(data)
-    except RecursionError:
-        raise ProtocolError(
-            f"{name}: JSON-LD bersarang terlalu dalam (lebih dari ±1000 tingkat objek atau"
-            " larik); tidak ada yang ditulis",
-            f"{name}: the JSON-LD is nested too deeply (more than about 1000 levels of"
-            " objects or arrays); nothing was written") from None
-    except ValueError:
-        return
-
-
-MAX_ENTITY_EXPANSION = 16 * 1024 * 1024
-"""Bytes an RDF/XML document may grow by through its XML entities."""
-_ENTITY_DECLARATION = re.compile(
-    rb"""<!ENTITY\s+(%\s*)?([^\s%;&<>"']+)\s+(?:"([^"]*)"|'([^']*)')""")
-_ENTITY_REFERENCE = re.compile(rb"&([^\s;&<>\"'#%]+);")
-
-
-def check_entity_expansion(data: bytes, name: str,
-                           limit: int = MAX_ENTITY_EXPANSION) -> None:
-    """Refuse RDF/XML whose internal XML entities would expand it by more than `limit`.
-
-    Oxigraph's RDF/XML parser expands internal entities without a bound: a 500-byte
-    document defining each entity as ten of the previous one ("billion laughs") became a
-    literal of 1 GB after 97 s, one level more exhausts the server's memory. Entities
-    themselves stay allowed: Protégé and other OWL tools declare one per namespace
-    (`<!ENTITY owl "http://www.w3.org/2002/07/owl#">`) and use them in every IRI. So the
-    size of the expansion is worked out from the declarations and the references, the
-    way the parser would grow the document, before the parser sees it."""
-    if b"<!ENTITY" not in data:
-        return
-    values: dict[bytes, bytes] = {}
-    for match in _ENTITY_DECLARATION.finditer(data):
-        if match.group(1) is None:  # parameter entities (`%name;`) are not expanded here
-            value = match.group(3) if match.group(3) is not None else match.group(4)
-            values.setdefault(match.group(2), value)
-    sizes: dict[bytes, int] = {}
-
-    def size(entity: bytes, open_: frozenset[bytes]) -> int:
-        """Length of the entity's replacement text, references expanded (capped)."""
-        if entity in sizes:
-            return sizes[entity]
-        if entity not in values:
-            return len(entity) + 2  # &amp; and the other predefined ones: one character
-        if entity in open_:
-            return limit + 1  # an entity that contains itself never ends
-        total = len(values[entity])
-        for reference in _ENTITY_REFERENCE.finditer(values[entity]):
-            total += size(reference.group(1), open_ | {entity}) - len(reference.group(0))
-            if total > limit:
-                break
-        sizes[entity] = min(total, limit + 1)
-        return sizes[entity]
-
-    growth = 0
-    try:
-        for reference in _ENTITY_REFERENCE.finditer(data):
-            growth += size(reference.group(1), frozenset()) - len(reference.group(0))
-            if growth > limit:
-                break
-    except RecursionError:
-        growth = limit + 1
-    if growth > limit:
-        raise ProtocolError(
-            f"{name}: entitas XML dokumen RDF/XML ini akan membesarkannya lebih dari"
-            f" {limit // (1024 * 1024)} MB (entitas yang berisi entitas lain); tidak ada yang"
-            " ditulis",
-            f"{name}: the XML entities of this RDF/XML document would grow it by more than"
-            f" {limit // (1024 * 1024)} MB (entities made of other entities); nothing was"
-            " written", 413)
 
 
 def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) -> list[Quad]:
