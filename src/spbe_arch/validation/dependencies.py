@@ -22,6 +22,7 @@ different scopes do not join.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -425,7 +426,66 @@ def _walk_order(patterns: list[Pattern], known: set[Variable], root: Variable
     return ordered
 
 
-def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str | None:
+@dataclass(frozen=True)
+class ReverseQuery:
+    """`SELECT DISTINCT ?root …` split into its VALUES rows and the rest (`body`, the triple
+    patterns in walk order). The reverse queries of many changed triples often differ only in
+    their values (every step of a new SOP): joined into one query by `merged`, the engine
+    evaluates the patterns once instead of once per step (80 steps: 3.2 s → see
+    docs/validation.md)."""
+
+    root: Variable
+    variables: tuple[Variable, ...]
+    body: tuple[str, ...]
+    rows: tuple[tuple[Node | None, ...], ...]
+    """One row per combination of the match's bindings and its walked paths; None: UNDEF."""
+
+    @property
+    def shape(self) -> tuple[Variable, tuple[Variable, ...], tuple[str, ...]]:
+        return self.root, self.variables, self.body
+
+    def text(self) -> str:
+        lines: list[str] = []
+        if self.variables:
+            rows = " ".join("(" + " ".join("UNDEF" if value is None else term_text(value)
+                                           for value in row) + ")" for row in self.rows)
+            lines.append(f"VALUES ({' '.join('?' + str(v) for v in self.variables)}) "
+                         f"{{ {rows} }}")
+        lines += self.body
+        return f"SELECT DISTINCT ?{self.root} WHERE {{\n  " + "\n  ".join(lines) + "\n}"
+
+
+def merged(queries: Iterable[ReverseQuery]) -> ReverseQuery:
+    """The queries (of one `shape`) as one: the union of their rows."""
+    queries = list(queries)
+    rows = dict.fromkeys(row for query in queries for row in query.rows)
+    return ReverseQuery(queries[0].root, queries[0].variables, queries[0].body, tuple(rows))
+
+
+def _without_existence_tests(patterns: list[Pattern], keep: set[Variable]) -> list[Pattern]:
+    """The patterns without those that only test that some value exists (`?root
+    spbe:memilikiLangkah ?l . ?l spbe:urutan ?n`, where ?l and ?n occur nowhere else), and
+    without repeats. Such a test can only drop roots, so the reverse query finds the same
+    roots or more (re-checking a root more costs a check, its results net out), and it
+    multiplied the query's rows: every step of an SOP for every changed step (an SOP of 80
+    steps: 3.0 s for this one query; see docs/validation.md)."""
+    left = list(dict.fromkeys(patterns))
+    pruned = True
+    while pruned:
+        pruned = False
+        uses = Counter(v for pattern in left for v in pattern.vars())
+        for pattern in left:
+            if not isinstance(pattern, TriplePattern):
+                continue
+            own = {v for v in pattern.vars() if uses[v] == 1 and v not in keep}
+            if own and len(pattern.vars() - own) <= 1:
+                left.remove(pattern)
+                pruned = True
+                break
+    return left
+
+
+def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> ReverseQuery | None:
     """`SELECT DISTINCT ?root …` over the patterns connected to the match; None if `?root` is
     not connected (then every focus node may be affected)."""
     known = set(m.bindings)
@@ -446,23 +506,25 @@ def reverse_query(root: Variable, m: Match, context: Iterable[Pattern]) -> str |
                 changed = True
     if root not in connected:
         return None
-    chosen = _walk_order(chosen, known, root)
-    lines: list[str] = []
-    if m.bindings:
-        names = sorted(m.bindings, key=str)
-        row = " ".join(term_text(m.bindings[v]) for v in names)
-        lines.append(f"VALUES ({' '.join('?' + str(v) for v in names)}) {{ ({row}) }}")
-    for chosen_pattern in chosen:
-        if isinstance(chosen_pattern, TriplePattern):
-            lines.append(f"{term_text(chosen_pattern.s)} {path_text(chosen_pattern.p)}"
-                         f" {term_text(chosen_pattern.o)} .")
-        else:
-            variables = sorted(chosen_pattern.vars(), key=str)
-            rows = []
-            for value_row in chosen_pattern.rows:
-                values = dict(value_row)
-                rows.append("(" + " ".join(term_text(values[v]) if v in values else "UNDEF"
-                                           for v in variables) + ")")
-            lines.append(f"VALUES ({' '.join('?' + str(v) for v in variables)}) "
-                         f"{{ {' '.join(rows)} }}")
-    return f"SELECT DISTINCT ?{root} WHERE {{\n  " + "\n  ".join(lines) + "\n}"
+    chosen = _walk_order(_without_existence_tests(chosen, known | {root}), known, root)
+    triples = [p for p in chosen if isinstance(p, TriplePattern)]
+    body = [f"{term_text(p.s)} {path_text(p.p)} {term_text(p.o)} ." for p in triples]
+    # The bindings and every VALUES pattern (walked paths) as one table: their join, with
+    # only the variables the patterns use (or the tables join on). A variable nothing else
+    # uses would only repeat rows: (changed step, each step before it) for every step.
+    tables = [[dict(m.bindings)]] + [[dict(row) for row in p.rows] for p in chosen
+                                     if isinstance(p, ValuesPattern)]
+    needed = {root} | {v for p in triples for v in p.vars()}
+    for index, table in enumerate(tables):
+        others = {v for other in tables[:index] + tables[index + 1:] for row in other
+                  for v in row}
+        tables[index] = [dict(row) for row in dict.fromkeys(
+            tuple((v, row[v]) for v in sorted(row, key=str) if v in needed or v in others)
+            for row in table)]
+    joined: list[dict[Variable, Node]] = [{}]
+    for table in tables:
+        joined = [{**row, **values} for row in joined for values in table
+                  if all(row[v] == values[v] for v in row.keys() & values.keys())]
+    variables = tuple(sorted({v for row in joined for v in row if v in needed}, key=str))
+    rows = tuple(dict.fromkeys(tuple(row.get(v) for v in variables) for row in joined))
+    return ReverseQuery(root, variables, tuple(body), rows)
