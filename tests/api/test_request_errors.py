@@ -55,3 +55,20 @@ def test_a_region_code_that_cannot_be_one_is_refused_everywhere(service: Any, pa
                                   headers=service.auth("admin"))
     assert response.status_code == 422, (path, code, response.text[:200])
     assert "parameter 'instansi'" in response.json()["pesan"]
+
+
+def test_a_json_body_sent_without_its_content_type_says_so(service: Any) -> None:
+    """curl -d sends `application/x-www-form-urlencoded`: the body is JSON, the type is not."""
+    body = b'{"kode": "DISKOMINFO", "nama": "Dinas"}'
+    answer = service.client.post("/api/opd", content=body, headers={
+        **service.auth("admin"), "content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 422
+    assert answer.json()["pesan"] == (
+        "isi permintaan: harus berupa objek JSON; kirim dengan header Content-Type:"
+        " application/json (yang dikirim: application/x-www-form-urlencoded)")
+    english = service.client.post("/api/opd", content=body, headers={
+        **service.auth("admin"), "content-type": "text/plain", "accept-language": "en"})
+    assert "Content-Type: application/json (sent: text/plain)" in english.json()["pesan"]
+    right = service.client.post("/api/opd", content=b"[1]", headers={
+        **service.auth("admin"), "content-type": "application/json"})
+    assert right.json()["pesan"] == "isi permintaan: harus berupa objek JSON"

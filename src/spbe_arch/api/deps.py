@@ -46,15 +46,32 @@ def request_lang(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in ("id", "en"):
         return asked
-    accept = request.headers.get("accept-language", "")
-    for item in accept.split(","):
-        tag = item.split(";")[0].strip().lower()
+    for tag in _by_preference(request.headers.get("accept-language", "")):
         if tag.startswith("id"):
             return "id"
         if tag.startswith("en"):
             return "en"
     settings: Settings = request.app.state.settings
     return "en" if settings.lang == "en" else "id"
+
+
+def _by_preference(header: str) -> list[str]:
+    """The language tags of an Accept-Language header, most wanted first (RFC 9110 §12.5.4:
+    `id;q=0.1, en` wants English); q=0 means "not this one"."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, parameters = item.partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag.strip() and weight > 0:
+            ranked.append((-weight, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(ranked)]
 
 
 def get_query_engine(request: Request) -> QueryEngine:

@@ -90,9 +90,27 @@ def translate(errors: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return translated
 
 
+def _content_type_hint(errors: list[dict[str, Any]], content_type: str,
+                       lang: str) -> list[dict[str, Any]]:
+    """A JSON body sent without `Content-Type: application/json` (curl `-d` sends a form
+    type) reaches FastAPI as text: say so, rather than "must be a JSON object"."""
+    media = content_type.split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return errors
+    shown = media or ("tanpa Content-Type" if lang == "id" else "no Content-Type")
+    hint = (f"; kirim dengan header Content-Type: application/json (yang dikirim: {shown})"
+            if lang == "id" else
+            f"; send it with the header Content-Type: application/json (sent: {shown})")
+    return [{**error, "msg": f"{error.get('msg')}{hint}"}
+            if tuple(error.get("loc", ())) == ("body",)
+            and error.get("type") in ("dict_type", "model_attributes_type") else error
+            for error in errors]
+
+
 async def request_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     lang = request_lang(request)
-    errors = translate(list(exc.errors()), lang)
+    errors = _content_type_hint(translate(list(exc.errors()), lang),
+                                request.headers.get("content-type", ""), lang)
     summary = "; ".join(f"{_where(e.get('loc', ()), lang)}: {e.get('msg')}" for e in errors)
     return JSONResponse({"detail": jsonable_encoder(errors), "pesan": summary}, 422)
