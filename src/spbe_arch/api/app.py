@@ -13,6 +13,7 @@ endpoints, where SPARQL tools show the body as it is, JSON `{"detail": …}` els
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 import weakref
 from collections.abc import AsyncIterator
@@ -135,6 +136,10 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     loopback).
     """
     settings = settings or get_settings()
+    # rdflib logs a whole traceback for every ill-typed literal it converts ("x"^^xsd:integer
+    # written through the Graph Store or SPARQL Update): findings of validation, not server
+    # errors, and any writer could flood the log with them
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     base = repository or open_repository(settings.store, settings)
     guarded = base if isinstance(base, GuardedRepository) else GuardedRepository(base)
     engine = make_query_engine(guarded, settings)

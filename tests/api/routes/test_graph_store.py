@@ -3,6 +3,8 @@ access, and nothing half-written."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from rdflib import Graph, URIRef
 
@@ -207,3 +209,16 @@ def test_patch_is_405_with_the_methods_the_graph_store_takes(service, path: str)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD, PUT, POST, DELETE"
     assert "tidak menerima PATCH" in response.text
+
+
+def test_an_ill_typed_literal_is_stored_without_a_traceback_in_the_log(
+        service, caplog: pytest.LogCaptureFixture) -> None:
+    """rdflib logged a full traceback for each one; a finding of validation, not an error."""
+    body = (b'<http://example.org/s> <http://example.org/p>'
+            b' "banyak"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    with caplog.at_level(logging.WARNING):
+        answer = service.client.put(
+            "/rdf-graph-store", params={"graph": "http://example.org/g"}, content=body,
+            headers={"content-type": "application/n-triples", **service.auth("admin")})
+    assert answer.status_code == 201
+    assert not [r for r in caplog.records if r.name.startswith("rdflib")]
