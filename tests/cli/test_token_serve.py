@@ -34,6 +34,11 @@ def test_token_lifecycle(tmp_path: Path) -> None:
     assert TokenStore(tmp_path / "data.tokens.json").verify(token) is None
     again = _run(tmp_path, "token", "revoke", "ani")
     assert again.returncode == 2 and "no active token" in again.stderr
+    # only revoked tokens left: no empty table, what to do instead
+    empty = _run(tmp_path, "token", "list")
+    assert empty.returncode == 0 and empty.stdout == ""
+    assert "no tokens yet; create one with `spbe-arch token create" in empty.stderr
+    assert "ani" in _run(tmp_path, "token", "list", "--all").stdout
 
 
 def test_editor_without_opd_is_refused(tmp_path: Path) -> None:

@@ -143,6 +143,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Daftar token (tanpa rahasianya)."""
         records = [r for r in _store().records() if all_tokens or r.active]
+        if not records:
+            typer.echo(t("belum ada token; buat dengan `spbe-arch token create NAMA --role"
+                         " reader|editor|admin`",
+                         "no tokens yet; create one with `spbe-arch token create NAME --role"
+                         " reader|editor|admin`"), err=True)
+            return
         table = Table(t("nama", "name"), t("peran", "role"), "OPD", t("awal token", "starts"),
                       t("dibuat", "created"), t("berlaku hingga", "expires"),
                       t("dicabut", "revoked"))
@@ -154,8 +160,6 @@ def register(app: typer.Typer) -> None:
                           ", ".join(o.rsplit("/", 1)[-1] for o in record.opds) or "-",
                           record.hint + "…", record.created, until, record.revoked or "-")
         out_console().print(table)
-        if not records:
-            typer.echo(t("belum ada token", "no tokens yet"), err=True)
 
     @token_app.command("revoke")
     def revoke(name: Annotated[str, typer.Argument(help="Nama token yang dicabut.")]) -> None:
