@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
+from tests.repository.repo_helpers import laughs
 
 GSP = "/rdf-graph-store"
 G = "http://example.org/unggahan"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
-
-def _laughs(levels: int) -> bytes:
-    """Each entity ten of the previous one: `levels` levels make 10**(levels+1) bytes."""
-    names = [chr(ord("a") + i) for i in range(levels + 1)]
-    declarations = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">'
-        for previous, name in pairwise(names))
-    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{declarations}]>'
-            f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:x="http://example.org/">'
-            f'<rdf:Description rdf:about="http://example.org/s">'
-            f"<x:p>&{names[-1]};</x:p></rdf:Description></rdf:RDF>").encode()
 
 
 # what Protégé writes: one entity per namespace, used in every IRI
@@ -49,7 +37,7 @@ def _put(service, body: bytes):
 def test_an_exponential_entity_expansion_is_refused_before_parsing(service) -> None:
     before = service.repository.export(None, "nquads")
     # 8 levels: a 500-byte upload that Oxigraph turned into a 1 GB literal in 97 s
-    response = _put(service, _laughs(8))
+    response = _put(service, laughs(8))
     assert response.status_code == 413
     assert "entitas XML" in response.text
     assert service.repository.export(None, "nquads") == before

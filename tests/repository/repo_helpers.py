@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.compare import IsomorphicGraph, to_isomorphic
@@ -84,3 +86,18 @@ def snapshot(repository: Repository) -> dict[str, IsomorphicGraph]:
 
 def same_graph(a: Graph, b: Graph) -> bool:
     return to_isomorphic(a) == to_isomorphic(b)
+
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def laughs(levels: int) -> bytes:
+    """Each entity ten of the previous one: `levels` levels make 10**(levels+1) bytes."""
+    names = [chr(ord("a") + i) for i in range(levels + 1)]
+    declarations = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">'
+        for previous, name in pairwise(names))
+    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{declarations}]>'
+            f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:x="http://example.org/">'
+            f'<rdf:Description rdf:about="http://example.org/s">'
+            f"<x:p>&{names[-1]};</x:p></rdf:Description></rdf:RDF>").encode()

@@ -4,10 +4,10 @@ path that parses user input (repository/guards.py)."""
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from repo_helpers import laughs
 
 from spbe_arch.errors import InputError
 from spbe_arch.repository import LoadSource, open_repository
@@ -18,24 +18,10 @@ from spbe_arch.repository.guards import (
     json_depth,
 )
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-
 
 def deep_jsonld(levels: int) -> bytes:
     return ('{"@id": "http://example.org/s", "http://example.org/p": '
             + '{"http://example.org/p": ' * levels + "1" + "}" * levels + "}").encode()
-
-
-def laughs(levels: int) -> bytes:
-    """Each entity ten of the previous one: `levels` levels make 10**(levels+1) bytes."""
-    names = [chr(ord("a") + i) for i in range(levels + 1)]
-    declarations = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-        f'<!ENTITY {name} "{("&" + previous + ";") * 10}">'
-        for previous, name in pairwise(names))
-    return (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{declarations}]>'
-            f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:x="http://example.org/">'
-            f'<rdf:Description rdf:about="http://example.org/s">'
-            f"<x:p>&{names[-1]};</x:p></rdf:Description></rdf:RDF>").encode()
 
 
 def test_json_depth_counts_brackets_outside_strings() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -74,6 +76,18 @@ def inverse(changes: ChangeSet) -> ChangeSet:
     return ChangeSet(add=list(changes.remove), remove=list(changes.add))
 
 
+def added_by_full_validation(repository: Repository, changes: ChangeSet) -> Counter[Any]:
+    """The results a full re-validation finds after `changes` and not before (the change is
+    written, validated and taken back)."""
+    before = validate(repository)
+    repository.apply(changes)
+    try:
+        after = validate(repository)
+    finally:
+        repository.apply(inverse(changes))
+    return keys(after.results) - keys(before.results)
+
+
 @pytest.mark.slow
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -117,16 +131,10 @@ def test_validate_change_is_what_the_change_adds(
         operations: list[tuple[str, int, int, int]]) -> None:
     repository, _ = live
     changes = resolve(operations, quads(repository))
-    before = validate(repository)
     size = sum(repository.stats().triples_per_graph.values())
     added = validate_change(repository, changes)
     assert sum(repository.stats().triples_per_graph.values()) == size  # nothing written
-    repository.apply(changes)
-    try:
-        after = validate(repository)
-    finally:
-        repository.apply(inverse(changes))
-    assert keys(added.results) == keys(after.results) - keys(before.results)
+    assert keys(added.results) == added_by_full_validation(repository, changes)
     assert added.conforms == (not any(r.severity_name == "Violation" for r in added.results))
 
 
@@ -149,14 +157,9 @@ def test_validate_change_forms(live: tuple[Repository, IncrementalValidator], fo
                             add=[*quad_change.add, codes[1]])  # type: ignore[list-item]
     else:
         changes = ChangeSet(updates=[changeset_to_update(quad_change)])
-    before = validate(repository)
     added = validate_change(repository, changes)
-    repository.apply(quad_change)
-    try:
-        after = validate(repository)
-    finally:
-        repository.apply(inverse(quad_change))
-    assert added.results and keys(added.results) == keys(after.results) - keys(before.results)
+    assert added.results
+    assert keys(added.results) == added_by_full_validation(repository, quad_change)
 
 
 def test_validate_change_refuses_a_new_violation(clean_repository: Repository) -> None:
@@ -334,14 +337,8 @@ def test_a_long_flowchart_change_is_checked_exactly_with_linear_reverse_queries(
         return original(repository, graphs, bodies, deps, affected)
 
     monkeypatch.setattr(module, "_run_reverse", spy)
-    before = validate(repository)
     added = validate_change(repository, changes)
-    repository.apply(changes)
-    try:
-        after = validate(repository)
-    finally:
-        repository.apply(inverse(changes))
-    assert keys(added.results) == keys(after.results) - keys(before.results)
+    assert keys(added.results) == added_by_full_validation(repository, changes)
     assert any(new[-1] in (r.focus_node, r.value) for r in added.results), added.results
     if large:
         assert rows == []  # no reverse query at all
