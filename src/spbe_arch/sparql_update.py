@@ -602,6 +602,28 @@ def commit_update(repository: Repository, update: str, effect: tuple[str, object
                          entities=entities, label=label, recorded=recorded)
 
 
+def rewrites_audit_trail(update: str, effect: tuple[str, object], audit_graph: str) -> bool:
+    """Whether `update` would change the audit trail other than by wiping the whole store.
+
+    The audit trail is written by the records of writes only (the Graph Store refuses it
+    too): an update may not add to it, nor remove from it except by `DROP ALL` or
+    `CLEAR ALL`, after which the record of that update is the first again. When the effect
+    is not known (too large to list, a form not taken apart), naming the graph is enough."""
+    wipes = any(op.keyword in ("DROP", "CLEAR")
+                and any(_is_word(t, "ALL") for t in op.tokens[1:3]) for op in operations(update))
+    kind, value = effect
+    if kind != "ok":
+        return f"<{audit_graph}>" in update
+    assert isinstance(value, UpdateEffect)
+    if any(_graph_text(q.graph_name) == audit_graph for q in value.added):
+        return True
+    return not wipes and any(_graph_text(q.graph_name) == audit_graph for q in value.removed)
+
+
+def _graph_text(graph: object) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else ""
+
+
 def _changes_triples_only(update: str) -> bool:
     """Every operation inserts or deletes triples (no graph management)."""
     ops = operations(update)

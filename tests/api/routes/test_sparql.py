@@ -352,6 +352,26 @@ def test_drop_all_keeps_its_own_audit_record(service) -> None:
     assert [r for r in rows if "DROP ALL" in str(r["c"])]
 
 
+def test_the_audit_trail_cannot_be_rewritten_through_sparql_update(service) -> None:
+    """The Graph Store refused it; SPARQL Update let an admin forge or erase records."""
+    provenance = "https://w3id.org/spbe-arch/graph/provenance"
+    _insert(service)
+    before = _dump(service.repository)
+    forged = ("PREFIX spbe: <https://w3id.org/spbe-arch/ontology#> INSERT DATA { GRAPH"
+              f" <{provenance}> {{ <http://example.org/palsu> a spbe:Perubahan }} }}")
+    erased = ("PREFIX prov: <http://www.w3.org/ns/prov#> DELETE WHERE { GRAPH"
+              f" <{provenance}> {{ ?a prov:wasAssociatedWith ?agent }} }}")
+    for text in (forged, erased, f"DROP GRAPH <{provenance}>", f"CLEAR GRAPH <{provenance}>",
+                 f"COPY <http://example.org/kosong> TO <{provenance}>"):
+        response = _insert(service, text=text)
+        assert response.status_code == 403, (text, response.text)
+        assert "jejak audit" in response.text
+    assert _dump(service.repository) == before
+    # writes elsewhere go on, and are recorded there
+    assert _insert(service, text=INSERT.replace("satu", "lima")).status_code == 200
+    assert _dump(service.repository) != before
+
+
 def test_a_failing_update_leaves_the_store_byte_identical(service) -> None:
     _insert(service)
     before = _dump(service.repository)

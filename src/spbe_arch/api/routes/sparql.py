@@ -17,7 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from spbe_arch.access import Principal, require_admin, require_read
+from spbe_arch import iris
+from spbe_arch.access import PermissionDeniedError, Principal, require_admin, require_read
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import get_principal, request_lang
 from spbe_arch.api.negotiation import choose_graph_format, negotiate
@@ -45,7 +46,7 @@ from spbe_arch.api.sparql_protocol import (
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
-from spbe_arch.sparql_update import UpdateEffectTask, commit_update
+from spbe_arch.sparql_update import UpdateEffectTask, commit_update, rewrites_audit_trail
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -198,6 +199,12 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         if effect[0] == "syntax":
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {effect[1]}",
                                 f"SPARQL Update syntax error: {effect[1]}")
+        if rewrites_audit_trail(text, effect, str(iris.provenance_graph(settings.base_iri))):
+            raise PermissionDeniedError(
+                "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
+                " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori",
+                "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
+                " only DROP ALL / CLEAR ALL empties it, with the whole repository")
         try:
             commit_update(repository, text, effect, agent=principal.name)
         except SyntaxError as exc:
