@@ -15,3 +15,19 @@ def test_an_unknown_status_names_the_parameter_not_a_record(arch_service: Any) -
     english = arch_service.client.get("/api/proses-bisnis",
                                       params={"status": "As Is", "lang": "en"})
     assert english.json()["detail"].startswith("parameter 'status': 'As Is' is not an allowed")
+
+
+def test_a_mistyped_opd_is_refused_not_an_empty_list(arch_service: Any) -> None:
+    """`?opd=DISKOMIFO` answered an empty page, which reads as "this OPD has none"."""
+    client = arch_service.client
+    typo = client.get("/api/proses-bisnis", params={"opd": "DISKOMIFO"})
+    assert typo.status_code == 404
+    assert typo.json()["detail"] == (
+        "parameter 'opd': OPD 'DISKOMIFO' tidak ada di instansi 3574; kode yang ada:"
+        " DISDUKCAPIL, DISKOMINFO, SETDA")
+    english = client.get("/api/proses-bisnis", params={"opd": "DISKOMIFO", "lang": "en"})
+    assert english.json()["detail"].startswith("parameter 'opd': there is no OPD 'DISKOMIFO'")
+    # a known OPD without any entity of the kind is an empty page, as before
+    empty = client.get("/api/aplikasi", params={"opd": "SETDA"})
+    assert empty.status_code == 200 and empty.json()["total"] == 0
+    assert client.get("/api/proses-bisnis", params={"opd": "DISKOMINFO"}).json()["total"] > 0

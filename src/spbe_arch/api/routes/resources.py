@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Coroutine, Mapping
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Body, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from rdflib import Graph
 
+from spbe_arch import iris
 from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import (
@@ -49,12 +50,14 @@ from spbe_arch.api.writes import (
     write_action,
     write_entity,
 )
+from spbe_arch.errors import InputError
 from spbe_arch.model import (
     TOP_LEVEL_KINDS,
     EntityKind,
     get_entity,
     get_kind,
     list_entities,
+    stored_opds,
 )
 from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
 from spbe_arch.reference.context import load_context
@@ -169,12 +172,33 @@ async def entity_list(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
+    instansi = instansi or settings.instansi
     page = await run_in_threadpool(
-        list_entities, repository, _kind(kind), instansi=instansi or settings.instansi,
+        list_entities, repository, _kind(kind), instansi=instansi,
         opd=opd, reference_code=ref, text=q, status=status, sort=sort, offset=offset,
         limit=limit)
+    if page.total == 0 and opd is not None:
+        # an empty list for a mistyped OPD code reads as "this OPD has none"
+        await run_in_threadpool(_require_known_opd, repository, instansi, opd)
     return {"@context": CONTEXT, "items": page.items, "total": page.total,
             "offset": page.offset, "limit": page.limit}
+
+
+class UnknownOpdError(InputError):
+    http_status = 404
+
+
+def _require_known_opd(repository: Repository, instansi: str, code: str) -> None:
+    prefix = str(iris.element_iri(instansi, "opd", ""))
+    known = sorted(unquote(iri[len(prefix):]) for iri in stored_opds(repository)
+                   if iri.startswith(prefix))
+    if code.strip() not in known:
+        listed = ", ".join(known[:40]) + (", …" if len(known) > 40 else "")
+        raise UnknownOpdError(
+            f"parameter 'opd': OPD '{code}' tidak ada di instansi {instansi}; kode yang ada:"
+            f" {listed or '(belum ada OPD)'}",
+            f"parameter 'opd': there is no OPD '{code}' in instansi {instansi}; known codes:"
+            f" {listed or '(no OPD yet)'}")
 
 
 @router.get("/{kind}/{code:path}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
