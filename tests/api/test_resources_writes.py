@@ -80,6 +80,18 @@ def test_a_code_too_long_for_the_address_is_refused(arch_service: Any) -> None:
     assert arch_service.client.get(longest.headers["location"]).status_code == 200
 
 
+@pytest.mark.parametrize("code", ["PB\x0001", "PB\t01", "PB\n01", "PB\x7f01"])
+def test_a_code_with_a_control_character_is_refused(arch_service: Any, code: str) -> None:
+    # it was stored with only the code-pattern warning, and could not be typed afterwards
+    before = _dump(arch_service)
+    response = arch_service.client.post("/api/proses-bisnis", json={**NEW, "kode": code},
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 422, response.text
+    (problem,) = response.json()["problems"]
+    assert "karakter kendali" in problem
+    assert _dump(arch_service) == before
+
+
 def test_a_refused_caller_is_told_the_action_in_words(arch_service: Any) -> None:
     # it said "mengubah proses-bisnis" (the address segment) for a deletion too
     client = arch_service.client

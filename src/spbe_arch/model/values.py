@@ -34,6 +34,7 @@ address (`/api/{kind}/{kode}`) and takes at most this many characters there."""
 IGNORED_KEYS = frozenset({"@id", "@type", "@context"})
 _SPBE_NS = str(SPBE._NS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class FieldProblem(InputError):
@@ -250,6 +251,13 @@ def record_to_triples(kind: EntityKind, record: Mapping[str, Any], resolver: Res
                          f" {MAX_CODE_LENGTH} karakter",
                          f"the code is too long ({len(code)} characters); at most"
                          f" {MAX_CODE_LENGTH} characters")
+        return None, []
+    if _CONTROL.search(code):
+        # a tab or NUL in a code passed the code-pattern rule as a mere warning; such a
+        # code cannot be typed into an address, a cell or a file name afterwards
+        resolver.problem(ctx, kind.identity_field.name, code,
+                         "kode memuat karakter kendali (tab, baris baru, NUL, …)",
+                         "the code holds a control character (tab, line break, NUL, …)")
         return None, []
     subject = resolver.entity_iri(kind, code)
     triples: list[Triple] = [
