@@ -36,6 +36,7 @@ from spbe_arch.model.service import (
     plan_upsert,
     reference_concepts,
     reference_version_in_force,
+    require_known_instansi,
     stored_opds,
 )
 from spbe_arch.model.values import FieldProblem, Resolver, entity_to_graph, local_name
@@ -68,6 +69,7 @@ __all__ = [
     "plan_upsert",
     "reference_concepts",
     "reference_version_in_force",
+    "require_known_instansi",
     "stored_opds",
     "use_metadata",
 ]

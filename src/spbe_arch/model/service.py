@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 from typing import Literal as TypingLiteral
+from urllib.parse import unquote
 
 from rdflib import RDF
 from rdflib.term import Literal, Node, URIRef
@@ -343,6 +344,26 @@ def stored_opds(repository: Repository) -> set[str]:
     or a filter is checked against (a mistyped code would otherwise pass unnoticed)."""
     rows = repository.select(sparql("opd_iris"), {"class": KINDS["opd"].rdf_class}).rows
     return {str(row["opd"]) for row in rows}
+
+
+def require_known_instansi(repository: Repository, kode_wilayah: str) -> None:
+    """A kode wilayah the repository does not know is a typo (3547 for 3574), not an empty
+    instansi: `InputError` naming the known codes. Known: the instansi has data in its graph
+    or is named by data elsewhere. A repository without any instansi accepts every code
+    (nothing to compare with)."""
+    if repository.ask(sparql("graph_has_data"), {"g": iris.instansi_graph(kode_wilayah)}):
+        return
+    prefix = str(iris.instansi_graph(""))
+    known = sorted({str(row["kode"]) for row in repository.select(sparql("instansi_codes"))}
+                   | {unquote(str(g)[len(prefix):]) for g in repository.graph_names()
+                      if str(g).startswith(prefix)})
+    if known and kode_wilayah not in known:
+        listed = ", ".join(known)
+        raise InputError(
+            f"instansi dengan kode wilayah '{kode_wilayah}' tidak ada di repositori;"
+            f" kode yang ada: {listed}",
+            f"there is no instansi with kode wilayah '{kode_wilayah}' in the repository;"
+            f" known codes: {listed}")
 
 
 def _stored_iri(repository: Repository, kind: EntityKind, instansi: str,

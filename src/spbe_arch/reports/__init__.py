@@ -95,7 +95,7 @@ def _check_instansi(repository: Repository, params: ReportParams) -> None:
     data = params.architecture(repository)
     if data.instansi.recorded or not data.empty:
         return
-    from spbe_arch.reports.queries import require_known_instansi
+    from spbe_arch.model import require_known_instansi
 
     require_known_instansi(repository, params.instansi)
 

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from spbe_arch import iris
-from spbe_arch.errors import InputError
 from spbe_arch.repository import Repository
 from spbe_arch.repository.base import bind_values
 
@@ -47,27 +45,6 @@ def select_rows(repository: Repository, name: str, instansi: str | None = None) 
     """
     return [{key: value["value"] for key, value in row.items()}
             for row in _run(repository, name, instansi)]
-
-
-def require_known_instansi(repository: Repository, kode_wilayah: str) -> None:
-    """A kode wilayah the repository does not know is a typo (3547 for 3574), not an empty
-    instansi: `InputError` naming the known codes. Known: the instansi has data in its graph
-    or is named by data elsewhere. A repository without any instansi accepts every code
-    (nothing to compare with)."""
-    graph = iris.instansi_graph(kode_wilayah)
-    if repository.ask("ASK WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph}):
-        return
-    prefix = str(iris.instansi_graph(""))
-    known = sorted({row["kode"] for row in select_rows(repository, "instansi-codes")}
-                   | {unquote(str(g)[len(prefix):]) for g in repository.graph_names()
-                      if str(g).startswith(prefix)})
-    if known and kode_wilayah not in known:
-        listed = ", ".join(known)
-        raise InputError(
-            f"instansi dengan kode wilayah '{kode_wilayah}' tidak ada di repositori;"
-            f" kode yang ada: {listed}",
-            f"there is no instansi with kode wilayah '{kode_wilayah}' in the repository;"
-            f" known codes: {listed}")
 
 
 def select_terms(repository: Repository, name: str,

@@ -25,7 +25,7 @@ from spbe_arch.evaluation import (
     record_assessment,
     sop_coverage,
 )
-from spbe_arch.reports.queries import require_known_instansi
+from spbe_arch.model import require_known_instansi
 
 router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
 
