@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Coroutine, Mapping
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,7 +29,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from rdflib import Graph
 
-from spbe_arch import iris
 from spbe_arch.access import Principal, require_opd_write
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import (
@@ -52,12 +51,13 @@ from spbe_arch.api.writes import (
 )
 from spbe_arch.errors import InputError
 from spbe_arch.model import (
+    KINDS,
     TOP_LEVEL_KINDS,
     EntityKind,
+    RepositoryResolver,
     get_entity,
     get_kind,
     list_entities,
-    stored_opds,
 )
 from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
 from spbe_arch.reference.context import load_context
@@ -189,9 +189,7 @@ class UnknownOpdError(InputError):
 
 
 def _require_known_opd(repository: Repository, instansi: str, code: str) -> None:
-    prefix = str(iris.element_iri(instansi, "opd", ""))
-    known = sorted(unquote(iri[len(prefix):]) for iri in stored_opds(repository)
-                   if iri.startswith(prefix))
+    known = sorted(RepositoryResolver(repository, instansi).stored_codes(KINDS["opd"]))
     if code.strip() not in known:
         listed = ", ".join(known[:40]) + (", …" if len(known) > 40 else "")
         raise UnknownOpdError(
