@@ -106,6 +106,19 @@ def prepared_demo() -> Repository:
 
 
 
+def process_with_model(web: Web, session: Session, code: str, model: Path,
+                       name: str = "Proses uji") -> None:
+    """A new proses bisnis of DISKOMINFO made through the web form (as `session`), with the
+    BPMN model `model` imported for it."""
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+
+    made = session.post("/ui/e/proses-bisnis/baru/isi", {
+        "kode": code, "nama": name, "pemilik": "DISKOMINFO",
+        "klasifikasiRAB": "RAB.09.03.02"}, follow_redirects=False)
+    assert made.status_code == 303, text_of(made.text)
+    import_bpmn_file(web.repository, model, kode_wilayah="3574", proses=code, agent="uji")
+
+
 def text_of(html: str) -> str:
     """The visible text of a page, roughly (tags dropped, spaces folded)."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)

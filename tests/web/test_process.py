@@ -87,19 +87,13 @@ def test_deriving_and_saving_an_sop_whose_code_needs_escaping_lands_on_its_page(
     '/', spaces): the redirect after deriving or saving must still reach the SOP's page."""
     from urllib.parse import quote
 
-    from tests.web.helpers import SAMPLE_BPMN
-
-    from spbe_arch.importers.bpmn.service import import_bpmn_file
+    from tests.web.helpers import SAMPLE_BPMN, process_with_model
 
     web = fresh_demo_web
     session = web.session("editor")
     code = "DISKOMINFO-09 #1?a=50%/b"
-    created = session.post("/ui/e/proses-bisnis/baru/isi", {
-        "kode": code, "nama": "Proses dengan kode aneh", "pemilik": "DISKOMINFO",
-        "klasifikasiRAB": "RAB.09.03.02"}, follow_redirects=False)
-    assert created.status_code == 303, text_of(created.text)
-    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
-                     kode_wilayah="3574", proses=code, agent="uji")
+    process_with_model(web, session, code, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                       name="Proses dengan kode aneh")
     derived = session.post("/ui/proses/turunkan", {"proses": code}, follow_redirects=False)
     assert derived.status_code == 303
     location = derived.headers["location"]

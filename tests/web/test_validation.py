@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from tests.web.helpers import ROOT, Web, text_of
+from tests.web.helpers import ROOT, Web, process_with_model
 
-from spbe_arch.importers.bpmn.service import import_bpmn_file
 from spbe_arch.sop import derive_sop
 
 BIZAGI = ROOT / "tests" / "fixtures" / "bpmn" / "bizagi" / "A.1.0-roundtrip.bpmn"
@@ -20,11 +19,7 @@ def test_findings_of_sop_steps_link_to_their_sop_even_with_spaces_in_its_code(
     web = fresh_demo_web
     session = web.session("editor")
     code = "DISKOMINFO 01.09"
-    made = session.post("/ui/e/proses-bisnis/baru/isi", {
-        "kode": code, "nama": "Proses uji", "pemilik": "DISKOMINFO",
-        "klasifikasiRAB": "RAB.09.03.02"}, follow_redirects=False)
-    assert made.status_code == 303, text_of(made.text)
-    import_bpmn_file(web.repository, BIZAGI, kode_wilayah="3574", proses=code, agent="uji")
+    process_with_model(web, session, code, BIZAGI)
     sop = derive_sop(web.repository, proses=code, kode_wilayah="3574", agent="uji").kode
     assert " " in sop
     ran = session.post("/ui/validasi/jalankan", follow_redirects=False)
