@@ -784,13 +784,14 @@ ones are streamed unchecked: only the operator's own `spbe-arch load` reads such
 
 def _parser(source: LoadSource) -> Iterator[ox.Quad]:
     fmt = RDF_FORMAT[source.format]
-    if isinstance(source.data, Path):
-        if source.format in ("jsonld", "rdfxml") and \
-                source.data.stat().st_size <= GUARDED_FILE_BYTES:
-            check_rdf_input(source.data.read_bytes(), source.format, source.name)
-        return ox.parse(path=str(source.data), format=fmt, rename_blank_nodes=True)
-    check_rdf_input(source.data, source.format, source.name)
-    return ox.parse(input=source.data, format=fmt, rename_blank_nodes=True)
+    data = source.data
+    if isinstance(data, Path):
+        if source.format not in ("jsonld", "rdfxml") or \
+                data.stat().st_size > GUARDED_FILE_BYTES:
+            return ox.parse(path=str(data), format=fmt, rename_blank_nodes=True)
+        data = data.read_bytes()  # read once: checked, then parsed from memory
+    check_rdf_input(data, source.format, source.name)
+    return ox.parse(input=data, format=fmt, rename_blank_nodes=True)
 
 
 @contextlib.contextmanager
