@@ -84,6 +84,12 @@ def rest_patch_own_opd_record(s: Any, h: dict[str, str]) -> Any:
     return s.client.patch("/api/opd/DISKOMINFO", json={"singkatan": "Kominfo"}, headers=h)
 
 
+def rest_reparent_own_opd(s: Any, h: dict[str, str]) -> Any:
+    # placing an OPD under another changes the other's organisation (its lists take in the
+    # new unit): the parent's OPD is touched too
+    return s.client.patch("/api/opd/DISKOMINFO", json={"indukOPD": "DISDUKCAPIL"}, headers=h)
+
+
 def rest_delete_opd(s: Any, h: dict[str, str]) -> Any:
     return s.client.delete("/api/opd/SETDA", headers=h)
 
@@ -103,6 +109,7 @@ ALLOWED: dict[str, tuple[Write, dict[str, int]]] = {
     "rest_patch_other_opd": (rest_patch_other_opd, {"editor_b": 200, "admin": 200}),
     "rest_create_opd": (rest_create_opd, {"admin": 201}),
     "rest_patch_own_opd_record": (rest_patch_own_opd_record, {"editor": 200, "admin": 200}),
+    "rest_reparent_own_opd": (rest_reparent_own_opd, {"admin": 200}),
     "rest_delete_opd": (rest_delete_opd, {"admin": 204}),
 }
 

@@ -182,6 +182,18 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
     return str(value) if value else None
 
 
+def _parents_changed(before: Mapping[str, Any] | None, record: Mapping[str, Any], *,
+                     partial: bool) -> list[str | None]:
+    """The old and new parent of an OPD whose `indukOPD` changes: placing a unit under an
+    OPD changes that OPD's organisation (its lists take in the unit), so the write needs
+    the parent's scope too, as moving a process needs both OPDs'."""
+    old = _given_code(before.get("indukOPD")) if before is not None else None
+    if partial and "indukOPD" not in record:
+        return []
+    new = _given_code(record.get("indukOPD"))
+    return [] if new == old else [old, new]
+
+
 def _given_code(value: object) -> str | None:
     """A link's code as the model reads it: one value, also as a one-element list, without
     surrounding spaces (anything else the model has refused while planning)."""
@@ -264,6 +276,8 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                            and (method != "PATCH" or kind.owner_field in record)
                            else _owner(before, kind))
             owners = [_owner(before, kind), code if kind.name == "opd" else after_owner]
+            if kind.name == "opd":
+                owners += _parents_changed(before, record, partial=method == "PATCH")
         # other entities the change touches need the caller's scope too: those the record's
         # `@reverse` links from, and those losing their link to a deleted one (`force`)
         for change in plan.entity_changes:
