@@ -222,3 +222,34 @@ def test_an_ill_typed_literal_is_stored_without_a_traceback_in_the_log(
             headers={"content-type": "application/n-triples", **service.auth("admin")})
     assert answer.status_code == 201
     assert not [r for r in caplog.records if r.name.startswith("rdflib")]
+
+
+@pytest.mark.parametrize("body", [b"", b"# hanya komentar\n", b"@prefix ex: <http://ex/> ."])
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_no_triples_for_a_missing_graph_creates_nothing_and_says_so(
+        service, method: str, body: bytes) -> None:
+    """A graph exists while it holds triples: a 0-byte PUT answered 201 Created, and the
+    GET that followed answered 404."""
+    before = service.repository.export(None, "nquads")
+    response = service.client.request(method, GSP, params={"graph": G}, content=body,
+                                      headers={**TURTLE, **service.auth("admin")})
+    assert response.status_code == 204, response.text
+    assert "location" not in response.headers
+    assert service.client.get(GSP, params={"graph": G}).status_code == 404
+    assert service.client.head(GSP, params={"graph": G}).status_code == 404
+    # nothing written, not even an audit record of a write that changed nothing
+    assert service.repository.export(None, "nquads") == before
+
+
+def test_posting_no_triples_to_the_store_itself_is_refused(service) -> None:
+    """The store answered 201 with a Location whose GET answered 404."""
+    before = service.repository.export(None, "nquads")
+    response = service.client.post(GSP, content=b"", headers={**TURTLE,
+                                                              **service.auth("admin")})
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert "tidak memuat satu tripel pun" in response.text
+    english = service.client.post(GSP, content=b"", headers={
+        **TURTLE, **service.auth("admin"), "accept-language": "en"})
+    assert "holds no triple" in english.text
+    assert service.repository.export(None, "nquads") == before

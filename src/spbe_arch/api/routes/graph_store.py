@@ -304,10 +304,17 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     body = await read_body(request, settings)
     quads = await run_in_threadpool(_parse_request, request.headers.get("content-type"),
                                     body, graph)
+    if not quads and "Location" in headers:
+        # a graph exists while it holds triples: a Location would name a graph that GET
+        # answers 404 for
+        raise ProtocolError(
+            "isi permintaan tidak memuat satu tripel pun; tidak ada graf baru yang dibuat",
+            "the request body holds no triple; no new graph was created")
     written = await run_in_threadpool(write_graph, repository, lock, principal, method, graph,
                                       quads, merge=method == "POST")
-    if "Location" in headers or not written.existed:
+    if "Location" in headers or (not written.existed and written.added):
         return Response(status_code=201, headers=headers)
+    # no triples for a graph that does not exist created nothing (GET stays 404): not 201
     return Response(status_code=204)
 
 
