@@ -618,6 +618,12 @@ def _http_error(url: str, response: httpx.Response) -> Exception:
             f"{url} was not found (HTTP 404); check SPBE_STORE, SPBE_UPDATE_URL and"
             " SPBE_GRAPH_STORE_URL",
         )
+    if _GRAPH_EXISTENCE.search(detail):
+        # the Oxigraph server answers 500 for DROP/CLEAR of a graph it lacks and CREATE of
+        # one it has: the request's fault, as the embedded store says (a request is one
+        # transaction there, so nothing was changed)
+        return InputError(f"SPARQL Update gagal, tidak ada yang diubah: {detail}",
+                          f"SPARQL Update failed, nothing was changed: {detail}")
     if status == 400:
         return InputError(f"penyimpanan SPARQL menolak permintaan (HTTP 400){suffix_id}",
                           f"the SPARQL store rejected the request (HTTP 400){suffix_id}")
@@ -627,9 +633,17 @@ def _http_error(url: str, response: httpx.Response) -> Exception:
     )
 
 
+_GRAPH_EXISTENCE = re.compile(r"^The graph <[^<>\s]*> (?:does not exist|already exists)$")
+"""The Oxigraph server's message for a graph an update needs absent or present."""
+
+
 def _engine_message(response: httpx.Response) -> str:
     """The first meaningful line of an engine's error page, for the one-sentence message."""
-    text = re.sub(r"<[^>]+>", " ", response.text or "")
+    text = response.text or ""
+    if _media_type(response) in ("text/html", "application/xhtml+xml", "application/xml",
+                                 "text/xml") or text.lstrip().startswith("<"):
+        # markup; a plain-text message keeps its `<IRI>`s, which are what it is about
+        text = re.sub(r"<[^>]+>", " ", text)
     for line in text.splitlines():
         line = " ".join(line.split())
         if line and not line.upper().startswith(("<!DOCTYPE", "HTTP/")):
