@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+import typer
 from typer.testing import CliRunner, Result
 
 from spbe_arch.cli import app
@@ -20,7 +25,7 @@ def error_text(result: Result) -> str:
 @pytest.mark.parametrize(("args", "indonesian_text", "english_text"), [
     (["stats", "--bogus"], "opsi --bogus tidak dikenal", "No such option: --bogus"),
     (["--bogus", "stats"], "opsi --bogus tidak dikenal", "No such option: --bogus"),
-    (["load"], "argumen 'BERKAS...' wajib diisi", "Missing argument 'BERKAS...'"),
+    (["load"], "argumen 'BERKAS' wajib diisi", "Missing argument 'BERKAS'"),
     (["query", "x", "--format", "xml"],
      "nilai '--format' / '-f' tidak sah: 'xml' bukan salah satu pilihan: 'table', 'csv',"
      " 'tsv', 'json'", "'xml' is not one of"),
@@ -58,6 +63,28 @@ def test_help_screens_name_their_parts_in_the_chosen_language() -> None:
     assert "Opsi" in run("load", "--help").output
     assert "Coba 'spbe-arch stats --help' untuk bantuan." in run("stats", "--x").output
     assert "Try 'spbe-arch stats --help' for help." in run("--lang", "en", "stats", "--x").output
+
+
+def _command_paths() -> list[list[str]]:
+    def walk(command: Any, path: list[str]) -> Iterator[list[str]]:
+        yield path
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "root")
+def test_every_help_screen_speaks_the_users_words(path: list[str]) -> None:
+    # typer writes "Usage:", "[OPTIONS]", a Python type after each option (`<str>`,
+    # `<list[Path]>`, `<bool>` even after a flag) and click's English --help line
+    text = run(*path, "--help").output
+    assert "Penggunaan: spbe-arch" in text and "[OPSI]" in text
+    assert "Usage:" not in text and "[OPTIONS]" not in text
+    assert not re.search(r"<(?:str|int|float|bool|path|list\[\w+\])>", text, re.I), text
+    assert "Tampilkan bantuan ini lalu keluar." in text
+    english = run("--lang", "en", *path, "--help").output
+    assert "Usage: spbe-arch" in english
 
 
 def test_an_error_of_unknown_shape_keeps_its_own_text() -> None:

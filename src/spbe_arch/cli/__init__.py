@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from spbe_arch.cli.common import state
-from spbe_arch.cli.usage_errors import UsageError, translated, use_language
+from spbe_arch.cli.usage_errors import UsageError, localise_help, translated, use_language
 from spbe_arch.errors import SpbeError
 
 COMMAND_MODULES = (
@@ -46,6 +46,7 @@ def _reflow(text: str | None) -> str | None:
 
 def _reflow_help(command: Any) -> None:
     command.help = _reflow(command.help)
+    localise_help(command)
     # typer's own copy of click: its groups are not `click.Group`s
     for sub in getattr(command, "commands", {}).values():
         _reflow_help(sub)
@@ -77,6 +78,7 @@ class _Group(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         lang = _language_of(args)
         use_language(lang)
+        localise_help(self)  # typer adds the completion options after __init__
         try:
             return super().parse_args(ctx, args)
         except UsageError as exc:

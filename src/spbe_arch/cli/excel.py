@@ -94,8 +94,8 @@ def export(
 
 @excel_app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="Buku kerja .xlsx yang sudah diisi.",
-                                         exists=False)],
+    file: Annotated[Path, typer.Argument(
+        metavar="BERKAS", help="Buku kerja .xlsx yang sudah diisi.", exists=False)],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Periksa dan tampilkan perubahan tanpa menyimpan.")] = False,
     opd_editor: Annotated[list[str] | None, typer.Option(

@@ -100,7 +100,8 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("create")
     def create(
-        name: Annotated[str, typer.Argument(help="Nama token, mis. nama orang atau aplikasi.")],
+        name: Annotated[str, typer.Argument(
+            metavar="NAMA", help="Nama token, mis. nama orang atau aplikasi.")],
         role: Annotated[Role, typer.Option("--role", help="reader, editor atau admin.")] = (
             Role.reader),
         opd: Annotated[list[str] | None, typer.Option(
@@ -162,7 +163,8 @@ def register(app: typer.Typer) -> None:
         out_console().print(table)
 
     @token_app.command("revoke")
-    def revoke(name: Annotated[str, typer.Argument(help="Nama token yang dicabut.")]) -> None:
+    def revoke(name: Annotated[str, typer.Argument(
+            metavar="NAMA", help="Nama token yang dicabut.")]) -> None:
         """Cabut token; permintaan dengan token itu langsung ditolak."""
         record = _store().revoke(name)
         typer.echo(t(f"token '{record.name}' dicabut", f"token '{record.name}' revoked"),

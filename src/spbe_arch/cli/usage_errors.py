@@ -14,8 +14,10 @@ from typing import Any
 from typer import rich_utils
 
 try:  # recent typer carries its own copy of click
+    from typer._click import core, formatting
     from typer._click import exceptions as errors
 except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import core, formatting  # type: ignore[no-redef]
     from click import exceptions as errors  # type: ignore[no-redef]
 
 UsageError = errors.UsageError
@@ -35,11 +37,73 @@ _CHROME = {
 }
 
 
+_USAGE_PREFIX = {"id": "Penggunaan: ", "en": "Usage: "}
+_language = ["id"]
+
+
 def use_language(lang: str) -> None:
     """Help screens and usage errors from now on in `lang` ("id" or "en")."""
     index = 1 if lang == "en" else 0
     for name, texts in _CHROME.items():
         setattr(rich_utils, name, texts[index])
+    _language[0] = "en" if lang == "en" else "id"
+
+
+class _Formatter(formatting.HelpFormatter):
+    """Writes the usage line's "Usage:" in the user's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _USAGE_PREFIX[_language[0]] if prefix is None
+                            else prefix)
+
+
+class _Context(core.Context):
+    formatter_class = _Formatter
+
+
+# typer names an option's value by its Python type (`<str>`, `<list[Path]>`); users read
+# what to type instead, in the words the hand-named options already use (KODE, BERKAS)
+_VALUE_WORDS = {"str": "TEKS", "int": "ANGKA", "float": "ANGKA", "path": "BERKAS",
+                "Path": "BERKAS", "file": "BERKAS", "directory": "FOLDER"}
+_TYPE_NAME = re.compile(r"^<(?:list\[)?(?P<name>[A-Za-z]+)\]?>$")
+HELP_OPTION_TEXT = "Tampilkan bantuan ini lalu keluar. (Show this message and exit.)"
+_TYPER_OPTION_TEXTS = {
+    "install_completion": "Pasang pelengkapan perintah (tab) untuk shell ini. (Install"
+                          " completion for the current shell.)",
+    "show_completion": "Tampilkan skrip pelengkapan perintah untuk shell ini, untuk disalin"
+                       " atau disesuaikan. (Show completion for the current shell, to copy"
+                       " it or customise the installation.)",
+}
+
+
+def _value_word(shown: str | None) -> str | None:
+    found = _TYPE_NAME.match(shown or "")
+    return _VALUE_WORDS.get(found["name"]) if found else None
+
+
+def localise_help(command: Any) -> None:
+    """The words typer and click put into `command`'s help screen, in the user's words:
+    the usage line, value placeholders instead of Python type names, no placeholder after a
+    flag, and the `--help` option's own line (bilingual, as every option's help is)."""
+    command.context_class = _Context
+    command.options_metavar = "[OPSI]"
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = "PERINTAH [ARGUMEN]..."
+    context = _Context(command)
+    for param in command.params:
+        if param.param_type_name == "argument":
+            word = _value_word(param.display_type(context))
+            if word is not None:
+                # an argument's type column ignores its metavar (its name column shows it)
+                param.display_type_rich = lambda ctx, word=word: word
+        elif param.metavar is None:
+            param.help = _TYPER_OPTION_TEXTS.get(param.name or "", param.help)
+            param.metavar = "" if param.is_flag else _value_word(
+                param.display_type_rich(context))
+    help_option = command.get_help_option(context)
+    if help_option is not None:
+        help_option.help = HELP_OPTION_TEXT
+        help_option.metavar = ""
 
 
 _NOT_ONE_OF = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.+?)\.?$",
@@ -116,4 +180,4 @@ def translated(exc: UsageError, lang: str) -> UsageError:
     return plain
 
 
-__all__ = ["UsageError", "indonesian", "translated", "use_language"]
+__all__ = ["UsageError", "indonesian", "localise_help", "translated", "use_language"]
