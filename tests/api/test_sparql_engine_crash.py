@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from spbe_arch.api.query_engine import fork_available
+from spbe_arch.api.routes.sparql import SyntaxCheck
 from spbe_arch.api.sparql_protocol import ISOLATED_UPDATE_CHARS, UpdateSyntaxTask
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="query workers need fork()")
@@ -44,12 +45,14 @@ _CHILD = textwrap.dedent("""
     from spbe_arch.api import create_app
     from spbe_arch.settings import Settings
 
-    requests = json.load(sys.stdin)
+    given = json.load(sys.stdin)
+    requests = given["requests"]
     tokens = TokenStore(None)
     admin = tokens.create("admin-uji", "admin")[0]
     repository = architecture_repository()
     before = repository.export(None, "nquads")
-    app = create_app(Settings(store="memory:"), repository, tokens=tokens)
+    app = create_app(Settings(store="memory:", **given["settings"]), repository,
+                     tokens=tokens)
     answers = []
     with TestClient(app, base_url="http://www.example") as client:
         for method, path, params, content_type, body in requests:
@@ -64,13 +67,16 @@ _CHILD = textwrap.dedent("""
 """)
 
 
-def _in_child(*requests: tuple[str, str, dict[str, str], str, str]) -> dict[str, object]:
+def _in_child(*requests: tuple[str, str, dict[str, str], str, str],
+              settings: dict[str, object] | None = None,
+              timeout_s: float = 300) -> dict[str, object]:
     """Send `requests` (method, path, params, content type, body) to an app over the
     architecture fixture in a child process; its answers, whether it still answers a
     query, and whether the store is unchanged."""
     script = _CHILD.format(conftest_dir=str(Path(__file__).parent))
-    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(requests),
-                          capture_output=True, text=True, timeout=300)
+    given = {"requests": requests, "settings": settings or {}}
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(given),
+                          capture_output=True, text=True, timeout=timeout_s)
     assert done.returncode == 0, (
         f"the server process died (exit {done.returncode}): {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -147,3 +153,36 @@ def test_only_long_or_deep_updates_are_parsed_in_a_worker() -> None:
                             + " }", base).needs_time_limit
     assert UpdateSyntaxTask("INSERT DATA { <x:a> <x:b> ", base).run(None)[0] == "syntax"
     assert UpdateSyntaxTask('INSERT DATA { <x:a> <x:b> "c" }', base).run(None) == ("ok", None)
+
+
+VALUES_BOMB = ("INSERT { <x:a> <x:b> <x:c> } WHERE { "
+               + " ".join(f"VALUES ?v{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(10))
+               + " }")
+"""400 bytes, 10^10 solutions even on an empty store."""
+
+
+def test_a_short_update_that_runs_away_in_its_syntax_check_is_stopped_in_time() -> None:
+    """The syntax check of an update under 2 KB ran it on an empty store in the server's
+    own process, with no time limit: this one kept a server thread computing for good."""
+    assert len(VALUES_BOMB) < ISOLATED_UPDATE_CHARS
+    result = _in_child(("POST", "/sparql", {}, "application/sparql-update", VALUES_BOMB),
+                       settings={"update_timeout_s": 2}, timeout_s=120)
+    [(status, text)] = result["answers"]  # type: ignore[misc]
+    assert status == 503
+    assert "time limit of 2 s" in text and "nothing was" in text
+    assert result["alive"] == 200
+    assert result["unchanged"] is True
+
+
+def test_only_updates_with_a_pattern_or_a_deep_shape_are_checked_in_a_worker() -> None:
+    base = "http://www.example/sparql"
+    assert not SyntaxCheck(UpdateSyntaxTask('INSERT DATA { <x:a> <x:b> "c" }', base)
+                           ).needs_time_limit
+    assert not SyntaxCheck(UpdateSyntaxTask("DROP SILENT GRAPH <x:g>", base)).needs_time_limit
+    assert SyntaxCheck(UpdateSyntaxTask(VALUES_BOMB, base)).needs_time_limit
+    assert SyntaxCheck(UpdateSyntaxTask("delete where { ?s ?p ?o }", base)).needs_time_limit
+    assert SyntaxCheck(UpdateSyntaxTask(DEEP_UPDATE, base)).needs_time_limit
+    # a brace escaped in a prefixed name misleads a tokenizer, not the substring test
+    tricky = ("PREFIX e: <x:> INSERT DATA { <x:a> <x:b> e:c\\{ } ;"
+              " INSERT { <x:a> <x:b> <x:c> } WHERE { }")
+    assert SyntaxCheck(UpdateSyntaxTask(tricky, base)).needs_time_limit

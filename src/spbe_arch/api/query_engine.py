@@ -59,7 +59,7 @@ from spbe_arch.api import sparql_results as results
 from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
-from spbe_arch.repository.oxigraph import query_form
+from spbe_arch.repository.oxigraph import OxigraphRepository, query_form
 from spbe_arch.sparql_update import uses_keyword
 
 
@@ -133,7 +133,9 @@ def service_not_allowed() -> ServiceNotAllowedError:
 
 class WorkerTask(Protocol):
     """Work other than a query for a worker process (e.g. computing an update's effect):
-    `run` gets the worker's store and answers (kind, value); it must be picklable."""
+    `run` gets the worker's store and answers (kind, value); it must be picklable. A task
+    with a class attribute `uses_store = False` reads nothing of the store (a syntax check
+    on an empty store): engines without a store of their own run it too."""
 
     def run(self, store: ox.Store) -> tuple[str, Any]: ...
 
@@ -680,12 +682,24 @@ class InProcessQueryEngine(_ThreadedAsync):
         return None
 
 
+def uses_store(task: WorkerTask) -> bool:
+    return bool(getattr(task, "uses_store", True))
+
+
 class RepositoryQueryEngine(_ThreadedAsync):
     """For stores that are not embedded Oxigraph (a remote SPARQL endpoint): the query is
-    sent with the backend's own timeout, and the remote engine enforces its limits."""
+    sent with the backend's own timeout, and the remote engine enforces its limits.
+
+    Tasks that need no store (`uses_store = False`, the syntax check of an update) still
+    run in the server's process only when they are bounded; otherwise in a worker forked
+    over a private empty store, under the time limit: Oxigraph parses recursively (an
+    update nested thousands deep ends the process parsing it) and the check evaluates the
+    update on the empty store (a `WHERE` of ten `VALUES` blocks is 10^10 solutions)."""
 
     def __init__(self, repository: GuardedRepository) -> None:
         self.repository = repository
+        self._isolated: ForkingQueryEngine | None = None
+        self._isolated_lock = threading.Lock()
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
         if refuses_service(job.sparql, job.allow_service):
@@ -708,10 +722,28 @@ class RepositoryQueryEngine(_ThreadedAsync):
         return QueryOutcome(kind, offer.media_type, body, -1)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
-        return ("unsupported", "remote store")
+        if uses_store(task):
+            return ("unsupported", "remote store")
+        if not task.needs_time_limit or not fork_available():
+            return task.run(ox.Store())
+        return self._isolated_engine().run_task(task, timeout_s)
+
+    def _isolated_engine(self) -> ForkingQueryEngine:
+        with self._isolated_lock:
+            if self._isolated is None:
+                empty = OxigraphRepository(None)
+                # a guard of its own: the empty store never changes, so its one worker is
+                # forked once and kept, and a fork never waits for a request to the
+                # remote store (which holds the repository's guard)
+                self._isolated = ForkingQueryEngine(empty.store, GuardedRepository(empty),
+                                                    max_workers=1)
+            return self._isolated
 
     def close(self) -> None:
-        return None
+        with self._isolated_lock:
+            if self._isolated is not None:
+                self._isolated.close()
+                self._isolated = None
 
 
 def fork_available() -> bool:

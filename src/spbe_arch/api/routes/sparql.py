@@ -10,7 +10,8 @@ is the default graph of a query unless the request names a dataset
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -180,9 +181,10 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         )
     if refuses_service(text, settings.sparql_service):
         raise service_not_allowed()  # before the syntax check, which evaluates the update
-    # in a worker when it could crash the parser (UpdateSyntaxTask); a remote store has
-    # no workers, so there it is parsed in place as before
-    kind, message = engine.run_task(UpdateSyntaxTask(text, base), settings.update_timeout_s)
+    # in a worker, under the time limit, when it could crash the parser or run away
+    # (SyntaxCheck); a remote store's engine has a worker of its own for that
+    kind, message = engine.run_task(SyntaxCheck(UpdateSyntaxTask(text, base)),
+                                    settings.update_timeout_s)
     if kind == "unsupported":
         check_update_syntax(text, base)
     elif kind == "syntax":
@@ -222,6 +224,31 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
                 reason_id, reason_en = cause.message("id"), cause.message("en")
             raise InputError(f"LOAD gagal, tidak ada yang diubah: {reason_id}",
                              f"LOAD failed, nothing was changed: {reason_en}") from exc
+
+
+@dataclass(frozen=True)
+class SyntaxCheck:
+    """The syntax check of an update (`UpdateSyntaxTask`), run in a query worker whenever
+    it could run away, not only when it could overflow the parser.
+
+    The check runs the update on an empty store, and that evaluates its `WHERE`: ten
+    `VALUES` blocks of ten values each (400 bytes) are 10^10 solutions, which kept a
+    server thread busy for good. Without the word `WHERE` an update has no pattern to
+    evaluate (data blocks, graph management; `LOAD` is not run by the check), so those
+    stay in the server's process, with no worker to fork after each write. The test is
+    on the bare text, strings and comments included: a tokenizer could be misled (a
+    prefixed name may escape a brace), a substring cannot, and SPARQL has no escapes
+    for keywords."""
+
+    check: UpdateSyntaxTask
+    uses_store: ClassVar[bool] = False
+
+    @property
+    def needs_time_limit(self) -> bool:
+        return self.check.needs_time_limit or "where" in self.check.update.lower()
+
+    def run(self, store: object) -> tuple[str, str | None]:
+        return self.check.run(store)
 
 
 def _parameter(name: str, description: str, *, repeated: bool = False) -> dict[str, Any]:
