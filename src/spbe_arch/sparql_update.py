@@ -54,14 +54,18 @@ TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)
       | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
                   |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
       | (?P<var>[?$]\w+)
       | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-      | (?P<pname>[A-Za-z_][\w.\-]*:[\w.:%\-]*|:[\w.:%\-]*)
+      | (?P<pname>[A-Za-z_][\w.\-]*:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*
+                 |:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
       | (?P<word>[A-Za-z_]\w*)
       | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
     re.VERBOSE,
 )
+"""A prefixed name takes SPARQL's escapes (`ex:a\\'`, PN_LOCAL_ESC) and an IRI its `\\u`
+escapes: read otherwise, `\\'` opened a string that hid the text after it (a `SERVICE`,
+a `WHERE`) from every check made on these tokens."""
 
 
 @dataclass
@@ -101,8 +105,22 @@ def uses_keyword(text: str, *keywords: str) -> bool:
     lowered = text.lower()
     if not any(keyword.lower() in lowered for keyword in keywords):
         return False  # the usual case, without tokenizing
+    if _stray_backslash(text):
+        # an escape the tokens do not account for may hide the keyword from them
+        return True
     return any(t.kind == "word" and t.text.upper() in keywords
                for operation in split_operations(text) for t in operation)
+
+
+def _stray_backslash(text: str) -> bool:
+    """A backslash outside every token (strings, IRIs, escaped names): not valid SPARQL,
+    and a sign that the tokens may not be what Oxigraph reads."""
+    position = 0
+    for match in TOKEN.finditer(text):
+        if "\\" in text[position:match.start()]:
+            return True
+        position = match.end()
+    return "\\" in text[position:]
 
 
 def _is_word(token: Token | None, *words: str) -> bool:
@@ -521,6 +539,10 @@ class UpdateEffectTask:
         """False when no operation has a WHERE pattern or a document to fetch: data blocks
         and whole-graph operations cost what the data they name costs, so the effect can
         be worked out in the server's own process (no worker to fork after each write)."""
+        if "where" in self.update.lower():
+            # the bare word, not the tokens: were they misled, a WHERE read as part of a
+            # data block would be evaluated here with no time limit
+            return True
         ops = operations(self.update)
         for op in ops:
             second = op.tokens[1] if len(op.tokens) > 1 else None

@@ -146,6 +146,9 @@ class WorkerTask(Protocol):
 
 
 class QueryEngine(Protocol):
+    hard_time_limit: bool
+    """Work on the server's own store is stopped at its time limit (worker processes)."""
+
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome: ...
 
     async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
@@ -366,6 +369,8 @@ class _Worker:
 
 class ForkingQueryEngine:
     """A pool of forked worker processes over an embedded Oxigraph store."""
+
+    hard_time_limit = True
 
     def __init__(self, store: ox.Store, guard: GuardedRepository, max_workers: int = 0) -> None:
         self.store = store
@@ -662,6 +667,8 @@ class InProcessQueryEngine(_ThreadedAsync):
     """Runs jobs in the calling thread on the store itself. No hard time limit: for
     platforms without fork(), and as the in-process baseline of the benchmark."""
 
+    hard_time_limit = False
+
     def __init__(self, store: ox.Store, guard: GuardedRepository | None = None) -> None:
         self.store = store
         self.guard = guard
@@ -695,6 +702,9 @@ class RepositoryQueryEngine(_ThreadedAsync):
     over a private empty store, under the time limit: Oxigraph parses recursively (an
     update nested thousands deep ends the process parsing it) and the check evaluates the
     update on the empty store (a `WHERE` of ten `VALUES` blocks is 10^10 solutions)."""
+
+    hard_time_limit = False
+    """The remote engine applies its own limits to the store's data."""
 
     def __init__(self, repository: GuardedRepository) -> None:
         self.repository = repository

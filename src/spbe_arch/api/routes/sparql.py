@@ -201,6 +201,17 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         if effect[0] == "syntax":
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {effect[1]}",
                                 f"SPARQL Update syntax error: {effect[1]}")
+        if (effect[0] == "unsupported" and engine.hard_time_limit
+                and "where" in text.lower()):
+            # its WHERE was not evaluated under the time limit, and the commit below would
+            # evaluate it in the server's process with none
+            raise ProtocolError(
+                f"SPARQL Update ini tidak dapat diuraikan untuk dihitung perubahannya dalam"
+                f" batas waktu ({effect[1]}); tidak ada yang diubah. Tulis ulang pola WHERE"
+                " atau pecah update menjadi beberapa permintaan",
+                f"this SPARQL Update cannot be taken apart to work out its changes within"
+                f" the time limit ({effect[1]}); nothing was changed. Rewrite its WHERE"
+                " patterns or split it into several requests")
         if rewrites_audit_trail(text, effect, str(iris.provenance_graph(settings.base_iri))):
             raise PermissionDeniedError(
                 "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
