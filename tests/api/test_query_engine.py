@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import threading
 import time
+from dataclasses import dataclass
 
 import psutil
 import pytest
 from rdflib import Literal, URIRef
 
+from spbe_arch.api import query_engine
+from spbe_arch.api.app import status_for
 from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import negotiate
 from spbe_arch.api.query_engine import (
+    EngineCrashError,
+    EngineFailureError,
     ForkingQueryEngine,
     QueryJob,
     QueryTimeoutError,
     ResultTooLargeError,
 )
+from spbe_arch.errors import StoreUnavailableError
 from spbe_arch.repository import ChangeSet, open_repository
 from spbe_arch.repository.oxigraph import OxigraphRepository
 
@@ -253,3 +261,92 @@ def test_a_cancelled_request_does_not_leave_its_answer_for_the_next_one(
     while time.monotonic() < deadline and before & _children():
         time.sleep(0.05)
     assert not before & _children()  # the cancelled query's worker was killed
+
+
+@dataclass(frozen=True)
+class _DyingTask:
+    """A task whose worker dies of `signum` while it runs: what a bug of the engine, or
+    the kernel, does to a worker whatever the request looks like."""
+
+    update: str
+    signum: int
+
+    @property
+    def needs_time_limit(self) -> bool:
+        return True
+
+    def run(self, store: object) -> tuple[str, object]:
+        os.kill(os.getpid(), self.signum)
+        time.sleep(10)
+        return ("ok", None)
+
+
+@dataclass(frozen=True)
+class _FineTask:
+    needs_time_limit = True
+
+    def run(self, store: object) -> tuple[str, object]:
+        return ("ok", None)
+
+
+SHORT_UPDATE = 'INSERT DATA { <http://example.org/a> <http://example.org/b> "c" }'
+DEEP_UPDATE = "INSERT { <x:a> <x:b> <x:c> } WHERE " + "{" * 300 + "?s ?p ?o" + "}" * 300
+
+
+def test_a_crash_of_a_plain_request_is_not_called_nesting(engine: ForkingQueryEngine) -> None:
+    """Every fatal signal was reported as "nested too deeply" (400), also for a short,
+    flat update: the worker crashed, and the message says so."""
+    with pytest.raises(EngineFailureError) as caught:
+        engine.run_task(_DyingTask(SHORT_UPDATE, signal.SIGSEGV), timeout_s=10)
+    assert status_for(caught.value) == 500
+    for lang in ("id", "en"):
+        assert "SIGSEGV" in caught.value.message(lang)
+    assert "bersarang" not in caught.value.message("id")
+    assert "nested" not in caught.value.message("en")
+    assert "tidak ada yang diubah" in caught.value.message("id")
+    # the next request is served by a fresh worker
+    assert engine.execute(_job("ASK { ?s ?p ?o }"), timeout_s=10).body
+
+
+def test_a_crash_of_a_deeply_nested_request_names_the_nesting(
+        engine: ForkingQueryEngine) -> None:
+    with pytest.raises(EngineCrashError) as caught:
+        engine.run_task(_DyingTask(DEEP_UPDATE, signal.SIGSEGV), timeout_s=10)
+    assert status_for(caught.value) == 400
+    assert "nested too deeply" in caught.value.message("en")
+
+
+def test_a_worker_killed_from_outside_says_by_what(engine: ForkingQueryEngine) -> None:
+    """SIGKILL from outside (the kernel's out-of-memory killer): 503, try again."""
+    with pytest.raises(StoreUnavailableError) as caught:
+        engine.run_task(_DyingTask(SHORT_UPDATE, signal.SIGKILL), timeout_s=10)
+    assert status_for(caught.value) == 503
+    assert "SIGKILL" in caught.value.message("en")
+
+
+def _crashing_run_job(store: object, job: QueryJob) -> tuple[str, object]:
+    os.kill(os.getpid(), signal.SIGSEGV)
+    time.sleep(10)
+    return ("ok", None)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_crashing_query_is_reported_by_its_shape(
+        engine: ForkingQueryEngine, monkeypatch: pytest.MonkeyPatch, use_async: bool) -> None:
+    # the workers are forked after the patch, so each dies on its query
+    monkeypatch.setattr(query_engine, "run_job", _crashing_run_job)
+    flat = _job("SELECT * WHERE { ?s ?p ?o }")
+    deep = _job("SELECT * WHERE " + "{" * 300 + "?s ?p ?o" + "}" * 300)
+
+    def run(job: QueryJob) -> object:
+        if use_async:
+            # an idle worker, so that the event-loop path (not the thread) sends the query
+            engine.run_task(_FineTask(), timeout_s=10)
+            return asyncio.run(engine.execute_async(job, 10))
+        return engine.execute(job, 10)
+
+    with pytest.raises(EngineFailureError) as caught:
+        run(flat)
+    assert "SIGSEGV" in caught.value.message("en")
+    with pytest.raises(EngineCrashError):
+        run(deep)

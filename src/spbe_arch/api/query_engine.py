@@ -38,6 +38,7 @@ import gc
 import os
 import pickle
 import queue
+import re
 import select
 import signal
 import socket
@@ -60,7 +61,7 @@ from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository.oxigraph import OxigraphRepository, query_form
-from spbe_arch.sparql_update import uses_keyword
+from spbe_arch.sparql_update import TOKEN, uses_keyword
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,18 @@ class ResultTooLargeError(SpbeError):
 
 
 class EngineCrashError(InputError):
-    """A worker died of a fatal signal while it evaluated a job (HTTP 400). In practice a
-    stack overflow: Oxigraph parses and optimises recursively, so a query nested a few
-    thousand levels deep (groups, brackets) or a chain of thousands of UNION, BIND or
-    operators ends its process. The same request would end the next worker too, so this
-    is the request's fault rather than a passing failure of the server (503)."""
+    """A worker died of a fatal signal while it evaluated a deeply nested or long job
+    (HTTP 400): a stack overflow, since Oxigraph parses and optimises recursively, so a
+    query nested a few thousand levels deep (groups, brackets) or a chain of thousands of
+    UNION, BIND or operators ends its process. The same request would end the next worker
+    too, so this is the request's fault rather than a passing failure of the server (503)."""
+
+
+class EngineFailureError(SpbeError):
+    """A worker died of a fatal signal on a job of an ordinary shape (HTTP 500): nothing
+    says the request is at fault, so it is not told to simplify itself."""
+
+    http_status = 500
 
 
 class NotAcceptableError(SpbeError):
@@ -492,8 +500,7 @@ class ForkingQueryEngine:
         self._retire(worker, kill=False)
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        return outcome_or_raise(self._call(job, timeout_s, _timeout_error, _crash_error),
-                                timeout_s)
+        return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
 
     async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
         stale: list[_Worker] = []
@@ -504,7 +511,7 @@ class ForkingQueryEngine:
         if worker is None:
             # waiting for a worker, or forking one, may block: not on the event loop
             return await run_in_threadpool(self.execute, job, timeout_s)
-        with self._exchange(worker, _timeout_error, timeout_s, _crash_error):
+        with self._exchange(worker, _timeout_error, timeout_s, _crash_error(job)):
             # a job fits the socket's buffer (a query text of megabytes would wait for
             # the worker to read it: still bounded, the worker is idle and reading)
             _send(worker.channel, job)
@@ -519,21 +526,21 @@ class ForkingQueryEngine:
             # every worker is stale, and a fork of a large server costs tens of ms)
             with self.guard.lock.shared():
                 return task.run(self.store)
-        return self._call(task, timeout_s, _task_timeout_error, _task_crash_error)
+        return self._call(task, timeout_s, _task_timeout_error)
 
     def _call(self, job: QueryJob | WorkerTask, timeout_s: float,
-              timeout_error: Callable[[float], SpbeError],
-              crash_error: Callable[[], SpbeError]) -> tuple[str, Any]:
+              timeout_error: Callable[[float], SpbeError]) -> tuple[str, Any]:
         deadline = time.monotonic() + timeout_s
         worker = self._acquire(deadline)
-        with self._exchange(worker, timeout_error, timeout_s, crash_error):
+        with self._exchange(worker, timeout_error, timeout_s, _crash_error(job)):
             _send(worker.channel, job)
             answer = _receive(worker.channel, deadline)
         return answer  # type: ignore[no-any-return]
 
     @contextlib.contextmanager
     def _exchange(self, worker: _Worker, timeout_error: Callable[[float], SpbeError],
-                  timeout_s: float, crash_error: Callable[[], SpbeError]) -> Iterator[None]:
+                  timeout_s: float, crash_error: Callable[[int], SpbeError]
+                  ) -> Iterator[None]:
         """One job sent to `worker` and its answer read: the worker goes back to the pool
         afterwards, or is killed when anything went wrong (past the time limit, cancelled
         because the client went away, …): its answer would be left in the channel."""
@@ -543,13 +550,13 @@ class ForkingQueryEngine:
             self._retire(worker, kill=True)
             raise timeout_error(timeout_s) from None
         except (EOFError, ConnectionError) as exc:
-            # the worker is gone: a crash on this job (400) or something else (503)
-            reaped, crashed = _reap_crashed(worker.pid)
+            # the worker is gone: a crash on this job (400/500) or something else (503)
+            reaped, signum = _reap_signal(worker.pid)
             # a reaped pid may already belong to another process: never signal it
             self._retire(worker, kill=not reaped)
-            if crashed:
-                raise crash_error() from None
-            raise _worker_stopped(exc) from exc
+            if signum in _CRASH_SIGNALS:
+                raise crash_error(signum) from None
+            raise _worker_stopped(exc, signum) from exc
         except OSError as exc:
             self._retire(worker, kill=True)
             raise _worker_stopped(exc) from exc
@@ -575,21 +582,65 @@ _CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signa
 a thread Python made, SIGABRT where Rust's own guard catches it)."""
 
 
-def _reap_crashed(pid: int, wait_s: float = 1.0) -> tuple[bool, bool]:
-    """(reaped, crashed) for a worker whose channel just closed: its exit status, waited
-    for briefly (the channel closes as the process exits, a moment before the kernel has
-    its status). Not reaped in time: the caller kills it as before."""
+def _reap_signal(pid: int, wait_s: float = 1.0) -> tuple[bool, int | None]:
+    """(reaped, the signal that ended it, if one did) for a worker whose channel just
+    closed: its exit status, waited for briefly (the channel closes as the process exits,
+    a moment before the kernel has its status). Not reaped in time: the caller kills it."""
     deadline = time.monotonic() + wait_s
     while True:
         try:
             done, status = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
-            return True, False
+            return True, None
         if done:
-            return True, os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASH_SIGNALS
+            return True, os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         if time.monotonic() >= deadline:
-            return False, False
+            return False, None
         time.sleep(0.002)
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"sinyal {signum}"
+
+
+NESTED_DEPTH = 64
+"""Brackets deeper than this make a crash a stack overflow, as far as can be told."""
+CHAINED_OPERATORS = 256
+"""As many UNION, BIND or operators in a row (at least) make it one too."""
+_OPERATOR = re.compile(r"\b(?:UNION|BIND|OPTIONAL|MINUS|FILTER)\b|\|\||&&|[-+*/=<>!]",
+                       re.IGNORECASE)
+
+
+def _nested_or_chained(text: str) -> bool:
+    """Whether `text` is deep or long enough for a crash on it to be the stack overflow of
+    Oxigraph's recursive parser and optimiser (strings, IRIs and comments left out: an
+    IRI's slashes are no operators). Kept generous: the 400 then tells the user to
+    simplify a request that can be simplified, and anything else is a 500."""
+    depth = deepest = operators = 0
+    position = 0
+    for match in TOKEN.finditer(text):
+        if match.lastgroup in ("string", "iri", "comment"):
+            gap = text[position:match.start()]
+            operators += len(_OPERATOR.findall(gap))
+            position = match.end()
+    operators += len(_OPERATOR.findall(text[position:]))
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest > NESTED_DEPTH or operators > CHAINED_OPERATORS
+
+
+def _job_text(job: QueryJob | WorkerTask) -> str:
+    if isinstance(job, QueryJob):
+        return job.sparql
+    text = getattr(job, "update", "")
+    return text if isinstance(text, str) else ""
 
 
 def _reap(pid: int) -> None:
@@ -615,14 +666,51 @@ def _task_timeout_error(timeout_s: float) -> QueryTimeoutError:
     )
 
 
-def _worker_stopped(exc: BaseException) -> StoreUnavailableError:
+def _worker_stopped(exc: BaseException, signum: int | None = None) -> StoreUnavailableError:
+    if signum is not None:
+        name = _signal_name(signum)
+        # SIGKILL that the server did not send: the kernel's out-of-memory killer, or an
+        # administrator
+        return StoreUnavailableError(
+            f"proses pekerja kueri dihentikan dari luar ({name}, mis. karena memori server"
+            " habis); tidak ada yang diubah, coba lagi",
+            f"the query worker process was ended from outside ({name}, e.g. because the"
+            " server ran out of memory); nothing was changed, try again",
+        )
     return StoreUnavailableError(
         f"proses pekerja kueri berhenti tak terduga ({exc}); coba lagi",
         f"the query worker process stopped unexpectedly ({exc}); try again",
     )
 
 
-def _crash_error() -> EngineCrashError:
+def _crash_error(job: QueryJob | WorkerTask) -> Callable[[int], SpbeError]:
+    """The error for a worker that died of `signum` on `job`: nesting is named only when
+    the job's text is deep or long enough for it to be the cause."""
+    is_query = isinstance(job, QueryJob)
+    nested = _nested_or_chained(_job_text(job))
+
+    def error(signum: int) -> SpbeError:
+        if nested:
+            return _query_crash_error() if is_query else _task_crash_error()
+        name = _signal_name(signum)
+        what_id, what_en = (("kueri ini", "this query") if is_query
+                            else ("SPARQL Update ini; tidak ada yang diubah",
+                                  "this SPARQL Update; nothing was changed"))
+        return EngineFailureError(
+            f"mesin SPARQL berhenti mendadak ({name}) saat memproses {what_id}. Ini"
+            " kesalahan pada server, bukan pada bentuk permintaan; permintaan berikutnya"
+            " dilayani proses baru. Bila terulang, laporkan teks permintaan ini kepada"
+            " administrator",
+            f"the SPARQL engine stopped abruptly ({name}) while processing {what_en}. This"
+            " is a failure of the server, not of the request's shape; the next request is"
+            " served by a fresh process. If it happens again, report the request's text to"
+            " the administrator",
+        )
+
+    return error
+
+
+def _query_crash_error() -> EngineCrashError:
     return EngineCrashError(
         "mesin SPARQL berhenti saat memproses kueri ini, biasanya karena kueri bersarang"
         " terlalu dalam atau terlalu panjang (ribuan tingkat kurung/grup, atau ribuan UNION,"

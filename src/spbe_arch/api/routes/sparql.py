@@ -255,8 +255,13 @@ class SyntaxCheck:
     uses_store: ClassVar[bool] = False
 
     @property
+    def update(self) -> str:
+        """The text, for the engine's report of a worker that crashed on it."""
+        return self.check.update
+
+    @property
     def needs_time_limit(self) -> bool:
-        return self.check.needs_time_limit or "where" in self.check.update.lower()
+        return self.check.needs_time_limit or "where" in self.update.lower()
 
     def run(self, store: object) -> tuple[str, str | None]:
         return self.check.run(store)
