@@ -12,6 +12,7 @@ graphs as their default graph; the Graph Store Protocol addresses graphs one by 
 
 from __future__ import annotations
 
+import codecs
 import threading
 import uuid
 from collections.abc import Iterable
@@ -140,8 +141,36 @@ def _label(graph: URIRef | None) -> str:
     return "graf bawaan (default)" if graph is None else f"<{graph}>"
 
 
-def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> list[Quad]:
-    """One uploaded graph as quads in `graph` (also used by the web import page)."""
+_TEXT_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD)
+"""Formats that are UTF-8 text; RDF/XML declares its own encoding inside."""
+
+
+def _as_utf8(data: bytes, charset: str | None, name: str) -> bytes:
+    """A text upload as UTF-8 without a byte-order mark: Oxigraph reads only that, and
+    took Notepad's "UTF-8 with BOM" for a syntax error (`\ufeff is not a valid subject`)
+    and a declared charset=windows-1252 for broken UTF-8."""
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            raise ProtocolError(
+                f"{name}: charset {charset} tidak dikenal; kirim RDF dalam UTF-8",
+                f"{name}: unknown charset {charset}; send the RDF as UTF-8", 415) from None
+        try:
+            data = data.decode(charset).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(
+                f"{name}: byte {exc.start + 1} bukan teks {charset} yang sah (charset yang"
+                " disebut Content-Type)",
+                f"{name}: byte {exc.start + 1} is not valid {charset} text (the charset"
+                " the Content-Type names)") from None
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
+def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str,
+                charset: str | None = None) -> list[Quad]:
+    """One uploaded graph as quads in `graph` (also used by the web import page), its
+    bytes in `charset` (UTF-8 when not given)."""
     fmt = UPLOAD_FORMATS.get(media)
     if fmt is None:
         # named, since in a multipart upload it is one part of several
@@ -152,6 +181,8 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
             f" {', '.join(sorted(UPLOAD_FORMATS))}",
             415,
         )
+    if fmt in _TEXT_FORMATS:
+        data = _as_utf8(data, charset, name)
     try:
         check_rdf_input(data, {ox.RdfFormat.JSON_LD: "jsonld",
                                ox.RdfFormat.RDF_XML: "rdfxml"}.get(fmt, ""), name)
@@ -183,17 +214,18 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str) -> lis
 
 
 def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) -> list[Quad]:
-    media, _ = media_type_of(content_type)
+    media, params = media_type_of(content_type)
     if media == "multipart/form-data":
         quads: list[Quad] = []
         for part_type, filename, data in multipart_parts(content_type or "", body):
-            part_media, _ = media_type_of(part_type)
+            part_media, part_params = media_type_of(part_type)
             if part_media in ("", "application/octet-stream") and filename:
                 suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
                 part_media = _SUFFIX_MEDIA.get(SUFFIX_FORMATS.get(suffix, ""), part_media)
-            quads += parse_graph(data, part_media, graph, filename or "multipart")
+            quads += parse_graph(data, part_media, graph, filename or "multipart",
+                                 part_params.get("charset"))
         return quads
-    return parse_graph(body, media, graph, "isi permintaan")
+    return parse_graph(body, media, graph, "isi permintaan", params.get("charset"))
 
 
 def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
