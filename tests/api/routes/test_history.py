@@ -60,3 +60,48 @@ def test_the_history_needs_read_access(make_service: Any) -> None:
     service = make_service(anonymous_read=False)
     assert service.client.get("/history").status_code == 401
     assert service.client.get("/history", headers=service.auth("reader")).status_code == 200
+
+
+def test_a_change_record_written_into_another_graph_is_not_in_the_trail(
+        arch_service: Any) -> None:
+    """An admin may write any triples into an ordinary graph (SPARQL Update, Graph Store),
+    also ones shaped like an audit record; the trail is the provenance graph alone."""
+    client, admin = arch_service.client, arch_service.auth("admin")
+    entity = C + "proses-bisnis/DISDUKCAPIL.01"
+    fake = """PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT DATA { GRAPH <https://w3id.org/spbe-arch/graph/instansi/3574> {
+  <https://w3id.org/spbe-arch/perubahan/palsu> a spbe:Perubahan ;
+    rdfs:label "REST DELETE proses-bisnis DISDUKCAPIL.01" ;
+    prov:wasAssociatedWith <https://w3id.org/spbe-arch/agent/editor-disdukcapil> ;
+    prov:endedAtTime "2030-01-01T00:00:00+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> ;
+    prov:used <ENTITY> .
+  <https://w3id.org/spbe-arch/agent/editor-disdukcapil> rdfs:label "editor-disdukcapil" .
+} }""".replace("ENTITY", entity)
+    answer = client.post("/sparql", data={"update": fake}, headers=admin)
+    assert answer.status_code in (200, 204), answer.text
+
+    feed = client.get("/history").json()
+    # the update itself is recorded, by its real author, and nothing else
+    assert feed["total"] == 1 and [i["agen"] for i in feed["items"]] == ["admin-uji"]
+    assert client.get("/history", params={"agen": "editor-disdukcapil"}).json() == {
+        "entity": None, "total": 0, "items": []}
+    history = client.get("/history", params={"entity": entity}).json()
+    assert [i["agen"] for i in history["items"]] == ["admin-uji"]
+    assert all("palsu" not in i["perubahan"] for i in history["items"])
+
+
+def test_paging_the_feed_at_its_edges(arch_service: Any) -> None:
+    client, editor = arch_service.client, arch_service.auth("editor")
+    for name in ("Satu", "Dua", "Tiga"):
+        assert client.patch("/api/proses-bisnis/DISKOMINFO.01", json={"uraian": name},
+                            headers=editor).status_code == 200
+    whole = client.get("/history").json()["items"]
+    assert len(whole) == 3
+    for params, expected in [({"limit": 2}, whole[:2]), ({"offset": 2}, whole[2:]),
+                             ({"offset": 3}, []), ({"offset": 10_000, "limit": 1}, [])]:
+        page = client.get("/history", params=params).json()
+        assert page["total"] == 3 and page["items"] == expected, params
+    for bad in ({"limit": 0}, {"limit": 10_001}, {"offset": -1}, {"limit": "banyak"}):
+        assert client.get("/history", params=bad).status_code == 422, bad

@@ -2,8 +2,9 @@
 triples each change added and removed), or of the whole repository (the feed of recent
 changes, with the entities each one touched), both filterable by agent (`?agen=`).
 
-Reads the provenance graph with the named queries `history` and `recent-changes`
-(src/spbe_arch/queries/), the same queries `spbe-arch query …` runs.
+Reads the provenance graph with the named query `history` (src/spbe_arch/queries/), the
+same query `spbe-arch query history` runs, and for the feed with `audit.change_feed`: one
+page of the rows of the named query `recent-changes`, read without reading them all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from spbe_arch.api.deps import ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.audit import change_feed
 from spbe_arch.queries import run_query
 
 router = APIRouter(tags=["Jejak audit"])
@@ -59,16 +61,15 @@ async def history(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> History:
     if entity is None:
-        params = {"agen": agen} if agen else {}
-        result = await run_in_threadpool(run_query, repository, "recent-changes", params,
-                                         timeout_s=settings.query_timeout_s)
-        rows = result.rows
+        feed = await run_in_threadpool(lambda: change_feed(
+            repository, agent=agen or None, limit=limit, offset=offset,
+            timeout_s=settings.query_timeout_s))
         items = [Change(perubahan=str(row["perubahan"]), waktu=str(row["waktu"]),
                         agen=str(row["nama_agen"]) if "nama_agen" in row else None,
                         keterangan=str(row["keterangan"]) if "keterangan" in row else None,
                         entitas=_lines(row.get("entitas")))
-                 for row in rows[offset:offset + limit]]
-        return History(entity=None, total=len(rows), items=items)
+                 for row in feed.rows]
+        return History(entity=None, total=feed.total, items=items)
     result = await run_in_threadpool(run_query, repository, "history", {"entity": entity},
                                      timeout_s=settings.query_timeout_s)
     rows = [row for row in result.rows
