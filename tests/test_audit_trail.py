@@ -118,3 +118,29 @@ def test_the_feed_refuses_a_page_that_cannot_be(repository: Repository) -> None:
         audit.change_feed(repository, limit=0)
     with pytest.raises(ValueError):
         audit.change_feed(repository, offset=-1)
+
+
+@pytest.mark.parametrize("names", [("editor.kominfo", "editor-kominfo"),
+                                   ("Sari", "sari"), ("sari@kominfo", "sari-kominfo"),
+                                   ("kabag_organisasi", "kabag-organisasi")])
+def test_two_names_are_two_agents(repository: Repository, names: tuple[str, str]) -> None:
+    """Token names may hold capitals, dots, underscores and @: agents named by a slug of
+    the name were one agent for two tokens, and each change was shown under either name."""
+    first, second = names
+    _set_sop(repository, first, datetime(2026, 3, 1, 9, tzinfo=UTC))
+    _set_sop(repository, second, datetime(2026, 3, 1, 10, tzinfo=UTC))
+    assert audit.agent_iri(first) != audit.agent_iri(second)
+    feed = run_query(repository, "recent-changes").rows
+    assert [str(r["nama_agen"]) for r in feed] == [second, first]
+    for name in names:
+        mine = run_query(repository, "recent-changes", {"agen": name}).rows
+        assert [str(r["nama_agen"]) for r in mine] == [name]
+
+
+def test_an_agents_iri_is_unchanged_where_its_name_is_already_a_slug() -> None:
+    """Records written before keep naming the same agent."""
+    base = "https://w3id.org/spbe-arch/agent/"
+    assert audit.agent_iri("editor-diskominfo") == URIRef(base + "editor-diskominfo")
+    assert audit.agent_iri("cli-root") == URIRef(base + "cli-root")
+    assert audit.agent_iri("") == URIRef(base + "anonim")
+    assert audit.agent_iri("Kepala Bidang/TI") == URIRef(base + "Kepala%20Bidang%2FTI")

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
@@ -21,10 +22,22 @@ from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository, Select
 from spbe_arch.repository.base import term_text
 from spbe_arch.vocab import BASE, PROV, SPBE
 
+ANONYMOUS = "anonim"
+
+
+def _agent_name(agent: str) -> str:
+    return agent.strip() or ANONYMOUS
+
 
 def agent_iri(agent: str, base: str = BASE) -> URIRef:
-    """The PROV agent for a user or token name (`anonim` when nobody signed in)."""
-    return URIRef(f"{base}agent/{iris.slug(agent) or 'anonim'}")
+    """The PROV agent for a user or token name (`anonim` when nobody signed in).
+
+    One name, one agent: the name is percent-encoded, not slugged. Token names may hold
+    capitals, dots, underscores and @, and a slug made `editor.kominfo`, `Editor-Kominfo`
+    and `editor-kominfo` one agent with three labels, so the trail showed each one's
+    changes under any of the names. A name that is a slug already (`editor-diskominfo`,
+    `cli-root`) encodes to itself, so its agent is the one earlier records name."""
+    return URIRef(f"{base}agent/{quote(_agent_name(agent), safe='')}")
 
 
 def _nt(term: Node) -> str:
@@ -76,6 +89,7 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
     when = when or datetime.now(UTC)
     graph = iris.provenance_graph(base)
     activity = URIRef(f"{base}perubahan/{when.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}")
+    agent = _agent_name(agent)
     who = agent_iri(agent, base)
     quads: list[Quad] = [
         (activity, RDF.type, SPBE.Perubahan, graph),
