@@ -1,0 +1,95 @@
+"""With a remote store the effect of an update is not worked out beforehand, so whether
+it changes the audit trail is read from its text. That test was "the provenance IRI in
+angle brackets appears": a prefixed name, a BASE, `DROP NAMED` or a variable graph in a
+template erased or extended the audit trail unhindered."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import URIRef
+from sparql_servers import Server
+
+from spbe_arch import iris
+from spbe_arch.access import TokenStore
+from spbe_arch.api import create_app
+from spbe_arch.repository import open_repository
+from spbe_arch.settings import Settings
+from spbe_arch.sparql_update import rewrites_audit_trail, written_graphs
+
+PROV = str(iris.provenance_graph())
+P = "PREFIX p: <https://w3id.org/spbe-arch/graph/>\n"
+UNKNOWN = ("unsupported", "remote store")
+
+REFUSED = [
+    P + "DROP GRAPH p:provenance",
+    "BASE <https://w3id.org/spbe-arch/graph/>\nDROP GRAPH <provenance>",
+    "DROP NAMED",
+    "CLEAR SILENT NAMED",
+    "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "INSERT { GRAPH ?g { <http://x> <http://y> 1 } } WHERE { GRAPH ?g { } }",
+    P + "INSERT DATA { GRAPH p:provenance { <http://x> <http://y> 1 } }",
+    P + "WITH p:provenance DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    P + "MOVE <http://ex/g> TO p:provenance",
+    P + "MOVE GRAPH p:provenance TO <http://ex/g>",
+    P + "COPY DEFAULT TO GRAPH p:provenance",
+    P + "LOAD <http://ex/doc.ttl> INTO GRAPH p:provenance",
+    "INSERT DATA { GRAPH <https://w3id.org/spbe-arch/graph/\\u0070rovenance> { <x:a> <x:b> 1 } }",
+    f"INSERT DATA {{ <x:a> <x:b> 1 }} ; INSERT DATA {{ GRAPH <{PROV}> {{ <x:a> <x:b> 1 }} }}",
+]
+ALLOWED = [
+    "INSERT DATA { GRAPH <http://ex/g> { <http://x> <http://y> 1 } }",
+    "DROP ALL",
+    "CLEAR ALL",
+    "DROP SILENT GRAPH <http://ex/g>",
+    # reading the audit trail, or every graph, changes none of it
+    P + "INSERT { GRAPH <http://ex/g> { ?a <http://ex/dicatat> true } }"
+        " WHERE { GRAPH p:provenance { ?a ?p ?o } }",
+    "INSERT { GRAPH <http://ex/g> { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+    P + "ADD p:provenance TO <http://ex/salinan>",
+    P + "INSERT { <x:a> <x:b> ?o } USING p:provenance WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("update", REFUSED)
+def test_an_update_that_may_change_the_audit_trail_is_recognised(update: str) -> None:
+    assert rewrites_audit_trail(update, UNKNOWN, PROV)
+
+
+@pytest.mark.parametrize("update", ALLOWED)
+def test_an_update_that_leaves_it_alone_is_not(update: str) -> None:
+    assert not rewrites_audit_trail(update, UNKNOWN, PROV)
+
+
+def test_the_graphs_written_are_resolved() -> None:
+    written, unknown = written_graphs(
+        P + "INSERT DATA { GRAPH p:a { <x:s> <x:p> 1 } } ;\n"
+        "BASE <http://ex/>\nCOPY <b> TO <c> ; MOVE <d> TO DEFAULT")
+    assert written == {"https://w3id.org/spbe-arch/graph/a", "http://ex/c", "http://ex/d"}
+    assert not unknown
+
+
+def test_through_the_endpoint_on_an_oxigraph_server(oxigraph_server: Server) -> None:
+    settings = Settings(store=f"sparql:{oxigraph_server.query_url}",
+                        update_url=oxigraph_server.update_url,
+                        graph_store_url=oxigraph_server.graph_store_url)
+    repository = open_repository(settings.store, settings)
+    repository.clear()
+    tokens = TokenStore(None)
+    admin = {"Authorization": "Bearer " + tokens.create("admin-uji", "admin")[0],
+             "content-type": "application/sparql-update"}
+    app = create_app(settings, repository, tokens=tokens)
+    with TestClient(app, base_url="http://www.example") as client:
+        assert client.post("/sparql", content=ALLOWED[0].encode(),
+                           headers=admin).status_code == 200
+        trail = repository.export(URIRef(PROV), "nquads")
+        assert trail
+        for update in REFUSED[:8]:
+            response = client.post("/sparql", content=update.encode(), headers=admin)
+            assert response.status_code == 403, update
+            assert "jejak audit" in response.text
+            assert "harus menyebut setiap graf yang diubahnya dengan IRI" in response.text
+        assert repository.export(URIRef(PROV), "nquads") == trail
+        assert client.post("/sparql", content=b"DROP ALL", headers=admin).status_code == 200
+    repository.clear()
