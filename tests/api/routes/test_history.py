@@ -105,3 +105,14 @@ def test_paging_the_feed_at_its_edges(arch_service: Any) -> None:
         assert page["total"] == 3 and page["items"] == expected, params
     for bad in ({"limit": 0}, {"limit": 10_001}, {"offset": -1}, {"limit": "banyak"}):
         assert client.get("/history", params=bad).status_code == 422, bad
+
+
+def test_an_agent_name_is_read_without_surrounding_space(arch_service: Any) -> None:
+    client, editor = arch_service.client, arch_service.auth("editor")
+    assert client.patch("/api/proses-bisnis/DISKOMINFO.01", json={"uraian": "Baru"},
+                        headers=editor).status_code == 200
+    entity = C + "proses-bisnis/DISKOMINFO.01"
+    for params in ({"agen": " editor-diskominfo\n"},
+                   {"agen": "editor-diskominfo ", "entity": entity}):
+        assert client.get("/history", params=params).json()["total"] == 1, params
+    assert client.get("/history", params={"agen": "  "}).json()["total"] == 1

@@ -60,9 +60,12 @@ async def history(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> History:
+    # a name pasted with a space or line break around it is the name (as with every
+    # parameter of a named query, see NamedQuery.bindings), not an agent with no changes
+    agen = (agen or "").strip() or None
     if entity is None:
         feed = await run_in_threadpool(lambda: change_feed(
-            repository, agent=agen or None, limit=limit, offset=offset,
+            repository, agent=agen, limit=limit, offset=offset,
             timeout_s=settings.query_timeout_s))
         items = [Change(perubahan=str(row["perubahan"]), waktu=str(row["waktu"]),
                         agen=str(row["nama_agen"]) if "nama_agen" in row else None,
