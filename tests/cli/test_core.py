@@ -360,7 +360,7 @@ def test_failed_update_changes_nothing(cli: Invoke, loaded: str) -> None:
     before = triples(loaded)
     result = cli("--store", loaded, "update", "INSERT DATA { <urn:a> <urn:b> }")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("kesalahan sintaks SPARQL Update")
+    assert result.stderr.startswith("baris 1, kolom 31: kesalahan sintaks SPARQL Update")
     assert triples(loaded) == before
 
 

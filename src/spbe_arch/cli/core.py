@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import typer
 from rdflib import Graph
 from rdflib.term import URIRef
@@ -41,9 +42,25 @@ from spbe_arch.queries import (
     parse_query,
 )
 from spbe_arch.queries.results import ask_to_json, compact, serialize
-from spbe_arch.repository import ChangeSet, LoadSource, Repository, SelectResult, format_for_path
+from spbe_arch.repository import (
+    ChangeSet,
+    LoadSource,
+    Quad,
+    Repository,
+    SelectResult,
+    format_for_path,
+)
 from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri
+from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings
+from spbe_arch.sparql_update import (
+    MAX_RECORDED_ENTITIES,
+    UpdateEffect,
+    UpdateEffectTask,
+    rewrites_audit_trail,
+    uses_keyword,
+)
+from spbe_arch.sparql_update import TOKEN as SPARQL_TOKEN
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -394,12 +411,131 @@ def update(
     provenance) atas nama pengguna sistem. (One transaction, all or nothing; the change is
     recorded in the audit trail under the system user's name.)
     """
-    sparql = _read_text(_existing_file(text)) if _names_a_file(text) else text
+    file = text if _names_a_file(text) else None
+    sparql = _read_text(_existing_file(text)) if file is not None else text
+    sparql = _update_request(sparql, file)
     with repository() as repo, working(t("Menjalankan update", "Running the update")):
-        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=agent_name(), entities=[],
-                                 label="SPARQL Update (CLI)")
+        # worked out before anything is written, as the SPARQL endpoint does
+        effect = _update_effect(repo, sparql)
+        if effect[0] == "syntax":
+            raise _sparql_syntax_error(str(effect[1]), update=True, file=file)
+        if rewrites_audit_trail(sparql, effect, str(iris.provenance_graph())):
+            raise InputError(
+                "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
+                " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori",
+                "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
+                " only DROP ALL / CLEAR ALL empties it, with the whole repository",
+                Location(file=file) if file else None)
+        recorded, entities = _recorded_effect(effect)
+        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=agent_name(),
+                                 entities=entities, recorded=recorded,
+                                 label=_update_label(effect))
     _echo(t(f"Update selesai; tercatat sebagai {activity}.",
             f"Update done; recorded as {activity}."))
+
+
+def _update_request(sparql: str, file: str | None) -> str:
+    """The update ready to have its audit record appended in the same request: its
+    syntax checked on its own (so an error points into the user's text, not into the
+    record), without a trailing `;` and ending in a newline (a trailing comment would
+    otherwise swallow what follows)."""
+    if not uses_keyword(sparql, "LOAD"):  # checking would fetch the document once more
+        try:
+            ox.Store().update(sparql)
+        except SyntaxError as exc:
+            raise _sparql_syntax_error(str(exc), update=True, file=file) from None
+        except (OSError, RuntimeError, ValueError):
+            pass  # not a syntax problem (e.g. DROP of a graph the empty store lacks)
+    return _without_final_semicolon(sparql) + "\n"
+
+
+def _without_final_semicolon(sparql: str) -> str:
+    """The text without a `;` that ends it (a valid empty last operation), comments after
+    it kept."""
+    last = None
+    for match in SPARQL_TOKEN.finditer(sparql):
+        if match.lastgroup != "comment":
+            last = match
+    if last is None or last.lastgroup != "semi":
+        return sparql
+    if re.sub(r"#[^\n]*", "", sparql[last.end():]).strip():
+        return sparql  # something the tokens do not cover follows: leave it to the parser
+    return sparql[:last.start()] + sparql[last.end():]
+
+
+def _update_effect(repo: Repository, sparql: str) -> tuple[str, object]:
+    """What the update will add and remove (`sparql_update.compute_effect`), worked out on
+    the embedded store; a remote store's effect is not known beforehand."""
+    from spbe_arch.repository.oxigraph import OxigraphRepository
+
+    if not isinstance(repo, OxigraphRepository):
+        return ("unsupported", "remote store")
+    return UpdateEffectTask(sparql, settings().update_audit_max_quads).run(repo.store)
+
+
+def _recorded_effect(effect: tuple[str, object]) -> tuple[ChangeSet | None, list[URIRef]]:
+    """The triples the record lists, and the subjects it names as used."""
+    kind, value = effect
+    if kind != "ok" or not isinstance(value, UpdateEffect):
+        return None, []
+    recorded = ChangeSet(add=[_rdflib_quad(q) for q in value.added],
+                         remove=[_rdflib_quad(q) for q in value.removed])
+    subjects = sorted({q[0] for q in [*recorded.add, *recorded.remove]
+                       if isinstance(q[0], URIRef)})
+    return recorded, subjects if len(subjects) <= MAX_RECORDED_ENTITIES else []
+
+
+def _rdflib_quad(quad: ox.Quad) -> Quad:
+    graph = quad.graph_name
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
+            URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None)
+
+
+def _update_label(effect: tuple[str, object]) -> str:
+    kind, value = effect
+    if kind == "too_large":
+        return (f"SPARQL Update (CLI): lebih dari {value} tripel berubah; yang tercatat hanya"
+                " teks update")
+    if kind != "ok":
+        return "SPARQL Update (CLI): tripel yang berubah tidak tercatat, hanya teks update"
+    return "SPARQL Update (CLI)"
+
+
+_SPARQL_POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*", re.DOTALL)
+
+
+def _sparql_syntax_error(message: str, *, update: bool, file: str | None) -> InputError:
+    """Oxigraph's SPARQL parse error as one sentence with the file, line and column.
+
+    Oxigraph writes the position into the text ("error at 4:3: …") and lists the
+    characters it expected as Rust ranges over several lines; the ranges are left out."""
+    line = column = None
+    match = _SPARQL_POSITION.match(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = message[match.end():]
+    message = _without_character_ranges(" ".join(message.split()))
+    what_id, what_en = (("kesalahan sintaks SPARQL Update", "SPARQL Update syntax error")
+                        if update else ("kesalahan sintaks SPARQL", "SPARQL syntax error"))
+    location = Location(file=file, line=line, column=column)
+    return InputError(f"{what_id}: {message}", f"{what_en}: {message}",
+                      location if file or line is not None else None)
+
+
+_EXPECTED_ITEM = re.compile(
+    r"""\s*("(?:[^"\\]|\\.)*"|\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\]|[^,]+)\s*(?:,|$)""")
+
+
+def _without_character_ranges(message: str) -> str:
+    """`expected one of ".", ['A' ..= 'Z' | …], [_]` -> `expected one of ".", …`."""
+    head, sep, listed = message.partition("expected one of ")
+    if not sep:
+        return message
+    items = [m.group(1) for m in _EXPECTED_ITEM.finditer(listed) if m.group(1)]
+    kept = [item for item in items if not item.startswith("[")]
+    if len(kept) < len(items):
+        kept.append("…")
+    return f"{head}{sep}{', '.join(kept)}"
 
 
 # --- stats / dump / restore -----------------------------------------------------------------
