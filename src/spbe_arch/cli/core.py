@@ -289,18 +289,35 @@ def _names_a_file(text: str) -> bool:
         return False
 
 
-def _resolve_query(text: str) -> tuple[str, NamedQuery | None]:
-    """(SPARQL text, its parsed header if any) for a named query, a file or query text."""
+def _resolve_query(text: str) -> tuple[str, NamedQuery | None, str | None]:
+    """(SPARQL text, its parsed header if any, the file it came from) for a named query, a
+    file or query text."""
     path = Path(text)
     if _names_a_file(text):
         source = _read_text(_existing_file(text))
         if has_header(source):
-            return source, parse_query(source, text, name=path.stem, require_meta=False)
-        return source, None
+            return source, parse_query(source, text, name=path.stem, require_meta=False), text
+        return source, None, text
     if _QUERY_NAME.match(text):
         named = get_query(text)
-        return named.sparql, named
-    return text, None
+        return named.sparql, named, None
+    return text, None, None
+
+
+def _located_syntax_error(sparql: str, file: str | None) -> InputError | None:
+    """The query's syntax error with the line and column in the user's own text (the
+    store saw it with parameters bound, and a remote store answers only "HTTP 400"), or
+    None if it parses. Parsed by an empty embedded store; a query with SERVICE is not
+    tried there, since evaluating it could call the service."""
+    if uses_keyword(sparql, "SERVICE"):
+        return None
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        return _sparql_syntax_error(str(exc), update=False, file=file)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return None
 
 
 def _print_query_list() -> None:
@@ -367,14 +384,21 @@ def query(
                          " (daftar: spbe-arch query --list)",
                          "give a query: a named query, a .rq file or SPARQL text"
                          " (list: spbe-arch query --list)")
-    sparql, header = _resolve_query(text)
+    sparql, header, file = _resolve_query(text)
     values = _parse_params(param)
     if header is not None:
         bindings = header.bindings(values)
     else:
         bindings = {name: literal_or_iri(value) for name, value in values.items()}
-    with repository(read_only=True) as repo, working(t("Menjalankan kueri", "Running the query")):
-        result = repo.query(sparql, bindings, timeout_s=settings().query_timeout_s)
+    try:
+        with repository(read_only=True) as repo, working(t("Menjalankan kueri",
+                                                           "Running the query")):
+            result = repo.query(sparql, bindings, timeout_s=settings().query_timeout_s)
+    except InputError:
+        located = _located_syntax_error(sparql, file)
+        if located is None:
+            raise
+        raise located from None
     if isinstance(result, SelectResult):
         _print_select(result, fmt)
     elif isinstance(result, bool):

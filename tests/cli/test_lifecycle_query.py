@@ -1,0 +1,72 @@
+"""`spbe-arch query` with a mistake in the query: the message points into the user's text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+
+# the helper that starts an Oxigraph server lives with the repository tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "repository"))
+
+BROKEN = "PREFIX ex: <urn:ex:>\nSELECT ?s WHERE {\n  ?s ex:p ?o .\n  ?s \"p\" ?o .\n}\n"
+
+
+@pytest.fixture(scope="module")
+def sparql_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    from sparql_servers import ServerStartError, start_oxigraph
+
+    try:
+        server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-server"))
+    except ServerStartError as exc:
+        pytest.fail(f"the Oxigraph server could not be started: {exc}")
+    yield server.settings_env()
+    server.stop()
+
+
+def test_a_query_file_with_a_syntax_error_names_file_line_and_column(
+        cli: Invoke, store: str, tmp_path: Path) -> None:
+    assert cli("--store", store, "init").exit_code == 0
+    file = tmp_path / "opd.rq"
+    file.write_text(BROKEN, encoding="utf-8")
+    result = cli("--store", store, "query", str(file))
+    assert result.exit_code == 2
+    assert re.match(rf"{re.escape(str(file))}, baris 4, kolom \d+: kesalahan sintaks SPARQL: ",
+                    result.stderr), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    english = cli("--lang", "en", "--store", store, "query", str(file))
+    assert re.match(rf"{re.escape(str(file))}, line 4, column \d+: SPARQL syntax error: ",
+                    english.stderr), english.stderr
+
+
+def test_the_position_is_in_the_users_text_when_parameters_are_bound(
+        cli: Invoke, store: str) -> None:
+    """A parameter is bound by a VALUES block added to the query; the column must still
+    be the one the user wrote."""
+    assert cli("--store", store, "init").exit_code == 0
+    text = "SELECT ?s WHERE { ?s <urn:p> ?x . ?s ?? }"
+    result = cli("--store", store, "query", text, "-p", "x=nilai")
+    assert result.exit_code == 2
+    located = re.match(r"baris 1, kolom (\d+): kesalahan sintaks SPARQL: ", result.stderr)
+    assert located, result.stderr
+    assert int(located.group(1)) <= len(text) + 1
+
+
+@pytest.mark.remote
+def test_a_sparql_store_reports_the_same_position(cli: Invoke, tmp_path: Path,
+                                                   sparql_store: dict[str, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server answers only "HTTP 400"; the user still learns where the mistake is."""
+    for name, value in sparql_store.items():
+        monkeypatch.setenv(name, value)
+    file = tmp_path / "opd.rq"
+    file.write_text(BROKEN, encoding="utf-8")
+    result = cli("query", str(file))
+    assert result.exit_code == 2, result.output
+    assert re.match(rf"{re.escape(str(file))}, baris 4, kolom \d+: kesalahan sintaks SPARQL: ",
+                    result.stderr), result.stderr
