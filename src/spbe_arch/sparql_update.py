@@ -719,6 +719,12 @@ def written_graphs(update: str) -> tuple[set[str], bool]:
     return written, unknown
 
 
+def has_operations(update: str) -> bool:
+    """Whether `update` holds an operation: a request of only a prologue and comments is
+    valid SPARQL and does nothing (tokens that may be misread count as an operation)."""
+    return bool(operations(update)) or _stray_backslash(update)
+
+
 def _graph_text(graph: object) -> str:
     return graph.value if isinstance(graph, ox.NamedNode) else ""
 

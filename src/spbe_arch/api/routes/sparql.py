@@ -47,7 +47,12 @@ from spbe_arch.api.sparql_protocol import (
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
-from spbe_arch.sparql_update import UpdateEffectTask, commit_update, rewrites_audit_trail
+from spbe_arch.sparql_update import (
+    UpdateEffectTask,
+    commit_update,
+    has_operations,
+    rewrites_audit_trail,
+)
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -190,6 +195,10 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
     elif kind == "syntax":
         raise ProtocolError(f"kesalahan sintaks SPARQL Update: {message}",
                             f"SPARQL Update syntax error: {message}")
+    if not has_operations(text):
+        # nothing to do, and nothing to record: run with its record appended, the empty
+        # request became "; INSERT DATA …", a syntax error on a line the user never wrote
+        return
     text = with_base(apply_using(text, protocol.using_graphs, protocol.using_named_graphs),
                      base)
     with write_lock:
