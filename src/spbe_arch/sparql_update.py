@@ -51,9 +51,9 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 # --- tokens ----------------------------------------------------------------------------------
 
 TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
+    r"""(?P<comment>\#[^\n\r]*)
       | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
       | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
       | (?P<var>[?$]\w+)
       | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
@@ -63,9 +63,11 @@ TOKEN = re.compile(
       | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
     re.VERBOSE,
 )
-"""A prefixed name takes SPARQL's escapes (`ex:a\\'`, PN_LOCAL_ESC) and an IRI its `\\u`
-escapes: read otherwise, `\\'` opened a string that hid the text after it (a `SERVICE`,
-a `WHERE`) from every check made on these tokens."""
+"""Read as Oxigraph reads SPARQL, since what these tokens hide is hidden from every check
+made on them (a `SERVICE`, a `WHERE`): a comment ends at a carriage return as at a line
+feed (read to the next line feed, it hid what followed a bare CR), a prefixed name takes
+SPARQL's escapes (`ex:a\\'`, PN_LOCAL_ESC: read otherwise, `\\'` opened a string) and an
+IRI its `\\u` escapes."""
 
 
 @dataclass
