@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from rdflib import RDF, RDFS, XSD
@@ -144,3 +144,15 @@ def test_an_agents_iri_is_unchanged_where_its_name_is_already_a_slug() -> None:
     assert audit.agent_iri("cli-root") == URIRef(base + "cli-root")
     assert audit.agent_iri("") == URIRef(base + "anonim")
     assert audit.agent_iri("Kepala Bidang/TI") == URIRef(base + "Kepala%20Bidang%2FTI")
+
+
+def test_every_record_is_timed_in_utc(repository: Repository) -> None:
+    wib = timezone(timedelta(hours=7))
+    _set_sop(repository, "editor-uji", datetime(2026, 3, 1, 9, 0, tzinfo=wib))
+    _set_sop(repository, "editor-lain", datetime(2026, 3, 1, 3, 30, tzinfo=UTC))
+    feed = run_query(repository, "recent-changes").rows
+    assert [(str(r["waktu"]), str(r["nama_agen"])) for r in feed] == [
+        ("2026-03-01T03:30:00+00:00", "editor-lain"), ("2026-03-01T02:00:00+00:00", "editor-uji")]
+    record = audit.audit_quads(ChangeSet(), "uji", [], "uji")
+    times = [o for _, p, o, _ in record if p == PROV.endedAtTime]
+    assert len(times) == 1 and str(times[0]).endswith("+00:00")

@@ -86,7 +86,9 @@ def _ntriples(quads: Iterable[Quad], chunk_chars: int | None = None) -> list[str
 def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], label: str,
                 when: datetime | None = None, base: str = BASE) -> list[Quad]:
     """The provenance quads describing one change set."""
-    when = when or datetime.now(UTC)
+    # every record in UTC: xsd:dateTime values with and without a zone cannot be ordered
+    # when less than 14 hours apart, so one naive time would scramble the trail's order
+    when = (when or datetime.now(UTC)).astimezone(UTC)
     graph = iris.provenance_graph(base)
     activity = URIRef(f"{base}perubahan/{when.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}")
     agent = _agent_name(agent)
