@@ -51,6 +51,7 @@ from spbe_arch.repository import (
     format_for_path,
 )
 from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri
+from spbe_arch.repository.oxigraph import RDF_FORMAT
 from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import (
@@ -269,11 +270,21 @@ def export(
             raise InputError(f"graf {target} tidak ada atau kosong (lihat spbe-arch stats)",
                              f"graph {target} does not exist or is empty (see spbe-arch stats)")
         with working(t("Mengekspor", "Exporting")):
-            data = repo.export(target, name)
+            data = (_named_graph_quads(repo, target, name)
+                    if target is not None and name in QUAD_FORMATS else repo.export(target, name))
     _write_output(data, out)
     if out is not None:
         _note(t(f"{len(data)} bita ({name}) ditulis ke {out}.",
                 f"{len(data)} bytes ({name}) written to {out}."))
+
+
+def _named_graph_quads(repo: Repository, graph: URIRef, fmt: str) -> bytes:
+    """One graph as TriG/N-Quads with its name, so that the file loads back into it (a
+    backend writes one graph's triples outside any graph)."""
+    triples = ox.parse(input=repo.export(graph, "ntriples"), format=ox.RdfFormat.N_TRIPLES)
+    name = ox.NamedNode(str(graph))
+    quads = (ox.Quad(q.subject, q.predicate, q.object, name) for q in triples)
+    return ox.serialize(quads, format=RDF_FORMAT[fmt]) or b""
 
 
 # --- query / update -------------------------------------------------------------------------

@@ -105,7 +105,8 @@ class LoadSource:
     data: bytes | Path
     format: str
     graph: URIRef | None = None
-    """Target graph for triple formats; ignored for quad formats (they name their graphs)."""
+    """Target graph for triple formats. Quad formats name their own graphs; what they leave
+    outside any graph goes here too (None: the store's default graph, as a restore wants)."""
     name: str = "<data>"
     """What error messages call this input (usually the file name)."""
 

@@ -623,10 +623,14 @@ class OxigraphRepository(Repository):
             store.bulk_extend(retarget())
             return counter[0]
 
+        target_graph = None if source.graph is None else graph_to_oxigraph(source.graph)
+
         def tracked() -> Iterator[ox.Quad]:
             n = 0
             for q in parsed:
                 n += 1
+                if target_graph is not None:
+                    q = _outside_any_graph_to(q, target_graph)
                 graph = q.graph_name
                 key = _graph_line(graph)  # type: ignore[arg-type]
                 if key not in seen:
@@ -773,8 +777,18 @@ def parse_source(source: LoadSource) -> list[ox.Quad]:
     with _parse_errors(source):
         parsed = _parser(source)
         if source.format in QUAD_FORMATS:
-            return list(parsed)
+            if source.graph is None:
+                return list(parsed)
+            return [_outside_any_graph_to(q, target) for q in parsed]
         return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
+
+
+def _outside_any_graph_to(quad: ox.Quad, target: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:
+    """A quad of a TriG/N-Quads file, put into `target` when the file left it outside any
+    graph: the product keeps nothing in the unnamed default graph (and Virtuoso has none)."""
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, target)
+    return quad
 
 
 GUARDED_FILE_BYTES = 256 * 1024 * 1024
