@@ -181,6 +181,14 @@ class UnsupportedUpdateError(Exception):
     """The request has a form this module does not take apart (recorded as text)."""
 
 
+class TripleTermError(Exception):
+    """The update writes an RDF 1.2 triple term, which the repository does not hold (its
+    model, REST API, validation and exports work on rdflib terms)."""
+
+    def __init__(self, term: object) -> None:
+        super().__init__(f"<<( {term} )>>")
+
+
 class EffectTooLargeError(Exception):
     """The update touches more quads than the audit trail lists one by one."""
 
@@ -214,6 +222,9 @@ class _State:
         return quad not in self.removed and quad in self.store
 
     def add(self, quad: ox.Quad) -> None:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, ox.Triple):
+                raise TripleTermError(term)
         if self.contains(quad):
             return
         if quad in self.removed:
@@ -308,8 +319,16 @@ def _instantiate(op: Operation, with_clause: str, template: str, variables: list
     """The template's quads for every solution, as Oxigraph instantiates them."""
     if not rows:
         return []
-    header = " ".join(f"?{v}" for v in variables)
-    body = "\n".join("(" + " ".join(_term_text(t) for t in row) + ")" for row in rows)
+    # only the template's variables: one the WHERE binds to a triple term but the template
+    # does not use cannot be written in VALUES, and changes nothing
+    used = set(re.findall(r"[?$](\w+)", template))
+    keep = [i for i, name in enumerate(variables) if name in used]
+    for row in rows:
+        for i in keep:
+            if isinstance(row[i], ox.Triple):
+                raise TripleTermError(row[i])
+    header = " ".join(f"?{variables[i]}" for i in keep)
+    body = "\n".join("(" + " ".join(_term_text(row[i]) for i in keep) + ")" for row in rows)
     scratch = ox.Store()
     scratch.update(f"{op.prologue}\n{with_clause}INSERT {{ {template} }}\n"
                    f"WHERE {{ VALUES ({header}) {{\n{body}\n}} }}")
@@ -564,6 +583,8 @@ class UpdateEffectTask:
             return ("ok", compute_effect(store, self.update, max_quads=self.max_quads))
         except EffectTooLargeError as exc:
             return ("too_large", exc.limit)
+        except TripleTermError as exc:
+            return ("triple_term", str(exc))
         except UnsupportedUpdateError as exc:
             return ("unsupported", str(exc))
         except SyntaxError as exc:

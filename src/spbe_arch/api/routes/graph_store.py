@@ -190,10 +190,9 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str,
         raise ProtocolError(exc.message("id"), exc.message("en"),
                             getattr(exc, "http_status", 400)) from None
     try:
-        triples = ox.parse(input=data, format=fmt, base_iri=str(graph) if graph else None,
-                           rename_blank_nodes=True)
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
-                for t in triples]
+        triples = list(ox.parse(input=data, format=fmt,
+                                base_iri=str(graph) if graph else None,
+                                rename_blank_nodes=True))
     except SyntaxError as exc:
         if "LoadDocumentCallback" in str(exc):
             # the server fetches nothing a client names; the product's own REST JSON-LD
@@ -209,6 +208,19 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str,
         # RDF/XML errors carry no position; syntax_error finds one with an XML parser
         raise syntax_error(exc, name, data, "rdfxml" if fmt == ox.RdfFormat.RDF_XML
                            else None) from exc
+    for triple in triples:
+        # Oxigraph 0.5 reads RDF 1.2; `<< s p o >>` is a reifier of one (rdf:reifies)
+        term = triple.object
+        if isinstance(term, ox.Triple):
+            raise ProtocolError(
+                f"{name}: triple term RDF 1.2 <<( {term} )>> tidak disimpan repositori ini;"
+                " tidak ada yang diubah. Nyatakan hal tentang sebuah tripel dengan reifikasi"
+                " biasa (rdf:Statement)",
+                f"{name}: the RDF 1.2 triple term <<( {term} )>> is not held by this"
+                " repository; nothing was changed. State things about a triple with plain"
+                " reification (rdf:Statement)")
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+            for t in triples]
 
 
 

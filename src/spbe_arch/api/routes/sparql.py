@@ -210,6 +210,14 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         if effect[0] == "syntax":
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {effect[1]}",
                                 f"SPARQL Update syntax error: {effect[1]}")
+        if effect[0] == "triple_term":
+            raise ProtocolError(
+                f"SPARQL Update ini menulis triple term RDF 1.2 {effect[1]}, yang tidak"
+                " disimpan repositori ini; tidak ada yang diubah. Nyatakan hal tentang"
+                " sebuah tripel dengan reifikasi biasa (rdf:Statement)",
+                f"this SPARQL Update writes the RDF 1.2 triple term {effect[1]}, which this"
+                " repository does not hold; nothing was changed. State things about a"
+                " triple with plain reification (rdf:Statement)")
         if (effect[0] == "unsupported" and engine.hard_time_limit
                 and "where" in text.lower()):
             # its WHERE was not evaluated under the time limit, and the commit below would
