@@ -742,6 +742,21 @@ def written_graphs(update: str) -> tuple[set[str], bool]:
     return written, unknown
 
 
+def mentions_triple_terms(update: str) -> bool:
+    """Whether `update` may make RDF 1.2 triple terms: `<<` outside strings, IRIs and
+    comments, or the TRIPLE function; for updates whose effect is not worked out."""
+    if "<<" not in update and "triple" not in update.lower():
+        return False
+    position = 0
+    for match in TOKEN.finditer(update):
+        if "<<" in update[position:match.start()]:
+            return True
+        if match.lastgroup == "word" and match.group(0).upper() == "TRIPLE":
+            return True
+        position = match.end()
+    return "<<" in update[position:]
+
+
 def has_operations(update: str) -> bool:
     """Whether `update` holds an operation: a request of only a prologue and comments is
     valid SPARQL and does nothing (tokens that may be misread count as an operation)."""

@@ -93,3 +93,34 @@ def test_through_the_endpoint_on_an_oxigraph_server(oxigraph_server: Server) -> 
         assert repository.export(URIRef(PROV), "nquads") == trail
         assert client.post("/sparql", content=b"DROP ALL", headers=admin).status_code == 200
     repository.clear()
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <x:a> <x:b> <<( <x:a> <x:b> <x:c> )>> }",
+    "INSERT DATA { GRAPH <x:g> { << <x:a> <x:b> <x:c> >> <x:d> 1 } }",
+    "INSERT { <x:a> <x:b> ?t } WHERE { BIND(TRIPLE(<x:a>, <x:b>, <x:c>) AS ?t) }",
+])
+def test_a_triple_term_is_not_written_to_a_remote_store(oxigraph_server: Server,
+                                                       update: str) -> None:
+    """The Oxigraph server stored it, and every later read of that graph failed on a term
+    the repository does not hold ("unsupported term type 'triple'")."""
+    settings = Settings(store=f"sparql:{oxigraph_server.query_url}",
+                        update_url=oxigraph_server.update_url,
+                        graph_store_url=oxigraph_server.graph_store_url)
+    repository = open_repository(settings.store, settings)
+    repository.clear()
+    tokens = TokenStore(None)
+    admin = {"Authorization": "Bearer " + tokens.create("admin-uji", "admin")[0],
+             "content-type": "application/sparql-update"}
+    app = create_app(settings, repository, tokens=tokens)
+    with TestClient(app, base_url="http://www.example") as client:
+        response = client.post("/sparql", content=update.encode(), headers=admin)
+        assert response.status_code == 400, response.text
+        assert "triple term" in response.text
+        # the text of a literal or IRI is not one
+        assert client.post("/sparql", content=(
+            b'INSERT DATA { GRAPH <x:g> { <x:a> <x:b> "<<( triple )>>" } }'),
+            headers=admin).status_code == 200
+    # a stored triple term would fail this export ("unsupported term type 'triple'")
+    assert b"<<( <x:a>" not in repository.export(None, "nquads")
+    repository.clear()

@@ -51,6 +51,7 @@ from spbe_arch.sparql_update import (
     UpdateEffectTask,
     commit_update,
     has_operations,
+    mentions_triple_terms,
     rewrites_audit_trail,
 )
 
@@ -210,12 +211,15 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
         if effect[0] == "syntax":
             raise ProtocolError(f"kesalahan sintaks SPARQL Update: {effect[1]}",
                                 f"SPARQL Update syntax error: {effect[1]}")
-        if effect[0] == "triple_term":
+        if effect[0] == "triple_term" or (effect[0] != "ok" and mentions_triple_terms(text)):
+            # not worked out (a remote store): the text decides, or the remote store would
+            # hold terms every later read of that graph fails on
+            term = f" {effect[1]}" if effect[0] == "triple_term" else ""
             raise ProtocolError(
-                f"SPARQL Update ini menulis triple term RDF 1.2 {effect[1]}, yang tidak"
-                " disimpan repositori ini; tidak ada yang diubah. Nyatakan hal tentang"
-                " sebuah tripel dengan reifikasi biasa (rdf:Statement)",
-                f"this SPARQL Update writes the RDF 1.2 triple term {effect[1]}, which this"
+                f"SPARQL Update ini menulis triple term RDF 1.2{term}, yang tidak disimpan"
+                " repositori ini; tidak ada yang diubah. Nyatakan hal tentang sebuah tripel"
+                " dengan reifikasi biasa (rdf:Statement)",
+                f"this SPARQL Update writes the RDF 1.2 triple term{term}, which this"
                 " repository does not hold; nothing was changed. State things about a"
                 " triple with plain reification (rdf:Statement)")
         if (effect[0] == "unsupported" and engine.hard_time_limit
