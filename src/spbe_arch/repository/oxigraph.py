@@ -523,14 +523,29 @@ class OxigraphRepository(Repository):
         store = self._writable()
         check_sources(sources)
         size = sum(_source_size(s) for s in sources)
+        if whole:
+            return self._restore(store, sources)
         if self.path is None or size < self.bulk_threshold_bytes:
-            return self._load_transactional(store, sources, replace=replace, whole=whole,
-                                            record=record)
+            return self._load_transactional(store, sources, replace=replace, record=record)
         return self._load_bulk(store, self.path, sources, replace=replace, whole=whole,
                                record=record)
 
+    def _restore(self, store: ox.Store, sources: Sequence[LoadSource]) -> int:
+        """Replace everything by a dump, keeping its blank node labels, so that dump ->
+        restore -> dump gives the same bytes (a transaction's INSERT would give every blank
+        node a fresh label). On disk through the load journal (all or nothing, also for a
+        killed process); in memory parsed whole first, so a malformed dump changes
+        nothing."""
+        if self.path is not None:
+            return self._load_bulk(store, self.path, sources, replace=True, whole=True,
+                                   record=None, keep_blank_labels=True)
+        quads = [q for source in sources for q in parse_source(source, keep_blank_labels=True)]
+        store.clear()
+        store.extend(quads)
+        return len(quads)
+
     def _load_transactional(self, store: ox.Store, sources: Sequence[LoadSource], *,
-                            replace: bool, whole: bool, record: LoadRecord | None) -> int:
+                            replace: bool, record: LoadRecord | None) -> int:
         quads = [quad for source in sources for quad in parse_source(source)]
         recorded = list(oxigraph_quads(record(len(quads)))) if record is not None else []
         if not replace:
@@ -539,16 +554,13 @@ class OxigraphRepository(Repository):
             except OSError as exc:
                 raise _write_error(self.description, exc) from exc
             return len(quads)
-        if whole:
-            drops = ["DROP SILENT ALL"]
-        else:
-            targets: dict[str, None] = {}
-            for source in sources:
-                if source.format not in QUAD_FORMATS:
-                    targets[_graph_text(graph_to_oxigraph(source.graph))] = None
-            for quad in quads:
-                targets[_graph_text(quad.graph_name)] = None  # type: ignore[arg-type]
-            drops = [f"DROP SILENT {target}" for target in targets]
+        targets: dict[str, None] = {}
+        for source in sources:
+            if source.format not in QUAD_FORMATS:
+                targets[_graph_text(graph_to_oxigraph(source.graph))] = None
+        for quad in quads:
+            targets[_graph_text(quad.graph_name)] = None  # type: ignore[arg-type]
+        drops = [f"DROP SILENT {target}" for target in targets]
         # after the drops: a record is never replaced, even one in a graph being replaced
         operations = [*drops, *insert_operations([*quads, *recorded])]
         # DROP and INSERT DATA in one request: one transaction
@@ -556,7 +568,8 @@ class OxigraphRepository(Repository):
         return len(quads)
 
     def _load_bulk(self, store: ox.Store, path: Path, sources: Sequence[LoadSource], *,
-                   replace: bool, whole: bool, record: LoadRecord | None) -> int:
+                   replace: bool, whole: bool, record: LoadRecord | None,
+                   keep_blank_labels: bool = False) -> int:
         journal = _LoadJournal(path)
         known = [graph_to_oxigraph(s.graph) for s in sources if s.format not in QUAD_FORMATS]
         try:
@@ -584,7 +597,8 @@ class OxigraphRepository(Repository):
             for source in sources:
                 current = source
                 count += self._bulk_source(store, source, journal, seen,
-                                           clear if replace and not whole else None)
+                                           clear if replace and not whole else None,
+                                           keep_blank_labels)
             current = None
             if record is not None:
                 # inside the journal: a crash before `finish` takes the record back too
@@ -607,9 +621,10 @@ class OxigraphRepository(Repository):
         return count
 
     def _bulk_source(self, store: ox.Store, source: LoadSource, journal: _LoadJournal,
-                     seen: set[str], clear: Callable[[AnyGraph], None] | None) -> int:
+                     seen: set[str], clear: Callable[[AnyGraph], None] | None,
+                     keep_blank_labels: bool = False) -> int:
         counter = [0]
-        parsed = _parser(source)
+        parsed = _parser(source, keep_blank_labels)
         if source.format not in QUAD_FORMATS:
             target = graph_to_oxigraph(source.graph)
 
@@ -767,15 +782,16 @@ def check_sources(sources: Sequence[LoadSource]) -> None:
                              Location(file=source.name))
 
 
-def parse_source(source: LoadSource) -> list[ox.Quad]:
+def parse_source(source: LoadSource, *, keep_blank_labels: bool = False) -> list[ox.Quad]:
     """Every quad of one source, in memory, triples put into the source's graph.
 
     A syntax error raises `InputError` with file, line and column. Blank nodes get fresh
-    labels per source, so two files never share a blank node by accident.
+    labels per source, so two files never share a blank node by accident (unless
+    `keep_blank_labels`: a restore, where the dump is the whole store).
     """
     target = graph_to_oxigraph(source.graph)
     with _parse_errors(source):
-        parsed = _parser(source)
+        parsed = _parser(source, keep_blank_labels)
         if source.format in QUAD_FORMATS:
             if source.graph is None:
                 return list(parsed)
@@ -796,16 +812,17 @@ GUARDED_FILE_BYTES = 256 * 1024 * 1024
 ones are streamed unchecked: only the operator's own `spbe-arch load` reads such files."""
 
 
-def _parser(source: LoadSource) -> Iterator[ox.Quad]:
+def _parser(source: LoadSource, keep_blank_labels: bool = False) -> Iterator[ox.Quad]:
     fmt = RDF_FORMAT[source.format]
     data = source.data
+    rename = not keep_blank_labels
     if isinstance(data, Path):
         if source.format not in ("jsonld", "rdfxml") or \
                 data.stat().st_size > GUARDED_FILE_BYTES:
-            return ox.parse(path=str(data), format=fmt, rename_blank_nodes=True)
+            return ox.parse(path=str(data), format=fmt, rename_blank_nodes=rename)
         data = data.read_bytes()  # read once: checked, then parsed from memory
     check_rdf_input(data, source.format, source.name)
-    return ox.parse(input=data, format=fmt, rename_blank_nodes=True)
+    return ox.parse(input=data, format=fmt, rename_blank_nodes=rename)
 
 
 @contextlib.contextmanager
