@@ -156,3 +156,37 @@ def test_every_record_is_timed_in_utc(repository: Repository) -> None:
     record = audit.audit_quads(ChangeSet(), "uji", [], "uji")
     times = [o for _, p, o, _ in record if p == PROV.endedAtTime]
     assert len(times) == 1 and str(times[0]).endswith("+00:00")
+
+
+def _named_history(repository: Repository, entity: str,
+                   agent: str | None) -> list[dict[str, str]]:
+    rows = run_query(repository, "history", {"entity": entity}).rows
+    return [{k: str(v) for k, v in row.items()} for row in rows
+            if not agent or str(row.get("agen")) == agent]
+
+
+@pytest.mark.parametrize("entity", [
+    str(OPD),  # named by prov:used in some records, in no triple
+    "https://w3id.org/spbe-arch/id/9999/data/D04",  # a subject of one record's triples
+    str(GRAPH),  # in every record's triples (their graph)
+    "spbe:nama",  # a predicate, written as a prefixed name
+    "urn:lain",  # only in an update's text
+    "https://w3id.org/spbe-arch/id/9999/data/TIDAK-ADA",
+])
+@pytest.mark.parametrize("agent", [None, "agen-2"])
+def test_every_page_of_an_entitys_history_is_a_slice_of_the_named_query(
+        repository: Repository, entity: str, agent: str | None) -> None:
+    _records(repository, 23)
+    audit.apply_audited(repository, ChangeSet(updates=[
+        "INSERT DATA { GRAPH <urn:g> { <urn:lain> <urn:p> 1 } }"]),
+        agent="agen-2", entities=[], label="SPARQL Update")
+    whole = _named_history(repository, entity, agent)
+    expected = {str(OPD): (15, 7), str(GRAPH): (23, 7), "spbe:nama": (23, 7),
+                "urn:lain": (1, 1), "https://w3id.org/spbe-arch/id/9999/data/D04": (1, 0)}
+    assert len(whole) == expected.get(entity, (0, 0))[1 if agent else 0]
+    for limit, offset in [(100, 0), (1, 0), (4, 3), (10, 20), (5, len(whole)), (3, 500)]:
+        page = audit.entity_history(repository, entity, agent=agent, limit=limit,
+                                    offset=offset)
+        assert page.total == len(whole)
+        assert [{k: str(v) for k, v in row.items()} for row in page.rows] == \
+            whole[offset:offset + limit], (limit, offset)

@@ -210,22 +210,54 @@ GROUP BY ?perubahan
 """
 
 
+# An entity's history (named query `history`), a page at a time likewise: the records that
+# touch the entity are found and ordered without reading their triples, and only the page's
+# records are read whole. An entity most records mention (an OPD, a graph) had every one of
+# them read and joined: 2.5 s for a page of 10 among 20,000.
+_HISTORY_KEYS = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?w) AS ?waktu) (SAMPLE(?a_label) AS ?agen)
+WHERE {{
+  GRAPH {_PROVENANCE} {{
+    ?perubahan prov:used|spbe:tripelDitambah|spbe:tripelDihapus|rdfs:comment ?x .
+  }}
+  FILTER(?x = ?entity || (isLiteral(?x) && CONTAINS(?x, CONCAT("<", STR(?entity), ">"))))
+  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan a spbe:Perubahan ; prov:endedAtTime ?w . }} }}
+  OPTIONAL {{
+    GRAPH {_PROVENANCE} {{ ?perubahan prov:wasAssociatedWith ?a . ?a rdfs:label ?a_label }}
+  }}
+  FILTER(BOUND(?w))
+}}
+GROUP BY ?perubahan
+ORDER BY DESC(?waktu) ?perubahan
+"""
+_HISTORY_DETAILS = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?k) AS ?keterangan)
+       (GROUP_CONCAT(DISTINCT ?d; separator="\\n") AS ?ditambah)
+       (GROUP_CONCAT(DISTINCT ?h; separator="\\n") AS ?dihapus)
+WHERE {{
+  VALUES ?perubahan {{ KEYS }}
+  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan rdfs:label ?k }} }}
+  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan spbe:tripelDitambah ?d }} }}
+  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan spbe:tripelDihapus ?h }} }}
+}}
+GROUP BY ?perubahan
+"""
+
+
 @dataclass(frozen=True)
 class ChangeFeed:
     """One page of the recorded changes, newest first, and how many there are in all."""
 
     total: int
     rows: list[dict[str, Node]]
-    """The columns of the named query `recent-changes`: perubahan, waktu, nama_agen,
-    keterangan, entitas (an unbound one is absent)."""
+    """The columns of the named query the page is of (`recent-changes`: perubahan, waktu,
+    nama_agen, keterangan, entitas; `history`: perubahan, waktu, agen, keterangan,
+    ditambah, dihapus); an unbound one is absent."""
 
 
 def change_feed(repository: Repository, *, agent: str | None = None, limit: int = 100,
                 offset: int = 0, timeout_s: float | None = None) -> ChangeFeed:
     """The page `offset`…`offset + limit` of the named query `recent-changes` (optionally
     of one agent's changes), with the number of its rows."""
-    if limit < 1 or offset < 0:
-        raise ValueError("limit must be positive and offset not negative")
+    _check_page(limit, offset)
     bindings: dict[str, Node] = {"agen": Literal(agent)} if agent else {}
     count = _select(repository, _FEED_COUNT, bindings, timeout_s)
     total = int(str(count.rows[0].get("total", 0))) if count.rows else 0
@@ -233,15 +265,42 @@ def change_feed(repository: Repository, *, agent: str | None = None, limit: int 
         return ChangeFeed(total, [])
     page = _select(repository, f"{_FEED_PAGE}LIMIT {int(limit)} OFFSET {int(offset)}",
                    bindings, timeout_s).rows
+    return ChangeFeed(total, _with_details(repository, page, _FEED_DETAILS, timeout_s))
+
+
+def entity_history(repository: Repository, entity: str, *, agent: str | None = None,
+                   limit: int = 100, offset: int = 0,
+                   timeout_s: float | None = None) -> ChangeFeed:
+    """The page `offset`…`offset + limit` of the named query `history` of `entity` (an IRI,
+    `<IRI>` or prefixed name, as the named query takes it), optionally of one agent's
+    changes only, with the number of such changes."""
+    _check_page(limit, offset)
+    from spbe_arch.queries import get_query
+
+    bindings = get_query("history").bindings({"entity": entity})
+    keys = _select(repository, _HISTORY_KEYS, bindings, timeout_s).rows
+    if agent:
+        keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
+    page = keys[offset:offset + limit]
+    return ChangeFeed(len(keys), _with_details(repository, page, _HISTORY_DETAILS, timeout_s))
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 1 or offset < 0:
+        raise ValueError("limit must be positive and offset not negative")
+
+
+def _with_details(repository: Repository, page: list[dict[str, Node]], sparql: str,
+                  timeout_s: float | None) -> list[dict[str, Node]]:
+    """The page's rows, each with the columns `sparql` reads for the records it names."""
     if not page:
-        return ChangeFeed(total, [])
+        return []
     keys = " ".join(term_text(row["perubahan"]) for row in page)
-    sparql = _FEED_DETAILS.replace("KEYS", keys)
-    details = {row["perubahan"]: row for row in _select(repository, sparql, {}, timeout_s).rows}
-    rows = [{**row, **{name: value for name, value in details.get(row["perubahan"], {}).items()
+    details = {row["perubahan"]: row for row in
+               _select(repository, sparql.replace("KEYS", keys), {}, timeout_s).rows}
+    return [{**row, **{name: value for name, value in details.get(row["perubahan"], {}).items()
                        if name != "perubahan"}}
             for row in page]
-    return ChangeFeed(total, rows)
 
 
 def _select(repository: Repository, sparql: str, bindings: dict[str, Node],

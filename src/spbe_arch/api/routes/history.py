@@ -2,9 +2,9 @@
 triples each change added and removed), or of the whole repository (the feed of recent
 changes, with the entities each one touched), both filterable by agent (`?agen=`).
 
-Reads the provenance graph with the named query `history` (src/spbe_arch/queries/), the
-same query `spbe-arch query history` runs, and for the feed with `audit.change_feed`: one
-page of the rows of the named query `recent-changes`, read without reading them all.
+Reads the provenance graph: a page of the rows of the named query `history` or
+`recent-changes` (src/spbe_arch/queries/, the queries `spbe-arch query …` runs), read with
+`audit.entity_history` and `audit.change_feed` without reading every record whole.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from spbe_arch.api.deps import ReaderDep, RepositoryDep, SettingsDep
-from spbe_arch.audit import change_feed
-from spbe_arch.queries import run_query
+from spbe_arch.audit import change_feed, entity_history
 
 router = APIRouter(tags=["Jejak audit"])
 
@@ -73,10 +72,9 @@ async def history(
                         entitas=_lines(row.get("entitas")))
                  for row in feed.rows]
         return History(entity=None, total=feed.total, items=items)
-    result = await run_in_threadpool(run_query, repository, "history", {"entity": entity},
-                                     timeout_s=settings.query_timeout_s)
-    rows = [row for row in result.rows
-            if not agen or ("agen" in row and str(row["agen"]) == agen)]
+    page = await run_in_threadpool(lambda: entity_history(
+        repository, entity, agent=agen, limit=limit, offset=offset,
+        timeout_s=settings.query_timeout_s))
     items = [
         Change(
             perubahan=str(row["perubahan"]),
@@ -86,6 +84,6 @@ async def history(
             ditambah=_lines(row.get("ditambah")),
             dihapus=_lines(row.get("dihapus")),
         )
-        for row in rows[offset:offset + limit]
+        for row in page.rows
     ]
-    return History(entity=entity, total=len(rows), items=items)
+    return History(entity=entity, total=page.total, items=items)
