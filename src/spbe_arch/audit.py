@@ -18,6 +18,7 @@ from rdflib import RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
+from spbe_arch.queries import get_query
 from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository, SelectResult
 from spbe_arch.repository.base import term_text
 from spbe_arch.vocab import BASE, PROV, SPBE
@@ -275,8 +276,6 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     `<IRI>` or prefixed name, as the named query takes it), optionally of one agent's
     changes only, with the number of such changes."""
     _check_page(limit, offset)
-    from spbe_arch.queries import get_query
-
     bindings = get_query("history").bindings({"entity": entity})
     keys = _select(repository, _HISTORY_KEYS, bindings, timeout_s).rows
     if agent:
