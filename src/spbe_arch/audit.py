@@ -3,7 +3,9 @@
 A write goes through `apply_audited`, which adds a PROV-O activity describing the change to
 the same change set, or through `Repository.load` with a `load_record`; either way the
 change and its record are committed in one transaction (a failed write leaves neither).
-Records live in the provenance graph and are queryable by SPARQL (see `queries/history.rq`).
+Records live in the provenance graph and nowhere else, queryable by SPARQL (the named
+queries `history` and `recent-changes`), and a page at a time with `entity_history` and
+`change_feed` (`GET /history`).
 """
 
 from __future__ import annotations
