@@ -23,6 +23,7 @@ Conventions:
 from __future__ import annotations
 
 import abc
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -269,8 +270,14 @@ class Repository(abc.ABC):
     def __enter__(self) -> Repository:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # the error in flight says what went wrong; closing after it often fails the same
+        # way (a full disk fails the write, then the flush) and must not replace it
+        with contextlib.suppress(Exception):
+            self.close()
 
 
 _TOKEN = re.compile(

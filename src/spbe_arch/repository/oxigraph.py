@@ -660,7 +660,27 @@ class OxigraphRepository(Repository):
         return counter[0]
 
     def _recover(self, journal: _LoadJournal) -> None:
-        """Undo an unfinished bulk load: put back the touched graphs from the checkpoint."""
+        """Undo an unfinished bulk load: put back the touched graphs from the checkpoint.
+
+        If that fails too (the disk is still full), the journal stays and the next
+        read-write open tries again; readers keep reading the checkpoint meanwhile."""
+        assert self.path is not None
+        _remove_orphan_bulk_files(self.path)
+        try:
+            self._put_back(journal)
+        except (OSError, RuntimeError) as exc:
+            raise StoreUnavailableError(
+                f"penulisan ke penyimpanan {self.description} gagal dan belum dapat dibatalkan"
+                f" ({exc}); isi sebelumnya dipulihkan otomatis saat penyimpanan dibuka lagi"
+                " untuk menulis (mis. perintah load berikutnya) setelah ruang disk cukup;"
+                " pembaca tetap melihat isi sebelumnya",
+                f"writing to the store {self.description} failed and could not be undone yet"
+                f" ({exc}); the previous content is put back automatically when the store is"
+                " next opened for writing (e.g. the next load) once there is disk space;"
+                " readers keep seeing the previous content",
+            ) from exc
+
+    def _put_back(self, journal: _LoadJournal) -> None:
         if not journal.pending():
             journal.finish()  # the checkpoint was being taken; the store was not touched
             return
@@ -707,11 +727,19 @@ class OxigraphRepository(Repository):
         """Flush and let go of the store. The RocksDB lock is released when the last
         reference goes (an exception traceback that still holds a frame of a write keeps
         it until that exception is gone)."""
-        if self._store is None:
+        store, self._store = self._store, None  # released even if the flush fails
+        if store is None:
             return
         if self.path is not None and not self.read_only:
-            self._store.flush()
-        self._store = None
+            try:
+                store.flush()
+            except OSError as exc:  # a full disk, a directory made read-only
+                raise StoreUnavailableError(
+                    f"penyimpanan {self.description} tidak dapat menulis ke disk saat ditutup"
+                    f" ({exc}); periksa ruang disk dan hak tulis foldernya",
+                    f"the store {self.description} could not write to disk when closing"
+                    f" ({exc}); check the free disk space and the folder's permissions",
+                ) from exc
 
 
 class _TermCache:
@@ -734,6 +762,15 @@ class _TermCache:
             if len(self._known) < self.LIMIT:
                 self._known[term] = node
         return node
+
+
+def _remove_orphan_bulk_files(path: Path) -> None:
+    """Delete the SST files a failed bulk load left behind (`bulk-<n>.sst`; RocksDB renames
+    the ones it takes in). On a full disk they hold most of the load, so the space would
+    stay taken, and the recovery itself would lack room."""
+    for orphan in path.glob("bulk-*.sst"):
+        with contextlib.suppress(OSError):
+            orphan.unlink()
 
 
 def _clear_graph(store: ox.Store, graph: AnyGraph) -> None:
