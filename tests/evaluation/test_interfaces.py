@@ -49,6 +49,24 @@ def test_cli_assess_then_index_and_whatif(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_cli_assess_records_the_system_user_as_other_commands_do(tmp_path: Path) -> None:
+    from spbe_arch.audit import change_feed
+    from spbe_arch.cli.common import agent_name
+    from spbe_arch.repository import open_repository
+
+    store = store_with_fixture(tmp_path)
+    result = CliRunner().invoke(app, ["--store", store, "evaluation", "assess", "--instansi",
+                                      KODE, "--tahun", "2026", "--indikator", "11",
+                                      "--tingkat", "2"])
+    assert result.exit_code == 0, result.output
+    repository = open_repository(store)
+    try:
+        agents = {str(row["nama_agen"]) for row in change_feed(repository).rows}
+    finally:
+        repository.close()
+    assert agent_name() in agents
+
+
 def test_cli_status_table_shows_provisional_mark(tmp_path: Path) -> None:
     store = store_with_fixture(tmp_path)
     result = CliRunner().invoke(app, ["--store", store, "evaluation", "status", "--instansi",

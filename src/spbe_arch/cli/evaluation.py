@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spbe_arch.cli.common import repository, settings, state
+from spbe_arch.cli.common import agent_name, repository, settings, state
 from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
@@ -226,7 +226,8 @@ def assess(
     opd: str = typer.Option(None, "--opd", help="Kode OPD penanggung jawab."),
     bukti: list[str] = typer.Option([], "--bukti", help="Bukti dukung: URL, berkas, atau IRI"
                                     " elemen repositori (boleh berulang)."),
-    oleh: str = typer.Option("cli", "--oleh", help="Nama pencatat (untuk jejak audit)."),
+    oleh: str = typer.Option(None, "--oleh", help="Nama pencatat (untuk jejak audit);"
+                             " bawaan cli-<pengguna sistem>, seperti perintah lain."),
 ) -> None:
     """Catat penilaian mandiri satu indikator. (Record a self-assessment.)"""
     evidence = []
@@ -240,7 +241,8 @@ def assess(
     with repository() as repo:
         framework = load_framework(repo, kerangka)
         iri = record_assessment(repo, framework, _instansi(repo, instansi), Assessment(
-            kerangka, indikator, tahun, tingkat, justifikasi, status_, opd, evidence), agent=oleh)
+            kerangka, indikator, tahun, tingkat, justifikasi, status_, opd, evidence),
+            agent=oleh or agent_name())
     typer.echo(f"tersimpan: {iri}" if state.lang != "en" else f"stored: {iri}")
 
 
