@@ -202,7 +202,7 @@ def validate_step(context: DemoContext) -> StepResult:
 
     kode = context.kode_wilayah or datasets.sample_info().kode_wilayah
     report = validate(context.repository, instansi=kode)
-    stored = store_if_changed(context.repository, report, kode)
+    stored = store_if_changed(context.repository, report, kode, agent="demo")
     counts = report.counts()
     note_id = f"laporan disimpan di {stored}" if stored else "laporan sama dengan yang tersimpan"
     note_en = f"report stored in {stored}" if stored else "same as the stored report"

@@ -85,3 +85,27 @@ def test_opd_of_results_same_by_batches_and_in_one_query(
     opd = sorted((str(r.key()), r.opd or "") for r in by_batches.results)
     assert opd == sorted((str(r.key()), r.opd or "") for r in in_one_query.results)
     assert sum(1 for _, kode in opd if kode) > len(opd) // 2  # most results have an OPD
+
+
+def test_a_report_stored_when_changed_is_in_the_audit_trail() -> None:
+    # the demo stores its report through store_if_changed, which wrote no audit record
+    from spbe_arch.audit import change_feed
+    from spbe_arch.validation import store_if_changed
+
+    repository = repository_with(clean(), all_faults())
+    try:
+        report = validate(repository, instansi="9902")
+        graph = store_if_changed(repository, report, "9902", agent="demo")
+        assert graph is not None
+        feed = change_feed(repository)
+        assert feed.total == 1
+        record = feed.rows[0]
+        assert str(record["nama_agen"]) == "demo"
+        assert str(graph) in str(record["entitas"])
+        assert str(record["keterangan"]).startswith("Laporan validasi disimpan: ")
+        # the same results again: nothing stored, nothing recorded
+        assert store_if_changed(repository, validate(repository, instansi="9902"), "9902",
+                                agent="demo") is None
+        assert change_feed(repository).total == 1
+    finally:
+        repository.close()

@@ -258,23 +258,24 @@ def store_report(repository: Repository, report: ValidationReport, kode_wilayah:
     data = graph.serialize(format="nt", encoding="utf-8")
     record = None if agent is None else load_record(
         agent=agent, entities=[graph_name],
-        label=lambda _: f"Validation report stored: {len(report.results)} results")
+        label=lambda _: f"Laporan validasi disimpan: {len(report.results)} hasil")
     repository.load([LoadSource(data, "ntriples", graph_name, f"validation report {stamp}")],
                     replace=True, record=record)
     return graph_name
 
 
 def store_if_changed(repository: Repository, report: ValidationReport,
-                     kode_wilayah: str) -> URIRef | None:
+                     kode_wilayah: str, agent: str | None = None) -> URIRef | None:
     """Store the report unless the newest stored one has exactly the same results (so that
-    re-running a step writes nothing new); returns the new graph or None."""
+    re-running a step writes nothing new); returns the new graph or None. `agent`: as for
+    `store_report`."""
     from collections import Counter
 
     previous = latest_report(repository, kode_wilayah)
     if previous is not None and Counter(r.key() for r in previous.results) == Counter(
             r.key() for r in report.results):
         return None
-    return store_report(repository, report, kode_wilayah)
+    return store_report(repository, report, kode_wilayah, agent=agent)
 
 
 def _report_graphs(repository: Repository, kode_wilayah: str) -> list[URIRef]:

@@ -132,4 +132,4 @@ def test_storing_a_report_is_in_the_audit_trail(arch_service: Any) -> None:
     report = ran.json()["report"]
     feed = arch_service.client.get("/history").json()["items"]
     assert [(i["agen"], i["entitas"]) for i in feed] == [("editor-diskominfo", [report])]
-    assert feed[0]["keterangan"].startswith("Validation report stored: ")
+    assert feed[0]["keterangan"].startswith("Laporan validasi disimpan: ")
