@@ -105,7 +105,8 @@ AnyGraph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 def syntax_error(exc: Exception, name: str, data: bytes | Path | None = None,
                  fmt: str | None = None) -> InputError:
     """An InputError naming file, line and column of a pyoxigraph parse error."""
-    text = str(exc)
+    # `str()` of a Python SyntaxError appends "(file, line N)": the location says that
+    text = getattr(exc, "msg", None) or str(exc)
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "offset", None)
     if line is None:
@@ -116,11 +117,51 @@ def syntax_error(exc: Exception, name: str, data: bytes | Path | None = None,
     if line is None and fmt == "rdfxml" and data is not None:
         # Oxigraph's RDF/XML parser reports no position; the XML layer can often find one.
         line, column = _xml_position(data)
+    if line is not None:
+        text = _PARSER_POSITION.sub("", text, count=1)
+    hint_id, hint_en = _syntax_hint(text, data, fmt)
     return InputError(
-        f"kesalahan sintaks RDF: {text}",
-        f"RDF syntax error: {text}",
+        f"kesalahan sintaks RDF: {text}{hint_id}",
+        f"RDF syntax error: {text}{hint_en}",
         Location(file=name, line=line, column=column),
     )
+
+
+_PARSER_POSITION = re.compile(r"^Parser error (?:at|between) [^:]*?\d: ")
+
+
+def _syntax_hint(text: str, data: bytes | Path | None, fmt: str | None
+                 ) -> tuple[str, str]:
+    """What the usual causes of a parse error mean for the person who wrote the file."""
+    if "Invalid UTF-8" in text:
+        return ("; berkas tidak tersimpan sebagai UTF-8 (mis. Latin-1/ANSI): simpan ulang"
+                " dengan pengodean UTF-8",
+                "; the file is not saved as UTF-8 (e.g. Latin-1/ANSI): save it again with"
+                " UTF-8 encoding")
+    if "No scheme found in an absolute IRI" in text:
+        return ("; IRI relatif tanpa @base: tulis IRI lengkap (https://…) atau tambahkan"
+                " @base <https://…> . di awal berkas",
+                "; a relative IRI without @base: write the full IRI (https://…) or add"
+                " @base <https://…> . at the top of the file")
+    if fmt in ("turtle", "trig", "ntriples", "nquads") and data is not None:
+        start = _first_bytes(data).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if start.startswith((b"{", b"[")):
+            return ("; isi berkas tampaknya JSON-LD: beri akhiran .jsonld",
+                    "; the file looks like JSON-LD: give it the suffix .jsonld")
+        if start.startswith((b"<?xml", b"<rdf:RDF")):
+            return ("; isi berkas tampaknya RDF/XML: beri akhiran .rdf",
+                    "; the file looks like RDF/XML: give it the suffix .rdf")
+    return "", ""
+
+
+def _first_bytes(data: bytes | Path, size: int = 64) -> bytes:
+    if isinstance(data, bytes):
+        return data[:size]
+    try:
+        with data.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
 
 
 def _xml_position(data: bytes | Path) -> tuple[int | None, int | None]:
@@ -849,6 +890,12 @@ GUARDED_FILE_BYTES = 256 * 1024 * 1024
 ones are streamed unchecked: only the operator's own `spbe-arch load` reads such files."""
 
 
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte order mark Windows editors (Notepad, Excel's "CSV UTF-8") put first.
+Oxigraph's JSON-LD and RDF/XML parsers skip it; its Turtle, TriG, N-Triples and N-Quads
+parsers read it as a character and refuse line 1."""
+
+
 def _parser(source: LoadSource, keep_blank_labels: bool = False) -> Iterator[ox.Quad]:
     fmt = RDF_FORMAT[source.format]
     data = source.data
@@ -856,9 +903,15 @@ def _parser(source: LoadSource, keep_blank_labels: bool = False) -> Iterator[ox.
     if isinstance(data, Path):
         if source.format not in ("jsonld", "rdfxml") or \
                 data.stat().st_size > GUARDED_FILE_BYTES:
+            if _first_bytes(data, len(BOM)) == BOM:
+                handle = data.open("rb")  # closed with the parser that reads it
+                handle.seek(len(BOM))
+                return ox.parse(input=handle, format=fmt, rename_blank_nodes=rename)
             return ox.parse(path=str(data), format=fmt, rename_blank_nodes=rename)
         data = data.read_bytes()  # read once: checked, then parsed from memory
     check_rdf_input(data, source.format, source.name)
+    if data.startswith(BOM):
+        data = data[len(BOM):]
     return ox.parse(input=data, format=fmt, rename_blank_nodes=rename)
 
 
