@@ -275,3 +275,22 @@ def test_rule_messages_of_a_refused_save_follow_the_interface_language(
     assert response.status_code == 422
     errors = errors_of(response.text)["klasifikasiRAB"][0]
     assert "RAB code" in errors and "kode RAB" not in errors
+
+
+def test_the_change_list_of_an_element_shows_the_agents_whole_name(fresh_demo_web: Web) -> None:
+    # the page cut the name at its last "/" (as if it were an IRI): "Kepala Bidang/TI" was "TI"
+    from rdflib import Literal
+
+    from spbe_arch import iris
+    from spbe_arch.audit import apply_audited
+    from spbe_arch.repository import ChangeSet
+    from spbe_arch.vocab import SPBE
+
+    web = fresh_demo_web
+    process = iris.element_iri("3574", "proses-bisnis", "DISKOMINFO-01.03")
+    apply_audited(web.repository, ChangeSet(add=[(
+        process, SPBE.uraian, Literal("Dicatat oleh kepala bidang"),
+        iris.instansi_graph("3574"))]), agent="Kepala Bidang/TI", entities=[process],
+        label="Uraian ditambahkan")
+    detail = text_of(web.session("reader").get("/ui/e/proses-bisnis/DISKOMINFO-01.03").text)
+    assert "Kepala Bidang/TI" in detail and "Uraian ditambahkan" in detail

@@ -270,3 +270,15 @@ def test_a_new_version_of_a_model_keeps_its_process_without_retyping_it(
     new = upload(owner, [("model-baru.bpmn", BPMN.read_bytes())])
     assert "isi «Kode proses bisnis yang dirinci model BPMN»" in text_of(new.text)
     assert 'name="kunci"' not in new.text
+
+
+def test_the_version_list_of_a_model_shows_the_agents_whole_name(fresh_demo_web: Web) -> None:
+    # the page cut the name at its last "/" (as if it were an IRI): "Kepala Bidang/TI" was "TI"
+    from spbe_arch.importers.bpmn.service import import_bpmn
+
+    web = fresh_demo_web
+    import_bpmn(web.repository, BPMN.read_bytes(), file_name=BPMN.name, kode_wilayah="3574",
+                proses="DISPENDUKCAPIL-02.01", agent="Kepala Bidang/TI")
+    page = web.session("reader").get("/ui/bpmn/penerbitan-akta-kelahiran")
+    assert page.status_code == 200
+    assert "Kepala Bidang/TI" in text_of(page.text)

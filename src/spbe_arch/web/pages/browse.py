@@ -25,6 +25,7 @@ from spbe_arch.api.writes import (
     entity_tag,
     write_entity,
 )
+from spbe_arch.audit import entity_history
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.evaluation import sop_coverage
 from spbe_arch.model import (
@@ -39,7 +40,6 @@ from spbe_arch.model import (
     reference_concepts,
 )
 from spbe_arch.model.catalogue import reverse_links
-from spbe_arch.queries import run_query
 from spbe_arch.reports.findings import build_findings
 from spbe_arch.reports.model import ArchitectureData, gather_architecture
 from spbe_arch.validation import latest_report
@@ -167,8 +167,10 @@ def _related(page: Page, data: ArchitectureData, kind: EntityKind,
 
 
 def _history(page: Page, iri: str) -> list[dict[str, str]]:
-    rows = run_query(page.repository, "history", {"entity": iri}).rows[:10]
-    return [{"waktu": str(r["waktu"]), "agen": str(r.get("agen", "")).rsplit("/", 1)[-1],
+    # one page read from the trail (the whole history grew with every write); the agent
+    # column is the agent's name, which may itself hold a "/"
+    rows = entity_history(page.repository, iri, limit=10).rows
+    return [{"waktu": str(r["waktu"]), "agen": str(r.get("agen", "")),
              "keterangan": str(r.get("keterangan", ""))} for r in rows]
 
 
