@@ -209,12 +209,21 @@ def load(
     target = _graph_iri(graph)
     if target is None:
         target = iris.instansi_graph(settings().instansi)
+    # the audit trail is written by the records of changes only, as through the API
+    audit_trail = str(iris.provenance_graph())
     sources = []
     for name in files:
         path = _existing_file(name)
         file_format = fmt.value if fmt is not None else format_for_path(path)
-        sources.append(LoadSource(path, file_format, target, name))
+        sources.append(LoadSource(path, file_format, target, name,
+                                  protected_graphs=frozenset({audit_trail})))
     quad_inputs = sum(1 for s in sources if s.format in QUAD_FORMATS)
+    if str(target) == audit_trail and quad_inputs < len(sources):
+        raise InputError(
+            f"graf {target} adalah jejak audit, yang hanya diisi oleh catatan perubahan;"
+            " pilih graf lain",
+            f"the graph {target} is the audit trail, which only the records of changes"
+            " fill; choose another graph", Location(field="--graph"))
     with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
                                          f"Loading {len(sources)} files")):
         into = str(target) if quad_inputs < len(sources) else "the graphs named in the files"

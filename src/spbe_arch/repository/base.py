@@ -110,6 +110,9 @@ class LoadSource:
     outside any graph goes here too (None: the store's default graph, as a restore wants)."""
     name: str = "<data>"
     """What error messages call this input (usually the file name)."""
+    protected_graphs: frozenset[str] = frozenset()
+    """Graphs this input may not write (the audit trail, for a user's file): a quad in one
+    of them refuses the whole load, naming the file."""
 
 
 @dataclass

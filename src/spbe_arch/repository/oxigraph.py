@@ -668,6 +668,7 @@ class OxigraphRepository(Repository):
         parsed = _parser(source, keep_blank_labels)
         if source.format not in QUAD_FORMATS:
             target = graph_to_oxigraph(source.graph)
+            check_graph_allowed(source, _graph_line(target).rstrip("\n"))
 
             def retarget() -> Iterator[ox.Quad]:
                 n = 0
@@ -690,6 +691,7 @@ class OxigraphRepository(Repository):
                 graph = q.graph_name
                 key = _graph_line(graph)  # type: ignore[arg-type]
                 if key not in seen:
+                    check_graph_allowed(source, key.rstrip("\n"))
                     seen.add(key)
                     journal.add_graph(graph)  # type: ignore[arg-type]
                     if clear is not None:
@@ -871,10 +873,25 @@ def parse_source(source: LoadSource, *, keep_blank_labels: bool = False) -> list
     with _parse_errors(source):
         parsed = _parser(source, keep_blank_labels)
         if source.format in QUAD_FORMATS:
-            if source.graph is None:
-                return list(parsed)
-            return [_outside_any_graph_to(q, target) for q in parsed]
+            quads = list(parsed) if source.graph is None else [
+                _outside_any_graph_to(q, target) for q in parsed]
+            if source.protected_graphs:
+                for graph in {_graph_line(q.graph_name) for q in quads}:  # type: ignore[arg-type]
+                    check_graph_allowed(source, graph.rstrip("\n"))
+            return quads
+        check_graph_allowed(source, _graph_line(target).rstrip("\n"))
         return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
+
+
+def check_graph_allowed(source: LoadSource, graph: str) -> None:
+    """Refuse a source that writes one of its protected graphs."""
+    if graph in source.protected_graphs:
+        raise InputError(
+            f"berkas ini menulis ke graf {graph}, jejak audit yang hanya diisi oleh catatan"
+            " perubahan; tidak ada yang dimuat (cadangan dipulihkan dengan spbe-arch restore)",
+            f"this file writes to the graph {graph}, the audit trail, which only the records"
+            " of changes fill; nothing was loaded (a dump is restored with spbe-arch restore)",
+            Location(file=source.name))
 
 
 def _outside_any_graph_to(quad: ox.Quad, target: ox.NamedNode | ox.DefaultGraph) -> ox.Quad:

@@ -1,0 +1,67 @@
+"""`spbe-arch load` of files that would write the audit trail, and other odd loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spbe_arch import iris
+from spbe_arch.repository import open_repository
+
+from .conftest import Invoke
+
+PROVENANCE = str(iris.provenance_graph())
+
+
+def dump(store: str) -> bytes:
+    with open_repository(store, read_only=True) as repository:
+        return repository.export(None, "nquads")
+
+
+@pytest.fixture
+def ready(cli: Invoke, store: str, tmp_path: Path) -> str:
+    file = tmp_path / "awal.ttl"
+    file.write_text('<urn:s> <urn:p> "awal" .\n', encoding="utf-8")
+    assert cli("--store", store, "load", str(file)).exit_code == 0  # records the load
+    return store
+
+
+def test_a_file_is_not_loaded_into_the_audit_trail(cli: Invoke, ready: str,
+                                                   tmp_path: Path) -> None:
+    """With --replace it emptied the audit trail; without, it added forged records."""
+    file = tmp_path / "palsu.ttl"
+    file.write_text('<urn:palsu> <urn:p> "catatan palsu" .\n', encoding="utf-8")
+    before = dump(ready)
+    for extra in ([], ["--replace"]):
+        result = cli("--store", ready, "load", "--graph", PROVENANCE, *extra, str(file))
+        assert result.exit_code == 2
+        assert result.stderr.startswith("opsi --graph: graf ")
+        assert "jejak audit" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    english = cli("--lang", "en", "--store", ready, "load", "--graph", PROVENANCE, str(file))
+    assert english.stderr.startswith("option --graph: the graph ")
+    assert dump(ready) == before
+
+
+@pytest.mark.parametrize("suffix", [".nq", ".trig"])
+def test_a_quad_file_writing_the_audit_trail_is_refused_whole(cli: Invoke, ready: str,
+                                                              tmp_path: Path,
+                                                              suffix: str) -> None:
+    good = tmp_path / "opd.ttl"
+    good.write_text('<urn:s> <urn:p> "baru" .\n', encoding="utf-8")
+    forged = tmp_path / f"campuran{suffix}"
+    if suffix == ".nq":
+        forged.write_text(f'<urn:x> <urn:p> "data" <urn:g> .\n'
+                          f'<urn:palsu> <urn:p> "catatan palsu" <{PROVENANCE}> .\n',
+                          encoding="utf-8")
+    else:
+        forged.write_text(f'<urn:g> {{ <urn:x> <urn:p> "data" }}\n'
+                          f'<{PROVENANCE}> {{ <urn:palsu> <urn:p> "catatan palsu" }}\n',
+                          encoding="utf-8")
+    before = dump(ready)
+    result = cli("--store", ready, "load", str(good), str(forged))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{forged}: berkas ini menulis ke graf {PROVENANCE}")
+    assert "spbe-arch restore" in result.stderr
+    assert dump(ready) == before
