@@ -23,3 +23,34 @@ def test_a_restored_repository_dumps_to_the_same_bytes(cli: Invoke, store: str,
     again = tmp_path / f"lagi{suffix}"
     assert cli("--store", store, "dump", str(again)).exit_code == 0
     assert again.read_bytes() == first.read_bytes()
+
+
+@pytest.mark.parametrize(("name", "options"), [
+    ("cadangan.ttl", []),
+    ("cadangan.bak", []),
+    ("cadangan-2025-06-30", []),
+    ("cadangan.nq", ["--format", "trig"]),
+    ("cadangan.trig", ["--format", "nquads"]),
+])
+def test_a_dump_restore_could_not_read_is_refused(cli: Invoke, store: str, tmp_path: Path,
+                                                 name: str, options: list[str]) -> None:
+    """restore tells the format by the suffix: N-Quads written to cadangan.ttl or
+    cadangan.bak, or TriG to cadangan.nq, was a backup that could not be restored."""
+    assert cli("--store", store, "init").exit_code == 0
+    target = tmp_path / name
+    result = cli("--store", store, "dump", str(target), *options)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"{target}: ") and ".nq" in result.stderr
+    assert not target.exists()
+    english = cli("--lang", "en", "--store", store, "dump", str(target), *options)
+    assert english.exit_code == 2 and "restore" in english.stderr
+
+
+def test_a_dump_with_a_matching_format_option_is_written(cli: Invoke, store: str,
+                                                        tmp_path: Path) -> None:
+    assert cli("--store", store, "init").exit_code == 0
+    result = cli("--store", store, "dump", str(tmp_path / "b.trig"), "--format", "trig")
+    assert result.exit_code == 0, result.output
+    restored = cli("--store", store, "restore", str(tmp_path / "b.trig"), "--yes")
+    assert restored.exit_code == 0, restored.output

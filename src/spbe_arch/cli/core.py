@@ -627,7 +627,8 @@ def dump(
         show_default=False,
     )],
     fmt: Annotated[DumpFormat | None, typer.Option(
-        "--format", "-f", help="nquads atau trig; bawaan: dari akhiran berkas, lalu nquads.",
+        "--format", "-f",
+        help="nquads (.nq) atau trig (.trig); bawaan: dari akhiran berkas. (Format.)",
     )] = None,
 ) -> None:
     """Cadangkan seluruh repositori ke satu berkas. (Dump the whole repository to a file.)
@@ -636,8 +637,18 @@ def dump(
     spbe-arch restore. (Every graph goes to one N-Quads or TriG file that
     spbe-arch restore reads back.)
     """
-    name = fmt.value if fmt is not None else (
-        "trig" if file.suffix.lower() == ".trig" else "nquads")
+    # restore knows a dump's format by its suffix only: refuse what it could not read back
+    by_suffix = {".nq": "nquads", ".trig": "trig"}.get(file.suffix.lower())
+    name = fmt.value if fmt is not None else by_suffix
+    if by_suffix is None or name != by_suffix:
+        wanted = {"nquads": ".nq", "trig": ".trig"}.get(name or "", ".nq atau .trig")
+        wanted_en = wanted.replace(" atau ", " or ")
+        raise InputError(
+            f"cadangan harus berakhiran {wanted}, agar spbe-arch restore dapat membacanya"
+            f" kembali (mis. {file.with_suffix(wanted.split()[0]).name})",
+            f"a dump must end in {wanted_en} so that spbe-arch restore can read it back"
+            f" (e.g. {file.with_suffix(wanted.split()[0]).name})",
+            Location(file=str(file)))
     with repository(read_only=True) as repo, working(t("Mencadangkan", "Dumping")):
         data = repo.export(None, name)
     _write_output(data, file)
