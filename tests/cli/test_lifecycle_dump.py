@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import resource
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +58,28 @@ def test_a_dump_with_a_matching_format_option_is_written(cli: Invoke, store: str
     assert result.exit_code == 0, result.output
     restored = cli("--store", store, "restore", str(tmp_path / "b.trig"), "--yes")
     assert restored.exit_code == 0, restored.output
+
+
+def test_a_dump_that_cannot_be_finished_keeps_the_previous_backup(
+        cli: Invoke, store: str, tmp_path: Path) -> None:
+    """A nightly `dump /cadangan/terakhir.nq` on a disk that fills up overwrote the last good
+    backup with half of a new one. A file size limit makes the write fail the same way."""
+    assert cli("--store", store, "init").exit_code == 0
+    backup = tmp_path / "terakhir.nq"
+    assert cli("--store", store, "dump", str(backup)).exit_code == 0
+    good = backup.read_bytes()
+    assert len(good) > 200_000
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "spbe_arch", "--store", store, "dump", str(backup)],
+        capture_output=True, text=True, preexec_fn=small_files, timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"{backup}: tidak dapat menulis berkas ini")
+    assert "Traceback" not in result.stderr
+    assert backup.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("terakhir")] == [
+        "terakhir.nq"]

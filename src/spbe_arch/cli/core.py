@@ -6,6 +6,8 @@ errors are `SpbeError`s, which the app turns into one sentence and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
 from enum import StrEnum
@@ -142,10 +144,22 @@ def _write_output(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    # a new file beside it, renamed over the old one when complete: a full disk must not
+    # leave half a backup in place of the last good one
+    target = out.resolve() if out.is_symlink() else out
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        out.write_bytes(data)
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
     except OSError as exc:
-        raise InputError(f"tidak dapat menulis {out}: {exc}", f"cannot write {out}: {exc}",
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise InputError(f"tidak dapat menulis berkas ini ({exc}); berkas yang sudah ada tidak"
+                         " diubah",
+                         f"cannot write this file ({exc}); an existing file was left as it was",
                          Location(file=str(out))) from exc
 
 
