@@ -10,9 +10,10 @@ import contextlib
 import os
 import re
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pyoxigraph as ox
 import typer
@@ -144,15 +145,24 @@ def _write_output(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    # a new file beside it, renamed over the old one when complete: a full disk must not
-    # leave half a backup in place of the last good one
+
+    def write(path: Path) -> None:
+        with path.open("wb") as handle:
+            handle.write(data)
+
+    _replace_file(out, write)
+
+
+def _replace_file(out: Path, write: Callable[[Path], object]) -> int:
+    """Write a file through `write(path)` beside `out` and rename it over `out` once complete
+    (a full disk must not leave half a backup in place of the last good one); its size."""
     target = out.resolve() if out.is_symlink() else out
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
+        write(temporary)
+        with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
+        size = temporary.stat().st_size
         os.replace(temporary, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -161,6 +171,7 @@ def _write_output(data: bytes, out: Path | None) -> None:
                          " diubah",
                          f"cannot write this file ({exc}); an existing file was left as it was",
                          Location(file=str(out))) from exc
+    return size
 
 
 def _parse_params(values: list[str] | None) -> dict[str, str]:
@@ -663,11 +674,12 @@ def dump(
             f"a dump must end in {wanted_en} so that spbe-arch restore can read it back"
             f" (e.g. {file.with_suffix(wanted.split()[0]).name})",
             Location(file=str(file)))
+    dump_format: Literal["nquads", "trig"] = "trig" if name == "trig" else "nquads"
     with repository(read_only=True) as repo, working(t("Mencadangkan", "Dumping")):
-        data = repo.export(None, name)
-    _write_output(data, file)
-    _echo(t(f"Repositori dicadangkan ke {file} ({name}, {len(data)} bita).",
-            f"Repository dumped to {file} ({name}, {len(data)} bytes)."))
+        # streamed to the file by the store: a dump is the size of the repository
+        size = _replace_file(file, lambda path: repo.dump(path, dump_format))
+    _echo(t(f"Repositori dicadangkan ke {file} ({name}, {size} bita).",
+            f"Repository dumped to {file} ({name}, {size} bytes)."))
 
 
 def restore(
