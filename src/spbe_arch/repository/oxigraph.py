@@ -260,6 +260,8 @@ class OxigraphRepository(Repository):
     def __init__(self, path: Path | None = None, *, read_only: bool = False,
                  bulk_threshold_bytes: int = BULK_THRESHOLD_BYTES,
                  bulk_apply_quads: int = BULK_APPLY_QUADS) -> None:
+        # `--store oxigraph:~/spbe-data`: no shell expands a `~` that follows `oxigraph:`
+        path = path.expanduser() if path is not None else None
         self.path = path
         self.read_only = read_only
         self.bulk_threshold_bytes = bulk_threshold_bytes
