@@ -227,10 +227,10 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
             # its WHERE was not evaluated under the time limit, and the commit below would
             # evaluate it in the server's process with none
             raise ProtocolError(
-                f"SPARQL Update ini tidak dapat diuraikan untuk dihitung perubahannya dalam"
+                "SPARQL Update ini tidak dapat diuraikan untuk dihitung perubahannya dalam"
                 f" batas waktu ({effect[1]}); tidak ada yang diubah. Tulis ulang pola WHERE"
                 " atau pecah update menjadi beberapa permintaan",
-                f"this SPARQL Update cannot be taken apart to work out its changes within"
+                "this SPARQL Update cannot be taken apart to work out its changes within"
                 f" the time limit ({effect[1]}); nothing was changed. Rewrite its WHERE"
                 " patterns or split it into several requests")
         if rewrites_audit_trail(text, effect, str(iris.provenance_graph(settings.base_iri))):
@@ -275,9 +275,9 @@ class SyntaxCheck:
     server thread busy for good. Without the word `WHERE` an update has no pattern to
     evaluate (data blocks, graph management; `LOAD` is not run by the check), so those
     stay in the server's process, with no worker to fork after each write. The test is
-    on the bare text, strings and comments included: a tokenizer could be misled (a
-    prefixed name may escape a brace), a substring cannot, and SPARQL has no escapes
-    for keywords."""
+    on the bare text, strings and comments included: a tokenizer can be misled (the
+    escape in `ex:a\\'` once opened a string for it), a substring cannot, and SPARQL has
+    no escapes for keywords."""
 
     check: UpdateSyntaxTask
     uses_store: ClassVar[bool] = False
