@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from spbe_arch.settings import get_settings
+
 from .conftest import Invoke
 
 # the helper that starts an Oxigraph server lives with the repository tests
@@ -70,3 +72,26 @@ def test_a_sparql_store_reports_the_same_position(cli: Invoke, tmp_path: Path,
     assert result.exit_code == 2, result.output
     assert re.match(rf"{re.escape(str(file))}, baris 4, kolom \d+: kesalahan sintaks SPARQL: ",
                     result.stderr), result.stderr
+
+
+def test_a_query_past_the_time_limit_is_one_sentence(cli: Invoke, store: str,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """It ended in a Python traceback (`TimeoutError`) and exit code 1."""
+    rows = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(3000))
+    data = tmp_path / "banyak.nt"
+    data.write_text(rows, encoding="utf-8")
+    assert cli("--store", store, "load", str(data)).exit_code == 0
+    monkeypatch.setenv("SPBE_QUERY_TIMEOUT_S", "0.000001")
+    get_settings.cache_clear()
+    try:
+        result = cli("--store", store, "query", "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
+        english = cli("--lang", "en", "--store", store, "query",
+                      "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
+    finally:
+        monkeypatch.delenv("SPBE_QUERY_TIMEOUT_S")
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("kueri melewati batas waktu 1e-06 detik")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert english.stderr.startswith("the query ran past the time limit")

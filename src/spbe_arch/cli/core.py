@@ -435,10 +435,18 @@ def query(
         bindings = header.bindings(values)
     else:
         bindings = {name: literal_or_iri(value) for name, value in values.items()}
+    limit = settings().query_timeout_s
     try:
         with repository(read_only=True) as repo, working(t("Menjalankan kueri",
                                                            "Running the query")):
-            result = repo.query(sparql, bindings, timeout_s=settings().query_timeout_s)
+            result = repo.query(sparql, bindings, timeout_s=limit)
+    except TimeoutError:
+        raise InputError(
+            f"kueri melewati batas waktu {limit:g} detik; persempit kueri (mis. dengan LIMIT"
+            " atau parameter) atau naikkan batasnya dengan SPBE_QUERY_TIMEOUT_S",
+            f"the query ran past the time limit of {limit:g} s; narrow it (e.g. with LIMIT or"
+            " a parameter) or raise the limit with SPBE_QUERY_TIMEOUT_S",
+            Location(file=file) if file else None) from None
     except InputError:
         located = _located_syntax_error(sparql, file)
         if located is None:
