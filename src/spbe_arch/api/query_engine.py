@@ -779,6 +779,20 @@ class InProcessQueryEngine(_ThreadedAsync):
         return None
 
 
+_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
+_POSITION = re.compile(r"\b(at (?:line )?)(\d+)([:,])")
+
+
+def _has_relative_iri(sparql: str) -> bool:
+    return any(match.lastgroup == "iri" and not _ABSOLUTE_IRI.match(match.group(0))
+               for match in TOKEN.finditer(sparql))
+
+
+def _earlier_line(message: str) -> str:
+    """An engine's "error at 3:16" with the line of the user's text (one BASE line less)."""
+    return _POSITION.sub(lambda m: f"{m[1]}{max(1, int(m[2]) - 1)}{m[3]}", message, count=1)
+
+
 def uses_store(task: WorkerTask) -> bool:
     return bool(getattr(task, "uses_store", True))
 
@@ -810,7 +824,11 @@ class RepositoryQueryEngine(_ThreadedAsync):
                  "graph": job.formats.graph}[kind]
         if offer is None:
             return outcome_or_raise(("not_acceptable", kind))
-        sparql = job.sparql if job.base_iri is None else f"BASE <{job.base_iri}>\n{job.sparql}"
+        sparql = job.sparql
+        if job.base_iri is not None and _has_relative_iri(sparql):
+            # the endpoint as base, as the embedded engine has it (`base_iri`); only when
+            # needed, since the line it adds shifts every position the engine reports
+            sparql = f"BASE <{job.base_iri}>\n{sparql}"
         try:
             _, body = self.repository.query_serialized(
                 sparql, offer.serializer,
@@ -819,6 +837,11 @@ class RepositoryQueryEngine(_ThreadedAsync):
                 timeout_s=timeout_s, max_results=job.result_limit)
         except TimeoutError as exc:
             raise _timeout_error(timeout_s) from exc
+        except InputError as exc:
+            if sparql is job.sparql:
+                raise
+            raise InputError(_earlier_line(exc.message_id), _earlier_line(exc.message_en),
+                             exc.location) from exc
         return QueryOutcome(kind, offer.media_type, body, -1)
 
     def run_task(self, task: WorkerTask, timeout_s: float) -> tuple[str, Any]:
