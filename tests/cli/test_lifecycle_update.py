@@ -127,3 +127,25 @@ def test_the_record_lists_the_triples_the_update_changed(cli: Invoke, ready: str
     assert str(record.rows[0]["added"]) == f'<urn:s> <urn:p> "ganti" <{GRAPH}> .'
     assert str(record.rows[0]["removed"]) == f'<urn:s> <urn:p> "awal" <{GRAPH}> .'
     assert str(record.rows[0]["used"]) == "urn:s"
+
+
+@pytest.mark.parametrize("text", ["   ", "# hanya komentar", "PREFIX ex: <urn:ex:>\n"])
+def test_an_empty_update_is_refused_plainly(cli: Invoke, ready: str, text: str) -> None:
+    """It was "syntax error at 3:6: expected VERSION", in the audit record appended to it."""
+    before = dump(ready)
+    result = cli("--store", ready, "update", text)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("teks update kosong: tidak ada operasi di dalamnya;"
+                                     " tidak ada yang diubah")
+    assert dump(ready) == before
+
+
+def test_a_load_that_cannot_fetch_its_document_does_not_blame_the_store(
+        cli: Invoke, ready: str) -> None:
+    """It said "cannot write to the store", sending the user to check a healthy disk."""
+    before = dump(ready)
+    result = cli("--store", ready, "update", "LOAD <http://127.0.0.1:9/tidak-ada.ttl>")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("LOAD gagal, tidak ada yang diubah: ")
+    assert "tidak dapat ditulisi" not in result.stderr
+    assert dump(ready) == before

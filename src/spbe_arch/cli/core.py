@@ -61,6 +61,7 @@ from spbe_arch.sparql_update import (
     MAX_RECORDED_ENTITIES,
     UpdateEffect,
     UpdateEffectTask,
+    operations,
     rewrites_audit_trail,
     uses_keyword,
 )
@@ -496,6 +497,12 @@ def update(
         effect = _update_effect(repo, sparql)
         if effect[0] == "syntax":
             raise _sparql_syntax_error(str(effect[1]), update=True, file=file)
+        if effect[0] == "failed" and uses_keyword(sparql, "LOAD"):
+            # the document could not be fetched or read (worked out on a scratch store): the
+            # real run would blame the store ("cannot write to the store"), which is fine
+            raise InputError(f"LOAD gagal, tidak ada yang diubah: {effect[1]}",
+                             f"LOAD failed, nothing was changed: {effect[1]}",
+                             Location(file=file) if file else None)
         if rewrites_audit_trail(sparql, effect, str(iris.provenance_graph())):
             raise InputError(
                 "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
@@ -516,6 +523,11 @@ def _update_request(sparql: str, file: str | None) -> str:
     syntax checked on its own (so an error points into the user's text, not into the
     record), without a trailing `;` and ending in a newline (a trailing comment would
     otherwise swallow what follows)."""
+    if not operations(sparql):  # valid SPARQL, but surely not what was meant
+        raise InputError("teks update kosong: tidak ada operasi di dalamnya; tidak ada yang"
+                         " diubah",
+                         "the update is empty: it holds no operation; nothing was changed",
+                         Location(file=file) if file else None)
     if not uses_keyword(sparql, "LOAD"):  # checking would fetch the document once more
         try:
             ox.Store().update(sparql)
