@@ -63,3 +63,16 @@ def test_json_ld_in_a_ttl_file_is_recognised(repository: Repository) -> None:
     raised = error(repository, b'{"@id": "urn:a", "urn:p": "v"}')
     assert raised.message("id").endswith("isi berkas tampaknya JSON-LD: beri akhiran .jsonld")
     assert raised.message("en").endswith("the file looks like JSON-LD: give it the suffix .jsonld")
+
+
+def test_an_item_over_the_readers_limit_is_an_input_error(repository: Repository,
+                                                          tmp_path: Path) -> None:
+    """A 17 MB literal (a document pasted into a description): Oxigraph's parsers stop at
+    16 MB with a MemoryError, which ended `spbe-arch load` in a traceback."""
+    file = tmp_path / "lampiran.ttl"
+    file.write_bytes(b'<urn:doc> <urn:isi> "' + b"A" * (17 * 1024 * 1024) + b'" .\n')
+    with pytest.raises(InputError) as raised:
+        repository.load([LoadSource(file, "turtle", GRAPH, "lampiran.ttl")])
+    assert raised.value.message("en").startswith("lampiran.ttl: one item of this file")
+    assert "16 MB" in raised.value.message("id")
+    assert repository.graph_names() == []

@@ -657,6 +657,8 @@ class OxigraphRepository(Repository):
             self._recover(journal)
             if isinstance(exc, SyntaxError) and current is not None:
                 raise syntax_error(exc, current.name, current.data, current.format) from exc
+            if isinstance(exc, MemoryError) and current is not None:
+                raise too_large_error(exc, current.name) from exc
             if isinstance(exc, OSError):
                 raise _write_error(self.description, exc) from exc
             raise
@@ -940,9 +942,27 @@ def _parse_errors(source: LoadSource) -> Iterator[None]:
         yield
     except SyntaxError as exc:
         raise syntax_error(exc, source.name, source.data, source.format) from exc
+    except MemoryError as exc:
+        raise too_large_error(exc, source.name) from exc
     except OSError as exc:
         raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read file: {exc}",
                          Location(file=source.name)) from exc
+
+
+def too_large_error(exc: MemoryError, name: str) -> InputError:
+    """Oxigraph's parsers hold one token (a literal, an IRI) or one N-Triples/N-Quads line
+    in a buffer of at most 16 MB and raise MemoryError past it."""
+    if "buffer maximal size" in str(exc):
+        return InputError(
+            "satu unsur berkas ini (literal, IRI, atau satu baris N-Triples/N-Quads) lebih"
+            " dari 16 MB, batas pembaca RDF; pisahkan isinya atau simpan sebagai berkas"
+            " terpisah; tidak ada yang dimuat",
+            "one item of this file (a literal, an IRI, or one N-Triples/N-Quads line) is over"
+            " 16 MB, the RDF reader's limit; split it or keep it as a separate file; nothing"
+            " was loaded", Location(file=name))
+    return InputError("memori tidak cukup untuk membaca berkas ini; tidak ada yang dimuat",
+                      "not enough memory to read this file; nothing was loaded",
+                      Location(file=name))
 
 
 def _open_error(path: Path, exc: OSError) -> StoreUnavailableError:
