@@ -13,7 +13,9 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 
+import httpx
 import pytest
 from sparql_servers import Server
 
@@ -69,17 +71,21 @@ def _run(server: Server, *updates: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def _empty(server: Server) -> None:
-    import httpx
+@pytest.fixture
+def server(oxigraph_server: Server) -> Iterator[Server]:
+    """The session's server, empty before and after (its default graph too, which the
+    repository's own clear() leaves alone and other tests read through the union)."""
+    def empty() -> None:
+        httpx.post(oxigraph_server.update_url, content=b"CLEAR ALL",
+                   headers={"content-type": "application/sparql-update"}).raise_for_status()
 
-    httpx.post(server.update_url, content=b"CLEAR ALL",
-               headers={"content-type": "application/sparql-update"}).raise_for_status()
+    empty()
+    yield oxigraph_server
+    empty()
 
 
-def test_a_deeply_nested_update_is_refused_and_the_server_lives(oxigraph_server: Server
-                                                               ) -> None:
-    _empty(oxigraph_server)
-    result = _run(oxigraph_server, DEEP_UPDATE)
+def test_a_deeply_nested_update_is_refused_and_the_server_lives(server: Server) -> None:
+    result = _run(server, DEEP_UPDATE)
     [(status, text)] = result["answers"]  # type: ignore[misc]
     assert status == 400
     assert "nested too deeply" in text and "nothing was changed" in text
@@ -87,9 +93,8 @@ def test_a_deeply_nested_update_is_refused_and_the_server_lives(oxigraph_server:
     assert result["good"] == 200 and result["alive"] is True
 
 
-def test_a_runaway_update_is_stopped_by_the_time_limit(oxigraph_server: Server) -> None:
-    _empty(oxigraph_server)
-    result = _run(oxigraph_server, VALUES_BOMB)
+def test_a_runaway_update_is_stopped_by_the_time_limit(server: Server) -> None:
+    result = _run(server, VALUES_BOMB)
     [(status, text)] = result["answers"]  # type: ignore[misc]
     assert status == 503
     assert "time limit of 2 s" in text and "nothing was changed" in text
