@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD
@@ -174,75 +176,19 @@ def load_record(*, agent: str, entities: Iterable[Node],
     return record
 
 
-# --- the feed of recent changes, one page at a time ------------------------------------------
+# --- the feed of recent changes and an entity's history, one page at a time ---------------
 #
-# The named query `recent-changes` (queries/recent-changes.rq) gives every change at once;
-# `GET /history` shows a page of them. Reading every record whole to keep a page of 100 took
-# 1.1 s at 20,000 records; these queries order the records by time and agent alone, take
-# the page, and read the label and entities of the page's records only (0.35 s, the count
-# included). They read the same patterns as the named query, so the rows are the same
+# The named queries `recent-changes` and `history` (queries/) give every change at once;
+# `GET /history` and the web pages show a page of them. The queries of audit/sparql/ order
+# the records by time and agent alone, take the page, and read the rest of the page's
+# records only. They read the same patterns as the named queries, so the rows are the same
 # (tests/test_audit_trail.py compares them).
 
-_PROVENANCE = f"<{iris.provenance_graph()}>"
-_PREFIXES = f"""PREFIX spbe: <{SPBE}>
-PREFIX prov: <{PROV}>
-PREFIX rdfs: <{RDFS}>
-"""
-_FEED_RECORDS = f"""GRAPH {_PROVENANCE} {{
-    ?perubahan a spbe:Perubahan ; prov:endedAtTime ?w ; prov:wasAssociatedWith ?a .
-    ?a rdfs:label ?agen .
-  }}"""
-_FEED_COUNT = f"""{_PREFIXES}SELECT (COUNT(DISTINCT ?perubahan) AS ?total) WHERE {{
-  {_FEED_RECORDS}
-}}"""
-_FEED_PAGE = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?w) AS ?waktu) (SAMPLE(?agen) AS ?nama_agen)
-WHERE {{
-  {_FEED_RECORDS}
-}}
-GROUP BY ?perubahan
-ORDER BY DESC(?waktu) ?perubahan
-"""
-_FEED_DETAILS = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?k) AS ?keterangan)
-       (GROUP_CONCAT(DISTINCT STR(?e); separator="\\n") AS ?entitas)
-WHERE {{
-  VALUES ?perubahan {{ KEYS }}
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan rdfs:label ?k }} }}
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan prov:used ?e }} }}
-}}
-GROUP BY ?perubahan
-"""
 
-
-# An entity's history (named query `history`), a page at a time likewise: the records that
-# touch the entity are found and ordered without reading their triples, and only the page's
-# records are read whole. An entity most records mention (an OPD, a graph) had every one of
-# them read and joined: 2.5 s for a page of 10 among 20,000.
-_HISTORY_KEYS = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?w) AS ?waktu) (SAMPLE(?a_label) AS ?agen)
-WHERE {{
-  GRAPH {_PROVENANCE} {{
-    ?perubahan prov:used|spbe:tripelDitambah|spbe:tripelDihapus|rdfs:comment ?x .
-  }}
-  FILTER(?x = ?entity || (isLiteral(?x) && CONTAINS(?x, CONCAT("<", STR(?entity), ">"))))
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan a spbe:Perubahan ; prov:endedAtTime ?w . }} }}
-  OPTIONAL {{
-    GRAPH {_PROVENANCE} {{ ?perubahan prov:wasAssociatedWith ?a . ?a rdfs:label ?a_label }}
-  }}
-  FILTER(BOUND(?w))
-}}
-GROUP BY ?perubahan
-ORDER BY DESC(?waktu) ?perubahan
-"""
-_HISTORY_DETAILS = f"""{_PREFIXES}SELECT ?perubahan (SAMPLE(?k) AS ?keterangan)
-       (GROUP_CONCAT(DISTINCT ?d; separator="\\n") AS ?ditambah)
-       (GROUP_CONCAT(DISTINCT ?h; separator="\\n") AS ?dihapus)
-WHERE {{
-  VALUES ?perubahan {{ KEYS }}
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan rdfs:label ?k }} }}
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan spbe:tripelDitambah ?d }} }}
-  OPTIONAL {{ GRAPH {_PROVENANCE} {{ ?perubahan spbe:tripelDihapus ?h }} }}
-}}
-GROUP BY ?perubahan
-"""
+@cache
+def _sparql(name: str) -> str:
+    """The text of `audit/sparql/<name>.rq`."""
+    return (resources.files("spbe_arch.audit") / "sparql" / f"{name}.rq").read_text("utf-8")
 
 
 @dataclass(frozen=True)
@@ -262,13 +208,13 @@ def change_feed(repository: Repository, *, agent: str | None = None, limit: int 
     of one agent's changes), with the number of its rows."""
     _check_page(limit, offset)
     bindings: dict[str, Node] = {"agen": Literal(agent)} if agent else {}
-    count = _select(repository, _FEED_COUNT, bindings, timeout_s)
+    count = _select(repository, _sparql("feed_count"), bindings, timeout_s)
     total = int(str(count.rows[0].get("total", 0))) if count.rows else 0
     if offset >= total:
         return ChangeFeed(total, [])
-    page = _select(repository, f"{_FEED_PAGE}LIMIT {int(limit)} OFFSET {int(offset)}",
+    page = _select(repository, f"{_sparql('feed_page')}LIMIT {int(limit)} OFFSET {int(offset)}",
                    bindings, timeout_s).rows
-    return ChangeFeed(total, _with_details(repository, page, _FEED_DETAILS, timeout_s))
+    return ChangeFeed(total, _with_details(repository, page, "feed_details", timeout_s))
 
 
 def entity_history(repository: Repository, entity: str, *, agent: str | None = None,
@@ -279,11 +225,12 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     changes only, with the number of such changes."""
     _check_page(limit, offset)
     bindings = get_query("history").bindings({"entity": entity})
-    keys = _select(repository, _HISTORY_KEYS, bindings, timeout_s).rows
+    keys = _select(repository, _sparql("history_keys"), bindings, timeout_s).rows
     if agent:
         keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
     page = keys[offset:offset + limit]
-    return ChangeFeed(len(keys), _with_details(repository, page, _HISTORY_DETAILS, timeout_s))
+    return ChangeFeed(len(keys), _with_details(repository, page, "history_details",
+                                               timeout_s))
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -291,17 +238,25 @@ def _check_page(limit: int, offset: int) -> None:
         raise ValueError("limit must be positive and offset not negative")
 
 
-def _with_details(repository: Repository, page: list[dict[str, Node]], sparql: str,
+def _with_details(repository: Repository, page: list[dict[str, Node]], query: str,
                   timeout_s: float | None) -> list[dict[str, Node]]:
-    """The page's rows, each with the columns `sparql` reads for the records it names."""
+    """The page's rows, each with the columns the query `query` (audit/sparql/) reads for
+    the records it names."""
     if not page:
         return []
-    keys = " ".join(term_text(row["perubahan"]) for row in page)
-    details = {row["perubahan"]: row for row in
-               _select(repository, sparql.replace("KEYS", keys), {}, timeout_s).rows}
+    records = " ".join(term_text(row["perubahan"]) for row in page)
+    sparql = _fill_line(_sparql(query), "#RECORDS", f"VALUES ?perubahan {{ {records} }}")
+    details = {row["perubahan"]: row for row in _select(repository, sparql, {}, timeout_s).rows}
     return [{**row, **{name: value for name, value in details.get(row["perubahan"], {}).items()
                        if name != "perubahan"}}
             for row in page]
+
+
+def _fill_line(template: str, placeholder: str, text: str) -> str:
+    """`template` with its line consisting of `placeholder` (a comment) replaced by `text`."""
+    lines = template.splitlines()
+    index = [line.strip() for line in lines].index(placeholder)
+    return "\n".join([*lines[:index], text, *lines[index + 1:]])
 
 
 def _select(repository: Repository, sparql: str, bindings: dict[str, Node],
