@@ -83,3 +83,22 @@ def test_a_dump_that_cannot_be_finished_keeps_the_previous_backup(
     assert backup.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("terakhir")] == [
         "terakhir.nq"]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# cadangan\n",
+                                     "@prefix ex: <urn:ex:> .\n"])
+def test_restoring_a_dump_with_no_triple_is_refused(cli: Invoke, store: str, tmp_path: Path,
+                                                   content: str) -> None:
+    """A dump that failed and left an empty file emptied the whole repository when it was
+    restored ("0 triples"), after the usual question that does not say so."""
+    assert cli("--store", store, "init").exit_code == 0
+    before = tmp_path / "sebelum.nq"
+    assert cli("--store", store, "dump", str(before)).exit_code == 0
+    empty = tmp_path / ("kosong.trig" if content.startswith("@") else "kosong.nq")
+    empty.write_text(content, encoding="utf-8")
+    result = cli("--store", store, "restore", str(empty), "--yes")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{empty}: cadangan ini tidak berisi satu tripel pun")
+    after = tmp_path / "sesudah.nq"
+    assert cli("--store", store, "dump", str(after)).exit_code == 0
+    assert after.read_bytes() == before.read_bytes()

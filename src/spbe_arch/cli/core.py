@@ -722,6 +722,13 @@ def restore(
     if fmt not in QUAD_FORMATS:
         raise InputError("cadangan harus berformat N-Quads (.nq) atau TriG (.trig)",
                          "a dump must be N-Quads (.nq) or TriG (.trig)", Location(file=file))
+    if _holds_no_quad(path, fmt):
+        # a dump that failed and left an empty file would otherwise wipe the repository
+        raise InputError(
+            "cadangan ini tidak berisi satu tripel pun; repositori tidak diubah (untuk"
+            " mengosongkannya: spbe-arch update 'DROP ALL')",
+            "this dump holds no triple at all; the repository was not changed (to empty it:"
+            " spbe-arch update 'DROP ALL')", Location(file=file))
     if not yes:
         try:
             confirmed = typer.confirm(t("Seluruh isi repositori akan diganti. Lanjutkan?",
@@ -737,6 +744,15 @@ def restore(
         count = repo.restore(path, fmt)
     _echo(t(f"Repositori dipulihkan dari {file}: {count} tripel.",
             f"Repository restored from {file}: {count} triples."))
+
+
+def _holds_no_quad(path: Path, fmt: str) -> bool:
+    """Whether a dump parses to nothing (read only up to its first quad); a syntax error
+    is left to the restore, which reports it with its line."""
+    try:
+        return next(iter(ox.parse(path=str(path), format=RDF_FORMAT[fmt])), None) is None
+    except (SyntaxError, OSError, MemoryError):
+        return False
 
 
 # --- demo -----------------------------------------------------------------------------------
