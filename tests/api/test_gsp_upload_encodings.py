@@ -54,4 +54,21 @@ def test_bytes_that_are_not_in_the_declared_charset_are_named(service) -> None:
     assert response.status_code == 400
     # 1-based: the byte after `<x:a> <x:b> "`
     assert "ascii" in response.text and "byte 14" in response.text
+    assert response.text.startswith("request body: byte 14")
     assert service.repository.export(None, "nquads") == before
+
+
+@pytest.mark.parametrize(("body", "content_type", "english", "indonesian"), [
+    (b"<http://a> <http://b> .", "text/turtle", "request body, line 1, column ",
+     "isi permintaan, baris 1, kolom "),
+    (b"<http://a> <http://b> <http://c> .", "image/png", "request body: RDF format 'image/png'",
+     "isi permintaan: format RDF 'image/png'"),
+])
+def test_the_request_body_is_named_in_the_requests_language(
+        service, body: bytes, content_type: str, english: str, indonesian: str) -> None:
+    """The English message began with the Indonesian "isi permintaan"."""
+    for lang, start in (("en", english), ("id", indonesian)):
+        response = service.client.put(GSP, params={"graph": G}, content=body, headers={
+            "content-type": content_type, "accept-language": lang, **service.auth("admin")})
+        assert response.status_code in (400, 415)
+        assert response.text.startswith(start), response.text

@@ -35,7 +35,7 @@ from spbe_arch.api.routes.sparql import method_not_allowed
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of, parse_pairs
 from spbe_arch.api.sparql_results import keep_carriage_returns
 from spbe_arch.audit import apply_audited, audit_quads
-from spbe_arch.errors import InputError
+from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import ChangeSet, Quad, Repository
 from spbe_arch.repository.base import SUFFIX_FORMATS
 from spbe_arch.repository.guards import check_rdf_input
@@ -237,7 +237,18 @@ def _parse_request(content_type: str | None, body: bytes, graph: URIRef | None) 
             quads += parse_graph(data, part_media, graph, filename or "multipart",
                                  part_params.get("charset"))
         return quads
-    return parse_graph(body, media, graph, "isi permintaan", params.get("charset"))
+    try:
+        return parse_graph(body, media, graph, BODY_ID, params.get("charset"))
+    except SpbeError as exc:
+        english = exc.message("en")
+        if english.startswith(BODY_ID):
+            # the one name given to parse_graph is Indonesian: "isi permintaan, line 1, …"
+            exc.message_id, exc.message_en = exc.message("id"), BODY_EN + english[len(BODY_ID):]
+            exc.location = None
+        raise
+
+
+BODY_ID, BODY_EN = "isi permintaan", "request body"
 
 
 def _entities(graph: URIRef | None, quads: Iterable[Quad]) -> list[URIRef]:
