@@ -253,3 +253,23 @@ def test_posting_no_triples_to_the_store_itself_is_refused(service) -> None:
         **TURTLE, **service.auth("admin"), "accept-language": "en"})
     assert "holds no triple" in english.text
     assert service.repository.export(None, "nquads") == before
+
+
+def test_json_without_a_context_does_not_empty_a_graph(service) -> None:
+    """Plain JSON sent as JSON-LD yields no triple (a key no @context maps to an IRI is
+    dropped): a PUT of it emptied the graph, answering 204 as if it had been replaced."""
+    assert _put(service, DOC_1).status_code == 201
+    before = service.repository.export(None, "nquads")
+    response = service.client.put(GSP, params={"graph": G},
+                                  content=b'{"nama": "Dinas Kominfo", "kode": "DISKOMINFO"}',
+                                  headers={"content-type": "application/ld+json",
+                                           **service.auth("admin")})
+    assert response.status_code == 400
+    assert "'kode'" in response.text and "'nama'" in response.text and "@context" in response.text
+    assert service.repository.export(None, "nquads") == before
+    # a document that names nothing stays a way to empty a graph
+    emptied = service.client.put(GSP, params={"graph": G}, content=b'{"@graph": []}',
+                                 headers={"content-type": "application/ld+json",
+                                          **service.auth("admin")})
+    assert emptied.status_code == 204
+    assert service.client.get(GSP, params={"graph": G}).status_code == 404

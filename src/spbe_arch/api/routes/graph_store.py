@@ -13,6 +13,7 @@ graphs as their default graph; the Graph Store Protocol addresses graphs one by 
 from __future__ import annotations
 
 import codecs
+import json
 import threading
 import uuid
 from collections.abc import Iterable
@@ -167,6 +168,29 @@ def _as_utf8(data: bytes, charset: str | None, name: str) -> bytes:
     return data.removeprefix(codecs.BOM_UTF8)
 
 
+def _unmapped_keys(data: bytes, limit: int = 5) -> list[str]:
+    """Up to `limit` plain-term keys of a JSON document outside its `@context`s (walked
+    without recursion: the document may be ~1000 levels deep)."""
+    try:
+        stack: list[object] = [json.loads(data)]
+    except ValueError:
+        return []
+    keys: list[str] = []
+    while stack and len(keys) < limit:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context":
+                    continue
+                # an IRI (or compact IRI) key is not dropped for want of a context
+                if not key.startswith("@") and ":" not in key and key not in keys:
+                    keys.append(key)
+                stack.append(value)
+    return sorted(keys[:limit])
+
+
 def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str,
                 charset: str | None = None) -> list[Quad]:
     """One uploaded graph as quads in `graph` (also used by the web import page), its
@@ -208,6 +232,18 @@ def parse_graph(data: bytes, media: str, graph: URIRef | None, name: str,
         # RDF/XML errors carry no position; syntax_error finds one with an XML parser
         raise syntax_error(exc, name, data, "rdfxml" if fmt == ox.RdfFormat.RDF_XML
                            else None) from exc
+    if not triples and fmt == ox.RdfFormat.JSON_LD:
+        ignored = _unmapped_keys(data)
+        if ignored:
+            # the usual case is plain JSON sent as JSON-LD: as a PUT it emptied the graph
+            keys = ", ".join(f"'{key}'" for key in ignored)
+            raise ProtocolError(
+                f"{name}: dokumen JSON-LD ini tidak menghasilkan satu tripel pun; kunci {keys}"
+                " diabaikan karena tidak dipetakan ke IRI oleh @context. Tidak ada yang"
+                " diubah; tambahkan @context atau pakai IRI lengkap sebagai kunci",
+                f"{name}: this JSON-LD document yields no triple; the keys {keys} are"
+                " ignored since no @context maps them to IRIs. Nothing was changed; add an"
+                " @context or use full IRIs as keys")
     for triple in triples:
         # Oxigraph 0.5 reads RDF 1.2; `<< s p o >>` is a reifier of one (rdf:reifies)
         term = triple.object
