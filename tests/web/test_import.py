@@ -282,3 +282,18 @@ def test_the_version_list_of_a_model_shows_the_agents_whole_name(fresh_demo_web:
     page = web.session("reader").get("/ui/bpmn/penerbitan-akta-kelahiran")
     assert page.status_code == 200
     assert "Kepala Bidang/TI" in text_of(page.text)
+
+
+def test_the_staging_folder_goes_with_its_app() -> None:
+    # each app (each test, each `serve`) left a /tmp/spbe-web-impor-* folder behind for good
+    import gc
+
+    from spbe_arch.web.pages.imports import Staging
+
+    area = Staging()
+    key = area.put("editor", [("akta.bpmn", b"<definitions/>")], {})
+    root = area.root
+    assert (root / key / "0.bin").is_file()
+    del area
+    gc.collect()
+    assert not root.exists()

@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,9 @@ class Staging:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="spbe-web-impor-"))
         self.lock = threading.Lock()
+        # removed with the app that owns it, or when the server exits: every app (each test,
+        # each `serve`) left its folder in /tmp for good
+        weakref.finalize(self, shutil.rmtree, self.root, ignore_errors=True)
 
     def _expire(self) -> None:
         limit = time.time() - STAGING_SECONDS
