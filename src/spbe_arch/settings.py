@@ -6,8 +6,6 @@ from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from spbe_arch.vocab import BASE
-
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SPBE_", extra="ignore")
@@ -25,7 +23,6 @@ class Settings(BaseSettings):
     store_system_graphs: str = ""
     """Extra engine-internal graph IRIs (or IRI prefixes), comma-separated, that a remote
     store holds but the repository never lists, dumps or clears (Virtuoso's are known)."""
-    base_iri: str = BASE
     lang: str = "id"
     instansi: str = "3574"
     """Default instansi (kode wilayah) for commands that work on one."""

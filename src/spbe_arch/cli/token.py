@@ -44,11 +44,11 @@ def _store() -> TokenStore:
     return store
 
 
-def opd_iri(value: str, instansi: str, base: str) -> str:
+def opd_iri(value: str, instansi: str) -> str:
     """An OPD given as a code (`DISKOMINFO`) or as its full IRI."""
     if value.startswith(("http://", "https://")):
         return value
-    return str(iris.element_iri(instansi, "opd", value, base))
+    return str(iris.element_iri(instansi, "opd", value))
 
 
 def expiry(text: str) -> datetime:
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         """Buat token baru; token dicetak sekali saja."""
         settings = _settings()
         until = expiry(expires) if expires else None
-        opds = [opd_iri(o, instansi or settings.instansi, settings.base_iri) for o in opd or []]
+        opds = [opd_iri(o, instansi or settings.instansi) for o in opd or []]
         tokens = _store()  # before the OPD check: a memory: store is refused first
         # before the OPD check too: an admin given --opd hears that, not "unknown OPD"
         check_scope(role, opds)

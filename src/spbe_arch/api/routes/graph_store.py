@@ -375,7 +375,7 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     repository: Repository = request.app.state.repository
     lock: threading.Lock = request.app.state.write_lock
     named, graph = _target(request, path)
-    if graph == iris.provenance_graph(settings.base_iri):
+    if graph == iris.provenance_graph():
         raise PermissionDeniedError(
             "jejak audit (graf provenance) tidak dapat diubah lewat Graph Store Protocol",
             "the audit trail (provenance graph) cannot be changed through the Graph Store"

@@ -233,7 +233,7 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
                 "this SPARQL Update cannot be taken apart to work out its changes within"
                 f" the time limit ({effect[1]}); nothing was changed. Rewrite its WHERE"
                 " patterns or split it into several requests")
-        if rewrites_audit_trail(text, effect, str(iris.provenance_graph(settings.base_iri))):
+        if rewrites_audit_trail(text, effect, str(iris.provenance_graph())):
             known = effect[0] == "ok"
             raise PermissionDeniedError(
                 "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
