@@ -921,6 +921,9 @@ def _parser(source: LoadSource, keep_blank_labels: bool = False) -> Iterator[ox.
     fmt = RDF_FORMAT[source.format]
     data = source.data
     rename = not keep_blank_labels
+    if (keep_blank_labels and source.format == "nquads" and isinstance(data, Path)
+            and _has_long_line(data)):
+        return _nquads_with_long_lines(data)
     if isinstance(data, Path):
         if source.format not in ("jsonld", "rdfxml") or \
                 data.stat().st_size > GUARDED_FILE_BYTES:
@@ -934,6 +937,87 @@ def _parser(source: LoadSource, keep_blank_labels: bool = False) -> Iterator[ox.
     if data.startswith(BOM):
         data = data[len(BOM):]
     return ox.parse(input=data, format=fmt, rename_blank_nodes=rename)
+
+
+LONG_LINE_BYTES = 8 * 1024 * 1024
+"""N-Quads lines longer than this are read by `_long_nquads_line`: Oxigraph's parser holds a
+line in a buffer of at most 16 MB, and the store itself takes literals of any length (an
+update, the audit record of a large one), so its dump must be restorable all the same."""
+_SCAN_CHUNK = 4 * 1024 * 1024  # below LONG_LINE_BYTES: a long line always spans chunks
+_BATCH_BYTES = 4 * 1024 * 1024
+
+
+def _has_long_line(path: Path) -> bool:
+    run = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+                if run > LONG_LINE_BYTES:
+                    return True
+                continue
+            if run + first > LONG_LINE_BYTES:
+                return True
+            run = len(chunk) - chunk.rfind(b"\n") - 1
+    return run > LONG_LINE_BYTES
+
+
+def _nquads_with_long_lines(path: Path) -> Iterator[ox.Quad]:
+    """A dump's quads, blank node labels kept: ordinary lines in batches through Oxigraph,
+    long ones one by one (a syntax error keeps the line number of the file)."""
+    batch: list[bytes] = []
+    first_line = 1
+
+    def flush() -> Iterator[ox.Quad]:
+        try:
+            yield from ox.parse(input=b"".join(batch), format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            line = (exc.lineno or 1) + first_line - 1
+            raise SyntaxError(exc.msg, (str(path), line, exc.offset, None)) from exc
+
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if len(line) > LONG_LINE_BYTES:
+                yield from flush()
+                batch, first_line = [], number + 1
+                yield _long_nquads_line(line, number, path)
+                continue
+            batch.append(line)
+            if sum(map(len, batch)) > _BATCH_BYTES:  # few lines: a cheap sum
+                yield from flush()
+                batch, first_line = [], number + 1
+    yield from flush()
+
+
+_LITERAL_END = re.compile(
+    r'"(@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^<[^<>"\s]*>)?\s*(<[^<>"\s]*>|_:\S+)?\s*\.\s*$')
+_NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_NT_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+             "\\": "\\"}
+
+
+def _long_nquads_line(line: bytes, number: int, path: Path) -> ox.Quad:
+    """One N-Quads line whose object is a literal too long for Oxigraph's parser: the
+    literal is taken out by hand, the rest (short terms) parsed by Oxigraph."""
+    text = line.decode("utf-8")
+    start = text.find('"')  # IRIs and blank node labels cannot hold a quote
+    tail = len(text) - 4096 if len(text) > 4096 else 0
+    end = _LITERAL_END.search(text, max(tail, start + 1))
+    if start < 0 or end is None:
+        raise SyntaxError("a line over 8 MB whose object is not a literal",
+                          (str(path), number, 1, None))
+    value = _NT_ESCAPE.sub(
+        lambda m: chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None
+        else _NT_ECHAR.get(m.group(3), m.group(0)), text[start + 1:end.start()])
+    parsed = list(ox.parse(input=(text[:start] + '""' + text[end.start() + 1:]).encode(),
+                           format=ox.RdfFormat.N_QUADS))
+    if len(parsed) != 1 or not isinstance(parsed[0].object, ox.Literal):
+        raise SyntaxError("a long line that is not one quad", (str(path), number, 1, None))
+    quad, placeholder = parsed[0], parsed[0].object
+    literal = (ox.Literal(value, language=placeholder.language) if placeholder.language
+               else ox.Literal(value, datatype=placeholder.datatype))
+    return ox.Quad(quad.subject, quad.predicate, literal, quad.graph_name)
 
 
 @contextlib.contextmanager
