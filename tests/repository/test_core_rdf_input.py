@@ -76,3 +76,12 @@ def test_an_item_over_the_readers_limit_is_an_input_error(repository: Repository
     assert raised.value.message("en").startswith("lampiran.ttl: one item of this file")
     assert "16 MB" in raised.value.message("id")
     assert repository.graph_names() == []
+
+
+def test_a_remote_json_ld_context_says_to_copy_it_in(repository: Repository) -> None:
+    """Files made with schema.org and similar name their context by URL; nothing is
+    fetched while loading, and the engine's own words did not say what to do."""
+    raised = error(repository, b'{"@context": "https://schema.org/", "@id": "urn:a",'
+                               b' "name": "x"}', "jsonld")
+    assert raised.message("id").endswith("salin isi konteks itu ke dalam berkas")
+    assert raised.message("en").endswith("copy that context into the file")

@@ -138,6 +138,11 @@ def _syntax_hint(text: str, data: bytes | Path | None, fmt: str | None
                 " dengan pengodean UTF-8",
                 "; the file is not saved as UTF-8 (e.g. Latin-1/ANSI): save it again with"
                 " UTF-8 encoding")
+    if "load remote contexts" in text:
+        return ("; konteks JSON-LD dari alamat web (\"@context\": \"https://…\") tidak diambil:"
+                " salin isi konteks itu ke dalam berkas",
+                "; a JSON-LD context from the web (\"@context\": \"https://…\") is not fetched:"
+                " copy that context into the file")
     if "No scheme found in an absolute IRI" in text:
         return ("; IRI relatif tanpa @base: tulis IRI lengkap (https://…) atau tambahkan"
                 " @base <https://…> . di awal berkas",
