@@ -65,3 +65,13 @@ def test_a_quad_file_writing_the_audit_trail_is_refused_whole(cli: Invoke, ready
     assert result.stderr.startswith(f"{forged}: berkas ini menulis ke graf {PROVENANCE}")
     assert "spbe-arch restore" in result.stderr
     assert dump(ready) == before
+
+
+def test_the_english_summary_counts_in_singular_and_plural(cli: Invoke, store: str,
+                                                           tmp_path: Path) -> None:
+    one = tmp_path / "satu.ttl"
+    one.write_text('<urn:s> <urn:p> "x" .\n', encoding="utf-8")
+    result = cli("--lang", "en", "--store", store, "load", str(one))
+    assert result.stdout.startswith("1 triple from 1 file loaded into graph ")
+    result = cli("--lang", "en", "--store", store, "load", str(one), str(one))
+    assert result.stdout.startswith("2 triples from 2 files loaded into graph ")

@@ -251,7 +251,7 @@ def load(
             f"the graph {target} is the audit trail, which only the records of changes"
             " fill; choose another graph", Location(field="--graph"))
     with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
-                                         f"Loading {len(sources)} files")):
+                                         f"Loading {_files(len(sources))}")):
         into = str(target) if quad_inputs < len(sources) else "the graphs named in the files"
         names = ", ".join(Path(n).name for n in files)
         count = repo.load(sources, replace=replace, record=load_record(
@@ -262,8 +262,13 @@ def load(
         "ke graf yang dinamai berkasnya", "into the graphs named in the files")
     _echo(t(f"{count} tripel dari {len(sources)} berkas dimuat {where}"
             f"{' (menggantikan isi lama)' if replace else ''}.",
-            f"{count} triples from {len(sources)} files loaded {where}"
+            f"{count} triple{'' if count == 1 else 's'} from {_files(len(sources))} loaded"
+            f" {where}"
             f"{' (replacing the old content)' if replace else ''}."))
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def export(
