@@ -503,8 +503,8 @@ def update(
         if effect[0] == "syntax":
             raise _sparql_syntax_error(str(effect[1]), update=True, file=file)
         if effect[0] == "failed" and uses_keyword(sparql, "LOAD"):
-            # the document could not be fetched or read (worked out on a scratch store): the
-            # real run would blame the store ("cannot write to the store"), which is fine
+            # the document could not be fetched or read (found on a scratch store); the real
+            # run would blame the store ("cannot write to the store"), which is not the cause
             raise InputError(f"LOAD gagal, tidak ada yang diubah: {effect[1]}",
                              f"LOAD failed, nothing was changed: {effect[1]}",
                              Location(file=file) if file else None)
