@@ -75,3 +75,25 @@ def test_the_english_summary_counts_in_singular_and_plural(cli: Invoke, store: s
     assert result.stdout.startswith("1 triple from 1 file loaded into graph ")
     result = cli("--lang", "en", "--store", store, "load", str(one), str(one))
     assert result.stdout.startswith("2 triples from 2 files loaded into graph ")
+
+
+def test_an_empty_spbe_instansi_is_refused_before_loading(cli: Invoke, store: str,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """`export SPBE_INSTANSI=` loaded into the graph …/graph/instansi/ without a word."""
+    from spbe_arch.settings import get_settings
+
+    file = tmp_path / "opd.ttl"
+    file.write_text('<urn:s> <urn:p> "x" .\n', encoding="utf-8")
+    monkeypatch.setenv("SPBE_INSTANSI", " ")
+    get_settings.cache_clear()
+    try:
+        result = cli("--store", store, "load", str(file))
+        with_graph = cli("--store", store, "load", "--graph", "urn:graph:x", str(file))
+    finally:
+        monkeypatch.delenv("SPBE_INSTANSI")
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert result.stderr.startswith("SPBE_INSTANSI kosong")
+    assert with_graph.exit_code == 0, with_graph.output

@@ -35,7 +35,7 @@ from spbe_arch.cli.common import (
     t,
     working,
 )
-from spbe_arch.errors import InputError, Location
+from spbe_arch.errors import ConfigurationError, InputError, Location
 from spbe_arch.queries import (
     PREFIXES,
     NamedQuery,
@@ -234,7 +234,14 @@ def load(
     """
     target = _graph_iri(graph)
     if target is None:
-        target = iris.instansi_graph(settings().instansi)
+        instansi = settings().instansi.strip()
+        if not instansi:  # `export SPBE_INSTANSI=` in a script: the graph would be …/instansi/
+            raise ConfigurationError(
+                "SPBE_INSTANSI kosong; isi dengan kode wilayah (mis. 3574) atau sebutkan graf"
+                " tujuan dengan --graph",
+                "SPBE_INSTANSI is empty; set it to a region code (e.g. 3574) or name the"
+                " target graph with --graph")
+        target = iris.instansi_graph(instansi)
     # the audit trail is written by the records of changes only, as through the API
     audit_trail = str(iris.provenance_graph())
     sources = []
