@@ -689,10 +689,10 @@ def _crash_error(job: QueryJob | WorkerTask) -> Callable[[int], SpbeError]:
     """The error for a worker that died of `signum` on `job`: nesting is named only when
     the job's text is deep or long enough for it to be the cause."""
     is_query = isinstance(job, QueryJob)
-    nested = _nested_or_chained(_job_text(job))
 
     def error(signum: int) -> SpbeError:
-        if nested:
+        # read only after a crash: every request passes through here
+        if _nested_or_chained(_job_text(job)):
             return _query_crash_error() if is_query else _task_crash_error()
         name = _signal_name(signum)
         what_id, what_en = (("kueri ini", "this query") if is_query
