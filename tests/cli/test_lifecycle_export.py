@@ -60,3 +60,20 @@ def test_one_graph_exported_and_loaded_back_is_the_same_graph(cli: Invoke, odd: 
     assert isomorphic(graph_of(odd, back), original)
     if fmt in ("trig", "nquads"):
         assert f"<{GRAPH}>".encode() in out.read_bytes()
+
+
+@pytest.mark.parametrize("predicate", ["https://contoh.go.id/123", "https://contoh.go.id/p/",
+                                       "urn:isbn:0-395"])
+def test_rdfxml_refuses_a_predicate_it_cannot_write(cli: Invoke, store: str, tmp_path: Path,
+                                                    predicate: str) -> None:
+    """Oxigraph wrote `<oxprefix:>` for it: a file that no XML reader (nor spbe-arch load)
+    accepts, with exit code 0."""
+    file = tmp_path / "data.nt"
+    file.write_text(f'<urn:a> <{predicate}> "v" .\n<urn:a> <urn:ex:baik> "w" .\n',
+                    encoding="utf-8")
+    assert cli("--store", store, "load", "--graph", GRAPH, str(file)).exit_code == 0
+    out = tmp_path / "data.rdf"
+    result = cli("--store", store, "export", "--graph", GRAPH, "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"opsi --format: predikat <{predicate}> tidak dapat")
+    assert not out.exists()

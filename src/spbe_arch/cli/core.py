@@ -316,6 +316,8 @@ def export(
         if target is not None and target not in repo.graph_names():
             raise InputError(f"graf {target} tidak ada atau kosong (lihat spbe-arch stats)",
                              f"graph {target} does not exist or is empty (see spbe-arch stats)")
+        if name == "rdfxml" and target is not None:
+            _check_rdfxml_predicates(repo, target)
         with working(t("Mengekspor", "Exporting")):
             data = (_named_graph_quads(repo, target, name)
                     if target is not None and name in QUAD_FORMATS else repo.export(target, name))
@@ -323,6 +325,26 @@ def export(
     if out is not None:
         _note(t(f"{len(data)} bita ({name}) ditulis ke {out}.",
                 f"{len(data)} bytes ({name}) written to {out}."))
+
+
+_XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-]*$")
+
+
+def _check_rdfxml_predicates(repo: Repository, graph: URIRef) -> None:
+    """RDF/XML writes a predicate as an XML element: its IRI must end in a name (a letter
+    or `_`, then letters, digits, `_ - .`). Oxigraph writes `<oxprefix:>` for one that does
+    not, a file no XML reader accepts."""
+    result = repo.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
+                         {"g": graph})
+    for row in result:
+        predicate = str(row["p"])
+        if not _XML_LOCAL_NAME.search(predicate):
+            raise InputError(
+                f"predikat <{predicate}> tidak dapat ditulis dalam RDF/XML (IRI-nya tidak"
+                " berakhir dengan nama); gunakan --format turtle, ntriples atau jsonld",
+                f"the predicate <{predicate}> cannot be written in RDF/XML (its IRI does not"
+                " end in a name); use --format turtle, ntriples or jsonld",
+                Location(field="--format"))
 
 
 def _named_graph_quads(repo: Repository, graph: URIRef, fmt: str) -> bytes:
