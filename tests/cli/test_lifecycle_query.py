@@ -95,3 +95,17 @@ def test_a_query_past_the_time_limit_is_one_sentence(cli: Invoke, store: str,
     assert result.stderr.startswith("kueri melewati batas waktu 1e-06 detik")
     assert len(result.stderr.strip().splitlines()) == 1
     assert english.stderr.startswith("the query ran past the time limit")
+
+
+def test_query_and_update_files_saved_by_notepad_run(cli: Invoke, store: str,
+                                                     tmp_path: Path) -> None:
+    """A byte order mark and CRLF line ends: "syntax error at 1:10: expected CONSTRUCT"."""
+    update = tmp_path / "tambah.ru"
+    update.write_bytes(b'\xef\xbb\xbfINSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "c" } }\r\n')
+    result = cli("--store", store, "update", str(update))
+    assert result.exit_code == 0, result.output
+    query = tmp_path / "lihat.rq"
+    query.write_bytes(b"\xef\xbb\xbfSELECT ?o\r\nWHERE { <urn:a> <urn:b> ?o }\r\n")
+    result = cli("--store", store, "query", str(query), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["o", "c"]

@@ -123,7 +123,9 @@ def _graph_iri(value: str | None) -> URIRef | None:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: Notepad starts a "UTF-8" file with a byte order mark, which SPARQL
+        # parsers read as a stray character before the first keyword
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read the file: {exc}",
                          Location(file=str(path))) from exc
