@@ -109,3 +109,16 @@ def test_query_and_update_files_saved_by_notepad_run(cli: Invoke, store: str,
     result = cli("--store", store, "query", str(query), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["o", "c"]
+
+
+def test_a_query_file_not_in_utf_8_says_where_and_what_to_do(cli: Invoke, store: str,
+                                                             tmp_path: Path) -> None:
+    """It printed Python's "'utf-8' codec can't decode byte 0xe9 in position 40"."""
+    query = tmp_path / "opd.rq"
+    query.write_bytes('SELECT ?s\nWHERE { ?s ?p "Dinas Pendidikan dan Kebudayaan é" }\n'
+                      .encode("latin-1"))
+    result = cli("--store", store, "query", str(query))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"{query}, baris 2, kolom 48: berkas tidak tersimpan"
+                                     " sebagai UTF-8 (mis. Latin-1/ANSI); simpan ulang dengan"
+                                     " pengodean UTF-8")

@@ -126,7 +126,16 @@ def _read_text(path: Path) -> str:
         # utf-8-sig: Notepad starts a "UTF-8" file with a byte order mark, which SPARQL
         # parsers read as a stray character before the first keyword
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()[:exc.start]
+        line = raw.count(b"\n") + 1
+        column = len(raw) - (raw.rfind(b"\n") + 1) + 1
+        raise InputError("berkas tidak tersimpan sebagai UTF-8 (mis. Latin-1/ANSI); simpan ulang"
+                         " dengan pengodean UTF-8",
+                         "the file is not saved as UTF-8 (e.g. Latin-1/ANSI); save it again"
+                         " with UTF-8 encoding",
+                         Location(file=str(path), line=line, column=column)) from exc
+    except OSError as exc:
         raise InputError(f"berkas tidak dapat dibaca: {exc}", f"cannot read the file: {exc}",
                          Location(file=str(path))) from exc
 
