@@ -78,6 +78,10 @@ def test_where_tokens_live() -> None:
     assert tokens_path(Settings(store="memory:")) is None
     assert tokens_path(Settings(store="oxigraph:/data/spbe")) == Path("/data/spbe.tokens.json")
     assert tokens_path(Settings(store="memory:", tokens_file="/x/t.json")) == Path("/x/t.json")
+    # beside the store the user meant: the store expands `~`, the token file did not
+    home = Path.home()
+    assert tokens_path(Settings(store="oxigraph:~/spbe-data")) == home / "spbe-data.tokens.json"
+    assert tokens_path(Settings(store="memory:", tokens_file="~/t.json")) == home / "t.json"
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Basic abc", "Token spbe_x", "Bearer spbe_x"])

@@ -118,13 +118,14 @@ def new_token() -> str:
 
 def tokens_path(settings: Settings) -> Path | None:
     """Where the tokens of this store live; None keeps them in memory (`memory:` stores)."""
+    # `~` as the store does (oxigraph:~/spbe-data): no shell expands it after "oxigraph:"
     if settings.tokens_file:
-        return Path(settings.tokens_file)
+        return Path(settings.tokens_file).expanduser()
     kind, _, rest = settings.store.partition(":")
     if kind == "memory":
         return None
     if kind == "oxigraph":
-        store_dir = Path(rest or "./spbe-data")
+        store_dir = Path(rest or "./spbe-data").expanduser()
         return store_dir.with_name(store_dir.name + ".tokens.json")
     return Path("./spbe-tokens.json")
 
