@@ -28,7 +28,7 @@ def error_text(result: Result) -> str:
     (["load"], "argumen 'BERKAS' wajib diisi", "Missing argument 'BERKAS'"),
     (["query", "x", "--format", "xml"],
      "nilai '--format' / '-f' tidak sah: 'xml' bukan salah satu pilihan: 'table', 'csv',"
-     " 'tsv', 'json'", "'xml' is not one of"),
+     " 'tsv', 'json'", "'--format' / '-f': 'xml' is not one of"),
     (["evaluation", "index", "--tahun", "dua ribu"],
      "nilai '--tahun' tidak sah: harus bilangan bulat", "valid integer"),
     (["evaluation", "coverage"],
@@ -84,7 +84,8 @@ def test_every_help_screen_speaks_the_users_words(path: list[str]) -> None:
     assert not re.search(r"<(?:str|int|float|bool|path|list\[\w+\])>", text, re.I), text
     assert "Tampilkan bantuan ini lalu keluar." in text
     english = run("--lang", "en", *path, "--help").output
-    assert "Usage: spbe-arch" in english
+    assert "Usage: spbe-arch" in english and "[OPTIONS]" in english
+    assert "[OPSI]" not in english and "PERINTAH" not in english
 
 
 def test_an_error_of_unknown_shape_keeps_its_own_text() -> None:

@@ -38,6 +38,7 @@ _CHROME = {
 
 
 _USAGE_PREFIX = {"id": "Penggunaan: ", "en": "Usage: "}
+_SUBCOMMANDS_ID, _SUBCOMMANDS_EN = "PERINTAH [ARGUMEN]...", "COMMAND [ARGS]..."
 _language = ["id"]
 
 
@@ -53,6 +54,8 @@ class _Formatter(formatting.HelpFormatter):
     """Writes the usage line's "Usage:" in the user's language."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        if _language[0] == "en":
+            args = args.replace("[OPSI]", "[OPTIONS]").replace(_SUBCOMMANDS_ID, _SUBCOMMANDS_EN)
         super().write_usage(prog, args, _USAGE_PREFIX[_language[0]] if prefix is None
                             else prefix)
 
@@ -88,7 +91,7 @@ def localise_help(command: Any) -> None:
     command.context_class = _Context
     command.options_metavar = "[OPSI]"
     if getattr(command, "subcommand_metavar", None):
-        command.subcommand_metavar = "PERINTAH [ARGUMEN]..."
+        command.subcommand_metavar = _SUBCOMMANDS_ID
     context = _Context(command)
     for param in command.params:
         if param.param_type_name == "argument":
@@ -171,6 +174,8 @@ def indonesian(exc: UsageError) -> str | None:
 def translated(exc: UsageError, lang: str) -> UsageError:
     """`exc` as a plain usage error in `lang` (the same context, so the same usage line)."""
     if lang == "en":
+        if exc.message.startswith("Value error, "):  # pydantic's wording inside typer's
+            exc.message = exc.message.removeprefix("Value error, ")
         return exc
     text = indonesian(exc)
     if text is None:
