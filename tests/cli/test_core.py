@@ -194,7 +194,7 @@ def test_a_load_is_recorded_in_the_audit_trail(cli: Invoke, store: str, tmp_path
     feed = cli("--store", store, "query", "recent-changes", "--format", "json")
     rows = json.loads(feed.stdout)["results"]["bindings"]
     assert len(rows) == 1
-    assert rows[0]["keterangan"]["value"] == "CLI load opd.ttl -> urn:g:1 (9 quads)"
+    assert rows[0]["keterangan"]["value"] == "Muat lewat CLI opd.ttl -> urn:g:1 (9 tripel)"
     assert rows[0]["nama_agen"]["value"].startswith("cli")
     assert rows[0]["entitas"]["value"] == "urn:g:1"
     # a failed load records nothing

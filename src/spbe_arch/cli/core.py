@@ -270,12 +270,13 @@ def load(
             " fill; choose another graph", Location(field="--graph"))
     with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
                                          f"Loading {_files(len(sources))}")):
-        into = str(target) if quad_inputs < len(sources) else "the graphs named in the files"
+        # the record's label in Indonesian, as every other record's
+        into = str(target) if quad_inputs < len(sources) else "graf yang dinamai berkasnya"
         names = ", ".join(Path(n).name for n in files)
         count = repo.load(sources, replace=replace, record=load_record(
             agent=agent_name(), entities=[target] if quad_inputs < len(sources) else [],
-            label=lambda n: f"CLI load {names} -> {into} ({n} quads"
-                            f"{', replacing' if replace else ''})"))
+            label=lambda n: f"Muat lewat CLI {names} -> {into} ({n} tripel"
+                            f"{', menggantikan isinya' if replace else ''})"))
     where = t(f"ke graf {target}", f"into graph {target}") if quad_inputs < len(sources) else t(
         "ke graf yang dinamai berkasnya", "into the graphs named in the files")
     _echo(t(f"{count} tripel dari {len(sources)} berkas dimuat {where}"
