@@ -283,9 +283,13 @@ class Repository(abc.ABC):
             self.close()
 
 
+# a prefixed name is a token of its own: its local part may escape a quote (`ex:a\'`), which
+# must not open a string; a comment ends at a CR as at a LF, as in SPARQL's grammar
 _TOKEN = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|(?<![?$:\w])(?:WHERE|FROM)\b|\{',
+    r'#[^\n\r]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+    r"|(?<![?$\w])[A-Za-z_][\w.\-]*:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?#@%])*"
+    r'|(?<![?$:\w])(?:WHERE|FROM)\b|\{',
     re.IGNORECASE,
 )
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -389,7 +393,7 @@ def has_dataset_clause(sparql: str) -> bool:
     return False
 
 
-_HEAD_NOISE = re.compile(r"<[^<>\s]*>|#[^\n]*")
+_HEAD_NOISE = re.compile(r"<[^<>\s]*>|#[^\n\r]*")
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 _FROM_CLAUSE = re.compile(
     r"(?<![?$:\w])FROM\s+(NAMED\s+)?(<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)",
@@ -428,7 +432,7 @@ def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
 
 
 _QUERY_FORM = re.compile(
-    r"^(?:\s*(?:#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*"
+    r"^(?:\s*(?:#[^\n\r]*(?:[\n\r]|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>))*\s*"
     r"(SELECT|ASK|CONSTRUCT|DESCRIBE)",
     re.IGNORECASE,
 )
