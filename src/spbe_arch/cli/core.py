@@ -593,7 +593,7 @@ def _without_final_semicolon(sparql: str) -> str:
             last = match
     if last is None or last.lastgroup != "semi":
         return sparql
-    if re.sub(r"#[^\n]*", "", sparql[last.end():]).strip():
+    if re.sub(r"#[^\n\r]*", "", sparql[last.end():]).strip():
         return sparql  # something the tokens do not cover follows: leave it to the parser
     return sparql[:last.start()] + sparql[last.end():]
 
