@@ -59,6 +59,7 @@ from starlette.concurrency import run_in_threadpool
 from spbe_arch.api import sparql_results as results
 from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
+from spbe_arch.api.sparql_protocol import bracket_depth
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
 from spbe_arch.repository.oxigraph import OxigraphRepository, query_form
 from spbe_arch.sparql_update import TOKEN, uses_keyword
@@ -621,7 +622,7 @@ def _nested_or_chained(text: str) -> bool:
     Oxigraph's recursive parser and optimiser (strings, IRIs and comments left out: an
     IRI's slashes are no operators). Kept generous: the 400 then tells the user to
     simplify a request that can be simplified, and anything else is a 500."""
-    depth = deepest = operators = 0
+    operators = 0
     position = 0
     for match in TOKEN.finditer(text):
         if match.lastgroup in ("string", "iri", "comment"):
@@ -629,13 +630,7 @@ def _nested_or_chained(text: str) -> bool:
             operators += len(_OPERATOR.findall(gap))
             position = match.end()
     operators += len(_OPERATOR.findall(text[position:]))
-    for char in text:
-        if char in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-    return deepest > NESTED_DEPTH or operators > CHAINED_OPERATORS
+    return bracket_depth(text) > NESTED_DEPTH or operators > CHAINED_OPERATORS
 
 
 def _job_text(job: QueryJob | WorkerTask) -> str:

@@ -277,7 +277,7 @@ ISOLATED_UPDATE_CHARS = 2048
 ISOLATED_UPDATE_DEPTH = 64
 
 
-def _bracket_depth(text: str) -> int:
+def bracket_depth(text: str) -> int:
     """The deepest nesting of (, [ and { in `text`, brackets in strings and IRIs included
     (an overestimate is harmless here)."""
     depth = deepest = 0
@@ -308,7 +308,7 @@ class UpdateSyntaxTask:
     @property
     def needs_time_limit(self) -> bool:
         return (len(self.update) > ISOLATED_UPDATE_CHARS
-                or _bracket_depth(self.update) > ISOLATED_UPDATE_DEPTH)
+                or bracket_depth(self.update) > ISOLATED_UPDATE_DEPTH)
 
     def run(self, store: object) -> tuple[str, str | None]:
         message = update_syntax_error(self.update, self.base_iri)
