@@ -13,7 +13,7 @@ from sparql_servers import Server
 from spbe_arch import iris
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.repository import open_repository
+from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import rewrites_audit_trail, written_graphs
 
@@ -70,17 +70,23 @@ def test_the_graphs_written_are_resolved() -> None:
     assert not unknown
 
 
-def test_through_the_endpoint_on_an_oxigraph_server(oxigraph_server: Server) -> None:
-    settings = Settings(store=f"sparql:{oxigraph_server.query_url}",
-                        update_url=oxigraph_server.update_url,
-                        graph_store_url=oxigraph_server.graph_store_url)
+def _endpoint(server: Server) -> tuple[Repository, TestClient, dict[str, str]]:
+    """An emptied repository on the Oxigraph server, an app over it, and an admin's
+    headers for an update."""
+    settings = Settings(store=f"sparql:{server.query_url}", update_url=server.update_url,
+                        graph_store_url=server.graph_store_url)
     repository = open_repository(settings.store, settings)
     repository.clear()
     tokens = TokenStore(None)
     admin = {"Authorization": "Bearer " + tokens.create("admin-uji", "admin")[0],
              "content-type": "application/sparql-update"}
     app = create_app(settings, repository, tokens=tokens)
-    with TestClient(app, base_url="http://www.example") as client:
+    return repository, TestClient(app, base_url="http://www.example"), admin
+
+
+def test_through_the_endpoint_on_an_oxigraph_server(oxigraph_server: Server) -> None:
+    repository, client, admin = _endpoint(oxigraph_server)
+    with client:
         assert client.post("/sparql", content=ALLOWED[0].encode(),
                            headers=admin).status_code == 200
         trail = repository.export(URIRef(PROV), "nquads")
@@ -104,16 +110,8 @@ def test_a_triple_term_is_not_written_to_a_remote_store(oxigraph_server: Server,
                                                        update: str) -> None:
     """The Oxigraph server stored it, and every later read of that graph failed on a term
     the repository does not hold ("unsupported term type 'triple'")."""
-    settings = Settings(store=f"sparql:{oxigraph_server.query_url}",
-                        update_url=oxigraph_server.update_url,
-                        graph_store_url=oxigraph_server.graph_store_url)
-    repository = open_repository(settings.store, settings)
-    repository.clear()
-    tokens = TokenStore(None)
-    admin = {"Authorization": "Bearer " + tokens.create("admin-uji", "admin")[0],
-             "content-type": "application/sparql-update"}
-    app = create_app(settings, repository, tokens=tokens)
-    with TestClient(app, base_url="http://www.example") as client:
+    repository, client, admin = _endpoint(oxigraph_server)
+    with client:
         response = client.post("/sparql", content=update.encode(), headers=admin)
         assert response.status_code == 400, response.text
         assert "triple term" in response.text
