@@ -53,7 +53,7 @@ from spbe_arch.repository import (
     SelectResult,
     format_for_path,
 )
-from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri
+from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri, rdfxml_unwritable_predicate
 from spbe_arch.repository.oxigraph import RDF_FORMAT
 from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings
@@ -339,24 +339,15 @@ def export(
                 f"{len(data)} bytes ({name}) written to {out}."))
 
 
-_XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-]*$")
-
-
 def _check_rdfxml_predicates(repo: Repository, graph: URIRef) -> None:
-    """RDF/XML writes a predicate as an XML element: its IRI must end in a name (a letter
-    or `_`, then letters, digits, `_ - .`). Oxigraph writes `<oxprefix:>` for one that does
-    not, a file no XML reader accepts."""
-    result = repo.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
-                         {"g": graph})
-    for row in result:
-        predicate = str(row["p"])
-        if not _XML_LOCAL_NAME.search(predicate):
-            raise InputError(
-                f"predikat <{predicate}> tidak dapat ditulis dalam RDF/XML (IRI-nya tidak"
-                " berakhir dengan nama); gunakan --format turtle, ntriples atau jsonld",
-                f"the predicate <{predicate}> cannot be written in RDF/XML (its IRI does not"
-                " end in a name); use --format turtle, ntriples or jsonld",
-                Location(field="--format"))
+    predicate = rdfxml_unwritable_predicate(repo, graph)
+    if predicate is not None:
+        raise InputError(
+            f"predikat <{predicate}> tidak dapat ditulis dalam RDF/XML (IRI-nya tidak"
+            " berakhir dengan nama); gunakan --format turtle, ntriples atau jsonld",
+            f"the predicate <{predicate}> cannot be written in RDF/XML (its IRI does not"
+            " end in a name); use --format turtle, ntriples or jsonld",
+            Location(field="--format"))
 
 
 def _named_graph_quads(repo: Repository, graph: URIRef, fmt: str) -> bytes:

@@ -382,6 +382,23 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
                      "a parameterised query needs an explicit WHERE { … } clause")
 
 
+_XML_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-]*$")
+
+
+def rdfxml_unwritable_predicate(repository: Repository, graph: URIRef) -> str | None:
+    """A predicate of `graph` that RDF/XML cannot write, if there is one. RDF/XML writes a
+    predicate as an XML element, so its IRI must end in a name (a letter or `_`, then
+    letters, digits, `_ - .`); Oxigraph writes `<oxprefix:>` for one that does not, a file
+    no XML reader accepts. Every export in RDF/XML (CLI, Graph Store) asks first."""
+    result = repository.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
+                               {"g": graph})
+    for row in result:
+        predicate = str(row["p"])
+        if not _XML_LOCAL_NAME.search(predicate):
+            return predicate
+    return None
+
+
 def has_dataset_clause(sparql: str) -> bool:
     """Whether a query names its own dataset (FROM / FROM NAMED) before its WHERE."""
     for match in _TOKEN.finditer(sparql):

@@ -38,7 +38,7 @@ from spbe_arch.api.sparql_results import keep_carriage_returns
 from spbe_arch.audit import apply_audited, audit_quads
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import ChangeSet, Quad, Repository
-from spbe_arch.repository.base import SUFFIX_FORMATS
+from spbe_arch.repository.base import SUFFIX_FORMATS, rdfxml_unwritable_predicate
 from spbe_arch.repository.guards import check_rdf_input
 from spbe_arch.repository.oxigraph import changeset_to_update, syntax_error
 from spbe_arch.repository.terms import to_rdflib
@@ -356,6 +356,17 @@ async def _get(request: Request, path: str | None, head: bool) -> Response:
         if not _exists(repository, graph):
             raise GraphNotFoundError(f"graf {_label(graph)} tidak ada",
                                      f"the graph {_label(graph)} does not exist")
+        if offer.serializer == "application/rdf+xml" and graph is not None:
+            predicate = rdfxml_unwritable_predicate(repository, graph)
+            if predicate is not None:
+                # Oxigraph would write `<oxprefix:>`: a 200 no XML reader accepts
+                raise NotAcceptableError(
+                    f"predikat <{predicate}> tidak dapat ditulis dalam RDF/XML (IRI-nya"
+                    " tidak berakhir dengan nama); minta text/turtle, application/n-triples"
+                    " atau application/ld+json",
+                    f"the predicate <{predicate}> cannot be written in RDF/XML (its IRI"
+                    " does not end in a name); ask for text/turtle, application/n-triples"
+                    " or application/ld+json")
         data = repository.export(graph, EXPORT_NAMES[offer.serializer])
         if offer.serializer == "application/rdf+xml":
             data = keep_carriage_returns(data)
