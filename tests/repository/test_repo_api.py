@@ -394,6 +394,17 @@ def test_export_one_graph(two_graphs: Repository, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["nquads", "trig"])
+def test_export_one_graph_in_a_quad_format_keeps_its_name(two_graphs: Repository,
+                                                          fmt: str) -> None:
+    # written outside any graph, the file loaded back into the default graph
+    dataset = Dataset()
+    dataset.parse(data=two_graphs.export(G1, fmt), format={"nquads": "nquads",
+                                                           "trig": "trig"}[fmt])
+    assert {str(c.identifier) for c in dataset.contexts() if len(c)} == {str(G1)}
+    assert same_graph(dataset.graph(G1), graph_of(sample_triples("a")))
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "trig"])
 def test_export_whole_repository(two_graphs: Repository, fmt: str) -> None:
     dataset = Dataset()
     dataset.parse(data=two_graphs.export(None, fmt), format={"nquads": "nquads",

@@ -331,8 +331,7 @@ def export(
         if name == "rdfxml" and target is not None:
             _check_rdfxml_predicates(repo, target)
         with working(t("Mengekspor", "Exporting")):
-            data = (_named_graph_quads(repo, target, name)
-                    if target is not None and name in QUAD_FORMATS else repo.export(target, name))
+            data = repo.export(target, name)
     _write_output(data, out)
     if out is not None:
         _note(t(f"{len(data)} bita ({name}) ditulis ke {out}.",
@@ -348,15 +347,6 @@ def _check_rdfxml_predicates(repo: Repository, graph: URIRef) -> None:
             f"the predicate <{predicate}> cannot be written in RDF/XML (its IRI does not"
             " end in a name); use --format turtle, ntriples or jsonld",
             Location(field="--format"))
-
-
-def _named_graph_quads(repo: Repository, graph: URIRef, fmt: str) -> bytes:
-    """One graph as TriG/N-Quads with its name, so that the file loads back into it (a
-    backend writes one graph's triples outside any graph)."""
-    triples = ox.parse(input=repo.export(graph, "ntriples"), format=ox.RdfFormat.N_TRIPLES)
-    name = ox.NamedNode(str(graph))
-    quads = (ox.Quad(q.subject, q.predicate, q.object, name) for q in triples)
-    return ox.serialize(quads, format=RDF_FORMAT[fmt]) or b""
 
 
 # --- query / update -------------------------------------------------------------------------

@@ -244,8 +244,8 @@ class Repository(abc.ABC):
     # --- export, dump, restore --------------------------------------------------------------
     @abc.abstractmethod
     def export(self, graph: URIRef | None, fmt: str) -> bytes:
-        """Serialize one graph (triple formats) or, with graph None, the whole repository
-        (quad formats: `nquads`, `trig`)."""
+        """Serialize one graph or, with graph None, the whole repository (quad formats:
+        `nquads`, `trig`); one graph in a quad format carries its graph name."""
 
     def memory_copy(self, graphs: Sequence[URIRef]) -> Repository:
         """A new in-memory repository holding these named graphs of this one (scratch space,

@@ -765,6 +765,11 @@ class OxigraphRepository(Repository):
         rdf_fmt = _export_format(fmt)
         if graph is None and fmt in QUAD_FORMATS:
             return self.store.dump(format=rdf_fmt) or b""
+        if graph is not None and fmt in QUAD_FORMATS:
+            # with its name, so that the file loads back into the same graph (a dump
+            # `from_graph` writes the triples outside any graph)
+            quads = self.store.quads_for_pattern(None, None, None, graph_to_oxigraph(graph))
+            return ox.serialize(quads, format=rdf_fmt) or b""
         return self.store.dump(format=rdf_fmt, from_graph=graph_to_oxigraph(graph)) or b""
 
     def dump(self, path: Path, fmt: TypingLiteral["nquads", "trig"] = "nquads") -> int:

@@ -489,6 +489,9 @@ class RemoteRepository(Repository):
             return ox.serialize([q for q, _ in self._quad_rows(None)], format=rdf_format) or b""
         if graph is None:
             return ox.serialize(self._default_graph_triples(), format=rdf_format) or b""
+        if fmt in QUAD_FORMATS:  # with its name, so that the file loads back into the graph
+            return ox.serialize([q for q, _ in self._quad_rows(graph)],
+                                format=rdf_format) or b""
         triples = [q.triple for q, _ in self._quad_rows(graph)]
         return ox.serialize(triples, format=rdf_format) or b""
 
