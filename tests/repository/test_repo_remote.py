@@ -84,12 +84,17 @@ def test_wrong_password_is_refused_access(virtuoso_server: Server) -> None:
 
 
 @pytest.mark.virtuoso
-def test_engine_error_answer_names_the_engine_message(virtuoso_server: Server) -> None:
+def test_dropping_a_missing_graph_is_the_requests_fault_named_by_the_engine(
+        virtuoso_server: Server) -> None:
+    # Virtuoso answers HTTP 500, which read as "the store is unavailable" (503 at the API)
     repository = remote_repository(virtuoso_server)
-    with pytest.raises(StoreUnavailableError) as caught:
+    with pytest.raises(InputError) as caught:
         repository.update(f"DROP GRAPH <{ex('tidak-pernah-ada')}>")
     one_sentence(caught.value)
-    assert "HTTP 500" in caught.value.message("en")
+    message = caught.value.message("en")
+    assert message.startswith("SPARQL Update failed: ")
+    assert "Virtuoso keeps the operations before it" in message
+    assert f"graph <{ex('tidak-pernah-ada')}> has not been explicitly created" in message
 
 
 def test_query_syntax_error_is_the_users_error(oxigraph_server: Server) -> None:

@@ -622,9 +622,16 @@ def _http_error(url: str, response: httpx.Response) -> Exception:
             " SPBE_GRAPH_STORE_URL",
         )
     if _GRAPH_EXISTENCE.search(detail):
-        # the Oxigraph server answers 500 for DROP/CLEAR of a graph it lacks and CREATE of
-        # one it has: the request's fault, as the embedded store says (a request is one
-        # transaction there, so nothing was changed)
+        # the Oxigraph server and Virtuoso answer 500 for DROP/CLEAR of a graph they lack
+        # and CREATE of one they have: the request's fault, as the embedded store says
+        # (Virtuoso keeps the operations of the request before the failing one, see
+        # docs/storage.md, so "nothing was changed" is said for the Oxigraph server only)
+        if detail.startswith("Virtuoso"):
+            return InputError(
+                f"SPARQL Update gagal: {detail} (Virtuoso menyimpan operasi sebelumnya dalam"
+                " permintaan yang sama)",
+                f"SPARQL Update failed: {detail} (Virtuoso keeps the operations before it in"
+                " the same request)")
         return InputError(f"SPARQL Update gagal, tidak ada yang diubah: {detail}",
                           f"SPARQL Update failed, nothing was changed: {detail}")
     if status == 400:
@@ -636,8 +643,12 @@ def _http_error(url: str, response: httpx.Response) -> Exception:
     )
 
 
-_GRAPH_EXISTENCE = re.compile(r"^The graph <[^<>\s]*> (?:does not exist|already exists)$")
-"""The Oxigraph server's message for a graph an update needs absent or present."""
+_GRAPH_EXISTENCE = re.compile(
+    r"^The graph <[^<>\s]*> (?:does not exist|already exists)$"
+    r"|^Virtuoso \w+ Error SPARUL_\w+\(\) failed: graph <[^<>\s]*> has (?:not )?been"
+    r" explicitly created before")
+"""The engines' message for a graph an update needs absent or present (the Oxigraph server,
+Virtuoso), which both answer with HTTP 500."""
 
 
 def _engine_message(response: httpx.Response) -> str:
