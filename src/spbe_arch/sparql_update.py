@@ -608,7 +608,7 @@ def _to_rdflib_quad(quad: ox.Quad) -> Quad:
 
 
 def commit_update(repository: Repository, update: str, effect: tuple[str, object], *,
-                  agent: str) -> URIRef | None:
+                  agent: str, label: str = "SPARQL Update") -> URIRef | None:
     """Run `update` and its audit record in one transaction.
 
     `effect` is what `UpdateEffectTask.run` answered for this update on this store (taken
@@ -624,10 +624,10 @@ def commit_update(repository: Repository, update: str, effect: tuple[str, object
     exactly what Oxigraph does with it: graph management also creates and drops empty named
     graphs, which no quad says, and blank nodes cannot be written by label (a change set
     gives them fresh identities, and removing one by its shape could remove another of the
-    same shape). A failing update writes neither the change nor the record.
+    same shape). A failing update writes neither the change nor the record. `label` starts
+    the record's label (the CLI says it came from there).
     """
     kind, value = effect
-    label = "SPARQL Update"
     recorded = ChangeSet()
     entities: list[URIRef] = []
     if kind == "ok":

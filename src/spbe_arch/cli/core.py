@@ -23,7 +23,7 @@ from rich.table import Table
 
 from spbe_arch import demo as demo_service
 from spbe_arch import iris
-from spbe_arch.audit import apply_audited, load_record
+from spbe_arch.audit import load_record
 from spbe_arch.cli.common import (
     agent_name,
     err_console,
@@ -46,26 +46,22 @@ from spbe_arch.queries import (
 )
 from spbe_arch.queries.results import ask_to_json, compact, serialize
 from spbe_arch.repository import (
-    ChangeSet,
     LoadSource,
-    Quad,
     Repository,
     SelectResult,
     format_for_path,
 )
 from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri, rdfxml_unwritable_predicate
 from spbe_arch.repository.oxigraph import RDF_FORMAT
-from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings
+from spbe_arch.sparql_update import TOKEN as SPARQL_TOKEN
 from spbe_arch.sparql_update import (
-    MAX_RECORDED_ENTITIES,
-    UpdateEffect,
     UpdateEffectTask,
+    commit_update,
     operations,
     rewrites_audit_trail,
     uses_keyword,
 )
-from spbe_arch.sparql_update import TOKEN as SPARQL_TOKEN
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -537,10 +533,9 @@ def update(
                 "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
                 " only DROP ALL / CLEAR ALL empties it, with the whole repository",
                 Location(file=file) if file else None)
-        recorded, entities = _recorded_effect(effect)
-        activity = apply_audited(repo, ChangeSet(updates=[sparql]), agent=agent_name(),
-                                 entities=entities, recorded=recorded,
-                                 label=_update_label(effect))
+        # the same recording as the SPARQL endpoint's (sparql_update.commit_update)
+        activity = commit_update(repo, sparql, effect, agent=agent_name(),
+                                 label="SPARQL Update (CLI)")
     _echo(t(f"Update selesai; tercatat sebagai {activity}.",
             f"Update done; recorded as {activity}."))
 
@@ -587,34 +582,6 @@ def _update_effect(repo: Repository, sparql: str) -> tuple[str, object]:
     if not isinstance(repo, OxigraphRepository):
         return ("unsupported", "remote store")
     return UpdateEffectTask(sparql, settings().update_audit_max_quads).run(repo.store)
-
-
-def _recorded_effect(effect: tuple[str, object]) -> tuple[ChangeSet | None, list[URIRef]]:
-    """The triples the record lists, and the subjects it names as used."""
-    kind, value = effect
-    if kind != "ok" or not isinstance(value, UpdateEffect):
-        return None, []
-    recorded = ChangeSet(add=[_rdflib_quad(q) for q in value.added],
-                         remove=[_rdflib_quad(q) for q in value.removed])
-    subjects = sorted({q[0] for q in [*recorded.add, *recorded.remove]
-                       if isinstance(q[0], URIRef)})
-    return recorded, subjects if len(subjects) <= MAX_RECORDED_ENTITIES else []
-
-
-def _rdflib_quad(quad: ox.Quad) -> Quad:
-    graph = quad.graph_name
-    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
-            URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None)
-
-
-def _update_label(effect: tuple[str, object]) -> str:
-    kind, value = effect
-    if kind == "too_large":
-        return (f"SPARQL Update (CLI): lebih dari {value} tripel berubah; yang tercatat hanya"
-                " teks update")
-    if kind != "ok":
-        return "SPARQL Update (CLI): tripel yang berubah tidak tercatat, hanya teks update"
-    return "SPARQL Update (CLI)"
 
 
 _SPARQL_POSITION = re.compile(r"^\s*error at (\d+):(\d+):\s*", re.DOTALL)
