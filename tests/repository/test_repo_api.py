@@ -400,7 +400,7 @@ def test_export_one_graph_in_a_quad_format_keeps_its_name(two_graphs: Repository
     dataset = Dataset()
     dataset.parse(data=two_graphs.export(G1, fmt), format={"nquads": "nquads",
                                                            "trig": "trig"}[fmt])
-    assert {str(c.identifier) for c in dataset.contexts() if len(c)} == {str(G1)}
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {str(G1)}
     assert same_graph(dataset.graph(G1), graph_of(sample_triples("a")))
 
 
