@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import TaskID
@@ -20,7 +20,9 @@ from spbe_arch.cli.common import (
     repository,
     state,
 )
-from spbe_arch.importers.xlsx import ImportReport, build_workbook, import_workbook
+
+if TYPE_CHECKING:  # the importer (openpyxl) is loaded by the excel commands only
+    from spbe_arch.importers.xlsx import ImportReport
 
 excel_app = typer.Typer(
     help="Templat, impor dan ekspor Excel arsitektur SPBE. (Excel template, import and export.)",
@@ -66,6 +68,8 @@ def template(
     lang: LangOption = None,
 ) -> None:
     """Buat templat Excel (satu sheet per jenis elemen, dengan petunjuk dan daftar pilihan)."""
+    from spbe_arch.importers.xlsx import build_workbook
+
     _lang(lang)
     with repository(read_only=True) as repo, progress() as bar:
         summary = build_workbook(repo, out, instansi=instansi_code(instansi), opd=opd,
@@ -84,6 +88,8 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Ekspor repositori ke Excel dengan tata letak templat (ekspor → sunting → impor)."""
+    from spbe_arch.importers.xlsx import build_workbook
+
     _lang(lang)
     with repository(read_only=True) as repo, progress() as bar:
         summary = build_workbook(repo, out, instansi=instansi_code(instansi), opd=opd,
@@ -113,6 +119,8 @@ def import_(
 ) -> None:
     """Impor buku kerja: tampilkan yang ditambah/diubah/dihapus, validasi, simpan semua atau
     tidak sama sekali."""
+    from spbe_arch.importers.xlsx import import_workbook
+
     lang_code = _lang(lang)
     # a dry run only reads: it works beside a running server
     with repository(read_only=dry_run) as repo, progress() as bar:

@@ -5,18 +5,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import uvicorn
 
 from spbe_arch.access import TokenStore, anonymous_read_enabled, is_loopback
-from spbe_arch.api import create_app
 from spbe_arch.cli.common import repository as open_cli_repository
 from spbe_arch.cli.common import settings as cli_settings
 from spbe_arch.cli.common import state, t
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
+
+# uvicorn and the app (FastAPI) are imported when serving: every other command starts
+# faster without them
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -65,6 +69,8 @@ moment (about one request in 20,000 failed so under load)."""
 def server_config(app: Any, host: str, port: int, *, log_level: str = "info",
                   **options: Any) -> uvicorn.Config:
     """How `spbe-arch serve` runs uvicorn (the benchmarks and tests serve the same way)."""
+    import uvicorn
+
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, workers=1,
                           lifespan="on", timeout_graceful_shutdown=5,
                           timeout_keep_alive=KEEP_ALIVE_S, **options)
@@ -73,6 +79,10 @@ def server_config(app: Any, host: str, port: int, *, log_level: str = "info",
 def serve(settings: Settings, repository: Repository, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, *, log_level: str = "info") -> None:
     """Serve `repository` over HTTP until interrupted (Ctrl-C)."""
+    import uvicorn
+
+    from spbe_arch.api import create_app
+
     tokens = TokenStore.for_settings(settings)
     app = create_app(settings, repository, host=host, tokens=tokens)
     for line in banner(settings, host, port, tokens):

@@ -9,7 +9,7 @@ import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from xml.sax.saxutils import escape, quoteattr
 
 import typer
@@ -27,8 +27,10 @@ from spbe_arch.cli.common import (
     working,
 )
 from spbe_arch.errors import InputError
-from spbe_arch.validation import ValidationReport, store_report, validate
-from spbe_arch.validation.report import SEVERITY_NAMES, ValidationResult, severity_from_name
+
+if TYPE_CHECKING:  # the engine (pySHACL, rdflib's SPARQL) is loaded by `validate` only
+    from spbe_arch.validation import ValidationReport
+    from spbe_arch.validation.report import ValidationResult
 
 
 class OutputFormat(StrEnum):
@@ -92,6 +94,9 @@ def validate_command(
     Keluar dengan 0 bila tidak ada pelanggaran, 1 bila ada, 2 bila masukan salah.
     (Exits 0 when there is no violation, 1 when there are, 2 on bad input.)
     """
+    from spbe_arch.validation import store_report, validate
+    from spbe_arch.validation.report import severity_from_name
+
     if lang is not None:
         if lang not in ("id", "en"):
             raise InputError(f"bahasa '{lang}' tidak dikenal; gunakan id atau en",
@@ -234,6 +239,8 @@ def _explain(report: ValidationReport) -> None:
 def junit(report: ValidationReport, engines: dict[str, str], lang: str) -> str:
     """JUnit XML: one test case per rule that ran; violations are failures, warnings and
     infos are written to the case's output (CI systems show them without failing)."""
+    from spbe_arch.validation.report import SEVERITY_NAMES
+
     by_shape: dict[str, list[ValidationResult]] = {}
     for result in report.results:
         by_shape.setdefault(str(result.source_shape), []).append(result)
