@@ -501,7 +501,7 @@ class ForkingQueryEngine:
         self._retire(worker, kill=False)
 
     def execute(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
-        return outcome_or_raise(self._call(job, timeout_s, _timeout_error), timeout_s)
+        return outcome_or_raise(self._call(job, timeout_s, query_timeout_error), timeout_s)
 
     async def execute_async(self, job: QueryJob, timeout_s: float) -> QueryOutcome:
         stale: list[_Worker] = []
@@ -512,7 +512,7 @@ class ForkingQueryEngine:
         if worker is None:
             # waiting for a worker, or forking one, may block: not on the event loop
             return await run_in_threadpool(self.execute, job, timeout_s)
-        with self._exchange(worker, _timeout_error, timeout_s, _crash_error(job)):
+        with self._exchange(worker, query_timeout_error, timeout_s, _crash_error(job)):
             # a job fits the socket's buffer (a query text of megabytes would wait for
             # the worker to read it: still bounded, the worker is idle and reading)
             _send(worker.channel, job)
@@ -645,7 +645,7 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, 0)
 
 
-def _timeout_error(timeout_s: float) -> QueryTimeoutError:
+def query_timeout_error(timeout_s: float) -> QueryTimeoutError:
     return QueryTimeoutError(
         f"kueri dihentikan karena melebihi batas waktu {timeout_s:g} detik; persempit kueri"
         " (misalnya dengan LIMIT atau pola yang lebih spesifik)",
@@ -831,7 +831,7 @@ class RepositoryQueryEngine(_ThreadedAsync):
                 named_graph_uris=list(job.named_graphs) if job.named_graphs else None,
                 timeout_s=timeout_s, max_results=job.result_limit)
         except TimeoutError as exc:
-            raise _timeout_error(timeout_s) from exc
+            raise query_timeout_error(timeout_s) from exc
         except InputError as exc:
             if sparql is job.sparql:
                 raise

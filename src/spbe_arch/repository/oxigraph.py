@@ -394,30 +394,17 @@ class OxigraphRepository(Repository):
         timeout_s: float | None = None,
     ) -> QueryResult:
         result = self._run(sparql, bindings, default_graph_uris, named_graph_uris)
-        deadline = time.monotonic() + timeout_s if timeout_s else None
-
-        def check_deadline(i: int) -> None:
-            if deadline is not None and i % 1000 == 0 and time.monotonic() > deadline:
-                raise TimeoutError(f"query exceeded {timeout_s} s")
-
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
-        convert = _TermCache()
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows: list[dict[str, Node]] = []
-            for i, solution in enumerate(result):
-                rows.append({name: convert(term) for name, term in zip(variables, solution,
-                                                                       strict=True)
-                             if term is not None})
-                check_deadline(i)
-            return SelectResult(variables, rows)
-        graph = Graph()
-        for i, triple in enumerate(result):
-            graph.add((convert(triple.subject), convert(triple.predicate),
-                       convert(triple.object)))
-            check_deadline(i)
-        return graph
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        answer = _collect(result, deadline)
+        # pyoxigraph's results may only be dropped on the thread that made them: raised
+        # from the loop, the TimeoutError's traceback kept them alive into the thread that
+        # handles it (an API route), where dropping them failed
+        del result
+        if answer is None:
+            raise TimeoutError(f"query exceeded {timeout_s} s")
+        return answer
 
     def query_serialized(
         self,
@@ -819,6 +806,29 @@ class _TermCache:
             if len(self._known) < self.LIMIT:
                 self._known[term] = node
         return node
+
+
+def _collect(result: ox.QuerySolutions | ox.QueryTriples,
+             deadline: float | None) -> SelectResult | Graph | None:
+    """The rows or triples of a query's result as rdflib terms; None once past `deadline`
+    (checked every 1,000 results)."""
+    convert = _TermCache()
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows: list[dict[str, Node]] = []
+        for i, solution in enumerate(result):
+            rows.append({name: convert(term) for name, term in zip(variables, solution,
+                                                                   strict=True)
+                         if term is not None})
+            if deadline is not None and i % 1000 == 0 and time.monotonic() > deadline:
+                return None
+        return SelectResult(variables, rows)
+    graph = Graph()
+    for i, triple in enumerate(result):
+        graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+        if deadline is not None and i % 1000 == 0 and time.monotonic() > deadline:
+            return None
+    return graph
 
 
 def _remove_orphan_bulk_files(path: Path) -> None:

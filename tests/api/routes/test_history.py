@@ -116,3 +116,23 @@ def test_an_agent_name_is_read_without_surrounding_space(arch_service: Any) -> N
                    {"agen": "editor-diskominfo ", "entity": entity}):
         assert client.get("/history", params=params).json()["total"] == 1, params
     assert client.get("/history", params={"agen": "  "}).json()["total"] == 1
+
+
+def test_the_trail_past_the_query_time_limit_is_503(make_service: Any) -> None:
+    # the store's TimeoutError reached the client as a 500
+    from rdflib import Literal, URIRef
+
+    from spbe_arch.audit import apply_audited
+    from spbe_arch.repository import ChangeSet, open_repository
+
+    repository = open_repository("memory:")
+    for i in range(3):
+        subject = URIRef(f"urn:contoh:{i}")
+        apply_audited(repository, ChangeSet(add=[(subject, URIRef("urn:contoh:p"), Literal(i),
+                                                  URIRef("urn:contoh:g"))]),
+                      agent="uji", entities=[subject], label="uji")
+    service = make_service(repository, query_timeout_s=1e-9)
+    for params in ({}, {"entity": "urn:contoh:1"}):
+        response = service.client.get("/history", params=params)
+        assert response.status_code == 503, response.text
+        assert "batas waktu" in response.json()["detail"]

@@ -9,6 +9,7 @@ Reads the provenance graph: a page of the rows of the named query `history` or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -16,7 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from spbe_arch.api.deps import ReaderDep, RepositoryDep, SettingsDep
-from spbe_arch.audit import change_feed, entity_history
+from spbe_arch.api.query_engine import query_timeout_error
+from spbe_arch.audit import ChangeFeed, change_feed, entity_history
 
 router = APIRouter(tags=["Jejak audit"])
 
@@ -45,6 +47,15 @@ def _lines(text: object) -> list[str]:
     return [line for line in str(text).splitlines() if line.strip()] if text is not None else []
 
 
+async def _read(read: Callable[[], ChangeFeed], timeout_s: float) -> ChangeFeed:
+    """One page of the trail, read in the thread pool; past the query time limit, the 503
+    every query past it gets (the store's TimeoutError was a 500)."""
+    try:
+        return await run_in_threadpool(read)
+    except TimeoutError:
+        raise query_timeout_error(timeout_s) from None
+
+
 @router.get("/history", summary="Riwayat perubahan sebuah entitas, atau semua perubahan"
                                 " terbaru (jejak audit)")
 async def history(
@@ -62,19 +73,18 @@ async def history(
     # a name pasted with a space or line break around it is the name (as with every
     # parameter of a named query, see NamedQuery.bindings), not an agent with no changes
     agen = (agen or "").strip() or None
+    timeout_s = settings.query_timeout_s
     if entity is None:
-        feed = await run_in_threadpool(lambda: change_feed(
-            repository, agent=agen, limit=limit, offset=offset,
-            timeout_s=settings.query_timeout_s))
+        feed = await _read(lambda: change_feed(repository, agent=agen, limit=limit,
+                                               offset=offset, timeout_s=timeout_s), timeout_s)
         items = [Change(perubahan=str(row["perubahan"]), waktu=str(row["waktu"]),
                         agen=str(row["nama_agen"]) if "nama_agen" in row else None,
                         keterangan=str(row["keterangan"]) if "keterangan" in row else None,
                         entitas=_lines(row.get("entitas")))
                  for row in feed.rows]
         return History(entity=None, total=feed.total, items=items)
-    page = await run_in_threadpool(lambda: entity_history(
-        repository, entity, agent=agen, limit=limit, offset=offset,
-        timeout_s=settings.query_timeout_s))
+    page = await _read(lambda: entity_history(repository, entity, agent=agen, limit=limit,
+                                              offset=offset, timeout_s=timeout_s), timeout_s)
     items = [
         Change(
             perubahan=str(row["perubahan"]),
