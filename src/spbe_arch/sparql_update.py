@@ -44,31 +44,12 @@ from rdflib.term import BNode, URIRef
 
 from spbe_arch.audit import apply_audited
 from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository.base import SPARQL_TOKEN as TOKEN
 from spbe_arch.repository.terms import to_rdflib
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 # --- tokens ----------------------------------------------------------------------------------
-
-TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n\r]*)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-      | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-      | (?P<var>[?$]\w+)
-      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-      | (?P<pname>[A-Za-z_][\w.\-]*:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*
-                 |:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
-      | (?P<word>[A-Za-z_]\w*)
-      | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
-    re.VERBOSE,
-)
-"""Read as Oxigraph reads SPARQL, since what these tokens hide is hidden from every check
-made on them (a `SERVICE`, a `WHERE`): a comment ends at a carriage return as at a line
-feed (read to the next line feed, it hid what followed a bare CR), a prefixed name takes
-SPARQL's escapes (`ex:a\\'`, PN_LOCAL_ESC: read otherwise, `\\'` opened a string) and an
-IRI its `\\u` escapes."""
-
 
 @dataclass
 class Token:

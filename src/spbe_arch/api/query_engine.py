@@ -61,8 +61,9 @@ from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.negotiation import RDF_FORMATS, Negotiated
 from spbe_arch.api.sparql_protocol import bracket_depth
 from spbe_arch.errors import InputError, SpbeError, StoreUnavailableError
+from spbe_arch.repository.base import SPARQL_TOKEN as TOKEN
 from spbe_arch.repository.oxigraph import OxigraphRepository, query_form
-from spbe_arch.sparql_update import TOKEN, uses_keyword
+from spbe_arch.sparql_update import uses_keyword
 
 
 @dataclass(frozen=True)

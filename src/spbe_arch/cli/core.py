@@ -51,10 +51,14 @@ from spbe_arch.repository import (
     SelectResult,
     format_for_path,
 )
-from spbe_arch.repository.base import QUAD_FORMATS, literal_or_iri, rdfxml_unwritable_predicate
+from spbe_arch.repository.base import (
+    QUAD_FORMATS,
+    SPARQL_TOKEN,
+    literal_or_iri,
+    rdfxml_unwritable_predicate,
+)
 from spbe_arch.repository.oxigraph import RDF_FORMAT
 from spbe_arch.settings import Settings
-from spbe_arch.sparql_update import TOKEN as SPARQL_TOKEN
 from spbe_arch.sparql_update import (
     UpdateEffectTask,
     commit_update,

@@ -283,15 +283,26 @@ class Repository(abc.ABC):
             self.close()
 
 
-# a prefixed name is a token of its own: its local part may escape a quote (`ex:a\'`), which
-# must not open a string; a comment ends at a CR as at a LF, as in SPARQL's grammar
-_TOKEN = re.compile(
-    r'#[^\n\r]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-    r"|(?<![?$\w])[A-Za-z_][\w.\-]*:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?#@%])*"
-    r'|(?<![?$:\w])(?:WHERE|FROM)\b|\{',
-    re.IGNORECASE,
+SPARQL_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n\r]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+      | (?P<var>[?$]\w+)
+      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+      | (?P<pname>[A-Za-z_][\w.\-]*:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*
+                 |:(?:[\w.:%\-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+      | (?P<word>[A-Za-z_]\w*)
+      | (?P<open>\{) | (?P<close>\}) | (?P<semi>;)""",
+    re.VERBOSE,
 )
+"""The one reading of SPARQL text every check uses (parameter binding and dataset detection
+here; the SERVICE refusal, the update analysis and the crash diagnosis above the core).
+Read as Oxigraph reads SPARQL, since what these tokens hide is hidden from every check
+made on them (a `SERVICE`, a `WHERE`): a comment ends at a carriage return as at a line
+feed (read to the next line feed, it hid what followed a bare CR), a prefixed name takes
+SPARQL's escapes (`ex:a\\'`, PN_LOCAL_ESC: read otherwise, `\\'` opened a string) and an
+IRI its `\\u` escapes."""
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
@@ -372,11 +383,10 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     row = " ".join(term_text(bindings[name]) for name in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
     seen_where = False
-    for match in _TOKEN.finditer(sparql):
-        token = match.group(0)
-        if token.upper() == "WHERE":
+    for match in SPARQL_TOKEN.finditer(sparql):
+        if _is_keyword(match, "WHERE"):
             seen_where = True
-        elif token == "{" and seen_where:
+        elif match.lastgroup == "open" and seen_where:
             return sparql[: match.end()] + block + sparql[match.end():]
     raise InputError("kueri berparameter harus memakai klausa WHERE { … } yang eksplisit",
                      "a parameterised query needs an explicit WHERE { … } clause")
@@ -401,13 +411,16 @@ def rdfxml_unwritable_predicate(repository: Repository, graph: URIRef) -> str | 
 
 def has_dataset_clause(sparql: str) -> bool:
     """Whether a query names its own dataset (FROM / FROM NAMED) before its WHERE."""
-    for match in _TOKEN.finditer(sparql):
-        token = match.group(0).upper()
-        if token == "FROM":
+    for match in SPARQL_TOKEN.finditer(sparql):
+        if _is_keyword(match, "FROM"):
             return True
-        if token in ("WHERE", "{"):
+        if _is_keyword(match, "WHERE") or match.lastgroup == "open":
             return False
     return False
+
+
+def _is_keyword(match: re.Match[str], word: str) -> bool:
+    return match.lastgroup == "word" and match.group(0).upper() == word
 
 
 _HEAD_NOISE = re.compile(r"<[^<>\s]*>|#[^\n\r]*")
@@ -425,8 +438,8 @@ def dataset_clauses(sparql: str) -> tuple[list[str], list[str]]:
     handing these to the protocol dataset keeps the query's own dataset.
     """
     head = sparql
-    for match in _TOKEN.finditer(sparql):
-        if match.group(0) in ("{",) or match.group(0).upper() == "WHERE":
+    for match in SPARQL_TOKEN.finditer(sparql):
+        if match.lastgroup == "open" or _is_keyword(match, "WHERE"):
             head = sparql[:match.start()]
             break
     # comments out, IRIs kept (an IRI may contain '#')
