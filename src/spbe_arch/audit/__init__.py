@@ -24,7 +24,7 @@ from rdflib.term import Literal, Node, URIRef
 from spbe_arch import iris
 from spbe_arch.queries import get_query
 from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository, SelectResult
-from spbe_arch.repository.base import term_text
+from spbe_arch.repository.base import fill_line, term_text
 from spbe_arch.vocab import BASE, PROV, SPBE
 
 ANONYMOUS = "anonim"
@@ -245,18 +245,11 @@ def _with_details(repository: Repository, page: list[dict[str, Node]], query: st
     if not page:
         return []
     records = " ".join(term_text(row["perubahan"]) for row in page)
-    sparql = _fill_line(_sparql(query), "#RECORDS", f"VALUES ?perubahan {{ {records} }}")
+    sparql = fill_line(_sparql(query), "#RECORDS", f"VALUES ?perubahan {{ {records} }}")
     details = {row["perubahan"]: row for row in _select(repository, sparql, {}, timeout_s).rows}
     return [{**row, **{name: value for name, value in details.get(row["perubahan"], {}).items()
                        if name != "perubahan"}}
             for row in page]
-
-
-def _fill_line(template: str, placeholder: str, text: str) -> str:
-    """`template` with its line consisting of `placeholder` (a comment) replaced by `text`."""
-    lines = template.splitlines()
-    index = [line.strip() for line in lines].index(placeholder)
-    return "\n".join([*lines[:index], text, *lines[index + 1:]])
 
 
 def _select(repository: Repository, sparql: str, bindings: dict[str, Node],

@@ -47,7 +47,7 @@ from spbe_arch.model.values import (
     record_to_triples,
 )
 from spbe_arch.repository import ChangeSet, Quad, Repository
-from spbe_arch.repository.base import bind_values
+from spbe_arch.repository.base import bind_values, fill_line
 from spbe_arch.vocab import SPBE
 
 BULK_THRESHOLD = 200
@@ -66,16 +66,6 @@ def _without_prologue(text: str) -> str:
     return "\n".join(line for line in text.splitlines()
                      if not line.lstrip().upper().startswith("PREFIX")
                      and not line.lstrip().startswith("#"))
-
-
-def _fill(template: str, placeholder: str, text: str) -> str:
-    """Replace the line consisting of `placeholder` (a comment such as `#FILTERS`)."""
-    lines = template.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip() == placeholder:
-            lines[i] = text
-            return "\n".join(lines)
-    raise ValueError(f"placeholder {placeholder} missing from query template")
 
 
 def _values_block(variable: str, terms: Iterable[Node]) -> str:
@@ -173,7 +163,7 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         filters.append("?e ?statusPredicate ?filterStatus .")
         bindings["statusPredicate"] = status_field.predicate
         bindings["filterStatus"] = value
-    inner = _fill(_fill(sparql("selection"), "#ANCHORS", "\n  ".join(anchors)),
+    inner = fill_line(fill_line(sparql("selection"), "#ANCHORS", "\n  ".join(anchors)),
                   "#FILTERS", "\n  ".join(filters))
     inner = _without_prologue(bind_values(inner, bindings))
     order = "ORDER BY DESC(?sortKey) ?e" if descending else "ORDER BY ?sortKey ?e"
@@ -191,7 +181,7 @@ def _paged(selection: _Selection, offset: int, limit: int | None) -> str:
 
 def _read(repository: Repository, kind: EntityKind, selection_text: str,
           order: str) -> list[dict[str, Any]]:
-    query = _fill(sparql("page"), "#SELECTION", selection_text) + f"\n{order}\n"
+    query = fill_line(sparql("page"), "#SELECTION", selection_text) + f"\n{order}\n"
     rows = repository.select(query)
     order_of: dict[URIRef, None] = {}
     values: dict[URIRef, dict[URIRef, dict[Node, str | None]]] = defaultdict(
@@ -207,7 +197,7 @@ def _read(repository: Repository, kind: EntityKind, selection_text: str,
             existing[obj] = str(label) if label is not None else None
     nested: dict[URIRef, dict[URIRef, dict[URIRef, list[Node]]]] = {}
     if kind.name == "sop" and order_of:
-        query = _fill(sparql("page_nested"), "#SELECTION", selection_text)
+        query = fill_line(sparql("page_nested"), "#SELECTION", selection_text)
         for row in repository.select(query):
             parent, node = row["e"], row["n"]
             assert isinstance(parent, URIRef) and isinstance(node, URIRef)
@@ -306,7 +296,7 @@ def list_entities(repository: Repository, kind: EntityKind | str, *, instansi: s
                          "offset and limit must not be negative")
     selection = _selection(repository, kind, instansi, opd=opd, reference_code=reference_code,
                            text=text, status=status, sort=sort)
-    count_query = _fill(sparql("count"), "#SELECTION", selection.text)
+    count_query = fill_line(sparql("count"), "#SELECTION", selection.text)
     total_rows = repository.select(count_query).rows
     total = int(str(total_rows[0]["total"])) if total_rows else 0
     if total == 0 or (limit == 0):
@@ -585,7 +575,7 @@ def _stored(repository: Repository, kind: EntityKind, graph: URIRef,
         rows = repository.select(sparql("stored_kind"), {"graph": graph,
                                                          "class": kind.rdf_class})
     else:
-        query = _fill(sparql("stored_entities"), "#ENTITIES", _values_block("e", subjects))
+        query = fill_line(sparql("stored_entities"), "#ENTITIES", _values_block("e", subjects))
         rows = repository.select(query, {"graph": graph})
     for row in rows:
         s = row["e"]
@@ -596,7 +586,7 @@ def _stored(repository: Repository, kind: EntityKind, graph: URIRef,
             rows = repository.select(sparql("stored_nested_kind"),
                                      {"graph": graph, "class": kind.rdf_class})
         else:
-            query = _fill(sparql("stored_nested_entities"), "#ENTITIES",
+            query = fill_line(sparql("stored_nested_entities"), "#ENTITIES",
                                                              _values_block("e", subjects))
             rows = repository.select(query, {"graph": graph})
         for row in rows:
@@ -785,7 +775,7 @@ def _referrers(repository: Repository, graph: URIRef, subjects: Sequence[URIRef]
                ) -> list[tuple[URIRef, URIRef, URIRef, str | None, str | None]]:
     """(referrer, predicate, entity, the referrer's code, its kind name) of every link to
     `subjects`, once each; the kind is None for what is not a top-level entity."""
-    query = _fill(sparql("referrers"), "#ENTITIES", _values_block("e", subjects))
+    query = fill_line(sparql("referrers"), "#ENTITIES", _values_block("e", subjects))
     found: dict[tuple[Node, Node, Node], tuple[str | None, str | None]] = {}
     for row in repository.select(query, {"graph": graph}):
         key = (row["s"], row["p"], row["e"])

@@ -409,6 +409,17 @@ def rdfxml_unwritable_predicate(repository: Repository, graph: URIRef) -> str | 
     return None
 
 
+def fill_line(template: str, marker: str, text: str) -> str:
+    """A query template (a `.rq` file) with its line consisting of `marker` (a comment such
+    as `#FILTERS`, so the file stays valid SPARQL) replaced by `text`."""
+    lines = template.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == marker:
+            lines[i] = text
+            return "\n".join(lines)
+    raise ValueError(f"marker {marker} missing from query template")
+
+
 def has_dataset_clause(sparql: str) -> bool:
     """Whether a query names its own dataset (FROM / FROM NAMED) before its WHERE."""
     for match in SPARQL_TOKEN.finditer(sparql):

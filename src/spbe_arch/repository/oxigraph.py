@@ -1034,9 +1034,9 @@ def _long_nquads_line(line: bytes, number: int, path: Path) -> ox.Quad:
                            format=ox.RdfFormat.N_QUADS))
     if len(parsed) != 1 or not isinstance(parsed[0].object, ox.Literal):
         raise SyntaxError("a long line that is not one quad", (str(path), number, 1, None))
-    quad, placeholder = parsed[0], parsed[0].object
-    literal = (ox.Literal(value, language=placeholder.language) if placeholder.language
-               else ox.Literal(value, datatype=placeholder.datatype))
+    quad, emptied = parsed[0], parsed[0].object
+    literal = (ox.Literal(value, language=emptied.language) if emptied.language
+               else ox.Literal(value, datatype=emptied.datatype))
     return ox.Quad(quad.subject, quad.predicate, literal, quad.graph_name)
 
 
