@@ -632,6 +632,25 @@ def commit_update(repository: Repository, update: str, effect: tuple[str, object
                          entities=entities, label=label, recorded=recorded)
 
 
+def audit_trail_refusal(effect: tuple[str, object]) -> tuple[str, str]:
+    """Why an update that `rewrites_audit_trail` is refused (Indonesian, English), for the
+    SPARQL endpoint and `spbe-arch update` alike; when its effect was not worked out, what
+    the update must do to be judged by it."""
+    known = effect[0] == "ok"
+    return (
+        "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
+        " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori"
+        + ("" if known else ". Perubahan update ini tidak dihitung lebih dulu, jadi"
+           " update harus menyebut setiap graf yang diubahnya dengan IRI (bukan"
+           " GRAPH ?variabel dalam templat, bukan DROP/CLEAR NAMED)"),
+        "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
+        " only DROP ALL / CLEAR ALL empties it, with the whole repository"
+        + ("" if known else ". This update's changes are not worked out beforehand,"
+           " so it must name every graph it changes by IRI (no GRAPH ?variable in a"
+           " template, no DROP/CLEAR NAMED)"),
+    )
+
+
 def rewrites_audit_trail(update: str, effect: tuple[str, object], audit_graph: str) -> bool:
     """Whether `update` would change the audit trail other than by wiping the whole store.
 

@@ -61,6 +61,7 @@ from spbe_arch.repository.oxigraph import RDF_FORMAT
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import (
     UpdateEffectTask,
+    audit_trail_refusal,
     commit_update,
     operations,
     rewrites_audit_trail,
@@ -531,12 +532,8 @@ def update(
                              f"LOAD failed, nothing was changed: {effect[1]}",
                              Location(file=file) if file else None)
         if rewrites_audit_trail(sparql, effect, str(iris.provenance_graph())):
-            raise InputError(
-                "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
-                " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori",
-                "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
-                " only DROP ALL / CLEAR ALL empties it, with the whole repository",
-                Location(file=file) if file else None)
+            raise InputError(*audit_trail_refusal(effect),
+                             Location(file=file) if file else None)
         # the same recording as the SPARQL endpoint's (sparql_update.commit_update)
         activity = commit_update(repo, sparql, effect, agent=agent_name(),
                                  label="SPARQL Update (CLI)")

@@ -49,6 +49,7 @@ from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import (
     UpdateEffectTask,
+    audit_trail_refusal,
     commit_update,
     has_operations,
     mentions_triple_terms,
@@ -234,18 +235,7 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
                 f" the time limit ({effect[1]}); nothing was changed. Rewrite its WHERE"
                 " patterns or split it into several requests")
         if rewrites_audit_trail(text, effect, str(iris.provenance_graph())):
-            known = effect[0] == "ok"
-            raise PermissionDeniedError(
-                "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
-                " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori"
-                + ("" if known else ". Perubahan update ini tidak dihitung lebih dulu, jadi"
-                   " update harus menyebut setiap graf yang diubahnya dengan IRI (bukan"
-                   " GRAPH ?variabel dalam templat, bukan DROP/CLEAR NAMED)"),
-                "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
-                " only DROP ALL / CLEAR ALL empties it, with the whole repository"
-                + ("" if known else ". This update's changes are not worked out beforehand,"
-                   " so it must name every graph it changes by IRI (no GRAPH ?variable in a"
-                   " template, no DROP/CLEAR NAMED)"))
+            raise PermissionDeniedError(*audit_trail_refusal(effect))
         try:
             commit_update(repository, text, effect, agent=principal.name)
         except SyntaxError as exc:
