@@ -86,8 +86,9 @@ def _value_word(shown: str | None) -> str | None:
 
 def localise_help(command: Any) -> None:
     """The words typer and click put into `command`'s help screen, in the user's words:
-    the usage line, value placeholders instead of Python type names, no placeholder after a
-    flag, and the `--help` option's own line (bilingual, as every option's help is)."""
+    the usage line, the kind of value to type (TEKS, BERKAS) instead of Python type names,
+    nothing after a flag, and the `--help` option's own line (bilingual, as every option's
+    help is)."""
     command.context_class = _Context
     command.options_metavar = "[OPSI]"
     if getattr(command, "subcommand_metavar", None):
