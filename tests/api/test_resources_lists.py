@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 
 def test_an_unknown_status_names_the_parameter_not_a_record(arch_service: Any) -> None:
@@ -31,3 +32,17 @@ def test_a_mistyped_opd_is_refused_not_an_empty_list(arch_service: Any) -> None:
     empty = client.get("/api/aplikasi", params={"opd": "SETDA"})
     assert empty.status_code == 200 and empty.json()["total"] == 0
     assert client.get("/api/proses-bisnis", params={"opd": "DISKOMINFO"}).json()["total"] > 0
+
+
+def test_a_value_with_a_unicode_line_separator_is_one_term(arch_service: Any) -> None:
+    """NEL (U+0085) and U+2028 in a code or filter answered 400 "kesalahan sintaks SPARQL":
+    the bound query was split into lines as Python splits them, cutting the value's literal
+    in two. Such a code is simply not there; such a filter matches nothing."""
+    client = arch_service.client
+    for odd in ("DISKOMINFO\u0085PREFIX", "a\u2028b", "a\u2029b"):
+        missing = client.get(f"/api/layanan/{quote(odd, safe='')}")
+        assert missing.status_code == 404, missing.text
+        for parameter in ("q", "ref"):
+            page = client.get("/api/layanan", params={parameter: odd})
+            assert page.status_code == 200, page.text
+            assert page.json()["total"] == 0

@@ -165,7 +165,9 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         bindings["filterStatus"] = value
     inner = fill_line(fill_line(sparql("selection"), "#ANCHORS", "\n  ".join(anchors)),
                   "#FILTERS", "\n  ".join(filters))
-    inner = _without_prologue(bind_values(inner, bindings))
+    # the prologue goes before binding: splitting bound text into lines would also split a
+    # value at U+0085 or U+2028, which Python counts as line breaks and SPARQL does not
+    inner = bind_values(_without_prologue(inner), bindings)
     order = "ORDER BY DESC(?sortKey) ?e" if descending else "ORDER BY ?sortKey ?e"
     return _Selection(inner, order)
 
