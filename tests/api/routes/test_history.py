@@ -136,3 +136,17 @@ def test_the_trail_past_the_query_time_limit_is_503(make_service: Any) -> None:
         response = service.client.get("/history", params=params)
         assert response.status_code == 503, response.text
         assert "batas waktu" in response.json()["detail"]
+
+
+def test_a_literal_with_a_unicode_line_separator_stays_one_triple(arch_service: Any) -> None:
+    # the recorded N-Quads were split as Python splits lines, at U+0085 / U+2028 too: one
+    # triple came back as three pieces, none of them N-Quads
+    client = arch_service.client
+    text = "baris satu\u2028baris dua\u0085tiga"
+    assert client.patch("/api/proses-bisnis/DISKOMINFO.01", json={"uraian": text},
+                        headers=arch_service.auth("admin")).status_code == 200
+    change = client.get("/history", params={"entity": C + "proses-bisnis/DISKOMINFO.01"}
+                        ).json()["items"][0]
+    assert change["ditambah"] == [
+        f'<{C}proses-bisnis/DISKOMINFO.01> <https://w3id.org/spbe-arch/ontology#uraian>'
+        f' "{text}" <https://w3id.org/spbe-arch/graph/instansi/3574> .']

@@ -44,7 +44,11 @@ class History(BaseModel):
 
 
 def _lines(text: object) -> list[str]:
-    return [line for line in str(text).splitlines() if line.strip()] if text is not None else []
+    # N-Quads lines end at "\n" only: str.splitlines() also breaks at U+0085 and U+2028,
+    # which a literal holds unescaped, and cut such a triple in pieces
+    if text is None:
+        return []
+    return [line.rstrip("\r") for line in str(text).split("\n") if line.strip()]
 
 
 async def _read(read: Callable[[], ChangeFeed], timeout_s: float) -> ChangeFeed:
