@@ -98,6 +98,20 @@ def validation_graph(kode_wilayah: str, stamp: str, base: str = BASE) -> URIRef:
     return URIRef(f"{base}graph/validation/{_segment(kode_wilayah)}/{_segment(stamp)}")
 
 
+def reserved_graph(graph: str, base: str = BASE) -> tuple[str, str] | None:
+    """What `graph` is (Indonesian, English) when only the product's own services write it,
+    else None: the audit trail, written by the records of changes alone, and the stored
+    validation reports, written by the validator alone. `GET /validation` and the readiness
+    pages show the report graph with the newest name, so a graph put under
+    `…/graph/validation/` by hand (a load, SPARQL Update, the Graph Store), or a real report
+    taken away, would change what leaders read as the state of the repository."""
+    if graph == f"{base}graph/provenance":
+        return "jejak audit", "the audit trail"
+    if graph.startswith(f"{base}graph/validation/"):
+        return "laporan validasi tersimpan", "a stored validation report"
+    return None
+
+
 def bpmn_graph(kode_wilayah: str, model_slug: str, base: str = BASE) -> URIRef:
     return URIRef(f"{base}graph/bpmn/{_segment(kode_wilayah)}/{_segment(model_slug)}")
 

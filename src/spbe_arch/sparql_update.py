@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.term import BNode, URIRef
 
+from spbe_arch import iris
 from spbe_arch.audit import apply_audited
 from spbe_arch.repository import ChangeSet, Quad, Repository
 from spbe_arch.repository.base import SPARQL_TOKEN as TOKEN
@@ -632,45 +633,54 @@ def commit_update(repository: Repository, update: str, effect: tuple[str, object
                          entities=entities, label=label, recorded=recorded)
 
 
-def audit_trail_refusal(effect: tuple[str, object]) -> tuple[str, str]:
-    """Why an update that `rewrites_audit_trail` is refused (Indonesian, English), for the
-    SPARQL endpoint and `spbe-arch update` alike; when its effect was not worked out, what
-    the update must do to be judged by it."""
-    known = effect[0] == "ok"
+def reserved_graph_refusal(update: str, effect: tuple[str, object]) -> tuple[str, str] | None:
+    """Why `update` is refused (Indonesian, English), for the SPARQL endpoint and `spbe-arch
+    update` alike, or None when it may run.
+
+    The graphs that only spbe-arch itself writes (`iris.reserved_graph`: the audit trail,
+    the stored validation reports; the Graph Store and `load` refuse them too) may not be
+    added to, nor removed from except by `DROP ALL` / `CLEAR ALL`, after which the record
+    of that update is the first again. When the effect is not known (too large to list, a
+    form not taken apart, every update on a remote store), the update's text must show that
+    it leaves them alone: it names every graph it changes by IRI."""
+    kind, value = effect
+    graph: str | None = None
+    if kind != "ok":
+        # the bare IRI in the text was the whole test once, and `PREFIX p: <…/graph/> DROP
+        # GRAPH p:provenance`, `DROP NAMED` or `DELETE WHERE { GRAPH ?g {…} }` erased it
+        written, unknown = written_graphs(update)
+        graph = min((g for g in written if iris.reserved_graph(g) is not None), default=None)
+        if graph is None and not unknown:
+            return None
+    else:
+        assert isinstance(value, UpdateEffect)
+        wipes = any(op.keyword in ("DROP", "CLEAR")
+                    and any(_is_word(t, "ALL") for t in op.tokens[1:3])
+                    for op in operations(update))
+        changed = [*value.added, *([] if wipes else value.removed)]
+        graph = min((g for g in (_graph_text(q.graph_name) for q in changed)
+                     if iris.reserved_graph(g) is not None), default=None)
+        if graph is None:
+            return None
+    what = (iris.reserved_graph(graph) if graph is not None else None) or (
+        "jejak audit (graf provenance) atau laporan validasi tersimpan",
+        "the audit trail (provenance graph) or a stored validation report")
+    named = f" ({graph})" if graph is not None else ""
+    known = kind == "ok"
     return (
-        "jejak audit (graf provenance) tidak dapat diubah lewat SPARQL Update; hanya"
-        " DROP ALL / CLEAR ALL yang mengosongkannya bersama seluruh repositori"
+        f"{what[0]}{named} tidak dapat diubah lewat SPARQL Update karena hanya ditulis oleh"
+        " spbe-arch sendiri; hanya DROP ALL / CLEAR ALL yang mengosongkannya bersama"
+        " seluruh repositori"
         + ("" if known else ". Perubahan update ini tidak dihitung lebih dulu, jadi"
            " update harus menyebut setiap graf yang diubahnya dengan IRI (bukan"
            " GRAPH ?variabel dalam templat, bukan DROP/CLEAR NAMED)"),
-        "the audit trail (provenance graph) cannot be changed through SPARQL Update;"
-        " only DROP ALL / CLEAR ALL empties it, with the whole repository"
+        f"{what[1]}{named} cannot be changed through SPARQL Update, as only spbe-arch"
+        " itself writes it; only DROP ALL / CLEAR ALL empties it, with the whole"
+        " repository"
         + ("" if known else ". This update's changes are not worked out beforehand,"
            " so it must name every graph it changes by IRI (no GRAPH ?variable in a"
            " template, no DROP/CLEAR NAMED)"),
     )
-
-
-def rewrites_audit_trail(update: str, effect: tuple[str, object], audit_graph: str) -> bool:
-    """Whether `update` would change the audit trail other than by wiping the whole store.
-
-    The audit trail is written by the records of writes only (the Graph Store refuses it
-    too): an update may not add to it, nor remove from it except by `DROP ALL` or
-    `CLEAR ALL`, after which the record of that update is the first again. When the effect
-    is not known (too large to list, a form not taken apart), naming the graph is enough."""
-    wipes = any(op.keyword in ("DROP", "CLEAR")
-                and any(_is_word(t, "ALL") for t in op.tokens[1:3]) for op in operations(update))
-    kind, value = effect
-    if kind != "ok":
-        # every update on a remote store: its text must show that it leaves the graph
-        # alone (the bare IRI in it was the whole test, and `PREFIX p: <…/graph/> DROP
-        # GRAPH p:provenance`, `DROP NAMED` or `DELETE WHERE { GRAPH ?g {…} }` erased it)
-        written, unknown = written_graphs(update)
-        return unknown or audit_graph in written
-    assert isinstance(value, UpdateEffect)
-    if any(_graph_text(q.graph_name) == audit_graph for q in value.added):
-        return True
-    return not wipes and any(_graph_text(q.graph_name) == audit_graph for q in value.removed)
 
 
 def written_graphs(update: str) -> tuple[set[str], bool]:

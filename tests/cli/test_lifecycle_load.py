@@ -97,3 +97,20 @@ def test_an_empty_spbe_instansi_is_refused_before_loading(cli: Invoke, store: st
     assert result.exit_code == 2
     assert result.stderr.startswith("SPBE_INSTANSI kosong")
     assert with_graph.exit_code == 0, with_graph.output
+
+
+def test_a_file_is_not_loaded_into_a_validation_report_graph(cli: Invoke, ready: str,
+                                                             tmp_path: Path) -> None:
+    """GET /validation shows the report graph with the newest name: one loaded by hand
+    under …/graph/validation/ would stand as the repository's latest report."""
+    report = f"{iris.BASE}graph/validation/3574/99991231T000000000000Z"
+    file = tmp_path / "laporan.ttl"
+    file.write_text('<urn:laporan> <urn:p> "conforms" .\n', encoding="utf-8")
+    quads = tmp_path / "laporan.nq"
+    quads.write_text(f'<urn:laporan> <urn:p> "conforms" <{report}> .\n', encoding="utf-8")
+    before = dump(ready)
+    result = cli("--store", ready, "load", "--graph", report, str(file))
+    assert result.exit_code == 2 and "laporan validasi tersimpan" in result.stderr
+    result = cli("--store", ready, "load", str(quads))
+    assert result.exit_code == 2 and "laporan validasi tersimpan" in result.stderr
+    assert dump(ready) == before

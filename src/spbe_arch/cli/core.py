@@ -61,10 +61,9 @@ from spbe_arch.repository.oxigraph import RDF_FORMAT
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import (
     UpdateEffectTask,
-    audit_trail_refusal,
     commit_update,
     operations,
-    rewrites_audit_trail,
+    reserved_graph_refusal,
     uses_keyword,
 )
 
@@ -254,21 +253,22 @@ def load(
                 "SPBE_INSTANSI is empty; set it to a region code (e.g. 3574) or name the"
                 " target graph with --graph")
         target = iris.instansi_graph(instansi)
-    # the audit trail is written by the records of changes only, as through the API
-    audit_trail = str(iris.provenance_graph())
+    # the audit trail and the stored validation reports are written by spbe-arch itself
+    # only, as through the API
     sources = []
     for name in files:
         path = _existing_file(name)
         file_format = fmt.value if fmt is not None else format_for_path(path)
         sources.append(LoadSource(path, file_format, target, name,
-                                  protected_graphs=frozenset({audit_trail})))
+                                  reserved=iris.reserved_graph))
     quad_inputs = sum(1 for s in sources if s.format in QUAD_FORMATS)
-    if str(target) == audit_trail and quad_inputs < len(sources):
+    reserved = iris.reserved_graph(str(target))
+    if reserved is not None and quad_inputs < len(sources):
         raise InputError(
-            f"graf {target} adalah jejak audit, yang hanya diisi oleh catatan perubahan;"
+            f"graf {target} adalah {reserved[0]}, yang hanya ditulis oleh spbe-arch sendiri;"
             " pilih graf lain",
-            f"the graph {target} is the audit trail, which only the records of changes"
-            " fill; choose another graph", Location(field="--graph"))
+            f"the graph {target} is {reserved[1]}, which only spbe-arch itself writes;"
+            " choose another graph", Location(field="--graph"))
     with repository() as repo, working(t(f"Memuat {len(sources)} berkas",
                                          f"Loading {_files(len(sources))}")):
         # the record's label in Indonesian, as every other record's
@@ -531,9 +531,9 @@ def update(
             raise InputError(f"LOAD gagal, tidak ada yang diubah: {effect[1]}",
                              f"LOAD failed, nothing was changed: {effect[1]}",
                              Location(file=file) if file else None)
-        if rewrites_audit_trail(sparql, effect, str(iris.provenance_graph())):
-            raise InputError(*audit_trail_refusal(effect),
-                             Location(file=file) if file else None)
+        refusal = reserved_graph_refusal(sparql, effect)
+        if refusal is not None:
+            raise InputError(*refusal, Location(file=file) if file else None)
         # the same recording as the SPARQL endpoint's (sparql_update.commit_update)
         activity = commit_update(repo, sparql, effect, agent=agent_name(),
                                  label="SPARQL Update (CLI)")

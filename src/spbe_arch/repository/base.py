@@ -110,9 +110,10 @@ class LoadSource:
     outside any graph goes here too (None: the store's default graph, as a restore wants)."""
     name: str = "<data>"
     """What error messages call this input (usually the file name)."""
-    protected_graphs: frozenset[str] = frozenset()
-    """Graphs this input may not write (the audit trail, for a user's file): a quad in one
-    of them refuses the whole load, naming the file."""
+    reserved: Callable[[str], tuple[str, str] | None] | None = None
+    """What a graph is (Indonesian, English) that this input may not write, None for the
+    others (`iris.reserved_graph` for a user's file: the audit trail, stored validation
+    reports): a quad in one of them refuses the whole load, naming the file and the graph."""
 
 
 @dataclass

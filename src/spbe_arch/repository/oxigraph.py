@@ -899,7 +899,7 @@ def parse_source(source: LoadSource, *, keep_blank_labels: bool = False) -> list
         if source.format in QUAD_FORMATS:
             quads = list(parsed) if source.graph is None else [
                 _outside_any_graph_to(q, target) for q in parsed]
-            if source.protected_graphs:
+            if source.reserved is not None:
                 for graph in {_graph_line(q.graph_name) for q in quads}:  # type: ignore[arg-type]
                     check_graph_allowed(source, graph.rstrip("\n"))
             return quads
@@ -908,13 +908,15 @@ def parse_source(source: LoadSource, *, keep_blank_labels: bool = False) -> list
 
 
 def check_graph_allowed(source: LoadSource, graph: str) -> None:
-    """Refuse a source that writes one of its protected graphs."""
-    if graph in source.protected_graphs:
+    """Refuse a source that writes one of its reserved graphs."""
+    what = source.reserved(graph) if source.reserved is not None else None
+    if what is not None:
         raise InputError(
-            f"berkas ini menulis ke graf {graph}, jejak audit yang hanya diisi oleh catatan"
-            " perubahan; tidak ada yang dimuat (cadangan dipulihkan dengan spbe-arch restore)",
-            f"this file writes to the graph {graph}, the audit trail, which only the records"
-            " of changes fill; nothing was loaded (a dump is restored with spbe-arch restore)",
+            f"berkas ini menulis ke graf {graph}, {what[0]}, yang hanya ditulis oleh"
+            " spbe-arch sendiri; tidak ada yang dimuat (cadangan dipulihkan dengan"
+            " spbe-arch restore)",
+            f"this file writes to the graph {graph}, {what[1]}, which only spbe-arch itself"
+            " writes; nothing was loaded (a dump is restored with spbe-arch restore)",
             Location(file=source.name))
 
 

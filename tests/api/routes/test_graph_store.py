@@ -181,6 +181,26 @@ def test_the_audit_trail_cannot_be_rewritten_through_the_graph_store(service) ->
     assert service.client.get(GSP, params={"graph": provenance}).status_code == 200
 
 
+def test_a_stored_validation_report_cannot_be_written_through_the_graph_store(service
+                                                                               ) -> None:
+    """GET /validation shows the report graph with the newest name: a PUT of one named
+    after a far future time stood as the latest report, and a DELETE of the newest real
+    one brought an older report back."""
+    from spbe_arch.validation.service import latest_report
+
+    reports = "https://w3id.org/spbe-arch/graph/validation/3574/"
+    _put(service, DOC_1)
+    before = service.repository.export(None, "nquads")
+    for method in ("PUT", "POST", "DELETE"):
+        response = service.client.request(
+            method, GSP, params={"graph": reports + "99991231T000000000000Z"},
+            content=DOC_2, headers={**TURTLE, **service.auth("admin")})
+        assert response.status_code == 403, method
+        assert "laporan validasi tersimpan" in response.text
+    assert service.repository.export(None, "nquads") == before
+    assert latest_report(service.repository, "3574") is None
+
+
 def test_bulk_writes_record_every_triple(service, monkeypatch) -> None:
     from spbe_arch import audit
 

@@ -372,6 +372,33 @@ def test_the_audit_trail_cannot_be_rewritten_through_sparql_update(service) -> N
     assert _dump(service.repository) != before
 
 
+def test_a_stored_validation_report_cannot_be_written_through_sparql_update(service
+                                                                             ) -> None:
+    """A report graph put in by hand would stand as the latest report (GET /validation
+    takes the newest graph name); removing the newest real one would bring an older back."""
+    from rdflib import URIRef
+
+    from spbe_arch.repository import LoadSource
+
+    stored = "https://w3id.org/spbe-arch/graph/validation/3574/20261201T000000000000Z"
+    report = "https://w3id.org/spbe-arch/graph/validation/3574/99991231T000000000000Z"
+    _insert(service)
+    # as the validator stores one (validation.service.store_report)
+    service.repository.load([LoadSource(
+        f"<{stored}> <http://www.w3.org/ns/shacl#conforms> \"false\" .".encode(), "ntriples",
+        URIRef(stored), "laporan")])
+    before = _dump(service.repository)
+    forged = ("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { GRAPH"
+              f" <{report}> {{ <{report}> a sh:ValidationReport ; sh:conforms true }} }}")
+    for text in (forged, f"DROP GRAPH <{stored}>", f"DELETE WHERE {{ GRAPH <{stored}> {{ ?s ?p ?o }} }}",
+                 f"COPY <http://example.org/g> TO <{report}>"):
+        response = _insert(service, text=text)
+        assert response.status_code == 403, (text, response.text)
+        assert "laporan validasi tersimpan" in response.text, text
+        assert "/graph/validation/3574/" in response.text, text
+    assert _dump(service.repository) == before
+
+
 def test_a_failing_update_leaves_the_store_byte_identical(service) -> None:
     _insert(service)
     before = _dump(service.repository)

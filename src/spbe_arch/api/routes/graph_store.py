@@ -386,11 +386,13 @@ async def _change(request: Request, path: str | None, method: str) -> Response:
     repository: Repository = request.app.state.repository
     lock: threading.Lock = request.app.state.write_lock
     named, graph = _target(request, path)
-    if graph == iris.provenance_graph():
+    reserved = iris.reserved_graph(str(graph)) if graph is not None else None
+    if reserved is not None:
         raise PermissionDeniedError(
-            "jejak audit (graf provenance) tidak dapat diubah lewat Graph Store Protocol",
-            "the audit trail (provenance graph) cannot be changed through the Graph Store"
-            " Protocol")
+            f"{reserved[0]} ({graph}) tidak dapat diubah lewat Graph Store Protocol karena"
+            " hanya ditulis oleh spbe-arch sendiri",
+            f"{reserved[1]} ({graph}) cannot be changed through the Graph Store Protocol,"
+            " as only spbe-arch itself writes it")
     headers: dict[str, str] = {}
     if method == "DELETE":
         _require_target(named)

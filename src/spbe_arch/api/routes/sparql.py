@@ -18,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 
-from spbe_arch import iris
 from spbe_arch.access import PermissionDeniedError, Principal, require_admin, require_read
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import get_principal, request_lang
@@ -49,11 +48,10 @@ from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
 from spbe_arch.sparql_update import (
     UpdateEffectTask,
-    audit_trail_refusal,
     commit_update,
     has_operations,
     mentions_triple_terms,
-    rewrites_audit_trail,
+    reserved_graph_refusal,
 )
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -234,8 +232,9 @@ def _update(request: Request, protocol: ProtocolRequest, repository: Repository,
                 "this SPARQL Update cannot be taken apart to work out its changes within"
                 f" the time limit ({effect[1]}); nothing was changed. Rewrite its WHERE"
                 " patterns or split it into several requests")
-        if rewrites_audit_trail(text, effect, str(iris.provenance_graph())):
-            raise PermissionDeniedError(*audit_trail_refusal(effect))
+        refusal = reserved_graph_refusal(text, effect)
+        if refusal is not None:
+            raise PermissionDeniedError(*refusal)
         try:
             commit_update(repository, text, effect, agent=principal.name)
         except SyntaxError as exc:
