@@ -149,3 +149,33 @@ def test_a_revoked_token_signs_the_browser_out(make_web: WebFactory) -> None:
     assert response.status_code == 200
     assert "Token Anda tidak berlaku lagi" in text_of(response.text)
     assert 'spbe_token=""' in response.headers.get("set-cookie", "")
+
+
+def test_a_damaged_token_file_is_not_described_on_the_sign_in_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from spbe_arch.access import TokenStore
+    from spbe_arch.api import create_app
+    from spbe_arch.settings import Settings
+
+    path = tmp_path / "rahasia" / "spbe-data.tokens.json"
+    store = TokenStore(path)
+    token, _ = store.create("kepala-dinas", "admin")
+    data = json.loads(path.read_text())
+    data["tokens"][0]["role"] = "superadmin"
+    path.write_text(json.dumps(data))
+    app = create_app(Settings(store="memory:"), open_repository("memory:"), tokens=store)
+    web = Web(app, app.state.repository, {"admin": token}, store)
+    try:
+        session = web.session()
+        signing_in = session.post("/ui/masuk", {"token": token, "next": "/ui"})
+        session.client.cookies.set("spbe_token", token)
+        signed_in = session.get("/ui")
+        for response in (signing_in, signed_in):
+            assert response.status_code == 500
+            # anyone could learn where the server keeps its files, and the tokens' names
+            for secret in ("rahasia", "tokens.json", "kepala-dinas", "superadmin"):
+                assert secret not in response.text, secret
+            assert "berkas token" in text_of(response.text)
+    finally:
+        web.close()

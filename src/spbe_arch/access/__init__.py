@@ -7,6 +7,10 @@ and `policy` for the checks; `authenticate` turns an Authorization header into t
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+
 from spbe_arch.access.policy import (
     ANONYMOUS_NAME,
     AuthenticationError,
@@ -21,11 +25,32 @@ from spbe_arch.access.policy import (
 from spbe_arch.access.tokens import (
     TOKEN_PREFIX,
     Role,
+    TokenFileError,
     TokenRecord,
     TokenStore,
     hash_token,
     tokens_path,
 )
+from spbe_arch.errors import ConfigurationError
+
+_log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def token_file_checked() -> Iterator[None]:
+    """Token checks on behalf of an HTTP client: a damaged or unreadable token file is
+    logged in full for the admin, and the client hears only that tokens cannot be checked
+    now. Its message named the file's path on the server and the tokens' names, and anyone
+    could read it by sending a made-up token."""
+    try:
+        yield
+    except TokenFileError as exc:
+        _log.error("%s", exc.message("en"))
+        raise ConfigurationError(
+            "token API tidak dapat diperiksa: berkas token di server tidak terbaca atau rusak;"
+            " admin dapat melihat rinciannya di log server",
+            "API tokens cannot be checked: the server's token file is unreadable or damaged;"
+            " the admin finds the details in the server log") from None
 
 
 def authenticate(tokens: TokenStore, authorization: str | None, *,
@@ -44,9 +69,10 @@ def authenticate(tokens: TokenStore, authorization: str | None, *,
             "header Authorization harus berbentuk 'Bearer <token>'",
             "the Authorization header must read 'Bearer <token>'",
         )
-    record = tokens.verify(credentials.strip())
-    if record is None:
-        raise token_refused(tokens.find(credentials.strip()))
+    with token_file_checked():
+        record = tokens.verify(credentials.strip())
+        if record is None:
+            raise token_refused(tokens.find(credentials.strip()))
     return Principal.from_record(record)
 
 
@@ -70,6 +96,7 @@ __all__ = [
     "PermissionDeniedError",
     "Principal",
     "Role",
+    "TokenFileError",
     "TokenRecord",
     "TokenStore",
     "anonymous_read_enabled",
@@ -79,6 +106,7 @@ __all__ = [
     "require_admin",
     "require_opd_write",
     "require_read",
+    "token_file_checked",
     "token_refused",
     "tokens_path",
 ]

@@ -35,7 +35,14 @@ from spbe_arch.errors import ConfigurationError, InputError
 from spbe_arch.settings import Settings
 
 TOKEN_PREFIX = "spbe_"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class TokenFileError(ConfigurationError):
+    """The token file cannot be read or is damaged. The message names the file and what is
+    wrong with it, for the admin at the console; `access.authenticate` logs it and tells an
+    HTTP client only that tokens cannot be checked (the path and token names are not theirs
+    to know)."""
 
 
 class Role(StrEnum):
@@ -170,14 +177,14 @@ class TokenStore:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise ConfigurationError(f"berkas token {self.path} tidak dapat dibaca: {exc}",
-                                     f"cannot read the token file {self.path}: {exc}") from exc
+            raise TokenFileError(f"berkas token {self.path} tidak dapat dibaca: {exc}",
+                                 f"cannot read the token file {self.path}: {exc}") from exc
         try:
             data = json.loads(text)
             return [TokenRecord.from_json(item) for item in data.get("tokens", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConfigurationError(f"berkas token {self.path} rusak: {exc}",
-                                     f"the token file {self.path} is damaged: {exc}") from exc
+            raise TokenFileError(f"berkas token {self.path} rusak: {exc}",
+                                 f"the token file {self.path} is damaged: {exc}") from exc
 
     def _set(self, records: list[TokenRecord]) -> None:
         self._records = records
@@ -243,7 +250,8 @@ class TokenStore:
         if expires is not None and expires <= datetime.now(UTC):
             raise InputError("masa berlaku token harus berakhir di masa depan",
                              "a token's expiry must lie in the future")
-        if not _NAME.match(name):
+        # fullmatch: with match and `$`, a name ending in a line break passed
+        if not _NAME.fullmatch(name):
             raise InputError(
                 f"nama token '{name}' tidak sah: pakai huruf, angka, titik, garis bawah,"
                 " @ atau tanda hubung (maks. 64 karakter)",

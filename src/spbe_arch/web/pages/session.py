@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from spbe_arch.access import TokenStore
+from spbe_arch.access import TokenStore, token_file_checked
 from spbe_arch.web.context import PREFIX, TOKEN_COOKIE, FormDep, OpenPageDep, form_text
 from spbe_arch.web.rendering import WebRoute
 
@@ -32,9 +32,10 @@ def sign_in(page: OpenPageDep, form: FormDep) -> Response:
     token = form_text(form, "token")
     next_url = _local(form_text(form, "next"))
     tokens: TokenStore = page.request.app.state.tokens
-    record = tokens.verify(token) if token else None
+    with token_file_checked():
+        record = tokens.verify(token) if token else None
+        known = tokens.find(token) if token and record is None else None
     if record is None:
-        known = tokens.find(token) if token else None
         if known is not None and known.revoked is None and known.expired:
             error = page.t("Token ini sudah kedaluwarsa. Minta token baru kepada admin.")
         elif token:
