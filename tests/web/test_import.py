@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -297,3 +299,29 @@ def test_the_staging_folder_goes_with_its_app() -> None:
     del area
     gc.collect()
     assert not root.exists()
+
+
+def test_the_staging_folder_of_a_killed_server_goes_with_the_next_one(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """A server killed outright (kill -9) runs no finalizer: its uploads stayed in /tmp."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from spbe_arch.web.pages.imports import Staging
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    orphan = tmp_path / f"spbe-web-impor-{gone}-abc123"
+    (orphan / "kunci").mkdir(parents=True)
+    (orphan / "kunci" / "0.bin").write_bytes(b"data OPD")
+    alive = tmp_path / f"spbe-web-impor-{os.getppid()}-def456"  # a live server's
+    alive.mkdir()
+    other = tmp_path / "spbe-web-impor-lain"  # not named after a process
+    other.mkdir()
+    area = Staging()
+    assert not orphan.exists()
+    assert alive.is_dir() and other.is_dir()
+    assert area.root.parent == tmp_path and area.root.name.startswith(
+        f"spbe-web-impor-{os.getpid()}-")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import secrets
 import shutil
 import tempfile
@@ -76,11 +77,37 @@ class StagingError(InputError):
 
 # --- the staging area -------------------------------------------------------------------------
 
+STAGING_PREFIX = "spbe-web-impor-"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _sweep_orphans(temp: Path) -> None:
+    """Remove the staging folders of servers that are gone: a server killed outright (kill
+    -9, out of memory, a power cut) runs no finalizer, and its folder kept the uploaded
+    files, which may be an OPD's unpublished data, in /tmp for good. A folder is named
+    after its server's process id; one of a live process (even a reused id) is left."""
+    for folder in temp.glob(f"{STAGING_PREFIX}*-*"):
+        pid = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class Staging:
     """Uploaded files between preview and save, in a private temporary folder."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="spbe-web-impor-"))
+        temp = Path(tempfile.gettempdir())
+        _sweep_orphans(temp)
+        self.root = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=temp))
         self.lock = threading.Lock()
         # removed with the app that owns it, or when the server exits: every app (each test,
         # each `serve`) left its folder in /tmp for good
