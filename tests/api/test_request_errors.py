@@ -72,3 +72,56 @@ def test_a_json_body_sent_without_its_content_type_says_so(service: Any) -> None
     right = service.client.post("/api/opd", content=b"[1]", headers={
         **service.auth("admin"), "content-type": "application/json"})
     assert right.json()["pesan"] == "isi permintaan: harus berupa objek JSON"
+
+
+def _dump(service: Any) -> bytes:
+    return bytes(service.repository.export(None, "nquads"))
+
+
+@pytest.mark.parametrize(("body", "kind", "message"), [
+    (b'{"uraian": NaN}', "json_invalid_constant",
+     "bukan JSON yang sah: NaN bukan nilai JSON (JSON tidak mengenal NaN atau Infinity)"),
+    (b'{"uraian": -Infinity}', "json_invalid_constant",
+     "bukan JSON yang sah: -Infinity bukan nilai JSON (JSON tidak mengenal NaN atau"
+     " Infinity)"),
+    (b'{"uraian": "\xff"}', "json_invalid_utf8",
+     "bukan JSON yang sah: bukan UTF-8 (byte 0xff pada posisi 12)"),
+    (b"[" * 100_000 + b"]" * 100_000, "json_too_deep", "bersarang terlalu dalam untuk dibaca"),
+], ids=["nan", "infinity", "not-utf8", "too-deep"])
+def test_a_body_fastapi_misreads_is_a_422_naming_why(arch_service: Any, body: bytes, kind: str,
+                                                     message: str) -> None:
+    """NaN / Infinity (not JSON; Python reads them) were stored as the text "nan"; a body
+    that is not UTF-8 or is nested too deep got FastAPI's English 400 "There was an error
+    parsing the body", naming nothing."""
+    before = _dump(arch_service)
+    response = arch_service.client.patch(
+        "/api/proses-bisnis/DISKOMINFO.01", content=body,
+        headers={**arch_service.auth("admin"), "Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"], error["msg"]) == (kind, ["body"], message)
+    assert response.json()["pesan"] == f"isi permintaan: {message}"
+    assert _dump(arch_service) == before
+    english = arch_service.client.patch(
+        "/api/proses-bisnis/DISKOMINFO.01", content=body,
+        headers={**arch_service.auth("admin"), "Content-Type": "application/json",
+                 "Accept-Language": "en"})
+    assert english.json()["detail"][0]["msg"].startswith(("not valid JSON", "nested too"))
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("post", "/sop/derive"), ("patch", "/sop/DISKOMINFO.01.SOP.01"),
+    ("post", "/evaluation/whatif"), ("post", "/evaluation/assessments")])
+def test_every_json_route_reads_its_body_under_the_limit(make_service: Any, method: str,
+                                                         path: str) -> None:
+    # only /api/… had the limit: anyone could post a body of any size to these, which
+    # FastAPI parsed whole before the token check and echoed back in its 422
+    service = make_service(max_upload_bytes=1000)
+    big = b'{"x": "' + b"x" * 5000 + b'"}'
+    response = service.client.request(method, path, content=big,
+                                      headers={"Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    assert response.json()["detail"] == "isi permintaan melebihi batas 1000 byte"
+    not_json = service.client.request(method, path, content=b'{"x": NaN}',
+                                      headers={"Content-Type": "application/json"})
+    assert not_json.json()["detail"][0]["type"] == "json_invalid_constant"

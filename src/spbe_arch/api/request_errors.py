@@ -43,6 +43,10 @@ _INDONESIAN: dict[str, str] = {
     "dict_type": "harus berupa objek JSON",
     "model_attributes_type": "harus berupa objek JSON",
     "json_invalid": "bukan JSON yang sah ({error})",
+    "json_invalid_utf8": "bukan JSON yang sah: bukan UTF-8 (byte {byte} pada posisi {offset})",
+    "json_invalid_constant": "bukan JSON yang sah: {value} bukan nilai JSON (JSON tidak"
+                             " mengenal NaN atau Infinity)",
+    "json_too_deep": "bersarang terlalu dalam untuk dibaca",
     "extra_forbidden": "tidak dikenal",
     "too_long": "paling banyak {max_length} butir",
     "too_short": "paling sedikit {min_length} butir",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from spbe_arch import iris
 from spbe_arch.access import require_admin, require_opd_write
+from spbe_arch.api.bodies import LimitedBodyRoute
 from spbe_arch.api.deps import InstansiQuery, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
 from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
@@ -27,7 +28,8 @@ from spbe_arch.evaluation import (
 )
 from spbe_arch.model import require_known_instansi
 
-router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"])
+router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"],
+                   route_class=LimitedBodyRoute)
 
 Year = Annotated[int | None, Query(alias="tahun", description="Tahun evaluasi")]
 FrameworkCode = Annotated[str, Query(alias="kerangka", description="Kode kerangka evaluasi")]

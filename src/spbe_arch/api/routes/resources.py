@@ -18,7 +18,7 @@ is written. Every write is recorded in the audit trail (`GET /history?entity=…
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -26,11 +26,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, FastAPI, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from rdflib import Graph
 
 from spbe_arch.access import Principal, require_opd_write
-from spbe_arch.api.bodies import read_body
+from spbe_arch.api.bodies import LimitedBodyRoute
 from spbe_arch.api.deps import (
     InstansiQuery,
     PrincipalDep,
@@ -63,25 +62,6 @@ from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
 from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
-
-
-class LimitedBodyRoute(APIRoute):
-    """A route whose request body is read under `settings.max_upload_bytes` (413 past it).
-
-    FastAPI reads and parses a JSON body before any dependency runs, the token check
-    included: without this, anyone could make the server hold a body of any size."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            if request.method in ("POST", "PUT", "PATCH"):
-                # Starlette keeps the body it has read; FastAPI's own read then reuses it
-                request._body = await read_body(request, request.app.state.settings)
-            return await handler(request)
-
-        return limited
-
 
 router = APIRouter(prefix="/api", tags=["REST: elemen arsitektur"], route_class=LimitedBodyRoute)
 

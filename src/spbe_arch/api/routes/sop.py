@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from spbe_arch.access import Principal, require_opd_write
+from spbe_arch.api.bodies import LimitedBodyRoute
 from spbe_arch.api.deps import (
     InstansiQuery,
     LangDep,
@@ -39,7 +40,7 @@ from spbe_arch.sop import (
 )
 from spbe_arch.sop.document import SopDocument
 
-router = APIRouter(prefix="/sop", tags=["SOP"])
+router = APIRouter(prefix="/sop", tags=["SOP"], route_class=LimitedBodyRoute)
 
 
 class SopNotFoundError(InputError):
