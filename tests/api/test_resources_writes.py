@@ -174,3 +174,16 @@ def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(
     small = service.client.patch("/api/proses-bisnis/DISKOMINFO.01", json={"uraian": "pendek"},
                                  headers=service.auth("admin"))
     assert small.status_code == 200, small.text
+
+
+@pytest.mark.parametrize("code", [".", "..", "A\u0085B"])
+def test_a_code_no_address_can_name_is_refused(arch_service: Any, code: str) -> None:
+    """`..` was created (201, `Location: …/proses-bisnis/..`, IRI `…/proses-bisnis/..`), but
+    clients resolve that address to `/api/`: the entity could not be read or deleted. A C1
+    control character (NEL) passed the control-character rule, which knew C0 only."""
+    before = _dump(arch_service)
+    response = arch_service.client.post("/api/proses-bisnis", json={**NEW, "kode": code},
+                                        headers=arch_service.auth("admin"))
+    assert response.status_code == 422, response.text
+    assert f"proses-bisnis '{code}'" in response.json()["problems"][0]
+    assert _dump(arch_service) == before

@@ -34,7 +34,7 @@ address (`/api/{kind}/{kode}`) and takes at most this many characters there."""
 IGNORED_KEYS = frozenset({"@id", "@type", "@context"})
 _SPBE_NS = str(SPBE._NS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class FieldProblem(InputError):
@@ -258,6 +258,15 @@ def record_to_triples(kind: EntityKind, record: Mapping[str, Any], resolver: Res
         resolver.problem(ctx, kind.identity_field.name, code,
                          "kode memuat karakter kendali (tab, baris baru, NUL, …)",
                          "the code holds a control character (tab, line break, NUL, …)")
+        return None, []
+    if code in (".", ".."):
+        # a dot segment: clients and RDF tools resolve `…/proses-bisnis/..` to another
+        # address and IRI (`…/id/3574/`), so the entity could be neither read nor deleted
+        resolver.problem(ctx, kind.identity_field.name, code,
+                         f"kode '{code}' tidak dapat dipakai: alamat dan IRI dengan segmen"
+                         f" '{code}' menunjuk ke tempat lain",
+                         f"the code '{code}' cannot be used: an address or IRI with the"
+                         f" segment '{code}' points elsewhere")
         return None, []
     subject = resolver.entity_iri(kind, code)
     triples: list[Triple] = [
