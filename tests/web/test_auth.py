@@ -179,3 +179,18 @@ def test_a_damaged_token_file_is_not_described_on_the_sign_in_page(tmp_path) -> 
             assert "berkas token" in text_of(response.text)
     finally:
         web.close()
+
+
+def test_signing_in_and_out_renews_the_form_token(make_web: WebFactory) -> None:
+    web = make_web()
+    session = web.session()
+    planted = session.csrf()  # e.g. set by a sibling subdomain before the user signs in
+    session.sign_in("editor")
+    after_sign_in = session.client.cookies.get("spbe_csrf")
+    assert after_sign_in and after_sign_in != planted
+    # a form forged with the planted value no longer matches the browser's cookie
+    forged = session.client.post("/ui/validasi/jalankan", data={"csrf_token": planted})
+    assert forged.status_code == 403
+    assert session.post("/ui/keluar", follow_redirects=False).status_code == 303
+    after_sign_out = session.client.cookies.get("spbe_csrf")
+    assert after_sign_out and after_sign_out not in (planted, after_sign_in)

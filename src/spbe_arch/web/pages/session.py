@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from spbe_arch.access import TokenStore, token_file_checked
-from spbe_arch.web.context import PREFIX, TOKEN_COOKIE, FormDep, OpenPageDep, form_text
+from spbe_arch.web.context import (
+    PREFIX,
+    TOKEN_COOKIE,
+    FormDep,
+    OpenPageDep,
+    Page,
+    form_text,
+)
 from spbe_arch.web.rendering import WebRoute
 
 router = APIRouter(route_class=WebRoute)
@@ -46,10 +54,21 @@ def sign_in(page: OpenPageDep, form: FormDep) -> Response:
         return page.render("signin.html.j2", status=401, next_url=next_url, error=error)
     page.extra_cookies[TOKEN_COOKIE] = token
     page.token_invalid = False
+    _new_form_token(page)
     return page.redirect(next_url)
 
 
 @router.post("/keluar")
 def sign_out(page: OpenPageDep, form: FormDep) -> Response:
     page.extra_cookies[TOKEN_COOKIE] = None
+    _new_form_token(page)
     return page.redirect(PREFIX)
+
+
+def _new_form_token(page: Page) -> None:
+    """A new form token whenever the user changes: a value planted before sign-in (a cookie
+    set by a sibling subdomain) no longer authorises forms after it, and the next user of a
+    shared browser does not inherit the previous one's form token (nor the uploads staged
+    for import under it)."""
+    page.csrf = secrets.token_urlsafe(32)
+    page.new_csrf = True
