@@ -229,3 +229,4 @@ class SPBE(DefinedNamespace):
     Perubahan: URIRef  # a recorded write (prov:Activity)
     tripelDitambah: URIRef  # Perubahan -> xsd:string (N-Triples of added triples)
     tripelDihapus: URIRef  # Perubahan -> xsd:string (N-Triples of removed triples)
+    menyebut: URIRef  # Perubahan -> IRI its recorded triples/update/prov:used name (index)

@@ -10,6 +10,7 @@ queries `history` and `recent-changes`), and a page at a time with `entity_histo
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
 
@@ -88,9 +90,49 @@ def _ntriples(quads: Iterable[Quad], chunk_chars: int | None = None) -> list[str
     return chunks
 
 
+_IRI_IN_TEXT = re.compile(r'<([A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|^`\\]*)>')
+"""`<IRI>` in text, the IRI as the `iri` parameters of the named queries take it
+(`queries.QueryParam.convert`): the text search of the history matches exactly these."""
+
+
+def _iris_in_text(text: str, found: set[URIRef]) -> None:
+    for match in _IRI_IN_TEXT.finditer(text):
+        iri = match.group(1)
+        try:
+            ox.NamedNode(iri)  # an IRI the store refuses could not be written in the index
+        except ValueError:
+            continue
+        found.add(URIRef(iri))
+
+
+def mentioned_iris(changes: ChangeSet, entities: Iterable[URIRef],
+                   text: str | None = None) -> set[URIRef]:
+    """Every IRI whose history shows this change: what `prov:used` names, and each IRI the
+    recorded text of the change writes as `<IRI>` — subjects, predicates, IRI objects,
+    datatypes and graph names of the triples added and removed, an `<IRI>` inside one of
+    their literals, and one in the SPARQL Update `text`. The same set the text search of
+    `history_keys.rq` finds a record by, so the index changes no history."""
+    found: set[URIRef] = set(entities)
+    for quads in (changes.add, changes.remove):
+        for s, p, o, g in quads:
+            for term in (s, p, o, g):
+                if isinstance(term, URIRef):
+                    found.add(term)
+            if isinstance(o, Literal):
+                if o.datatype is not None and str(o.datatype) != str(XSD.string):
+                    found.add(o.datatype)
+                if "<" in o:
+                    _iris_in_text(_nt(o), found)
+    if text and "<" in text:
+        _iris_in_text(text, found)
+    return found
+
+
 def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], label: str,
-                when: datetime | None = None, base: str = BASE) -> list[Quad]:
-    """The provenance quads describing one change set."""
+                when: datetime | None = None, base: str = BASE,
+                update_text: str | None = None) -> list[Quad]:
+    """The provenance quads describing one change set (`update_text`: the SPARQL Update
+    that made it, recorded as the record's `rdfs:comment`)."""
     # every record in UTC: xsd:dateTime values with and without a zone cannot be ordered
     # when less than 14 hours apart, so one naive time would scramble the trail's order
     when = (when or datetime.now(UTC)).astimezone(UTC)
@@ -107,13 +149,23 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
         (who, RDF.type, PROV.Agent, graph),
         (who, RDFS.label, Literal(agent), graph),
     ]
-    for entity in sorted(set(entities)):
+    used = sorted(set(entities))
+    for entity in used:
         quads.append((activity, PROV.used, entity, graph))
     # a large change is recorded in several values, each a block of whole lines
     for chunk in _ntriples(changes.add):
         quads.append((activity, SPBE.tripelDitambah, Literal(chunk), graph))
     for chunk in _ntriples(changes.remove):
         quads.append((activity, SPBE.tripelDihapus, Literal(chunk), graph))
+    if update_text:
+        quads.append((activity, RDFS.comment, Literal(update_text), graph))
+    # The index an entity's history looks records up by (history_keys.rq). It is never
+    # larger than the recorded text (each IRI in it is written there at least once), so a
+    # change of any size gets one. A change naming no IRI (DROP ALL, a load of quad files)
+    # mentions itself, so that every record written since the index exists has one and
+    # only older records are searched by their text (history_unindexed.rq).
+    mentioned = mentioned_iris(changes, used, update_text) or {activity}
+    quads += [(activity, SPBE.menyebut, iri, graph) for iri in sorted(mentioned)]
     return quads
 
 
@@ -141,12 +193,9 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
     if changes.is_empty():
         return None
     described = changes if recorded is None else recorded
-    record = audit_quads(described, agent, [e for e in entities if isinstance(e, URIRef)],
-                         label)
     text = "\n;\n".join(changes.updates) if changes.updates else update_text
-    if text:
-        activity = record[0][0]
-        record.append((activity, RDFS.comment, Literal(text), iris.provenance_graph()))
+    record = audit_quads(described, agent, [e for e in entities if isinstance(e, URIRef)],
+                         label, update_text=text)
     if changes.updates:
         # after the updates, in the same request: an update such as DROP ALL must not
         # erase the record of itself
@@ -225,7 +274,11 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     changes only, with the number of such changes."""
     _check_page(limit, offset)
     bindings = get_query("history").bindings({"entity": entity})
-    keys = _select(repository, _sparql("history_keys"), bindings, timeout_s).rows
+    # the index finds every record written since it exists; a trail that also holds older
+    # records is searched by text, as the named query `history` does
+    unindexed = repository.query(_sparql("history_unindexed"), timeout_s=timeout_s)
+    keys_query = "history_keys_text" if unindexed is True else "history_keys"
+    keys = _select(repository, _sparql(keys_query), bindings, timeout_s).rows
     if agent:
         keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
     page = keys[offset:offset + limit]
