@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     result_limit: int = 100_000
     anonymous_read: bool | None = None
     """None: on when bound to loopback, off otherwise."""
-    cors_origins: str = "*"
+    cors_origins: str | None = None
+    """Origins whose pages may call the service, comma-separated (`*`: any; empty: none).
+    None: any while anonymous reading is off, none while it is on (api.app.cors_origins)."""
     sparql_service: bool = False
     """Allow SERVICE (federated queries) at /sparql and on the web SPARQL page. Off by
     default: the server would fetch whatever URL a reader names, intranet addresses

@@ -127,6 +127,19 @@ def make_query_engine(repository: GuardedRepository, settings: Settings) -> Quer
     return RepositoryQueryEngine(repository)
 
 
+def cors_origins(settings: Settings, anonymous_read: bool) -> list[str]:
+    """The origins whose web pages may call the service (`SPBE_CORS_ORIGINS`).
+
+    By default any origin while every read needs a token: a page can only send one the
+    user gave it (in YASGUI's settings). None while anonymous reading is on (the loopback
+    demo, by default): then any web site the user opens could read the whole repository,
+    data classified Tertutup included, through the user's browser from a server on the
+    user's own machine or network. A value set by the operator is taken as it is."""
+    if settings.cors_origins is None:
+        return [] if anonymous_read else ["*"]
+    return [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+
+
 def create_app(settings: Settings | None = None, repository: Repository | None = None, *,
                host: str | None = None, tokens: TokenStore | None = None) -> FastAPI:
     """The service over `repository` (default: the store named by the settings).
@@ -186,7 +199,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
         return error_response(request, exc)
 
     app.add_middleware(HeadAsGet)
-    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    origins = cors_origins(settings, app.state.anonymous_read)
     if origins:
         app.add_middleware(
             CORSMiddleware,

@@ -390,7 +390,8 @@ def test_a_stored_validation_report_cannot_be_written_through_sparql_update(serv
     before = _dump(service.repository)
     forged = ("PREFIX sh: <http://www.w3.org/ns/shacl#> INSERT DATA { GRAPH"
               f" <{report}> {{ <{report}> a sh:ValidationReport ; sh:conforms true }} }}")
-    for text in (forged, f"DROP GRAPH <{stored}>", f"DELETE WHERE {{ GRAPH <{stored}> {{ ?s ?p ?o }} }}",
+    for text in (forged, f"DROP GRAPH <{stored}>",
+                 f"DELETE WHERE {{ GRAPH <{stored}> {{ ?s ?p ?o }} }}",
                  f"COPY <http://example.org/g> TO <{report}>"):
         response = _insert(service, text=text)
         assert response.status_code == 403, (text, response.text)
@@ -461,7 +462,9 @@ def test_using_graph_uri_applies_to_every_operation(service) -> None:
     assert len(service.repository.graph(URIRef("http://example.org/g"))) == 2
 
 
-def test_cors_preflight_for_browser_tools(service) -> None:
+def test_cors_preflight_for_browser_tools(make_service) -> None:
+    # the default while every read needs a token (a server bound to the network)
+    service = make_service(anonymous_read=False)
     response = service.client.options("/sparql", headers={
         "origin": "https://yasgui.example", "access-control-request-method": "POST",
         "access-control-request-headers": "authorization, content-type"})
@@ -586,7 +589,27 @@ def test_another_method_names_the_methods_the_endpoint_takes(service, method: st
     assert english.text == f"/sparql does not take {method}; use GET, HEAD, POST\n"
 
 
-def test_options_names_the_methods_and_preflight_still_works(service) -> None:
+def test_no_cors_by_default_while_anonymous_reading_is_on(make_service) -> None:
+    """With `*` and anonymous reading (the loopback demo), any web site the user opened
+    could read the whole repository, data classified Tertutup included, through the
+    user's browser."""
+    open_demo = make_service()  # in process: as a loopback bind, anonymous reading on
+    answer = open_demo.client.get("/sparql", params={"query": "ASK {}"},
+                                  headers={"origin": "https://penyerang.example"})
+    assert answer.status_code == 200
+    assert "access-control-allow-origin" not in answer.headers
+    preflight = open_demo.client.options("/sparql", headers={
+        "origin": "https://penyerang.example", "access-control-request-method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
+    # the operator's own choice stands
+    chosen = make_service(cors_origins="https://yasgui.triply.cc")
+    answer = chosen.client.get("/sparql", params={"query": "ASK {}"},
+                               headers={"origin": "https://yasgui.triply.cc"})
+    assert answer.headers["access-control-allow-origin"] == "https://yasgui.triply.cc"
+
+
+def test_options_names_the_methods_and_preflight_still_works(make_service) -> None:
+    service = make_service(cors_origins="*")
     plain = service.client.options("/sparql")
     assert plain.status_code == 204
     assert plain.headers["allow"] == "GET, HEAD, POST"
