@@ -427,13 +427,6 @@ KNOWN_HOLES = {
     ("bpmn_import_over_other_opds_model", "editor"):
         "POST /bpmn/import checks the given process's OPD, not that of the stored model it"
         " replaces",
-    ("excel_import_other_opds_record", "editor"):
-        "the workbook importer lets an editor write an OPD row whose kode *or* indukOPD is"
-        " in scope",
-    ("excel_import_reparent_own_opd", "editor_b"):
-        "the workbook importer lets an editor place its OPD under another OPD",
-    ("excel_import_new_opd", "editor"):
-        "the workbook importer lets an editor create an OPD (REST: admin only)",
     ("assessment_over_other_opds", "editor"):
         "POST /evaluation/assessments checks the OPD in the body, not the OPD of the"
         " assessment it replaces",

@@ -46,3 +46,28 @@ def test_opd_template_round_trip_and_scope(demo: Repository, tmp_path: Path) -> 
     with pytest.raises(WorkbookProblems) as info:
         import_workbook(demo, path, instansi=INSTANSI, editor_opds={"DISDUKCAPIL"})
     assert all("DISDUKCAPIL" in p.message("id") for p in info.value.problems)
+
+
+def test_an_opd_workbook_lists_its_sub_units_which_its_editor_may_not_change(
+        demo: Repository, tmp_path: Path) -> None:
+    """DINKESP2KB's workbook lists RSUD (its sub-unit) as it is: accepted unchanged from
+    DINKESP2KB's editor. Changing RSUD needs RSUD's scope, as through the REST API (a row
+    passed when its parent was in scope)."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "dinkes.xlsx"
+    build_workbook(demo, path, instansi=INSTANSI, opd="DINKESP2KB")
+    report = import_workbook(demo, path, instansi=INSTANSI, editor_opds={"DINKESP2KB"},
+                             dry_run=True)
+    assert report.changes.is_empty()
+    book = load_workbook(path)
+    sheet = book["OPD"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("Kode *")].value == "RSUD")
+    row[header.index("Nama *")].value = "RSUD (nama diubah)"
+    book.save(path)
+    with pytest.raises(WorkbookProblems) as info:
+        import_workbook(demo, path, instansi=INSTANSI, editor_opds={"DINKESP2KB"})
+    [problem] = info.value.problems
+    assert (problem.sheet, problem.value) == ("OPD", "RSUD")
+    assert "RSUD" in problem.message("id")

@@ -275,22 +275,70 @@ def _scope_problems(upserts: dict[str, list[dict[str, Any]]], locator: _Locator,
     for name, records in upserts.items():
         kind = KINDS[name]
         layout = layout_for(name)
+        if name == "opd":
+            continue  # by what the rows change, once planned (_opd_rows_out_of_scope)
+        assert kind.owner_field is not None
+        column = kind.owner_field
         for index, record in enumerate(records):
-            if name == "opd":
-                owners = [record.get("kode"), record.get("indukOPD")]
-                column = "kode"
-            else:
-                assert kind.owner_field is not None
-                owners = [record.get(kind.owner_field)]
-                column = kind.owner_field
-            if not any(isinstance(o, str) and o.casefold() in scope for o in owners):
-                value = display_value(owners[0] if name != "opd" else record.get("kode"))
+            owner = record.get(column)
+            if not (isinstance(owner, str) and owner.casefold() in scope):
+                value = display_value(owner)
+                problems.append(_not_yours(layout.title, locator.row(name, index),
+                                           _header(layout, column), value, shown))
+    return problems
+
+
+def _not_yours(sheet: str, row: int | None, column: str | None, value: str | None,
+               shown: str) -> SheetProblem:
+    return SheetProblem(
+        sheet, row, column, value,
+        f"baris ini milik OPD '{value or '-'}'; Anda hanya berwenang mengubah data OPD {shown}",
+        f"this row belongs to OPD '{value or '-'}'; you may only change data of OPD {shown}")
+
+
+def _opd_rows_out_of_scope(changes: EntityChangeSet, locator: _Locator,
+                           editor_opds: set[str], resolver: RepositoryResolver
+                           ) -> list[SheetProblem]:
+    """The OPD rows an editor may not write, by the REST API's rule (api.writes): only an
+    admin creates an OPD; an editor changes its own OPDs only, and placing one under
+    another parent (`indukOPD`) needs the old and the new parent in scope too, since the
+    parent's organisation takes the unit in. Rows that change nothing pass: the workbook
+    of one OPD lists its sub-units (whose parent it is) as they are. Until session 10 a row
+    passed when its code *or* its parent was in scope, so an editor could rename another
+    OPD, move it under its own, or create OPDs."""
+    scope = {c.casefold() for c in editor_opds}
+    shown = ", ".join(sorted(editor_opds))
+    layout = layout_for("opd")
+    code_of = {iri: code for code, iri in resolver.stored_codes(KINDS["opd"]).items()}
+    parent = KINDS["opd"].field("indukOPD").predicate
+    problems: list[SheetProblem] = []
+    for change in changes.entity_changes:
+        if change.kind != "opd":
+            continue
+        row = locator.row("opd", change.index or 0)
+        if change.action == "add":
+            problems.append(SheetProblem(
+                layout.title, row, _header(layout, "kode"), change.code,
+                f"OPD '{change.code}' belum ada; membuat OPD hanya boleh dilakukan admin",
+                f"OPD '{change.code}' does not exist yet; only an admin may create an OPD"))
+        elif change.code.casefold() not in scope:
+            problems.append(_not_yours(layout.title, row, _header(layout, "kode"),
+                                       change.code, shown))
+        else:
+            parents = {o for s, p, o, _ in [*changes.remove, *changes.add]
+                       if s == change.iri and p == parent}
+            outside = sorted(code_of.get(o, str(o)) for o in parents  # type: ignore[call-overload]
+                             if code_of.get(o, "").casefold() not in scope)  # type: ignore[call-overload]
+            if outside:
+                names = ", ".join(outside)
                 problems.append(SheetProblem(
-                    layout.title, locator.row(name, index), _header(layout, column), value,
-                    f"baris ini milik OPD '{value or '-'}'; Anda hanya berwenang mengubah data"
-                    f" OPD {shown}",
-                    f"this row belongs to OPD '{value or '-'}'; you may only change data of"
-                    f" OPD {shown}"))
+                    layout.title, row, _header(layout, "indukOPD"), names,
+                    f"memindahkan OPD '{change.code}' ke bawah OPD lain atau keluar darinya"
+                    f" memerlukan wewenang atas OPD induknya juga ({names}); Anda hanya"
+                    f" berwenang atas OPD {shown}",
+                    f"moving OPD '{change.code}' under another OPD or out of one needs"
+                    f" rights over the parent OPD too ({names}); you may only change data"
+                    f" of OPD {shown}"))
     return problems
 
 
@@ -458,7 +506,8 @@ def _prepare(repository: Repository, source: Path | bytes, file_name: str, insta
     del upserts
     warnings += gaps + [locator.problem(w) for w in changes.warnings]
     if scope is not None:
-        moved = _moved_out_of_scope(changes, locator, scope, resolver)
+        moved = (_opd_rows_out_of_scope(changes, locator, scope, resolver)
+                 + _moved_out_of_scope(changes, locator, scope, resolver))
         if moved:
             raise WorkbookProblems(_sort(moved))  # type: ignore[arg-type]
     if progress:
