@@ -166,9 +166,10 @@ class GuardedRepository(Repository):
         with self._write():
             self.inner.clear(graph)
 
-    def restore(self, path: Path, fmt: str | None = None) -> int:
+    def restore(self, path: Path, fmt: str | None = None, *,
+                record: LoadRecord | None = None) -> int:
         with self._write():
-            return self.inner.restore(path, fmt)
+            return self.inner.restore(path, fmt, record=record)
 
     def close(self) -> None:
         self.inner.close()

@@ -735,8 +735,14 @@ def restore(
                          "Cancelled; the repository was not changed (no question: --yes)."),
                        err=True)
             raise typer.Exit(1)
+    # the dump's audit trail replaces the repository's: the record of the restore itself,
+    # written after it in the same transaction, is what tells that it happened
+    record = load_record(
+        agent=agent_name(), entities=[],
+        label=lambda n: f"Pemulihan dari cadangan {path.name} ({n} tripel; seluruh isi"
+                        " repositori, jejak audit termasuk, diganti isi cadangan)")
     with repository() as repo, working(t("Memulihkan", "Restoring")):
-        count = repo.restore(path, fmt)
+        count = repo.restore(path, fmt, record=record)
     _echo(t(f"Repositori dipulihkan dari {file}: {count} tripel.",
             f"Repository restored from {file}: {count} triples."))
 

@@ -263,10 +263,13 @@ class Repository(abc.ABC):
         path.write_bytes(data)
         return data.count(b"\n")
 
-    def restore(self, path: Path, fmt: str | None = None) -> int:
-        """Replace the whole repository by a dump, atomically where the backend allows."""
+    def restore(self, path: Path, fmt: str | None = None, *,
+                record: LoadRecord | None = None) -> int:
+        """Replace the whole repository by a dump, atomically where the backend allows;
+        `record`, as for `load`, is written after the dump's content (whose own audit trail
+        it replaces), in the same transaction."""
         fmt = fmt or format_for_path(path)
-        return self.load([LoadSource(path, fmt, None, str(path))], replace=True)
+        return self.load([LoadSource(path, fmt, None, str(path))], replace=True, record=record)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store (files, connections)."""

@@ -546,12 +546,14 @@ class OxigraphRepository(Repository):
              record: LoadRecord | None = None) -> int:
         return self._load(sources, replace=replace, whole=False, record=record)
 
-    def restore(self, path: Path, fmt: str | None = None) -> int:
+    def restore(self, path: Path, fmt: str | None = None, *,
+                record: LoadRecord | None = None) -> int:
         """Replace the whole repository by a dump (N-Quads or TriG), atomically."""
         from spbe_arch.repository.base import format_for_path
 
         fmt = fmt or format_for_path(path)
-        return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
+        return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True,
+                          record=record)
 
     def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool,
               record: LoadRecord | None = None) -> int:
@@ -559,13 +561,14 @@ class OxigraphRepository(Repository):
         check_sources(sources)
         size = sum(_source_size(s) for s in sources)
         if whole:
-            return self._restore(store, sources)
+            return self._restore(store, sources, record)
         if self.path is None or size < self.bulk_threshold_bytes:
             return self._load_transactional(store, sources, replace=replace, record=record)
         return self._load_bulk(store, self.path, sources, replace=replace, whole=whole,
                                record=record)
 
-    def _restore(self, store: ox.Store, sources: Sequence[LoadSource]) -> int:
+    def _restore(self, store: ox.Store, sources: Sequence[LoadSource],
+                 record: LoadRecord | None) -> int:
         """Replace everything by a dump, keeping its blank node labels, so that dump ->
         restore -> dump gives the same bytes (a transaction's INSERT would give every blank
         node a fresh label). On disk through the load journal (all or nothing, also for a
@@ -573,10 +576,11 @@ class OxigraphRepository(Repository):
         nothing."""
         if self.path is not None:
             return self._load_bulk(store, self.path, sources, replace=True, whole=True,
-                                   record=None, keep_blank_labels=True)
+                                   record=record, keep_blank_labels=True)
         quads = [q for source in sources for q in parse_source(source, keep_blank_labels=True)]
+        recorded = list(oxigraph_quads(record(len(quads)))) if record is not None else []
         store.clear()
-        store.extend(quads)
+        store.extend([*quads, *recorded])
         return len(quads)
 
     def _load_transactional(self, store: ox.Store, sources: Sequence[LoadSource], *,

@@ -409,11 +409,13 @@ class RemoteRepository(Repository):
              record: LoadRecord | None = None) -> int:
         return self._load(sources, replace=replace, whole=False, record=record)
 
-    def restore(self, path: Path, fmt: str | None = None) -> int:
+    def restore(self, path: Path, fmt: str | None = None, *,
+                record: LoadRecord | None = None) -> int:
         """Replace every repository graph by those of a dump (one request; on Virtuoso one
         per graph)."""
         fmt = fmt or format_for_path(path)
-        return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True)
+        return self._load([LoadSource(path, fmt, None, str(path))], replace=True, whole=True,
+                          record=record)
 
     def _load(self, sources: Sequence[LoadSource], *, replace: bool, whole: bool,
               record: LoadRecord | None = None) -> int:
