@@ -3,8 +3,9 @@ the text search found, and a trail written before it existed still shows its his
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rdflib import RDF, XSD
@@ -174,3 +175,179 @@ def test_the_index_is_in_the_provenance_graph_only(repository: Repository) -> No
         "ASK WHERE { GRAPH ?g { ?r ?p ?o } FILTER(?g != ?prov) }",
         {"r": activity, "p": SPBE.menyebut, "prov": PROVENANCE})
     assert elsewhere is False
+
+
+# --- ensure_index: the records written before the index get theirs, once ------------------
+
+def _index(repository: Repository) -> set[tuple[str, str]]:
+    rows = repository.query(
+        "SELECT ?r ?m WHERE { GRAPH ?g { ?r <https://w3id.org/spbe-arch/ontology#menyebut> ?m } }",
+        {"g": PROVENANCE}).rows
+    return {(str(row["r"]), str(row["m"])) for row in rows}
+
+
+def _dump(repository: Repository) -> bytes:
+    return repository.export(None, "nquads")
+
+
+def test_ensure_index_gives_old_records_the_index_their_writer_gave(
+        repository: Repository) -> None:
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    audit.apply_audited(repository, ChangeSet(updates=["DROP SILENT GRAPH <urn:kosong>"]),
+                        agent="agen-1", entities=[], label="SPARQL Update")
+    written = _index(repository)
+    _without_index(repository)
+    by_text = {entity: _history(repository, entity) for entity in ENTITIES}
+    named = {entity: _named(repository, entity) for entity in ENTITIES}
+    assert not audit.index_complete(repository)
+
+    assert audit.ensure_index(repository) == 14
+    assert _index(repository) == written  # the self-mention of DROP SILENT included
+    assert audit.index_complete(repository)
+    assert repository.query(audit._sparql("history_unindexed")) is False
+    for entity in ENTITIES:
+        assert _history(repository, entity) == by_text[entity], entity
+        assert _named(repository, entity) == named[entity], entity
+
+
+def test_ensure_index_is_idempotent(repository: Repository) -> None:
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    assert audit.ensure_index(repository) == 13
+    before = _dump(repository)
+    assert audit.ensure_index(repository) == 0
+    assert _dump(repository) == before
+
+
+def test_ensure_index_marks_a_fresh_store(repository: Repository) -> None:
+    assert not audit.index_complete(repository)
+    assert audit.ensure_index(repository) == 0
+    assert audit.index_complete(repository)
+    assert list(repository.quads()) == [audit.index_mark()]
+    assert audit.ensure_index(repository) == 0
+    assert list(repository.quads()) == [audit.index_mark()]
+
+
+def test_a_failure_inside_ensure_index_leaves_the_store_as_it_was(
+        repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    before = _dump(repository)
+    real = audit.mentioned_iris
+    calls: list[int] = []
+
+    def failing(*args: object, **kwargs: object) -> set[URIRef]:
+        calls.append(1)
+        if len(calls) == 13:  # the last record: the others' index is computed by then
+            raise RuntimeError("injected")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "mentioned_iris", failing)
+    with pytest.raises(RuntimeError, match="injected"):
+        audit.ensure_index(repository)
+    assert _dump(repository) == before
+    monkeypatch.setattr(audit, "mentioned_iris", real)
+    assert audit.ensure_index(repository) == 13
+
+
+def test_a_store_the_index_cannot_be_written_to_still_opens(
+        repository: Repository, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`index_on_open` (the CLI, the server) logs a failed write and goes on: the history
+    then searches the text of the old records, as before."""
+    from spbe_arch.errors import StoreUnavailableError
+
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    by_text = {entity: _history(repository, entity) for entity in ENTITIES}
+    before = _dump(repository)
+
+    def refuse(_: ChangeSet) -> None:
+        raise StoreUnavailableError("tidak bisa ditulis (uji)", "cannot be written (test)")
+
+    monkeypatch.setattr(repository, "apply", refuse)
+    with caplog.at_level("WARNING", logger="spbe_arch.audit"):
+        assert audit.index_on_open(repository) is None
+    assert "cannot be written (test)" in caplog.text and "memory:" in caplog.text
+    assert _dump(repository) == before
+    for entity in ENTITIES:
+        assert _history(repository, entity) == by_text[entity], entity
+
+
+def test_a_failed_write_of_the_index_changes_nothing_on_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many old records: the index goes through the bulk loader; failing half-way, the
+    store is put back as it was."""
+    from spbe_arch.repository.oxigraph import OxigraphRepository
+
+    repository = OxigraphRepository(tmp_path / "store", bulk_apply_quads=20)
+    try:
+        _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+        _without_index(repository)
+        before = _dump(repository)
+        store = repository.store
+
+        class HalfWrite:
+            """The store, whose first bulk write stops after 30 quads (the repository's
+            own undo, the second, goes through)."""
+
+            failed = False
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(store, name)
+
+            def bulk_extend(self, quads: Iterable[object]) -> None:
+                if self.failed:
+                    store.bulk_extend(quads)
+                    return
+                self.failed = True
+                store.extend(list(quads)[:30])
+                raise OSError("disk full (injected)")
+
+        monkeypatch.setattr(repository, "_store", HalfWrite())
+        with pytest.raises(Exception, match="injected"):
+            audit.ensure_index(repository)
+        monkeypatch.setattr(repository, "_store", store)
+        assert _dump(repository) == before
+        assert audit.ensure_index(repository) == 13
+        assert audit.index_complete(repository)
+    finally:
+        repository.close()
+
+
+def test_with_the_mark_the_history_does_not_look_for_unindexed_records(
+        repository: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    audit.ensure_index(repository)
+    asked: list[str] = []
+    real_query = repository.query
+
+    def spy(sparql: str, *args: object, **kwargs: object) -> object:
+        asked.append(sparql)
+        return real_query(sparql, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "query", spy)
+    assert len(_history(repository, str(OPD))) == 12
+    assert audit._sparql("history_unindexed") not in asked
+    assert audit._sparql("history_keys_text") not in asked
+    assert any(audit._sparql("history_keys") in text for text in asked)
+
+
+def test_a_restored_older_dump_is_searched_by_text_until_indexed(
+        repository: Repository, tmp_path: Path) -> None:
+    """A restore replaces the mark too: a dump of an older version has none, and its
+    records none either, so the history searches their text until the next ensure_index."""
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    old_dump = tmp_path / "lama.nq"
+    repository.dump(old_dump)
+    audit.ensure_index(repository)
+    indexed = {entity: _history(repository, entity) for entity in ENTITIES}
+    repository.restore(old_dump)
+    assert not audit.index_complete(repository)
+    for entity in ENTITIES:
+        assert _history(repository, entity) == indexed[entity], entity
+    assert audit.ensure_index(repository) == 13
+    for entity in ENTITIES:
+        assert _history(repository, entity) == indexed[entity], entity

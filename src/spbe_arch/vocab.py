@@ -230,3 +230,4 @@ class SPBE(DefinedNamespace):
     tripelDitambah: URIRef  # Perubahan -> xsd:string (N-Triples of added triples)
     tripelDihapus: URIRef  # Perubahan -> xsd:string (N-Triples of removed triples)
     menyebut: URIRef  # Perubahan -> IRI its recorded triples/update/prov:used name (index)
+    JejakAuditTerindeks: URIRef  # the provenance graph, once every record has its index

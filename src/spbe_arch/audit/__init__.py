@@ -10,6 +10,7 @@ queries `history` and `recent-changes`), and a page at a time with `entity_histo
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -24,12 +25,15 @@ from rdflib import RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
+from spbe_arch.errors import SpbeError
 from spbe_arch.queries import get_query
 from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository, SelectResult
 from spbe_arch.repository.base import fill_line, term_text
 from spbe_arch.vocab import BASE, PROV, SPBE
 
 ANONYMOUS = "anonim"
+
+_log = logging.getLogger(__name__)
 
 
 def _agent_name(agent: str) -> str:
@@ -163,10 +167,16 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
     # larger than the recorded text (each IRI in it is written there at least once), so a
     # change of any size gets one. A change naming no IRI (DROP ALL, a load of quad files)
     # mentions itself, so that every record written since the index exists has one and
-    # only older records are searched by their text (history_unindexed.rq).
-    mentioned = mentioned_iris(changes, used, update_text) or {activity}
-    quads += [(activity, SPBE.menyebut, iri, graph) for iri in sorted(mentioned)]
+    # only older records are searched by their text (history_unindexed.rq) until
+    # ensure_index gives them theirs.
+    quads += _index_quads(activity, mentioned_iris(changes, used, update_text), graph)
     return quads
+
+
+def _index_quads(activity: URIRef, mentioned: set[URIRef], graph: URIRef) -> list[Quad]:
+    """A record's index: what it mentions, or the record itself when it mentions nothing
+    (so that a record without an index is always one written before the index existed)."""
+    return [(activity, SPBE.menyebut, iri, graph) for iri in sorted(mentioned or {activity})]
 
 
 def _insert_data(quads: Iterable[Quad]) -> str:
@@ -225,6 +235,88 @@ def load_record(*, agent: str, entities: Iterable[Node],
     return record
 
 
+# --- indexing the records written before the index existed -------------------------------
+
+INDEX_BATCH = 200
+"""Records whose text `ensure_index` reads per query: the text is dropped after each batch,
+so memory holds one batch of text (a REST write records ~1 KB, a large update up to tens of
+MB) and the index quads of the whole trail."""
+
+
+def index_mark(base: str = BASE) -> Quad:
+    """The one triple saying every record of the trail carries its index
+    (`spbe:JejakAuditTerindeks`), written by `ensure_index`."""
+    graph = iris.provenance_graph(base)
+    return (graph, RDF.type, SPBE.JejakAuditTerindeks, graph)
+
+
+def index_complete(repository: Repository, *, timeout_s: float | None = None) -> bool:
+    """Whether the trail carries the mark of `ensure_index`: every record has an index."""
+    return repository.query(_sparql("index_mark"), timeout_s=timeout_s) is True
+
+
+def ensure_index(repository: Repository) -> int:
+    """Give every record without an index (written by a version before it) its index, and
+    mark the trail as wholly indexed, so that an entity's history is looked up by the index
+    alone; returns the number of records indexed.
+
+    With the mark present this is one ASK. Otherwise the records lacking `spbe:menyebut`
+    are indexed from their stored text by the rule `audit_quads` applies to an update's
+    text (`mentioned_iris`): every `<IRI>` their recorded triples and update text write,
+    and their `prov:used` entities, which is exactly what the text search matched, so no
+    history changes. The index and the mark are written in one change set (all or
+    nothing); on an empty trail the mark alone. Every writer of this version indexes its
+    record, so the mark stays true; a restore or DROP ALL that removes it brings the text
+    search back until the next call."""
+    if index_complete(repository):
+        return 0
+    missing = _select(repository, _sparql("index_missing"), {}, None).rows
+    records = [row["perubahan"] for row in missing if isinstance(row.get("perubahan"), URIRef)]
+    graph = iris.provenance_graph()
+    # one object per distinct IRI: a trail of 20,000 records has ~160,000 index quads but
+    # few distinct IRIs besides the records
+    terms: dict[URIRef, URIRef] = {}
+    quads: list[Quad] = []
+    for start in range(0, len(records), INDEX_BATCH):
+        batch = records[start:start + INDEX_BATCH]
+        values = " ".join(term_text(record) for record in batch)
+        sparql = fill_line(_sparql("index_sources"), "#RECORDS",
+                           f"VALUES ?perubahan {{ {values} }}")
+        used: dict[Node, list[URIRef]] = {}
+        texts: dict[Node, list[str]] = {}
+        for row in _select(repository, sparql, {}, None).rows:
+            value = row["x"]
+            if isinstance(value, URIRef):
+                used.setdefault(row["perubahan"], []).append(value)
+            elif isinstance(value, Literal):
+                texts.setdefault(row["perubahan"], []).append(str(value))
+        for record in batch:
+            assert isinstance(record, URIRef)
+            mentioned = mentioned_iris(ChangeSet(), used.get(record, []),
+                                       "\n".join(texts.get(record, [])))
+            quads += _index_quads(record, {terms.setdefault(iri, iri) for iri in mentioned},
+                                  graph)
+    quads.append(index_mark())
+    repository.apply(ChangeSet(add=quads))
+    return len(records)
+
+
+def index_on_open(repository: Repository) -> int | None:
+    """`ensure_index` for a repository just opened by an interface: nothing on a read-only
+    one; a failed write is logged, not raised (the history then searches the text of the
+    unindexed records, as before), so a store the index cannot be written to still opens.
+    Returns what `ensure_index` returned, None when it did not run or failed."""
+    if getattr(repository, "read_only", False):
+        return None
+    try:
+        return ensure_index(repository)
+    except (SpbeError, OSError) as exc:
+        message = exc.message("en") if isinstance(exc, SpbeError) else str(exc)
+        _log.warning("the audit trail's index was not written (%s): %s",
+                     repository.description, message)
+        return None
+
+
 # --- the feed of recent changes and an entity's history, one page at a time ---------------
 #
 # The named queries `recent-changes` and `history` (queries/) give every change at once;
@@ -275,9 +367,13 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     _check_page(limit, offset)
     bindings = get_query("history").bindings({"entity": entity})
     # the index finds every record written since it exists; a trail that also holds older
-    # records is searched by text, as the named query `history` does
-    unindexed = repository.query(_sparql("history_unindexed"), timeout_s=timeout_s)
-    keys_query = "history_keys_text" if unindexed is True else "history_keys"
+    # records (not marked by ensure_index: a read-only store, a restored older dump) is
+    # searched by text, as the named query `history` does. The mark is one triple: asking
+    # for it costs nothing, while asking for unindexed records reads every record.
+    keys_query = "history_keys"
+    if not index_complete(repository, timeout_s=timeout_s):
+        unindexed = repository.query(_sparql("history_unindexed"), timeout_s=timeout_s)
+        keys_query = "history_keys_text" if unindexed is True else "history_keys"
     keys = _select(repository, _sparql(keys_query), bindings, timeout_s).rows
     if agent:
         keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
