@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from spbe_arch import audit
 from spbe_arch.access import (
     AuthenticationError,
     PermissionDeniedError,
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     # errors, and any writer could flood the log with them
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     base = repository or open_repository(settings.store, settings)
+    audit.index_on_open(base)  # history by the index alone (a read-only store: skipped)
     guarded = base if isinstance(base, GuardedRepository) else GuardedRepository(base)
     engine = make_query_engine(guarded, settings)
     closed = threading.Event()

@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from spbe_arch import audit
 from spbe_arch.errors import ConfigurationError
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings, get_settings
@@ -72,8 +73,12 @@ def settings() -> Settings:
 
 
 def repository(*, read_only: bool = False) -> Repository:
-    """The repository named by `--store` / `SPBE_STORE`."""
-    return open_repository(state.store, settings(), read_only=read_only)
+    """The repository named by `--store` / `SPBE_STORE`; opened for writing, its audit trail
+    is indexed first (`audit.ensure_index`: one ASK once done)."""
+    opened = open_repository(state.store, settings(), read_only=read_only)
+    if not read_only:
+        audit.index_on_open(opened)
+    return opened
 
 
 def out_console() -> Console:
