@@ -20,12 +20,15 @@ import pyoxigraph as ox
 from rdflib.term import URIRef
 
 from spbe_arch import datasets, iris
-from spbe_arch.repository import LoadSource, Repository
+from spbe_arch.audit import load_record
+from spbe_arch.repository import LoadRecord, LoadSource, Repository
 from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings, get_settings
 from spbe_arch.vocab import SPBE
 
 SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+DEMO_AGENT = "demo"
+"""Who the audit trail says made the demo's writes (loads, imports, stored reports)."""
 
 SUMMARY_CLASSES: tuple[tuple[str, str, str], ...] = (
     # (class IRI, Indonesian label, English label): what `demo` and `init` report as loaded
@@ -67,10 +70,23 @@ def summarize(repository: Repository, quads: int) -> LoadSummary:
     return LoadSummary(quads, dict(stats.triples_per_graph), entities)
 
 
-def load_base_data(repository: Repository) -> LoadSummary:
-    """`spbe-arch init`: ontology, shapes and every reference version, replacing those graphs."""
-    quads = repository.load(datasets.base_sources(), replace=True)
+def load_base_data(repository: Repository, *, agent: str) -> LoadSummary:
+    """`spbe-arch init`: ontology, shapes and every reference version, replacing those graphs
+    (recorded in the audit trail as `agent`'s)."""
+    quads = _load_base(repository, agent)
     return summarize(repository, quads)
+
+
+def _load_base(repository: Repository, agent: str) -> int:
+    sources = datasets.base_sources()
+    return repository.load(sources, replace=True, record=_record(
+        agent, sources, "Muat data dasar (ontologi, shapes, arsitektur referensi, kerangka"
+        " evaluasi)"))
+
+
+def _record(agent: str, sources: list[LoadSource], what: str) -> LoadRecord:
+    graphs = sorted({s.graph for s in sources if s.graph is not None})
+    return load_record(agent=agent, entities=graphs, label=lambda n: f"{what}: {n} tripel")
 
 
 @dataclass
@@ -166,14 +182,15 @@ def sample_in_place(repository: Repository, sources: list[LoadSource]) -> bool:
       "Loading the ontology, shapes, references and the Kota Probolinggo sample")
 def load_step(context: DemoContext) -> StepResult:
     repository = context.repository
-    quads = repository.load(datasets.base_sources(), replace=True)
+    quads = _load_base(repository, DEMO_AGENT)
     sample = datasets.sample_sources()
     context.kode_wilayah = datasets.sample_info().kode_wilayah
     graph = str(iris.instansi_graph(context.kode_wilayah))
     if sample_in_place(repository, sample):
         note_id, note_en = "data contoh sudah utuh, dibiarkan", "the sample was intact, left as is"
     else:
-        quads += repository.load(sample, replace=True)
+        quads += repository.load(sample, replace=True, record=_record(
+            DEMO_AGENT, sample, "Muat data contoh Kota Probolinggo"))
         note_id, note_en = "data contoh dimuat", "sample loaded"
     summary = summarize(repository, quads)
     return StepResult(
@@ -202,7 +219,7 @@ def validate_step(context: DemoContext) -> StepResult:
 
     kode = context.kode_wilayah or datasets.sample_info().kode_wilayah
     report = validate(context.repository, instansi=kode)
-    stored = store_if_changed(context.repository, report, kode, agent="demo")
+    stored = store_if_changed(context.repository, report, kode, agent=DEMO_AGENT)
     counts = report.counts()
     note_id = f"laporan disimpan di {stored}" if stored else "laporan sama dengan yang tersimpan"
     note_en = f"report stored in {stored}" if stored else "same as the stored report"

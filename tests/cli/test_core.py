@@ -170,6 +170,14 @@ def test_init_loads_ontology_and_references_and_is_rerunnable(cli: Invoke, store
     count = triples(store)
     assert cli("--store", store, "init").exit_code == 0
     assert triples(store) == count > 1000
+    # each a write on record, by the system user, naming the graphs it replaced
+    changes = cli("--store", store, "query", "recent-changes", "--format", "json")
+    assert changes.exit_code == 0, changes.output
+    rows = json.loads(changes.stdout)["results"]["bindings"]
+    loads = [r for r in rows if r["keterangan"]["value"].startswith("Muat data dasar")]
+    assert len(loads) == 2
+    assert all(r["nama_agen"]["value"].startswith("cli-") for r in loads)
+    assert all("graph/ontology" in r["entitas"]["value"] for r in loads)
 
 
 def test_load_goes_to_the_instansi_graph_by_default(cli: Invoke, loaded: str) -> None:

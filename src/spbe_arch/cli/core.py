@@ -209,7 +209,7 @@ def init() -> None:
     architectures, without sample data. Safe to run again.)
     """
     with repository() as repo, working(t("Menyiapkan repositori", "Preparing the repository")):
-        summary = demo_service.load_base_data(repo)
+        summary = demo_service.load_base_data(repo, agent=agent_name())
     _echo(t(f"Repositori {repo.description} siap: {summary.quads} tripel dasar dimuat.",
             f"Repository {repo.description} is ready: {summary.quads} base triples loaded."))
     for line in summary.lines(state.lang):
