@@ -421,16 +421,9 @@ WORKFLOW: dict[str, tuple[Write, dict[str, int]]] = {
     "assessment_over_other_opds": (assessment_over_other_opds, {"admin": 201}),
 }
 
-KNOWN_HOLES = {
-    ("sop_derive_own_process_into_other_opds_sop", "editor"):
-        "POST /sop/derive checks the process's OPD, not that of the SOP named by `kode`",
-    ("bpmn_import_over_other_opds_model", "editor"):
-        "POST /bpmn/import checks the given process's OPD, not that of the stored model it"
-        " replaces",
-    ("assessment_over_other_opds", "editor"):
-        "POST /evaluation/assessments checks the OPD in the body, not the OPD of the"
-        " assessment it replaces",
-}
+KNOWN_HOLES: dict[tuple[str, str], str] = {}
+"""Cells an editor gets through that it should not (marked strict xfail with the route to fix);
+empty since session 10 closed the six the access-control review found."""
 
 
 def _workflow_cases() -> list[Any]:

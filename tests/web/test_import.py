@@ -325,3 +325,22 @@ def test_the_staging_folder_of_a_killed_server_goes_with_the_next_one(tmp_path: 
     assert alive.is_dir() and other.is_dir()
     assert area.root.parent == tmp_path and area.root.name.startswith(
         f"spbe-web-impor-{os.getpid()}-")
+
+
+def test_an_editor_cannot_take_another_opds_model_by_its_file_name(fresh_demo_web: Web
+                                                                    ) -> None:
+    """The file's name picks the model: DISKOMINFO's editor uploading a file named like
+    DISPENDUKCAPIL's model, for a DISKOMINFO process, replaced that model and took it."""
+    web = fresh_demo_web
+    owner = web.session("editor_b")
+    preview = upload(owner, [(BPMN.name, BPMN.read_bytes())], proses="DISPENDUKCAPIL-02.01")
+    saved = owner.post("/ui/impor/simpan", {"kunci": key_of(preview.text), "indeks": "0",
+                                           "proses": "DISPENDUKCAPIL-02.01"})
+    assert "versi 1 diimpor" in text_of(saved.text)
+    before = web.repository.export(None, "nquads")
+    other = web.session("editor")
+    taken = upload(other, [(BPMN.name, BPMN.read_bytes() + b"\n")], proses="DISKOMINFO-01.02")
+    assert "tidak berwenang" in text_of(taken.text)
+    assert 'name="kunci"' not in taken.text  # nothing staged to save
+    assert web.repository.export(None, "nquads") == before
+    assert [m.proses_kode for m in list_models(web.repository)] == ["DISPENDUKCAPIL-02.01"]

@@ -32,6 +32,7 @@ from spbe_arch.access import (
 from spbe_arch.access.policy import AuthenticationError
 from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputError, InputProblems, SpbeError
+from spbe_arch.importers.bpmn.service import ModelInfo, find_model, find_proses
 from spbe_arch.model import (
     KINDS,
     EntityChangeSet,
@@ -313,3 +314,33 @@ def import_scope(principal: Principal, repository: Repository,
     stored = RepositoryResolver(repository, instansi).stored_codes(KINDS["opd"])
     by_iri = {str(iri): code for code, iri in stored.items()}
     return {by_iri.get(o, o) for o in principal.opds}
+
+
+def check_bpmn_import(principal: Principal, repository: Repository, *, proses: str | None,
+                      model: str, instansi: str) -> str | None:
+    """Refuse a BPMN import the caller may not make; returns the process the model will
+    detail (`proses`, or the one its stored version details when none is given).
+
+    The OPD of that process must be the caller's, and when a model of that name is
+    stored, so must the OPD of the process it details now: a new version replaces the
+    model and takes it to the given process (the given process's OPD alone let an editor
+    take another OPD's model). A stored model that details no process belongs to no OPD,
+    so only an admin may replace it, as only an admin may import a new model without one."""
+    what = ("mengimpor model BPMN", "importing a BPMN model")
+    if not principal.authenticated:  # 401 before anything about the data is revealed
+        require_opd_write(principal, [], *what)
+    try:
+        stored: ModelInfo | None = find_model(repository, model, instansi)
+    except InputError:  # no such model yet, or a name that is no identifier
+        stored = None
+    detailed = proses or (stored.proses_kode if stored is not None else None) or None
+    owners: list[URIRef | str] = []
+    for code in dict.fromkeys(c for c in (detailed, stored.proses_kode if stored else None)
+                              if c):
+        info = find_proses(repository, code, instansi)
+        if info.pemilik is not None:
+            owners.append(info.pemilik)
+    require_opd_write(principal, owners, *what)
+    if stored is not None and not stored.proses_kode:
+        require_opd_write(principal, [], *what)
+    return detailed

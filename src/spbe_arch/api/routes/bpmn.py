@@ -15,7 +15,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from spbe_arch.access import require_opd_write
 from spbe_arch.api.deps import (
     KODE_WILAYAH,
     InstansiQuery,
@@ -27,17 +26,16 @@ from spbe_arch.api.deps import (
     WriteLockDep,
 )
 from spbe_arch.api.downloads import content_disposition
+from spbe_arch.api.writes import check_bpmn_import
 from spbe_arch.errors import InputError
 from spbe_arch.importers.bpmn.service import (
     find_model,
-    find_proses,
     import_bpmn,
     list_models,
     model_history,
     model_version_graph,
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
-from spbe_arch.repository import Repository
 
 router = APIRouter(prefix="/bpmn", tags=["BPMN"])
 BPMN_XML = "application/xml"
@@ -62,17 +60,10 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
                  ) -> JSONResponse:
     """Unggah berkas .bpmn (BPMN 2.0 XML, mis. ekspor Bizagi) dan simpan sebagai model."""
     kode_wilayah = instansi or settings.instansi
-    if not principal.authenticated:  # 401 before anything about the data is revealed
-        require_opd_write(principal, [], "mengimpor model BPMN", "importing a BPMN model")
     # without `proses`, a new version of a stored model keeps the process of the previous
     # one (the importer does so): that process's OPD decides, as if its code were given
-    detailed = proses or _stored_process(repository, model or Path(file.filename or "").stem,
-                                         kode_wilayah)
-    owner = []
-    if detailed:
-        info = find_proses(repository, detailed, kode_wilayah)
-        owner = [info.pemilik] if info.pemilik is not None else []
-    require_opd_write(principal, owner, "mengimpor model BPMN", "importing a BPMN model")
+    check_bpmn_import(principal, repository, proses=proses,
+                      model=model or Path(file.filename or "").stem, instansi=kode_wilayah)
     data = file.file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         limit = f"{settings.max_upload_bytes / 1024 / 1024:g}"
@@ -91,13 +82,6 @@ def import_model(repository: RepositoryDep, settings: SettingsDep, principal: Pr
         "jumlah_elemen": dict(sorted(result.counts.items())),
         "peringatan": [n.message(lang) for n in result.notices],
     })
-
-
-def _stored_process(repository: Repository, name: str, kode_wilayah: str) -> str | None:
-    try:
-        return find_model(repository, name, kode_wilayah).proses_kode
-    except InputError:  # no such model yet, or a name that is no identifier
-        return None
 
 
 @router.get("/models", summary="Daftar model BPMN yang tersimpan")

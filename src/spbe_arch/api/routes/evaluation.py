@@ -9,9 +9,16 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from spbe_arch import iris
-from spbe_arch.access import require_admin, require_opd_write
+from spbe_arch.access import Principal, require_admin, require_opd_write
 from spbe_arch.api.bodies import LimitedBodyRoute
-from spbe_arch.api.deps import InstansiQuery, PrincipalDep, ReaderDep, RepositoryDep, SettingsDep
+from spbe_arch.api.deps import (
+    InstansiQuery,
+    PrincipalDep,
+    ReaderDep,
+    RepositoryDep,
+    SettingsDep,
+    WriteLockDep,
+)
 from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
@@ -133,19 +140,34 @@ def assessments(_: ReaderDep, repository: RepositoryDep,
 
 @router.post("/assessments", status_code=201, summary="Catat penilaian mandiri satu indikator")
 def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDep,
-           settings: SettingsDep, instansi: InstansiQuery = None,
+           settings: SettingsDep, lock: WriteLockDep, instansi: InstansiQuery = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
     """Catat penilaian mandiri satu indikator (editor OPD penanggung jawab, atau admin)."""
     kode = instansi or settings.instansi
     what = ("mencatat penilaian mandiri", "recording a self-assessment")
-    if body.opd:
-        require_opd_write(principal, [iris.element_iri(kode, "opd", body.opd)], *what)
-    else:
-        require_admin(principal, *what)
+    _may_assess(principal, kode, body.opd, what)
     known_instansi(repository, settings, kode)  # after the access check: it names the codes
     assessment = Assessment(
         framework, body.indikator, body.tahun, body.tingkat, body.justifikasi, body.status,
         body.opd, [Evidence(e.url, e.berkas, e.artefak, e.judul) for e in body.bukti_dukung])
-    iri = record_assessment(repository, load_framework(repository, framework), kode, assessment,
-                            agent=principal.name)
+    with lock:
+        # one assessment per indicator and year: recording one replaces the stored one, so
+        # its OPD must be the caller's too (the OPD in the body alone let an editor
+        # overwrite another OPD's assessment, or an admin's)
+        stored = next((a for a in list_assessments(repository, kode, framework=framework,
+                                                   year=body.tahun)
+                       if a.indicator == body.indikator), None)
+        if stored is not None:
+            _may_assess(principal, kode, stored.opd, what)
+        iri = record_assessment(repository, load_framework(repository, framework), kode,
+                                assessment, agent=principal.name)
     return {"iri": str(iri), **assessment.to_json()}
+
+
+def _may_assess(principal: Principal, kode: str, opd: str | None,
+                what: tuple[str, str]) -> None:
+    """An assessment of an OPD is its editors' (or an admin's); one of no OPD an admin's."""
+    if opd:
+        require_opd_write(principal, [iris.element_iri(kode, "opd", opd)], *what)
+    else:
+        require_admin(principal, *what)

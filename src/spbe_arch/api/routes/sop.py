@@ -96,11 +96,20 @@ def _edit(repository: Repository, principal: Principal, lock: Any, kode: str,
     """An edit of an SOP by someone who may edit it (under the write lock); the SOP after."""
     if not principal.authenticated:
         require_opd_write(principal, [], f"mengubah SOP {kode}", f"changing SOP {kode}")
-    _may_edit(principal, _load(repository, kode, kode_wilayah))
-    if values:
-        with lock:
+    # the owner is read under the lock: checked before it, a write in between could move
+    # the SOP to another OPD and this edit would land there
+    with lock:
+        _may_edit(principal, _load(repository, kode, kode_wilayah))
+        if values:
             write(values)
     return _load(repository, kode, kode_wilayah).as_dict()
+
+
+def _existing(repository: Repository, kode: str, instansi: str) -> SopDocument | None:
+    try:
+        return load_sop(repository, kode, instansi)
+    except InputError:
+        return None
 
 
 def _may_edit(principal: Principal, document: SopDocument) -> None:
@@ -123,10 +132,17 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
     kode_wilayah = body.instansi or settings.instansi
     if not principal.authenticated:
         require_opd_write(principal, [], "menurunkan SOP", "deriving an SOP")
-    proses = find_proses(repository, body.proses, kode_wilayah)
-    require_opd_write(principal, [proses.pemilik] if proses.pemilik is not None else [],
-                      "menurunkan SOP", "deriving an SOP")
     with lock:
+        proses = find_proses(repository, body.proses, kode_wilayah)
+        require_opd_write(principal, [proses.pemilik] if proses.pemilik is not None else [],
+                          "menurunkan SOP", "deriving an SOP")
+        if body.kode is not None:
+            # deriving into an existing SOP replaces its steps and makes it this process's:
+            # that SOP's OPD must be the caller's too (the process's OPD alone let an editor
+            # overwrite another OPD's SOP)
+            existing = _existing(repository, body.kode, kode_wilayah)
+            if existing is not None:
+                _may_edit(principal, existing)
         result = derive_sop(repository, proses=body.proses, kode_wilayah=kode_wilayah,
                             model=body.model, pool=body.pool, kode=body.kode,
                             agent=principal.name)

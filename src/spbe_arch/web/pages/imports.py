@@ -39,7 +39,7 @@ from spbe_arch import iris
 from spbe_arch.access import PermissionDeniedError, require_admin, require_opd_write
 from spbe_arch.api.downloads import workbook_download
 from spbe_arch.api.routes.graph_store import parse_graph, write_graph
-from spbe_arch.api.writes import import_scope
+from spbe_arch.api.writes import check_bpmn_import, import_scope
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.importers.bpmn.notices import Notice
 from spbe_arch.importers.bpmn.reader import read_bpmn
@@ -269,8 +269,9 @@ def bpmn_process(page: Page, file_name: str, proses: str) -> str:
     its code had been typed — an editor need not retype it for every new version."""
     if not page.principal.authenticated:
         require_opd_write(page.principal, [], "mengimpor model BPMN", "importing a BPMN model")
+    slug = web_model_slug(file_name)
     if not proses:
-        current = _current_model(page, web_model_slug(file_name))
+        current = _current_model(page, slug)
         proses = current.proses_kode if current is not None and current.proses_kode else ""
     if not proses and not page.principal.is_admin:
         raise InputError(
@@ -280,12 +281,8 @@ def bpmn_process(page: Page, file_name: str, proses: str) -> str:
             "fill in «Code of the business process the BPMN model details» with a process of"
             " your OPD: a new model without a business process belongs to no OPD, so only an"
             " admin may import it")
-    owner = []
-    if proses:
-        info = find_proses(page.repository, proses, page.instansi)
-        owner = [info.pemilik] if info.pemilik is not None else []
-    require_opd_write(page.principal, owner, "mengimpor model BPMN", "importing a BPMN model")
-    return proses
+    return check_bpmn_import(page.principal, page.repository, proses=proses or None,
+                             model=slug, instansi=page.instansi) or ""
 
 
 def preview_bpmn(page: Page, preview: Preview, data: bytes, proses: str) -> None:
