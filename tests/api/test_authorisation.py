@@ -236,6 +236,10 @@ def validation_run(s: Any, h: dict[str, str]) -> Any:
     return s.client.post("/validation/run", headers=h)
 
 
+def validation_run_other_instansi(s: Any, h: dict[str, str]) -> Any:
+    return s.client.post("/validation/run", params={"instansi": "3575"}, headers=h)
+
+
 EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
     "rest_create_own_kinds": (rest_create_own_kinds, {"editor": 201, "admin": 201}),
     "rest_patch_other_opds_layanan": (rest_patch_other_opds_layanan,
@@ -251,6 +255,9 @@ EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
     "sparql_update_form": (sparql_update_form, {"admin": 200}),
     "gsp_put_default_graph": (gsp_put_default_graph, {"admin": 204}),
     "validation_run": (validation_run, {"editor": 200, "editor_b": 200, "admin": 200}),
+    # an editor's OPDs are of one instansi: another body's report is not theirs (an admin
+    # gets 400: the test repository holds no instansi 3575)
+    "validation_run_other_instansi": (validation_run_other_instansi, {"admin": 400}),
 }
 
 

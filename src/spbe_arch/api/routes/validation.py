@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from spbe_arch import iris
-from spbe_arch.access import Role, require_opd_write
+from spbe_arch.access import PermissionDeniedError, Role, require_opd_write
 from spbe_arch.api.bodies import read_body
 from spbe_arch.api.deps import (
     InstansiQuery,
@@ -92,9 +92,18 @@ async def validation_run(request: Request, principal: PrincipalDep, repository: 
                          ) -> dict[str, Any]:
     """What `spbe-arch validate --store` does, for a server that holds the store (the CLI
     cannot open it then): the report becomes the one `GET /validation` answers."""
+    kode = instansi or settings.instansi
+    # an editor's OPDs belong to one instansi: its report is the one an editor may store
+    # (any instansi code was taken, so an editor could store reports of another body)
     if not (principal.is_admin or (principal.role is Role.editor and principal.opds)):
         require_opd_write(principal, [], "menjalankan validasi", "running validation")
-    kode = instansi or settings.instansi
+    own = f"{iris.instansi_iri(kode)}/"
+    if not principal.is_admin and not any(o.startswith(own) for o in principal.opds):
+        raise PermissionDeniedError(
+            f"menjalankan validasi: token '{principal.name}' tidak berwenang atas OPD mana"
+            f" pun di instansi {kode}",
+            f"running validation: token '{principal.name}' has no rights over any OPD of"
+            f" instansi {kode}")
 
     def run() -> ValidationReport:
         # the write lock: the report describes one state of the repository
