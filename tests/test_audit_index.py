@@ -351,3 +351,32 @@ def test_a_restored_older_dump_is_searched_by_text_until_indexed(
     assert audit.ensure_index(repository) == 13
     for entity in ENTITIES:
         assert _history(repository, entity) == indexed[entity], entity
+
+
+def test_drop_all_keeps_the_mark_of_a_wholly_indexed_trail(repository: Repository) -> None:
+    """DROP ALL empties the trail, mark included; the update's own record, written after
+    it, is indexed, so the mark is written back with it (else every history fell back to
+    the unindexed check until the server restarted)."""
+    from spbe_arch.sparql_update import UpdateEffectTask, commit_update
+
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    audit.ensure_index(repository)
+    for update in ("DROP ALL", "CLEAR ALL"):
+        effect = UpdateEffectTask(update, 1000).run(repository.store)  # type: ignore[attr-defined]
+        activity = commit_update(repository, update, effect, agent="admin")
+        assert activity is not None
+        assert audit.index_complete(repository), update
+    # the record of DROP ALL lists what it removed: the history of what was there shows it
+    assert audit.entity_history(repository, str(OPD)).rows[0]["perubahan"] == activity
+
+
+def test_an_update_on_a_trail_not_wholly_indexed_does_not_mark_it(repository: Repository
+                                                                  ) -> None:
+    from spbe_arch.sparql_update import UpdateEffectTask, commit_update
+
+    _trail(repository, datetime(2026, 1, 1, tzinfo=UTC))
+    _without_index(repository)
+    update = f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <{_entity(5)}> <{SPBE.nama}> \"y\" }} }}"
+    effect = UpdateEffectTask(update, 1000).run(repository.store)  # type: ignore[attr-defined]
+    commit_update(repository, update, effect, agent="admin")
+    assert not audit.index_complete(repository)

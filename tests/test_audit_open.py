@@ -116,3 +116,13 @@ def test_the_server_over_a_read_only_store_writes_nothing(
         app.state.shutdown()
     assert caplog.text == ""  # not even a failed write: none was tried
     assert _dump(old_store) == before
+
+
+def test_a_restore_of_an_older_dump_is_indexed_at_once(old_store: str, tmp_path: Path) -> None:
+    """The CLI indexed the store it opened, then the restore brought back records without
+    the index (and no mark): the history searched their text until the next command."""
+    dump = tmp_path / "lama.nq"
+    dump.write_bytes(_dump(old_store))
+    result = CliRunner().invoke(cli_app, ["--store", old_store, "restore", str(dump), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert _state(old_store) == (True, False, RECORDS)

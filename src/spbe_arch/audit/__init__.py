@@ -207,6 +207,11 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
     record = audit_quads(described, agent, [e for e in entities if isinstance(e, URIRef)],
                          label, update_text=text)
     if changes.updates:
+        # DROP ALL / CLEAR ALL (the only updates that may touch the trail) also take the
+        # mark of a wholly indexed trail (`ensure_index`); this record, written after them,
+        # is indexed, so a mark that held before holds after
+        if index_complete(repository):
+            record.append(index_mark())
         # after the updates, in the same request: an update such as DROP ALL must not
         # erase the record of itself
         combined = ChangeSet(add=list(changes.add), remove=list(changes.remove),

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from spbe_arch import demo as demo_service
 from spbe_arch import iris
-from spbe_arch.audit import load_record
+from spbe_arch.audit import index_on_open, load_record
 from spbe_arch.cli.common import (
     agent_name,
     err_console,
@@ -743,6 +743,8 @@ def restore(
                         " repositori, jejak audit termasuk, diganti isi cadangan)")
     with repository() as repo, working(t("Memulihkan", "Restoring")):
         count = repo.restore(path, fmt, record=record)
+        # a dump of an older version brings records without the history's index
+        index_on_open(repo)
     _echo(t(f"Repositori dipulihkan dari {file}: {count} tripel.",
             f"Repository restored from {file}: {count} triples."))
 
