@@ -190,3 +190,16 @@ def test_every_page_of_an_entitys_history_is_a_slice_of_the_named_query(
         assert page.total == len(whole)
         assert [{k: str(v) for k, v in row.items()} for row in page.rows] == \
             whole[offset:offset + limit], (limit, offset)
+
+
+def test_a_literal_holding_a_line_separator_sets_no_sop(repository: Repository) -> None:
+    """The recorded N-Triples text was cut with str.splitlines, which also cuts at U+2028,
+    and each piece searched for the status words: a description anyone may edit, holding
+    those words, then counted as a triple setting an SOP to ditetapkan."""
+    other = URIRef("https://w3id.org/spbe-arch/id/9999/sop/SOP.LAIN.01")
+    text = f"uraian\u2028<{other}> <{SPBE.statusSOP}> <{SPBE.Ditetapkan}> ."
+    changes = ChangeSet(add=[(OPD, SPBE.uraian, Literal(text), GRAPH)])
+    repository.apply(ChangeSet(add=[*changes.add, *audit.audit_quads(
+        changes, "editor-uji", [OPD], "REST PATCH opd UJI",
+        when=datetime(2026, 3, 1, 9, tzinfo=UTC))]))
+    assert sops_set_since(repository, date(2026, 1, 1)) == set()

@@ -64,9 +64,15 @@ def sops_set_since(repository: Repository, since: date) -> set[URIRef]:
     """SOPs whose status was set to ditetapkan at or after `since`, read from the audit trail."""
     found: set[URIRef] = set()
     for row in repository.select(sparql("changes-since"), {"since": _since_literal(since)}):
-        for line in str(row["added"]).splitlines():
-            if _STATUS_TRIPLE in line and line.startswith("<"):
-                found.add(URIRef(line[1:line.index(">")]))
+        # N-Triples lines end at "\n" only (str.splitlines also cuts at U+2028 and U+0085,
+        # which a literal may hold)
+        for line in str(row["added"]).split("\n"):
+            # the predicate and object right after the subject: the same words inside a
+            # literal (of a description, say) are no status
+            if line.startswith("<") and ">" in line:
+                end = line.index(">")
+                if line[end + 1:].lstrip().startswith(_STATUS_TRIPLE):
+                    found.add(URIRef(line[1:end]))
     return found
 
 

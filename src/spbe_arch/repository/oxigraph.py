@@ -241,7 +241,9 @@ class _LoadJournal:
         whole = bool(json.loads(self.header.read_text(encoding="utf-8")).get("whole"))
         graphs: list[AnyGraph] = []
         if self.graph_log.exists():
-            for line in self.graph_log.read_text(encoding="utf-8").splitlines():
+            # one graph name per "\n"-ended line: an IRI may hold U+2028, at which
+            # str.splitlines would cut it
+            for line in self.graph_log.read_text(encoding="utf-8").split("\n")[:-1]:
                 graphs.append(ox.DefaultGraph() if line == "DEFAULT" else ox.NamedNode(line))
         return whole, graphs
 
