@@ -42,8 +42,9 @@ _CHILD = textwrap.dedent("""
     repository = open_repository(settings.store, settings)
     tokens = TokenStore(None)
     admin = tokens.create("admin-uji", "admin")[0]
-    before = repository.export(None, "nquads")
     app = create_app(settings, repository, tokens=tokens)
+    # after create_app, which marks the audit trail as indexed (audit.index_on_open)
+    before = repository.export(None, "nquads")
     answers = []
     with TestClient(app, base_url="http://www.example") as client:
         for update in given["updates"]:
