@@ -46,3 +46,36 @@ def test_a_value_with_a_unicode_line_separator_is_one_term(arch_service: Any) ->
             page = client.get("/api/layanan", params={parameter: odd})
             assert page.status_code == 200, page.text
             assert page.json()["total"] == 0
+
+
+def test_a_list_page_in_rdf_by_content_negotiation(arch_service: Any) -> None:
+    """Lists answered JSON whatever was asked: a client asking for Turtle (rdflib,
+    Protégé) got JSON without a word. A page in RDF is the union of its entities' own RDF,
+    its paging in headers."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    client = arch_service.client
+    listed = client.get("/api/proses-bisnis", params={"limit": 1}).json()
+    assert listed["total"] > 1
+    turtle = client.get("/api/proses-bisnis", params={"limit": 1},
+                        headers={"accept": "text/turtle"})
+    assert turtle.status_code == 200
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert turtle.headers["x-total-count"] == str(listed["total"])
+    assert turtle.headers["vary"] == "Accept"
+    assert 'offset=1>; rel="next"' in turtle.headers["link"]
+    assert 'rel="prev"' not in turtle.headers["link"]
+    page = Graph().parse(data=turtle.text, format="turtle")
+    expected = Graph()
+    for item in listed["items"]:
+        single = client.get(f"/api/proses-bisnis/{item['kode']}",
+                            headers={"accept": "text/turtle"})
+        expected.parse(data=single.text, format="turtle")
+    assert len(page) > 0 and isomorphic(page, expected)
+    jsonld = client.get("/api/proses-bisnis", params={"limit": 1, "offset": 1},
+                        headers={"accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert 'offset=0>; rel="prev"' in jsonld.headers["link"]
+    # anything else (a browser's */*, an image type) keeps the JSON
+    assert client.get("/api/proses-bisnis", headers={"accept": "image/png"}).json()["items"]

@@ -208,7 +208,8 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             allow_origins=origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["Location", "Content-Type", "Retry-After", "ETag"],
+            expose_headers=["Location", "Content-Type", "Retry-After", "ETag", "Link",
+                            "X-Total-Count"],
             max_age=600,
         )
 

@@ -18,7 +18,7 @@ is written. Every write is recorded in the audit trail (`GET /history?entity=…
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -133,8 +133,15 @@ def _with_context(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"@context": CONTEXT, **record}
 
 
-@router.get("/{kind}", summary="Daftar entitas (filter, halaman, urutan)")
+RDF_CONTENT: dict[str, Any] = {
+    "content": {"application/json": {}, "application/ld+json": {}, "text/turtle": {},
+                "application/n-triples": {}, "application/rdf+xml": {}}}
+
+
+@router.get("/{kind}", summary="Daftar entitas (filter, halaman, urutan; JSON, atau RDF lewat"
+            " Accept)", response_model=None, responses={200: RDF_CONTENT})
 async def entity_list(
+    request: Request,
     _: ReaderDep,
     repository: RepositoryDep,
     settings: SettingsDep,
@@ -151,7 +158,7 @@ async def entity_list(
                                       max_length=100)] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> dict[str, Any]:
+) -> Response:
     instansi = instansi or settings.instansi
     page = await run_in_threadpool(
         list_entities, repository, _kind(kind), instansi=instansi,
@@ -160,8 +167,43 @@ async def entity_list(
     if page.total == 0 and opd is not None:
         # an empty list for a mistyped OPD code reads as "this OPD has none"
         await run_in_threadpool(_require_known_opd, repository, instansi, opd)
-    return {"@context": CONTEXT, "items": page.items, "total": page.total,
-            "offset": page.offset, "limit": page.limit}
+    offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
+    if offer.serializer == "json":
+        return JSONResponse({"@context": CONTEXT, "items": page.items, "total": page.total,
+                             "offset": page.offset, "limit": page.limit},
+                            headers={"Vary": "Accept"})
+    # the page's entities as one graph (each as its own GET gives it); the paging that the
+    # JSON carries in its body goes into headers: the total, and links to the pages around
+    graph = _rdf_graph(_kind(kind), page.items, instansi)
+    headers = {"Vary": "Accept", "X-Total-Count": str(page.total)}
+    links = []
+    if offset + limit < page.total:
+        following = request.url.include_query_params(offset=offset + limit)
+        links.append(f'<{following}>; rel="next"')
+    if offset > 0:
+        previous = request.url.include_query_params(offset=max(0, offset - limit))
+        links.append(f'<{previous}>; rel="prev"')
+    if links:
+        headers["Link"] = ", ".join(links)
+    return _rdf_response(request, graph, offer, headers)
+
+
+def _rdf_graph(kind: EntityKind, records: Iterable[Mapping[str, Any]], instansi: str) -> Graph:
+    graph = Graph()
+    graph.bind("spbe", SPBE)
+    for record in records:
+        for triple in entity_to_graph(kind, record, instansi):
+            graph.add(triple)
+    return graph
+
+
+def _rdf_response(request: Request, graph: Graph, offer: Offer,
+                  headers: dict[str, str]) -> Response:
+    if offer.serializer == "json-ld":
+        body = _json_ld(graph, str(request.url_for("jsonld_context")))
+        return Response(body, media_type=offer.media_type, headers=headers)
+    return Response(graph.serialize(format=offer.serializer, encoding="utf-8"),
+                    media_type=offer.media_type, headers=headers)
 
 
 class UnknownOpdError(InputError):
@@ -180,11 +222,7 @@ def _require_known_opd(repository: Repository, instansi: str, code: str) -> None
 
 
 @router.get("/{kind}/{code:path}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
-            responses={200: {"content": {"application/json": {}, "application/ld+json": {},
-                                         "text/turtle": {},
-                                         "application/n-triples": {},
-                                         "application/rdf+xml": {}}},
-                       404: {"description": "Tidak ada"}})
+            responses={200: RDF_CONTENT, 404: {"description": "Tidak ada"}})
 async def entity_get(
     request: Request,
     _: ReaderDep,
@@ -209,15 +247,8 @@ async def entity_get(
     if offer.serializer == "json":
         return JSONResponse(_with_context(record), media_type=offer.media_type,
                             headers=headers)
-    graph = Graph()
-    graph.bind("spbe", SPBE)
-    for triple in entity_to_graph(entity_kind, record, instansi):
-        graph.add(triple)
-    if offer.serializer == "json-ld":
-        body = _json_ld(graph, str(request.url_for("jsonld_context")))
-        return Response(body, media_type=offer.media_type, headers=headers)
-    return Response(graph.serialize(format=offer.serializer, encoding="utf-8"),
-                    media_type=offer.media_type, headers=headers)
+    return _rdf_response(request, _rdf_graph(entity_kind, [record], instansi), offer,
+                         headers)
 
 
 async def _respond(request: Request, principal: Principal, repository: Repository,
