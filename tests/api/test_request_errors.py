@@ -125,3 +125,34 @@ def test_every_json_route_reads_its_body_under_the_limit(make_service: Any, meth
     not_json = service.client.request(method, path, content=b'{"x": NaN}',
                                       headers={"Content-Type": "application/json"})
     assert not_json.json()["detail"][0]["type"] == "json_invalid_constant"
+
+
+@pytest.mark.parametrize("path", ["/bpmn/import", "/excel/import"])
+def test_an_upload_far_past_the_limit_is_refused_before_it_is_parsed(
+        make_service: Any, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """FastAPI parses a multipart form before any dependency, the token check included,
+    and Starlette spools its files to disk whatever their size: an anonymous request could
+    fill the server's disk. Past the limit plus the form's wrapping, nothing is parsed."""
+    from starlette.requests import Request
+
+    from spbe_arch.api.bodies import FORM_OVERHEAD_BYTES
+
+    parsed: list[str] = []
+    real_form = Request._get_form
+
+    async def spy(self: Request, **kwargs: Any) -> Any:
+        parsed.append(self.url.path)
+        return await real_form(self, **kwargs)
+
+    monkeypatch.setattr(Request, "_get_form", spy)
+    service = make_service(max_upload_bytes=1000, anonymous_read=False)
+    huge = b"x" * (1000 + FORM_OVERHEAD_BYTES + 1)
+    response = service.client.post(path, files={"file": ("model.bpmn", huge)})
+    assert response.status_code == 413, response.text
+    assert "melebihi batas" in response.json()["detail"]
+    assert parsed == []
+    # within the wrapping allowance, the route's own check answers as before (a token
+    # first: anonymous is 401, after the form was read)
+    small = service.client.post(path, files={"file": ("model.bpmn", b"x" * 2000)})
+    assert small.status_code == 401
+    assert parsed == [path]

@@ -344,3 +344,30 @@ def test_an_editor_cannot_take_another_opds_model_by_its_file_name(fresh_demo_we
     assert 'name="kunci"' not in taken.text  # nothing staged to save
     assert web.repository.export(None, "nquads") == before
     assert [m.proses_kode for m in list_models(web.repository)] == ["DISPENDUKCAPIL-02.01"]
+
+
+def test_an_upload_past_the_forms_limit_is_refused_before_it_is_parsed(
+        demo_web: Web, monkeypatch) -> None:
+    """Starlette spools a form's files to disk whatever their size; the web's forms are
+    read under FORM_FILES uploads' worth first."""
+    from starlette.requests import Request
+
+    from spbe_arch.api.bodies import FORM_OVERHEAD_BYTES
+    from spbe_arch.web.context import FORM_FILES
+
+    session = demo_web.session("editor")  # signed in (a form) before the spy
+    parsed: list[str] = []
+    real_form = Request._get_form
+
+    async def spy(self: Request, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(self.url.path)
+        return await real_form(self, **kwargs)
+
+    monkeypatch.setattr(Request, "_get_form", spy)
+    monkeypatch.setattr(demo_web.app.state.settings, "max_upload_bytes", 1000)
+    huge = b"x" * (FORM_FILES * 1000 + FORM_OVERHEAD_BYTES + 1)
+    response = upload(session, [("akta.bpmn", huge)])
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "melebihi batas" in text_of(response.text)
+    assert parsed == []

@@ -23,10 +23,15 @@ class BodyTooLargeError(InputError):
     http_status = 413
 
 
-async def read_body(request: Request, settings: Settings) -> bytes:
-    """The whole body, refused (413) as soon as it passes the limit — also when the
-    client sends no Content-Length."""
-    limit = settings.max_upload_bytes
+FORM_OVERHEAD_BYTES = 1024 * 1024
+"""What a multipart upload may hold besides its file (boundaries, part headers, the text
+fields beside it), so a file at the limit gets its route's own message, not this one."""
+
+
+async def read_body(request: Request, settings: Settings, limit: int | None = None) -> bytes:
+    """The whole body, refused (413) as soon as it passes the limit (`limit`, by default
+    `settings.max_upload_bytes`) — also when the client sends no Content-Length."""
+    limit = settings.max_upload_bytes if limit is None else limit
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -75,6 +80,9 @@ class LimitedBodyRoute(APIRoute):
     body"), and takes `NaN` / `Infinity` (not JSON) as numbers that were stored as the
     text "nan"."""
 
+    overhead_bytes = 0
+    """Allowed above `settings.max_upload_bytes` (the multipart wrapping of an upload)."""
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -82,7 +90,9 @@ class LimitedBodyRoute(APIRoute):
             if request.method in ("POST", "PUT", "PATCH"):
                 # Starlette keeps the body (and the JSON) it has read; FastAPI's own read
                 # then reuses them
-                body = await read_body(request, request.app.state.settings)
+                settings = request.app.state.settings
+                body = await read_body(request, settings,
+                                       settings.max_upload_bytes + self.overhead_bytes)
                 request._body = body
                 if body and _is_json(request.headers.get("content-type")):
                     parsed = parse_json(body)
@@ -91,6 +101,15 @@ class LimitedBodyRoute(APIRoute):
             return await handler(request)
 
         return limited
+
+
+class LimitedUploadRoute(LimitedBodyRoute):
+    """A route taking a multipart upload (a file and a few fields), read under the upload
+    limit plus `FORM_OVERHEAD_BYTES` before FastAPI parses the form. FastAPI parses a form
+    before any dependency runs, the token check included, and Starlette spools its files
+    to disk whatever their size: anyone could fill the server's disk with one request."""
+
+    overhead_bytes = FORM_OVERHEAD_BYTES
 
 
 _UNPARSED = object()

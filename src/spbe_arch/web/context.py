@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from spbe_arch import iris
 from spbe_arch.access import Principal, Role, TokenStore, authenticate
 from spbe_arch.access.policy import AuthenticationError
+from spbe_arch.api.bodies import FORM_OVERHEAD_BYTES, read_body
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
@@ -261,8 +262,17 @@ class FormTooLargeError(InputError):
     http_status = 413
 
 
+FORM_FILES = 5
+"""Files of the upload limit's size one form may carry (the import page takes several at
+once); the body is refused (413) past that, before Starlette spools its files to disk."""
+
+
 async def checked_form(request: Request) -> FormData:
     """The POSTed form, after the CSRF checks described in the module docstring."""
+    settings = request.app.state.settings
+    # kept where Starlette's form parser reads it
+    request._body = await read_body(
+        request, settings, FORM_FILES * settings.max_upload_bytes + FORM_OVERHEAD_BYTES)
     try:
         form = await request.form()
     except HTTPException:

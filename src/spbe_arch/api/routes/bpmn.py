@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from spbe_arch.api.bodies import LimitedUploadRoute
 from spbe_arch.api.deps import (
     KODE_WILAYAH,
     InstansiQuery,
@@ -37,7 +38,7 @@ from spbe_arch.importers.bpmn.service import (
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
 
-router = APIRouter(prefix="/bpmn", tags=["BPMN"])
+router = APIRouter(prefix="/bpmn", tags=["BPMN"], route_class=LimitedUploadRoute)
 BPMN_XML = "application/xml"
 
 

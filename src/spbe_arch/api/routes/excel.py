@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from spbe_arch.api.bodies import LimitedUploadRoute
 from spbe_arch.api.deps import (
     InstansiQuery,
     LangDep,
@@ -30,7 +31,7 @@ from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.importers.xlsx import WorkbookProblems, import_workbook
 from spbe_arch.importers.xlsx.reader import SheetProblem
 
-router = APIRouter(prefix="/excel", tags=["Excel"])
+router = APIRouter(prefix="/excel", tags=["Excel"], route_class=LimitedUploadRoute)
 
 Opd = Annotated[str | None, Query(description="Kode OPD: hanya data OPD ini")]
 
