@@ -156,3 +156,34 @@ def test_an_upload_far_past_the_limit_is_refused_before_it_is_parsed(
     small = service.client.post(path, files={"file": ("model.bpmn", b"x" * 2000)})
     assert small.status_code == 401
     assert parsed == [path]
+
+
+@pytest.mark.parametrize("path", ["/tidak-ada", "/api/layanan/X%0AY", "/sop-x"])
+def test_an_address_no_route_has_is_refused_in_indonesian(service: Any, path: str) -> None:
+    """Starlette answered `{"detail": "Not Found"}`, English and naming nothing."""
+    response = service.client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"tidak ada alamat '{path}' di layanan ini; alamat API tercantum di /docs"}
+    english = service.client.get(path, headers={"accept-language": "en"})
+    assert english.json()["detail"] == (
+        f"there is no address '{path}' on this service; the API's addresses are listed at"
+        " /docs")
+    assert service.client.get(path, params={"lang": "en"}).json() == english.json()
+
+
+def test_a_method_the_route_does_not_take_keeps_its_allow_header(service: Any) -> None:
+    response = service.client.delete("/queries")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert response.json() == {"detail": "'/queries' tidak menerima metode DELETE; pakai GET"}
+    english = service.client.put("/history?lang=en")
+    assert english.status_code == 405 and english.headers["allow"] == "GET"
+    assert english.json() == {"detail": "'/history' does not take the method PUT; use GET"}
+
+
+def test_the_web_pages_keep_their_own_answers(service: Any) -> None:
+    page = service.client.get("/ui/tidak-ada")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    asset = service.client.get("/ui/static/tidak-ada.css")
+    assert asset.status_code == 404 and asset.json() == {"detail": "Not Found"}

@@ -20,9 +20,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException
 
 from spbe_arch import audit
 from spbe_arch.access import (
@@ -53,6 +55,7 @@ from spbe_arch.errors import (
 )
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings, get_settings
+from spbe_arch.web.context import PREFIX as WEB_PREFIX
 
 ROUTE_MODULES = (
     "sparql",
@@ -97,10 +100,11 @@ def status_for(exc: SpbeError) -> int:
     return 400
 
 
-def error_response(request: Request, exc: SpbeError) -> Response:
+def error_response(request: Request, exc: SpbeError,
+                   headers: dict[str, str] | None = None) -> Response:
     lang = request_lang(request)
     status = status_for(exc)
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="spbe-arch"'
     if status == 503:
@@ -115,6 +119,41 @@ def error_response(request: Request, exc: SpbeError) -> Response:
     if isinstance(extra, dict):
         body.update(extra)
     return JSONResponse(body, status, headers=headers)
+
+
+class RoutingError(SpbeError):
+    """No route has the address (404), or the route does not take the method (405)."""
+
+    def __init__(self, status: int, message_id: str, message_en: str) -> None:
+        super().__init__(message_id, message_en)
+        self.http_status = status
+
+
+async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 / 405 (an address no route has, a method the route does not
+    take) as every other refusal of the service: a sentence naming the address, in the
+    request's language, `Allow` kept. Its English `{"detail": "Not Found"}` read as if the
+    service spoke English only and named nothing. The web UI (`/ui`) has its own pages
+    and keeps Starlette's answers for what they leave (its static files)."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path
+    if exc.status_code not in (404, 405) or path == WEB_PREFIX \
+            or path.startswith(WEB_PREFIX + "/"):
+        return await http_exception_handler(request, exc)
+    # as sent (percent-encoded): a control character in the path stays visible
+    raw = request.scope.get("raw_path") or path.encode()
+    shown = raw.decode("latin-1")
+    if exc.status_code == 404:
+        error = RoutingError(
+            404, f"tidak ada alamat '{shown}' di layanan ini; alamat API tercantum di /docs",
+            f"there is no address '{shown}' on this service; the API's addresses are listed"
+            " at /docs")
+    else:
+        allowed = (exc.headers or {}).get("Allow", "")
+        error = RoutingError(
+            405, f"'{shown}' tidak menerima metode {request.method}; pakai {allowed}",
+            f"'{shown}' does not take the method {request.method}; use {allowed}")
+    return error_response(request, error, dict(exc.headers or {}))
 
 
 def make_query_engine(repository: GuardedRepository, settings: Settings) -> QueryEngine:
@@ -195,6 +234,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
     weakref.finalize(app, shutdown)
 
     app.add_exception_handler(RequestValidationError, request_validation_error)
+    app.add_exception_handler(HTTPException, routing_error)
 
     @app.exception_handler(SpbeError)
     async def _spbe_error(request: Request, exc: SpbeError) -> Response:
