@@ -187,3 +187,24 @@ def test_a_code_no_address_can_name_is_refused(arch_service: Any, code: str) -> 
     assert response.status_code == 422, response.text
     assert f"proses-bisnis '{code}'" in response.json()["problems"][0]
     assert _dump(arch_service) == before
+
+
+def test_a_blank_code_in_the_address_is_worded_for_the_address(arch_service: Any) -> None:
+    """`DELETE /api/opd/%20` said "kolom 'kode' wajib diisi", as if a body field were
+    missing."""
+    client, admin = arch_service.client, arch_service.auth("admin")
+    for method, path, body in (("DELETE", "/api/opd/%20", None),
+                               ("PATCH", "/api/layanan/%09", {"nama": "x"}),
+                               ("PUT", "/api/opd/%20%20", {"nama": "x"})):
+        response = client.request(method, path, json=body, headers=admin)
+        assert response.status_code == 400, (method, path, response.text)
+        detail = response.json()["detail"]
+        assert detail.startswith("alamat tidak menyebut kode "), detail
+        assert "kolom" not in detail
+    english = client.delete("/api/opd/%20", headers={**admin, "accept-language": "en"})
+    assert english.json()["detail"].startswith("the address names no ")
+    assert english.json()["detail"].endswith(
+        " code: its code segment (\" \") is empty or only white space")
+    # a body without a code still names the field
+    missing = client.post("/api/opd", json={"nama": "x"}, headers=admin)
+    assert missing.status_code == 400 and "'kode'" in missing.json()["detail"]

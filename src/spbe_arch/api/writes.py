@@ -228,6 +228,7 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
     `precondition` is checked against the entity as it is under the write lock; `lang` is
     the language of the rule messages a refusal carries."""
     what_id, what_en = write_action(kind, method)
+    url_code = code
     with lock:
         if body is not None:
             record = dict(body)
@@ -253,6 +254,14 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                     f" ('{code}')")
         assert code is not None
         code = _stored_code(kind, code)
+        if not code and url_code is not None:
+            # the code came from the address, not from a field of the body
+            shown = shown_value(url_code)
+            raise InputError(
+                f"alamat tidak menyebut kode {kind.label('id')}: bagian kodenya ({shown})"
+                " kosong atau hanya spasi",
+                f"the address names no {kind.label('en')} code: its code segment ({shown})"
+                " is empty or only white space")
         if not code:
             raise InputError("kolom 'kode' wajib diisi", "the field 'kode' is required")
         if body is not None:
