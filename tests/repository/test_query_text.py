@@ -37,3 +37,19 @@ def test_a_comment_ends_at_a_carriage_return() -> None:
     assert bound.endswith("\r{ " + BLOCK + "  ?s ?p ?o }")
     assert dataset_clauses("SELECT * # note\rFROM <urn:g> WHERE { ?s ?p ?o }") == (["urn:g"], [])
     assert query_form("# a note\rASK { ?s ?p ?o }") == "ASK"
+
+
+def test_a_literal_is_one_line_of_query_text_whatever_line_breaks_it_holds() -> None:
+    """str.splitlines also breaks at U+0085, U+2028 and U+2029: a bound literal holding one
+    was cut in two by any code reading the query text line by line. They are written as
+    \\u escapes, which SPARQL reads back as the same characters."""
+    import pyoxigraph as ox
+
+    from spbe_arch.repository.base import term_text
+
+    value = "a\x85b\u2028c\u2029d\ne"
+    text = term_text(Literal(value))
+    assert len(text.splitlines()) == 1
+    store = ox.Store()
+    [row] = list(store.query(f"SELECT ?v WHERE {{ BIND({text} AS ?v) }}"))
+    assert row["v"].value == value

@@ -312,7 +312,7 @@ _LANGUAGE = re.compile(r"^[A-Za-z]+(?:-[A-Za-z0-9]+)*$")
 _BNODE_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
           "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f\x85\u2028\u2029]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
