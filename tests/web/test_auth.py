@@ -173,6 +173,8 @@ def test_a_damaged_token_file_is_not_described_on_the_sign_in_page(tmp_path) -> 
         signed_in = session.get("/ui")
         for response in (signing_in, signed_in):
             assert response.status_code == 500
+            # a page, as every other error of the web UI (the signed-in one was JSON)
+            assert response.headers["content-type"].startswith("text/html"), response.text
             # anyone could learn where the server keeps its files, and the tokens' names
             for secret in ("rahasia", "tokens.json", "kepala-dinas", "superadmin"):
                 assert secret not in response.text, secret

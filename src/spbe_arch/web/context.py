@@ -201,10 +201,13 @@ class Page:
         return self.finish(RedirectResponse(url, status_code=303))
 
 
-def build_page(request: Request) -> Page:
+def build_page(request: Request, principal: Principal | None = None) -> Page:
+    """The page for this request, for `principal` (default: the caller, from the cookie)."""
     settings: Settings = request.app.state.settings
     lang, remember = _lang_of(request, settings)
-    principal, invalid = web_principal(request)
+    invalid = False
+    if principal is None:
+        principal, invalid = web_principal(request)
     csrf = request.cookies.get(CSRF_COOKIE) or ""
     new_csrf = len(csrf) < 32
     if new_csrf:

@@ -20,12 +20,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from spbe_arch import iris
-from spbe_arch.access import AuthenticationError
+from spbe_arch.access import AuthenticationError, Principal
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.web.context import (
     PREFIX,
     Page,
     SignInRequiredError,
+    build_page,
     open_page,
     request_path,
     sign_in_url,
@@ -100,7 +101,14 @@ def render_template(name: str, page: Page, **values: Any) -> str:
 
 
 def error_page(request: Request, exc: SpbeError, status: int) -> Response:
-    page = getattr(request.state, "page", None) or open_page(request)
+    page = getattr(request.state, "page", None)
+    if page is None:
+        try:
+            page = open_page(request)
+        except SpbeError:
+            # the caller cannot be identified (the token file is damaged, which is often the
+            # very error shown): the page is drawn for nobody in particular, not as JSON
+            page = build_page(request, Principal.anonymous(False))
     return page.render("error.html.j2", status=status, error=exc.message(page.lang),
                        status_code=status)
 
