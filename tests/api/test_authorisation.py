@@ -256,8 +256,8 @@ EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
     "gsp_put_default_graph": (gsp_put_default_graph, {"admin": 204}),
     "validation_run": (validation_run, {"editor": 200, "editor_b": 200, "admin": 200}),
     # an editor's OPDs are of one instansi: another body's report is not theirs (an admin
-    # gets 400: the test repository holds no instansi 3575)
-    "validation_run_other_instansi": (validation_run_other_instansi, {"admin": 400}),
+    # gets 404: the test repository holds no instansi 3575)
+    "validation_run_other_instansi": (validation_run_other_instansi, {"admin": 404}),
 }
 
 

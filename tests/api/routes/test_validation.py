@@ -133,3 +133,28 @@ def test_storing_a_report_is_in_the_audit_trail(arch_service: Any) -> None:
     feed = arch_service.client.get("/history").json()["items"]
     assert [(i["agen"], i["entitas"]) for i in feed] == [("editor-diskominfo", [report])]
     assert feed[0]["keterangan"].startswith("Laporan validasi disimpan: ")
+
+
+def test_a_mistyped_instansi_is_404_naming_the_known_ones(arch_service: Any) -> None:
+    """`POST /validation/run?instansi=3547` was 400 (the validator's "graph is empty")
+    where `/evaluation` and `/api` answer 404 for an instansi the repository lacks."""
+    client, admin = arch_service.client, arch_service.auth("admin")
+    expected = ("parameter 'instansi': instansi dengan kode wilayah '3547' tidak ada di"
+                " repositori; kode yang ada: 3574")
+    for response in (client.post("/validation/run", params={"instansi": "3547"},
+                                 headers=admin),
+                     client.get("/validation", params={"instansi": "3547"}),
+                     client.get("/evaluation/status", params={"instansi": "3547"})):
+        assert response.status_code == 404, response.text
+        assert response.json()["detail"] == expected
+    # the check comes after the token's: no token, no list of codes
+    assert client.post("/validation/run", params={"instansi": "3547"}).status_code == 401
+
+
+def test_a_filter_of_only_white_space_is_no_filter(reported: Any) -> None:
+    whole = reported.client.get("/validation").json()
+    for blank in (" ", "\t"):
+        page = reported.client.get("/validation", params={"opd": blank, "rule": blank})
+        assert page.status_code == 200, page.text
+        assert page.json()["total"] == whole["total"]
+        assert page.json()["filters"] == {"opd": None, "severity": None, "rule": None}

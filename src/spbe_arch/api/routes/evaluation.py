@@ -19,6 +19,7 @@ from spbe_arch.api.deps import (
     SettingsDep,
     WriteLockDep,
 )
+from spbe_arch.api.routes.resources import unknown_instansi
 from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
@@ -69,10 +70,6 @@ class AssessmentIn(BaseModel):
     bukti_dukung: list[EvidenceIn] = Field(default_factory=list)
 
 
-class UnknownInstansiError(InputError):
-    http_status = 404
-
-
 def known_instansi(repository: RepositoryDep, settings: SettingsDep,
                    instansi: InstansiQuery = None) -> str:
     """The instansi asked for (default: the server's), which the repository must know: a
@@ -81,7 +78,7 @@ def known_instansi(repository: RepositoryDep, settings: SettingsDep,
     try:
         require_known_instansi(repository, kode)
     except InputError as exc:
-        raise UnknownInstansiError(exc.message_id, exc.message_en) from None
+        raise unknown_instansi(exc, instansi) from None
     return kode
 
 

@@ -57,7 +57,10 @@ from spbe_arch.model import (
     get_entity,
     get_kind,
     list_entities,
+    reference_concepts,
+    require_known_instansi,
 )
+from spbe_arch.model.service import scheme_name
 from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
 from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
@@ -160,13 +163,22 @@ async def entity_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Response:
     instansi = instansi or settings.instansi
+    # a value of only white space is an empty form field: no filter, as `?opd=` is
+    opd, ref, q, status, sort = (_filled(v) for v in (opd, ref, q, status, sort))
+    if ref is not None and _kind(kind).reference_field is None:
+        raise InputError(
+            f"parameter 'ref': {_kind(kind).label('id')} tidak diklasifikasikan dengan kode"
+            " referensi (RAB, RAL, RAD, RAA, RAI, RAK)",
+            f"parameter 'ref': {_kind(kind).label('en')} has no reference classification"
+            " (RAB, RAL, RAD, RAA, RAI, RAK)")
     page = await run_in_threadpool(
         list_entities, repository, _kind(kind), instansi=instansi,
         opd=opd, reference_code=ref, text=q, status=status, sort=sort, offset=offset,
         limit=limit)
-    if page.total == 0 and opd is not None:
-        # an empty list for a mistyped OPD code reads as "this OPD has none"
-        await run_in_threadpool(_require_known_opd, repository, instansi, opd)
+    if page.total == 0:
+        # an empty list for a mistyped code reads as "there are none"
+        await run_in_threadpool(_require_known_filters, repository, _kind(kind), instansi,
+                                opd, ref, asked=request.query_params.get("instansi"))
     offer = choose(ENTITY_OFFERS, request.headers.get("accept")) or ENTITY_OFFERS[-1]
     if offer.serializer == "json":
         return JSONResponse({"@context": CONTEXT, "items": page.items, "total": page.total,
@@ -206,15 +218,55 @@ def _rdf_response(request: Request, graph: Graph, offer: Offer,
                     media_type=offer.media_type, headers=headers)
 
 
-class UnknownOpdError(InputError):
+def _filled(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
+
+
+class UnknownFilterValueError(InputError):
+    """A filter names an instansi, OPD or reference code that does not exist (404)."""
+
     http_status = 404
+
+
+def unknown_instansi(error: InputError, asked: str | None) -> InputError:
+    """`require_known_instansi`'s refusal as a 404, naming the parameter when one was
+    given (without it, the server's own SPBE_INSTANSI is the one missing)."""
+    where = "parameter 'instansi': " if asked else ""
+    return UnknownFilterValueError(f"{where}{error.message_id}", f"{where}{error.message_en}")
+
+
+def _require_known_filters(repository: Repository, kind: EntityKind, instansi: str,
+                           opd: str | None, ref: str | None, *, asked: str | None) -> None:
+    """Why a page is empty, when a filter value is the reason: the instansi, OPD or
+    reference code it names is not there (a typo), rather than none matching."""
+    try:
+        require_known_instansi(repository, instansi)
+    except InputError as exc:
+        raise unknown_instansi(exc, asked) from None
+    if opd is not None:
+        _require_known_opd(repository, instansi, opd)
+    if ref is not None and kind.reference_field is not None:
+        _require_known_reference(repository, kind, ref)
+
+
+def _require_known_reference(repository: Repository, kind: EntityKind, code: str) -> None:
+    scheme = kind.field(kind.reference_field or "").scheme or ""
+    # every version: the filter matches a code of any version loaded
+    concepts = reference_concepts(repository).get(scheme, {})
+    if concepts and code not in concepts:
+        name = scheme_name(concepts, scheme)
+        raise UnknownFilterValueError(
+            f"parameter 'ref': kode '{code}' tidak ada dalam {name} ({scheme}), referensi"
+            f" yang mengklasifikasikan {kind.label('id')}",
+            f"parameter 'ref': there is no code '{code}' in {name} ({scheme}), the reference"
+            f" that classifies {kind.label('en')}")
 
 
 def _require_known_opd(repository: Repository, instansi: str, code: str) -> None:
     known = sorted(RepositoryResolver(repository, instansi).stored_codes(KINDS["opd"]))
     if code.strip() not in known:
         listed = ", ".join(known[:40]) + (", …" if len(known) > 40 else "")
-        raise UnknownOpdError(
+        raise UnknownFilterValueError(
             f"parameter 'opd': OPD '{code}' tidak ada di instansi {instansi}; kode yang ada:"
             f" {listed or '(belum ada OPD)'}",
             f"parameter 'opd': there is no OPD '{code}' in instansi {instansi}; known codes:"
