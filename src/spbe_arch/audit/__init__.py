@@ -115,7 +115,7 @@ def mentioned_iris(changes: ChangeSet, entities: Iterable[URIRef],
     recorded text of the change writes as `<IRI>` — subjects, predicates, IRI objects,
     datatypes and graph names of the triples added and removed, an `<IRI>` inside one of
     their literals, and one in the SPARQL Update `text`. The same set the text search of
-    `history_keys.rq` finds a record by, so the index changes no history."""
+    `history_keys_text.rq` finds a record by, so the index changes no history."""
     found: set[URIRef] = set(entities)
     for quads in (changes.add, changes.remove):
         for s, p, o, g in quads:
@@ -163,7 +163,7 @@ def audit_quads(changes: ChangeSet, agent: str, entities: Iterable[URIRef], labe
         quads.append((activity, SPBE.tripelDihapus, Literal(chunk), graph))
     if update_text:
         quads.append((activity, RDFS.comment, Literal(update_text), graph))
-    # The index an entity's history looks records up by (history_keys.rq). It is never
+    # The index an entity's history looks records up by (history_page.rq). It is never
     # larger than the recorded text (each IRI in it is written there at least once), so a
     # change of any size gets one. A change naming no IRI (DROP ALL, a load of quad files)
     # mentions itself, so that every record written since the index exists has one and
@@ -375,16 +375,27 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     # records (not marked by ensure_index: a read-only store, a restored older dump) is
     # searched by text, as the named query `history` does. The mark is one triple: asking
     # for it costs nothing, while asking for unindexed records reads every record.
-    keys_query = "history_keys"
-    if not index_complete(repository, timeout_s=timeout_s):
-        unindexed = repository.query(_sparql("history_unindexed"), timeout_s=timeout_s)
-        keys_query = "history_keys_text" if unindexed is True else "history_keys"
-    keys = _select(repository, _sparql(keys_query), bindings, timeout_s).rows
+    if (not index_complete(repository, timeout_s=timeout_s)
+            and repository.query(_sparql("history_unindexed"), timeout_s=timeout_s) is True):
+        keys = _select(repository, _sparql("history_keys_text"), bindings, timeout_s).rows
+        if agent:
+            keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
+        return ChangeFeed(len(keys), _with_details(repository, keys[offset:offset + limit],
+                                                   "history_details", timeout_s))
+    # by the index, counted and paged in the store: reading every key into Python took
+    # 0.7 s for an entity each of 20,000 records mentions (0.1 s so)
     if agent:
-        keys = [row for row in keys if "agen" in row and str(row["agen"]) == agent]
-    page = keys[offset:offset + limit]
-    return ChangeFeed(len(keys), _with_details(repository, page, "history_details",
-                                               timeout_s))
+        bindings = {**bindings, "agen": Literal(agent)}
+    agent_line = ("GRAPH <" + str(iris.provenance_graph()) + "> { ?perubahan"
+                  " prov:wasAssociatedWith ?a . ?a rdfs:label ?agen }" if agent else "")
+    count = _select(repository, fill_line(_sparql("history_count"), "#AGENT", agent_line),
+                    bindings, timeout_s)
+    total = int(str(count.rows[0].get("total", 0))) if count.rows else 0
+    if offset >= total:
+        return ChangeFeed(total, [])
+    page = _select(repository, fill_line(_sparql("history_page"), "#AGENT", agent_line)
+                   + f"\nLIMIT {int(limit)} OFFSET {int(offset)}", bindings, timeout_s).rows
+    return ChangeFeed(total, _with_details(repository, page, "history_details", timeout_s))
 
 
 def _check_page(limit: int, offset: int) -> None:
