@@ -266,15 +266,21 @@ EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
 @pytest.mark.parametrize("write", list(EXTRA))
 def test_matrix_other_kinds_and_cross_opd_writes(arch_service: Any, write: str,
                                                  role: str | None) -> None:
-    action, allowed = EXTRA[write]
-    before = arch_service.repository.export(None, "nquads")
-    response = action(arch_service, arch_service.auth(role))
+    _check_cell(arch_service, *EXTRA[write], role)
+
+
+def _check_cell(service: Any, action: Write, allowed: dict[str, int], role: str | None
+                ) -> None:
+    """One cell: the answer the role gets, and the store changed exactly when allowed (a
+    refused write leaves it byte-identical)."""
+    before = service.repository.export(None, "nquads")
+    response = action(service, service.auth(role))
     expected = allowed.get(role or "", 401 if role is None else 403)
     assert response.status_code == expected, response.text
     if expected >= 400:
-        assert arch_service.repository.export(None, "nquads") == before
+        assert service.repository.export(None, "nquads") == before
     else:
-        assert arch_service.repository.export(None, "nquads") != before
+        assert service.repository.export(None, "nquads") != before
 
 
 # --- writes beside the REST resources: SOPs, BPMN models, workbooks, self-assessments --------
@@ -447,12 +453,4 @@ def _workflow_cases() -> list[Any]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("write", "role"), _workflow_cases())
 def test_matrix_workflow_writes(workflow_service: Any, write: str, role: str | None) -> None:
-    action, allowed = WORKFLOW[write]
-    before = workflow_service.repository.export(None, "nquads")
-    response = action(workflow_service, workflow_service.auth(role))
-    expected = allowed.get(role or "", 401 if role is None else 403)
-    assert response.status_code == expected, response.text
-    if expected >= 400:
-        assert workflow_service.repository.export(None, "nquads") == before
-    else:
-        assert workflow_service.repository.export(None, "nquads") != before
+    _check_cell(workflow_service, *WORKFLOW[write], role)
