@@ -36,6 +36,7 @@ from spbe_arch.access import (
 from spbe_arch.api.deps import request_lang
 from spbe_arch.api.guard import GuardedRepository
 from spbe_arch.api.head_requests import HeadAsGet
+from spbe_arch.api.openapi_errors import declare_error_responses
 from spbe_arch.api.query_engine import (
     ForkingQueryEngine,
     InProcessQueryEngine,
@@ -253,6 +254,8 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
             max_age=600,
         )
 
+    # before the routes' own hooks, which build on the generic operations it completes
+    declare_error_responses(app)
     for name in ROUTE_MODULES:
         module = importlib.import_module(f"spbe_arch.api.routes.{name}")
         setup = getattr(module, "setup", None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -83,6 +83,8 @@ def known_instansi(repository: RepositoryDep, settings: SettingsDep,
 
 
 KnownInstansi = Annotated[str, Depends(known_instansi)]
+UNKNOWN_INSTANSI: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Instansi tidak ada di repositori (unknown instansi)"}}
 
 
 @router.get("/frameworks", summary="Daftar kerangka evaluasi")
@@ -91,7 +93,7 @@ def frameworks(_: ReaderDep, repository: RepositoryDep) -> list[dict[str, object
     return list_frameworks(repository)
 
 
-@router.get("/status", summary="Status setiap indikator evaluasi")
+@router.get("/status", responses=UNKNOWN_INSTANSI, summary="Status setiap indikator evaluasi")
 def status(_: ReaderDep, repository: RepositoryDep,
            kode: KnownInstansi, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
@@ -100,7 +102,7 @@ def status(_: ReaderDep, repository: RepositoryDep,
     return [row.to_json() for row in rows]
 
 
-@router.get("/index", summary="Indeks dari penilaian mandiri")
+@router.get("/index", responses=UNKNOWN_INSTANSI, summary="Indeks dari penilaian mandiri")
 def index(_: ReaderDep, repository: RepositoryDep,
           kode: KnownInstansi, year: Year = None,
           framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
@@ -108,7 +110,8 @@ def index(_: ReaderDep, repository: RepositoryDep,
     return evaluation_index(repository, kode, _year(year), framework).to_json()
 
 
-@router.post("/whatif", summary="Simulasi: indeks bila indikator mencapai tingkat tertentu")
+@router.post("/whatif", responses=UNKNOWN_INSTANSI,
+             summary="Simulasi: indeks bila indikator mencapai tingkat tertentu")
 def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep,
            kode: KnownInstansi, year: Year = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:
@@ -118,7 +121,7 @@ def whatif(body: WhatIfRequest, _: ReaderDep, repository: RepositoryDep,
     return {"sebelum": before.to_json(), "sesudah": after.to_json()}
 
 
-@router.get("/sop-coverage", summary="Cakupan SOP per OPD")
+@router.get("/sop-coverage", responses=UNKNOWN_INSTANSI, summary="Cakupan SOP per OPD")
 def coverage(_: ReaderDep, repository: RepositoryDep,
              kode: KnownInstansi,
              since: Annotated[date | None, Query(alias="sejak")] = None) -> list[dict[str, object]]:
@@ -126,7 +129,7 @@ def coverage(_: ReaderDep, repository: RepositoryDep,
     return [row.to_json() for row in sop_coverage(repository, kode, since)]
 
 
-@router.get("/assessments", summary="Daftar penilaian mandiri")
+@router.get("/assessments", responses=UNKNOWN_INSTANSI, summary="Daftar penilaian mandiri")
 def assessments(_: ReaderDep, repository: RepositoryDep,
                 kode: KnownInstansi, year: Year = None,
                 framework: FrameworkCode = DEFAULT_FRAMEWORK) -> list[dict[str, object]]:
@@ -135,7 +138,8 @@ def assessments(_: ReaderDep, repository: RepositoryDep,
         repository, kode, framework=framework, year=year)]
 
 
-@router.post("/assessments", status_code=201, summary="Catat penilaian mandiri satu indikator")
+@router.post("/assessments", status_code=201, responses=UNKNOWN_INSTANSI,
+             summary="Catat penilaian mandiri satu indikator")
 def record(body: AssessmentIn, principal: PrincipalDep, repository: RepositoryDep,
            settings: SettingsDep, lock: WriteLockDep, instansi: InstansiQuery = None,
            framework: FrameworkCode = DEFAULT_FRAMEWORK) -> dict[str, object]:

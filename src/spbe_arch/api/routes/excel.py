@@ -10,7 +10,7 @@ checks and its commit.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -36,6 +36,10 @@ router = APIRouter(prefix="/excel", tags=["Excel"], route_class=LimitedUploadRou
 Opd = Annotated[str | None, Query(description="Kode OPD: hanya data OPD ini")]
 
 
+UNKNOWN_OPD: dict[int | str, dict[str, Any]] = {
+    404: {"description": "OPD tidak ada di instansi (unknown OPD)"}}
+
+
 class UploadTooLargeError(InputError):
     http_status = 413
 
@@ -45,7 +49,7 @@ class NotXlsxError(InputError):
 
 
 @router.get("/template", summary="Unduh templat Excel", response_class=Response,
-            responses={200: {"content": {XLSX: {}}}})
+            responses={200: {"content": {XLSX: {}}}, **UNKNOWN_OPD})
 def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
              instansi: InstansiQuery = None, opd: Opd = None) -> Response:
     """Templat Excel; dengan `opd`, terisi data OPD itu."""
@@ -54,14 +58,15 @@ def template(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
 
 
 @router.get("/export", summary="Ekspor repositori ke Excel", response_class=Response,
-            responses={200: {"content": {XLSX: {}}}})
+            responses={200: {"content": {XLSX: {}}}, **UNKNOWN_OPD})
 def export(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
            instansi: InstansiQuery = None, opd: Opd = None) -> Response:
     """Ekspor repositori ke Excel (tata letak sama dengan templat)."""
     return workbook_download(repository, instansi or settings.instansi, opd, True, "arsitektur")
 
 
-@router.post("/import", summary="Impor buku kerja Excel yang sudah diisi")
+@router.post("/import", summary="Impor buku kerja Excel yang sudah diisi",
+             responses={415: {"description": "Berkas bukan buku kerja .xlsx / .xlsm"}})
 def import_(repository: RepositoryDep, settings: SettingsDep, principal: PrincipalDep,
             lang: LangDep, lock: WriteLockDep, file: UploadFile, instansi: InstansiQuery = None,
             dry_run: bool = False,

@@ -75,7 +75,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Perlu token API"},
     403: {"description": "Perlu peran admin"},
     404: {"description": "Graf tidak ada"},
+    406: {"description": "Tidak ada format RDF yang cocok dengan Accept"},
     415: {"description": "Format RDF tidak didukung"},
+    503: {"description": "Penyimpanan tidak tersedia"},
 }
 
 

@@ -89,7 +89,8 @@ async def validation_latest(
 @router.post("/run", summary="Validasi repositori sekarang dan simpan laporannya"
              " (editor / admin)",
              responses={401: {"description": "Perlu token API"},
-                        403: {"description": "Perlu peran editor atau admin"}})
+                        403: {"description": "Perlu peran editor atau admin"},
+                        404: {"description": "Instansi tidak ada di repositori"}})
 async def validation_run(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                          settings: SettingsDep, lang: LangDep,
                          instansi: InstansiQuery = None,
