@@ -16,6 +16,8 @@ from fastapi import Depends, Query, Request
 
 from spbe_arch.access import Principal, TokenStore, authenticate, require_read
 from spbe_arch.api.query_engine import QueryEngine
+from spbe_arch.errors import InputError
+from spbe_arch.model import require_known_instansi
 from spbe_arch.repository import Repository
 from spbe_arch.settings import Settings
 
@@ -100,3 +102,22 @@ a slash does harm (an Excel export answered 500 on `instansi=%1D`)."""
 
 InstansiQuery = Annotated[str | None, Query(description="Kode wilayah (bawaan: SPBE_INSTANSI)",
                                             pattern=KODE_WILAYAH, max_length=64)]
+
+
+class UnknownFilterValueError(InputError):
+    """A parameter names an instansi, OPD or reference code that does not exist (404)."""
+
+    http_status = 404
+
+
+def require_instansi(repository: Repository, kode: str, asked: str | None) -> None:
+    """The instansi must be one the repository holds: a mistyped code would otherwise answer
+    a complete-looking empty page, evaluation or validation. 404, naming the parameter
+    when one was given (without it, the server's own SPBE_INSTANSI is the one missing),
+    and the known codes."""
+    try:
+        require_known_instansi(repository, kode)
+    except InputError as exc:
+        where = "parameter 'instansi': " if asked else ""
+        raise UnknownFilterValueError(f"{where}{exc.message_id}",
+                                      f"{where}{exc.message_en}") from None

@@ -18,9 +18,8 @@ from spbe_arch.api.deps import (
     RepositoryDep,
     SettingsDep,
     WriteLockDep,
+    require_instansi,
 )
-from spbe_arch.api.routes.resources import unknown_instansi
-from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
     Assessment,
@@ -34,7 +33,6 @@ from spbe_arch.evaluation import (
     record_assessment,
     sop_coverage,
 )
-from spbe_arch.model import require_known_instansi
 
 router = APIRouter(prefix="/evaluation", tags=["Evaluasi SPBE"],
                    route_class=LimitedBodyRoute)
@@ -75,10 +73,7 @@ def known_instansi(repository: RepositoryDep, settings: SettingsDep,
     """The instansi asked for (default: the server's), which the repository must know: a
     mistyped code would otherwise answer a complete-looking empty evaluation."""
     kode = instansi or settings.instansi
-    try:
-        require_known_instansi(repository, kode)
-    except InputError as exc:
-        raise unknown_instansi(exc, instansi) from None
+    require_instansi(repository, kode, instansi)
     return kode
 
 

@@ -36,7 +36,9 @@ from spbe_arch.api.deps import (
     ReaderDep,
     RepositoryDep,
     SettingsDep,
+    UnknownFilterValueError,
     request_lang,
+    require_instansi,
 )
 from spbe_arch.api.negotiation import Offer, choose
 from spbe_arch.api.resource_schemas import expand_resource_paths
@@ -58,7 +60,6 @@ from spbe_arch.model import (
     get_kind,
     list_entities,
     reference_concepts,
-    require_known_instansi,
 )
 from spbe_arch.model.service import scheme_name
 from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
@@ -222,27 +223,11 @@ def _filled(value: str | None) -> str | None:
     return (value.strip() or None) if value is not None else None
 
 
-class UnknownFilterValueError(InputError):
-    """A filter names an instansi, OPD or reference code that does not exist (404)."""
-
-    http_status = 404
-
-
-def unknown_instansi(error: InputError, asked: str | None) -> InputError:
-    """`require_known_instansi`'s refusal as a 404, naming the parameter when one was
-    given (without it, the server's own SPBE_INSTANSI is the one missing)."""
-    where = "parameter 'instansi': " if asked else ""
-    return UnknownFilterValueError(f"{where}{error.message_id}", f"{where}{error.message_en}")
-
-
 def _require_known_filters(repository: Repository, kind: EntityKind, instansi: str,
                            opd: str | None, ref: str | None, *, asked: str | None) -> None:
     """Why a page is empty, when a filter value is the reason: the instansi, OPD or
     reference code it names is not there (a typo), rather than none matching."""
-    try:
-        require_known_instansi(repository, instansi)
-    except InputError as exc:
-        raise unknown_instansi(exc, asked) from None
+    require_instansi(repository, instansi, asked)
     if opd is not None:
         _require_known_opd(repository, instansi, opd)
     if ref is not None and kind.reference_field is not None:

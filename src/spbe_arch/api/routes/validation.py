@@ -29,12 +29,11 @@ from spbe_arch.api.deps import (
     ReaderDep,
     RepositoryDep,
     SettingsDep,
+    require_instansi,
 )
-from spbe_arch.api.routes.resources import unknown_instansi
 from spbe_arch.api.sparql_protocol import ProtocolError, media_type_of
 from spbe_arch.errors import InputError, SpbeError
-from spbe_arch.model import require_known_instansi, stored_opds
-from spbe_arch.repository import Repository
+from spbe_arch.model import stored_opds
 from spbe_arch.validation import ValidationReport, latest_report, store_report, validate
 
 router = APIRouter(prefix="/validation", tags=["Validasi"])
@@ -68,7 +67,7 @@ async def validation_latest(
     opd, rule = (opd or "").strip() or None, (rule or "").strip() or None
     report = await run_in_threadpool(latest_report, repository, kode)
     if report is None:
-        await run_in_threadpool(_require_known_instansi, repository, kode, instansi)
+        await run_in_threadpool(require_instansi, repository, kode, instansi)
         raise ReportNotFoundError(
             f"belum ada laporan validasi tersimpan untuk instansi {kode}; jalankan"
             f" `spbe-arch validate --instansi {kode} --store`, atau POST /validation/run"
@@ -110,7 +109,7 @@ async def validation_run(request: Request, principal: PrincipalDep, repository: 
             f"running validation: token '{principal.name}' has no rights over any OPD of"
             f" instansi {kode}")
 
-    await run_in_threadpool(_require_known_instansi, repository, kode, instansi)
+    await run_in_threadpool(require_instansi, repository, kode, instansi)
 
     def run() -> ValidationReport:
         # the write lock: the report describes one state of the repository
@@ -120,15 +119,6 @@ async def validation_run(request: Request, principal: PrincipalDep, repository: 
             return report
 
     return _answer(await run_in_threadpool(run), kode, lang)
-
-
-def _require_known_instansi(repository: Repository, kode: str, asked: str | None) -> None:
-    """A mistyped instansi is 404 naming the known codes, as on /evaluation and /api (the
-    validator's own refusal of an empty instansi graph was a 400)."""
-    try:
-        require_known_instansi(repository, kode)
-    except InputError as exc:
-        raise unknown_instansi(exc, asked) from None
 
 
 def _answer(report: ValidationReport, kode: str, lang: str, opd: str | None = None,
