@@ -132,3 +132,47 @@ def test_download_names_are_safe_for_any_code(
     assert response.status_code == 200  # an instansi without data: an empty template
     disposition = response.headers["content-disposition"]
     assert disposition.isascii() and "templat-35.74.xlsx" in disposition
+
+
+FORMULA_TEXTS = {
+    "nama": '=HYPERLINK("http://evil.example/","klik")',
+    "uraian": "=cmd|' /C calc'!A0",
+}
+"""Texts an OPD editor may store that a spreadsheet would run as formulas (OWASP)."""
+
+
+def test_stored_formula_texts_are_exported_as_text_and_read_back_unchanged(
+        client: tuple[TestClient, dict[str, str]], repo: Repository, tmp_path: Path) -> None:
+    http, token = client
+    payloads = [("PB.RUMUS", FORMULA_TEXTS),
+                ("PB.PLUS", {"nama": "+1+1 tambah", "uraian": "-2+3 kurang"}),
+                ("PB.AT", {"nama": "@SUM(1+1) jumlah", "uraian": "=1+1\n-baris kedua"})]
+    for kode, texts in payloads:
+        made = http.post("/api/proses-bisnis", headers={"Authorization": token["kominfo"]},
+                         json={"kode": kode, "pemilik": "DISKOMINFO", "levelPetaProses": 2,
+                               "klasifikasiRAB": "RAB.09.03.01", **texts})
+        assert made.status_code == 201, made.text
+    exported = http.get("/excel/export", params={"opd": "DISKOMINFO"},
+                        headers={"Authorization": token["admin"]})
+    path = tmp_path / "ekspor.xlsx"
+    path.write_bytes(exported.content)
+
+    ws = load_workbook(path)["Proses Bisnis"]
+    headers = {str(c.value).rstrip(" *"): c.column_letter for c in ws[1]}
+    rows = {ws[f"A{r}"].value: r for r in range(2, ws.max_row + 1)}
+    formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []  # nothing the spreadsheet would run on opening
+    for kode, texts in payloads:
+        for name, text in texts.items():
+            cell = ws[f"{headers['Nama' if name == 'nama' else 'Uraian']}{rows[kode]}"]
+            # the stored text itself (no apostrophe added), marked as text for Excel
+            assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    level = ws[f"{headers['Level Peta Proses']}{rows['PB.RUMUS']}"]
+    assert (level.value, level.data_type, level.quotePrefix) == (2, "n", False)
+
+    again = _upload(http, path, token["kominfo"])
+    assert again.status_code == 200, again.text  # type: ignore[attr-defined]
+    for kode, texts in payloads:
+        stored = get_entity(repo, "proses-bisnis", kode, instansi=INSTANSI)
+        assert stored is not None
+        assert {name: stored[name] for name in texts} == texts

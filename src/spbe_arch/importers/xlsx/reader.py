@@ -5,6 +5,7 @@ the workbook's XML. Files are checked before openpyxl sees them (type, encryptio
 wrong file gets a sentence, not a traceback. Decisions on doubtful cells (docs/excel.md):
 
 - formulas are rejected (the stored value would silently be the cached result or nothing);
+  a text cell marked with Excel's quote prefix (`'=…`) is text, not a formula;
 - dates must be Excel dates; a date typed as text is rejected with the value shown;
 - merged cells are rejected (their value belongs to one cell only);
 - stray spaces around codes are removed, and a code that differs from an existing one only
@@ -185,6 +186,13 @@ def _sheet_marks(archive: zipfile.ZipFile, path: str) -> tuple[list[str], set[in
     return ranges, hidden
 
 
+def _quote_prefixed(cell: Any) -> bool:
+    """Whether the cell is marked as text by Excel's quote prefix (typing `'=…`; the export
+    writes a stored text starting with '=' that way): its '=' is text, not a formula."""
+    style = getattr(cell, "style_array", None)
+    return bool(getattr(style, "quotePrefix", 0))
+
+
 def _plain_text(text: str) -> str:
     """A cell's text as the clerk sees it. Excel writes a carriage return or another control
     character as `_x000D_` (OOXML escape), which openpyxl leaves in the text: 'Satu_x000D_'
@@ -259,7 +267,8 @@ class _SheetReader:
             return None
         header = column.header
         if getattr(cell, "data_type", None) == "f" or (
-                isinstance(value, str) and value.startswith("=") and len(value) > 1):
+                isinstance(value, str) and value.startswith("=") and len(value) > 1
+                and not _quote_prefixed(cell)):
             self.problem(row, header, value,
                          f"berisi rumus '{value}'; isi dengan nilainya (Tempel Khusus > Nilai)",
                          f"contains the formula '{value}'; enter its value instead (Paste"

@@ -213,7 +213,7 @@ def build_workbook(repository: Repository, out: Path | IO[bytes], *, instansi: s
                     date_cell.number_format = "yyyy-mm-dd"
                     values.append(date_cell)
                 else:
-                    values.append(_printable(value))
+                    values.append(_safe_value(ws, value))
             ws.append(values)
         summary.rows[sheet.title] = len(rows)
     _write_lists(wb, lists)
@@ -269,6 +269,29 @@ def _printable(value: Any) -> Any:
     return printable(value) if isinstance(value, str) else value
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters that make a spreadsheet read a typed text as a formula (OWASP's CSV
+injection list; a line break stands in for CR, which `printable` turns into one)."""
+
+
+def _safe_value(ws: Any, value: Any) -> Any:
+    """`value` for a cell, a text from the repository never becoming a formula.
+
+    openpyxl writes any string starting with '=' as a formula, which Excel evaluates on
+    opening: an editor's `=HYPERLINK("http://…","klik")` as a process name would be a live
+    link (or a DDE command) in the workbook of whoever exports it. Such texts are written as
+    text cells with Excel's quote prefix (what typing `'=…` does), not with an apostrophe in
+    the value: the cell shows and holds exactly the stored text, editing it keeps it text,
+    and the importer reads it back unchanged. Numbers and dates are not text: untouched."""
+    value = _printable(value)
+    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def _write_lists(wb: Workbook, lists: _Lists) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
@@ -277,7 +300,7 @@ def _write_lists(wb: Workbook, lists: _Lists) -> None:
     for i in range(longest):
         # the choices come from the repository (names, reference labels), where a control
         # character stored by another path would make openpyxl refuse the whole workbook
-        ws.append([_printable(values[i]) if i < len(values) else None
+        ws.append([_safe_value(ws, values[i]) if i < len(values) else None
                    for _, values in lists.columns])
 
 
