@@ -199,6 +199,9 @@ def test_api_lists_reports(client: TestClient) -> None:
 def test_api_renders_formats(client: TestClient) -> None:
     html = client.get("/reports/register-sop")
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    # shown on the web UI's origin, made from editors' data: runs and loads nothing
+    assert "default-src 'none'" in html.headers["content-security-policy"]
+    assert html.headers["x-content-type-options"] == "nosniff"
     assert "SOP-PPID-01" in html.text
     md = client.get("/reports/opd", params={"format": "md", "opd": "DINKES", "lang": "en"})
     assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")

@@ -155,6 +155,10 @@ def test_derive_edit_and_documents(api: Api) -> None:
     assert "4 Desember 2026" in html.text and "<svg" in html.text
     svg = api.client.get(f"/sop/{kode}/dokumen?format=svg", headers=api.auth("reader"))
     assert svg.status_code == 200 and svg.text.startswith("<svg")
+    # shown on the web UI's origin, made from editors' data: runs and loads nothing
+    for shown in (html, svg):
+        assert "default-src 'none'" in shown.headers["content-security-policy"]
+        assert shown.headers["x-content-type-options"] == "nosniff"
     assert api.client.get(f"/sop/{kode}/dokumen?format=xls",
                           headers=api.auth("reader")).status_code == 400
     docx = api.client.get(f"/sop/{kode}/dokumen?format=docx", headers=api.auth("reader"))

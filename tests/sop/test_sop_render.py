@@ -255,3 +255,36 @@ def test_a_long_unbroken_word_stays_inside_the_identity_sheet(tmp_path: Path) ->
     assert all(xmax <= width - 20 for _, xmax in words), max(words, key=lambda w: w[1])
     text = " ".join(t for t, _ in words)
     assert "Pencatatan dan Pendataan" in text and "Register permohonan" in text
+
+
+def test_the_pdf_fetches_nothing_outside_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint's default fetcher loads any URL a document names: the SOP PDF was made
+    with it (the reports already refused all but data: URLs)."""
+    import http.server
+    import threading
+
+    from spbe_arch.sop import render
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/jejak.png"
+    real = render.render_html
+    monkeypatch.setattr(render, "render_html", lambda document, layout=None: real(
+        document, layout).replace("</body>", f'<img src="{url}"></body>'))
+    try:
+        pdf = render.render_pdf(long_sop())
+    finally:
+        server.shutdown()
+    assert pdf.startswith(b"%PDF")
+    assert hits == []

@@ -29,6 +29,23 @@ def content_disposition(name: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+DOCUMENT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:;"
+                   " font-src data:; frame-ancestors 'none'")
+"""A generated document shown in the browser (a report or SOP in HTML, an SVG diagram)
+runs nothing and loads nothing: it is served from the origin of the web UI, whose session
+it could otherwise act for, and it is made from OPD editors' data."""
+
+
+def document_download(content: bytes, media_type: str, file_name: str,
+                      disposition: str) -> Response:
+    """A generated document (report, SOP), inline or as an attachment, with
+    `DOCUMENT_POLICY` and no content sniffing."""
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": content_disposition(file_name, disposition),
+        "Content-Security-Policy": DOCUMENT_POLICY,
+        "X-Content-Type-Options": "nosniff"})
+
+
 def workbook_download(repository: Repository, instansi: str, opd: str | None, with_data: bool,
               prefix: str) -> Response:
     buffer = io.BytesIO()

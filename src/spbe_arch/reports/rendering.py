@@ -436,20 +436,10 @@ def to_html(document: Document, *, raster: bool = False) -> bytes:
 
 def to_pdf(document: Document) -> bytes:
     """PDF by WeasyPrint from the HTML; every resource outside the document is refused."""
-    import weasyprint
+    from spbe_arch.pdf import html_to_pdf
 
     lines = sum(len(box.lines) for d in document.diagrams.values() for box in d.boxes)
-    html = to_html(document, raster=lines > PDF_VECTOR_TEXT_LIMIT).decode("utf-8")
-    fetcher: Any
-    if hasattr(weasyprint, "URLFetcher"):
-        fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    else:  # WeasyPrint < 66
-        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
-            if not url.startswith("data:"):
-                raise ValueError(f"external resource refused: {url}")
-            return weasyprint.default_url_fetcher(url, *args, **kwargs)
-    result: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-    return result
+    return html_to_pdf(to_html(document, raster=lines > PDF_VECTOR_TEXT_LIMIT).decode("utf-8"))
 
 
 def to_docx(document: Document) -> bytes:

@@ -65,15 +65,18 @@ def render_html(document: SopDocument, layout: FlowchartLayout | None = None) ->
 
 def render_pdf(document: SopDocument, layout: FlowchartLayout | None = None) -> bytes:
     try:
-        from weasyprint import HTML
+        import weasyprint  # noqa: F401 - its system libraries are checked here
     except OSError as exc:  # Pango/cairo libraries missing
         raise InputError(
             "PDF tidak dapat dibuat: pustaka sistem WeasyPrint (Pango) tidak terpasang;"
             " jalankan scripts/install-system-deps atau pilih --format html/docx",
             "cannot make a PDF: WeasyPrint's system libraries (Pango) are missing; run"
             " scripts/install-system-deps or use --format html/docx") from exc
-    html = render_html(document, layout)
-    return bytes(HTML(string=html).write_pdf())
+    from spbe_arch.pdf import html_to_pdf
+
+    # offline, as the reports: WeasyPrint's default fetcher would load any URL a document
+    # names (an OPD's data reaches the document)
+    return html_to_pdf(render_html(document, layout))
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from spbe_arch.api.deps import InstansiQuery, LangDep, ReaderDep, RepositoryDep, SettingsDep
-from spbe_arch.api.downloads import content_disposition
+from spbe_arch.api.downloads import document_download
 from spbe_arch.reports import FORMATS, available_reports, render
 from spbe_arch.settings import Settings
 
@@ -69,6 +69,5 @@ def get_report(
     rendered = render(repository, name, format, instansi=instansi or settings.instansi,
                       opd=opd, lang=lang, template_dir=_template_dir(settings))
     disposition = "inline" if format == "html" else "attachment"
-    return Response(rendered.content, media_type=rendered.media_type,
-                    headers={"Content-Disposition":
-                             content_disposition(rendered.filename, disposition)})
+    return document_download(rendered.content, rendered.media_type, rendered.filename,
+                             disposition)

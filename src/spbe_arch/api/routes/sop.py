@@ -25,7 +25,7 @@ from spbe_arch.api.deps import (
     SettingsDep,
     WriteLockDep,
 )
-from spbe_arch.api.downloads import content_disposition
+from spbe_arch.api.downloads import content_disposition, document_download
 from spbe_arch.errors import InputError
 from spbe_arch.importers.bpmn.service import find_proses
 from spbe_arch.repository import Repository
@@ -179,8 +179,8 @@ def document(kode: str, repository: RepositoryDep, settings: SettingsDep, _: Rea
     _load(repository, kode, kode_wilayah)
     rendered = render_sop(repository, kode, format, kode_wilayah=kode_wilayah, page=halaman)
     disposition = "inline" if format in ("pdf", "html", "svg") else "attachment"
-    return Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": content_disposition(rendered.file_name, disposition)})
+    return document_download(rendered.content, rendered.media_type, rendered.file_name,
+                             disposition)
 
 
 @router.get("/{kode:path}/bpmn", summary="SOP sebagai BPMN 2.0 XML", response_class=Response,
