@@ -268,7 +268,7 @@ def test_the_pdf_fetches_nothing_outside_the_document(monkeypatch: pytest.Monkey
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             hits.append(self.path)
             self.send_response(404)
             self.end_headers()
