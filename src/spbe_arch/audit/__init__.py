@@ -28,7 +28,7 @@ from spbe_arch import iris
 from spbe_arch.errors import SpbeError
 from spbe_arch.queries import get_query
 from spbe_arch.repository import ChangeSet, LoadRecord, Quad, Repository, SelectResult
-from spbe_arch.repository.base import fill_line, term_text
+from spbe_arch.repository.base import changeset_to_update, fill_line, term_text
 from spbe_arch.vocab import BASE, PROV, SPBE
 
 ANONYMOUS = "anonim"
@@ -179,15 +179,6 @@ def _index_quads(activity: URIRef, mentioned: set[URIRef], graph: URIRef) -> lis
     return [(activity, SPBE.menyebut, iri, graph) for iri in sorted(mentioned or {activity})]
 
 
-def _insert_data(quads: Iterable[Quad]) -> str:
-    lines = []
-    for s, p, o, g in quads:
-        terms = " ".join(Literal(str(t)).n3() if isinstance(t, Literal) and t.datatype is None
-                         and t.language is None else t.n3() for t in (s, p, o))
-        lines.append(f"GRAPH <{g}> {{ {terms} . }}" if g is not None else f"{terms} .")
-    return "INSERT DATA {\n" + "\n".join(lines) + "\n}"
-
-
 def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
                   entities: Iterable[Node], label: str,
                   recorded: ChangeSet | None = None,
@@ -216,7 +207,8 @@ def apply_audited(repository: Repository, changes: ChangeSet, *, agent: str,
         # erase the record of itself
         combined = ChangeSet(add=list(changes.add), remove=list(changes.remove),
                              clear_graphs=list(changes.clear_graphs),
-                             updates=[*changes.updates, _insert_data(record)])
+                             updates=[*changes.updates,
+                                      changeset_to_update(ChangeSet(add=record))])
     else:
         combined = ChangeSet(add=[*changes.add, *record], remove=list(changes.remove),
                              clear_graphs=list(changes.clear_graphs))
