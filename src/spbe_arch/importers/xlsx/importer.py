@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib.term import URIRef
+from rdflib.term import Node, URIRef
 
 from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputProblems, Location, SpbeError
@@ -309,7 +309,8 @@ def _opd_rows_out_of_scope(changes: EntityChangeSet, locator: _Locator,
     scope = {c.casefold() for c in editor_opds}
     shown = ", ".join(sorted(editor_opds))
     layout = layout_for("opd")
-    code_of = {iri: code for code, iri in resolver.stored_codes(KINDS["opd"]).items()}
+    code_of: dict[Node, str] = {
+        iri: code for code, iri in resolver.stored_codes(KINDS["opd"]).items()}
     parent = KINDS["opd"].field("indukOPD").predicate
     problems: list[SheetProblem] = []
     for change in changes.entity_changes:
@@ -327,8 +328,8 @@ def _opd_rows_out_of_scope(changes: EntityChangeSet, locator: _Locator,
         else:
             parents = {o for s, p, o, _ in [*changes.remove, *changes.add]
                        if s == change.iri and p == parent}
-            outside = sorted(code_of.get(o, str(o)) for o in parents  # type: ignore[call-overload]
-                             if code_of.get(o, "").casefold() not in scope)  # type: ignore[call-overload]
+            outside = sorted(code_of.get(o, str(o)) for o in parents
+                             if code_of.get(o, "").casefold() not in scope)
             if outside:
                 names = ", ".join(outside)
                 problems.append(SheetProblem(
