@@ -378,8 +378,7 @@ def entity_history(repository: Repository, entity: str, *, agent: str | None = N
     # 0.7 s for an entity each of 20,000 records mentions (0.1 s so)
     if agent:
         bindings = {**bindings, "agen": Literal(agent)}
-    agent_line = ("GRAPH <" + str(iris.provenance_graph()) + "> { ?perubahan"
-                  " prov:wasAssociatedWith ?a . ?a rdfs:label ?agen }" if agent else "")
+    agent_line = _sparql("history_agent") if agent else ""
     count = _select(repository, fill_line(_sparql("history_count"), "#AGENT", agent_line),
                     bindings, timeout_s)
     total = int(str(count.rows[0].get("total", 0))) if count.rows else 0
