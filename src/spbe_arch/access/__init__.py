@@ -2,7 +2,7 @@
 
 Roles: reader, editor (scoped to one or more OPDs) and admin. See `tokens` for storage
 and `policy` for the checks; `authenticate` turns an Authorization header into the
-`Principal` every route works with.
+`Principal` every route works with, `sessions` the web UI's sign-in cookie.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from spbe_arch.access.policy import (
     require_opd_write,
     require_read,
 )
+from spbe_arch.access.sessions import SessionTable, WebSession, session_principal
 from spbe_arch.access.tokens import (
     TOKEN_PREFIX,
     Role,
@@ -96,9 +97,11 @@ __all__ = [
     "PermissionDeniedError",
     "Principal",
     "Role",
+    "SessionTable",
     "TokenFileError",
     "TokenRecord",
     "TokenStore",
+    "WebSession",
     "anonymous_read_enabled",
     "authenticate",
     "hash_token",
@@ -106,6 +109,7 @@ __all__ = [
     "require_admin",
     "require_opd_write",
     "require_read",
+    "session_principal",
     "token_file_checked",
     "token_refused",
     "tokens_path",

@@ -211,6 +211,12 @@ class TokenStore:
             return None
         return record
 
+    def find_hash(self, digest: str) -> TokenRecord | None:
+        """The record whose `hash` is `digest` (a web session's token), active or not."""
+        with self._lock:
+            self._refresh()
+            return self._by_hash.get(digest)
+
     # --- writing --------------------------------------------------------------------------
     @contextlib.contextmanager
     def _editing(self) -> Iterator[list[TokenRecord]]:
