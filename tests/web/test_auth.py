@@ -19,11 +19,12 @@ def test_sign_in_sets_an_httponly_strict_cookie_and_sign_out_removes_it(demo_web
     assert response.status_code == 303
     assert response.headers["location"] == "/ui/referensi"
     cookie = response.headers["set-cookie"]
-    assert "spbe_token=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "spbe_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert demo_web.tokens["editor"] not in cookie
     page = session.get("/ui")
     assert "editor-diskominfo" in page.text and "(DISKOMINFO)" in page.text
     session.post("/ui/keluar")
-    assert not session.client.cookies.get("spbe_token")
+    assert not session.client.cookies.get("spbe_session")
     assert "editor-diskominfo" not in session.get("/ui").text
 
 
@@ -32,7 +33,7 @@ def test_a_wrong_token_is_refused_with_a_message(demo_web: Web) -> None:
     response = session.post("/ui/masuk", {"token": "spbe_salah", "next": "/ui"})
     assert response.status_code == 401
     assert "Token tidak dikenal atau sudah dicabut" in text_of(response.text)
-    assert "spbe_token" not in response.headers.get("set-cookie", "")
+    assert "spbe_session" not in response.headers.get("set-cookie", "")
 
 
 def test_an_expired_token_is_told_so_at_sign_in(make_web) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +149,7 @@ def test_a_revoked_token_signs_the_browser_out(make_web: WebFactory) -> None:
     response = session.get("/ui")
     assert response.status_code == 200
     assert "Token Anda tidak berlaku lagi" in text_of(response.text)
-    assert 'spbe_token=""' in response.headers.get("set-cookie", "")
+    assert 'spbe_session=""' in response.headers.get("set-cookie", "")
 
 
 def test_a_damaged_token_file_is_not_described_on_the_sign_in_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -161,16 +162,15 @@ def test_a_damaged_token_file_is_not_described_on_the_sign_in_page(tmp_path) -> 
     path = tmp_path / "rahasia" / "spbe-data.tokens.json"
     store = TokenStore(path)
     token, _ = store.create("kepala-dinas", "admin")
-    data = json.loads(path.read_text())
-    data["tokens"][0]["role"] = "superadmin"
-    path.write_text(json.dumps(data))
     app = create_app(Settings(store="memory:"), open_repository("memory:"), tokens=store)
     web = Web(app, app.state.repository, {"admin": token}, store)
     try:
-        session = web.session()
-        signing_in = session.post("/ui/masuk", {"token": token, "next": "/ui"})
-        session.client.cookies.set("spbe_token", token)
+        session = web.session("admin")  # signed in before the file is damaged
+        data = json.loads(path.read_text())
+        data["tokens"][0]["role"] = "superadmin"
+        path.write_text(json.dumps(data) + " ")  # another size: the store reads it again
         signed_in = session.get("/ui")
+        signing_in = web.session().post("/ui/masuk", {"token": token, "next": "/ui"})
         for response in (signing_in, signed_in):
             assert response.status_code == 500
             # a page, as every other error of the web UI (the signed-in one was JSON)

@@ -1,8 +1,13 @@
 """Who is asking, in which language, and with which form token: the context of one page.
 
-Sign-in: the API token is kept in the cookie `spbe_token` (HttpOnly, SameSite=Strict, Secure
-over HTTPS). It is checked against the same `TokenStore` as the API's Bearer header, on every
-request, so a revoked token stops working at once and pages follow the API's roles.
+Sign-in: the API token is checked once against the same `TokenStore` as the API's Bearer
+header and opens a server-side session (`access.sessions`); the browser keeps only the
+session's random id, in the cookie `__Host-spbe_session` over HTTPS (Secure, Path=/, no
+Domain: no sibling subdomain can set or overwrite it) or `spbe_session` over plain HTTP,
+both HttpOnly and SameSite=Strict. The token behind a session is looked up again on every
+request, so a revoked or expired token ends its sessions at once and pages follow the API's
+roles. A cookie of the old kind (`spbe_token`, the token itself) signs nobody in: it is
+deleted when seen.
 
 CSRF (a cookie authenticates, so a foreign site must not be able to post forms with it):
 1. every cookie is SameSite=Strict, so browsers do not send it on cross-site requests;
@@ -17,7 +22,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -27,8 +33,16 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from spbe_arch import iris
-from spbe_arch.access import Principal, Role, TokenStore, authenticate
+from spbe_arch.access import (
+    Principal,
+    Role,
+    SessionTable,
+    TokenStore,
+    session_principal,
+    token_file_checked,
+)
 from spbe_arch.access.policy import AuthenticationError
+from spbe_arch.access.sessions import SESSION_HOURS
 from spbe_arch.api.bodies import FORM_OVERHEAD_BYTES, read_body
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.repository import Repository
@@ -36,12 +50,14 @@ from spbe_arch.settings import Settings
 from spbe_arch.web.i18n import translate
 
 PREFIX = "/ui"
-TOKEN_COOKIE = "spbe_token"
+SESSION_COOKIE = "spbe_session"
+SECURE_SESSION_COOKIE = "__Host-spbe_session"
+OLD_TOKEN_COOKIE = "spbe_token"
 CSRF_COOKIE = "spbe_csrf"
 LANG_COOKIE = "spbe_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SIGN_IN_HOURS = 12
+SIGN_IN_HOURS = SESSION_HOURS
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
     " img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none';"
@@ -72,17 +88,56 @@ def _lang_of(request: Request, settings: Settings) -> tuple[str, bool]:
     return ("en" if settings.lang == "en" else "id"), False
 
 
-def web_principal(request: Request) -> tuple[Principal, bool]:
-    """(the caller, whether a token cookie was present but is no longer valid)."""
+def session_cookie_name(request: Request) -> str:
+    """The sign-in cookie's name for this request's scheme. Only that one is read: over
+    HTTPS a plain `spbe_session` could have been planted by a sibling subdomain (signing the
+    browser in as someone else), which the `__Host-` prefix rules out."""
+    return SECURE_SESSION_COOKIE if request.url.scheme == "https" else SESSION_COOKIE
+
+
+_sessions_lock = threading.Lock()
+
+
+def web_sessions(request: Request) -> SessionTable:
+    """The app's session table, made on first use (the web UI needs no change to the app's
+    set-up; a test may put its own, with a short lifetime, in `app.state.web_sessions`)."""
+    state = request.app.state
+    table: SessionTable | None = getattr(state, "web_sessions", None)
+    if table is None:
+        with _sessions_lock:
+            table = getattr(state, "web_sessions", None)
+            if table is None:
+                table = state.web_sessions = SessionTable()
+    return table
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request's cookies sign in, and what to do with the sign-in cookie."""
+
+    principal: Principal
+    token_invalid: bool = False
+    """The session's token was revoked or expired: say so, and drop the cookie."""
+    drop_session: bool = False
+    """The cookie names no open session (signed out, expired, server restarted): drop it
+    without a word; the sign-in page follows where reading needs it."""
+
+
+def web_principal(request: Request) -> Caller:
     tokens: TokenStore = request.app.state.tokens
     anonymous_read: bool = request.app.state.anonymous_read
-    token = request.cookies.get(TOKEN_COOKIE)
-    if not token:
-        return Principal.anonymous(anonymous_read), False
+    anonymous = Principal.anonymous(anonymous_read)
+    session_id = request.cookies.get(session_cookie_name(request))
+    if not session_id:
+        return Caller(anonymous)
     try:
-        return authenticate(tokens, f"Bearer {token}", anonymous_read=anonymous_read), False
+        with token_file_checked():
+            principal = session_principal(tokens, web_sessions(request), session_id)
     except AuthenticationError:
-        return Principal.anonymous(anonymous_read), True
+        return Caller(anonymous, token_invalid=True)
+    if principal is None:
+        return Caller(anonymous, drop_session=True)
+    return Caller(principal)
 
 
 @dataclass
@@ -98,7 +153,11 @@ class Page:
     remember_lang: bool = False
     new_csrf: bool = False
     token_invalid: bool = False
-    extra_cookies: dict[str, str | None] = field(default_factory=dict)
+    session_id: str | None = None
+    """The sign-in cookie's value as sent (sign-out ends that session)."""
+    new_session: str | None = None
+    """A session opened by this request: its id goes into the cookie."""
+    drop_session: bool = False
 
     # --- identity ------------------------------------------------------------------------
     @property
@@ -177,14 +236,17 @@ class Page:
         if self.remember_lang:
             response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 24 * 3600,
                                 samesite="strict", secure=secure, path="/")
-        if self.token_invalid:
-            response.delete_cookie(TOKEN_COOKIE, path="/")
-        for name, value in self.extra_cookies.items():
-            if value is None:
-                response.delete_cookie(name, path="/")
-            else:
-                response.set_cookie(name, value, max_age=SIGN_IN_HOURS * 3600, httponly=True,
-                                    samesite="strict", secure=secure, path="/")
+        session_cookie = session_cookie_name(self.request)
+        if self.new_session is not None:
+            response.set_cookie(session_cookie, self.new_session,
+                                max_age=SIGN_IN_HOURS * 3600, httponly=True,
+                                samesite="strict", secure=secure, path="/")
+        elif self.token_invalid or self.drop_session:
+            response.delete_cookie(session_cookie, path="/", secure=secure, httponly=True,
+                                   samesite="strict")
+        if OLD_TOKEN_COOKIE in self.request.cookies:
+            response.delete_cookie(OLD_TOKEN_COOKIE, path="/", secure=secure, httponly=True,
+                                   samesite="strict")
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -205,15 +267,15 @@ def build_page(request: Request, principal: Principal | None = None) -> Page:
     """The page for this request, for `principal` (default: the caller, from the cookie)."""
     settings: Settings = request.app.state.settings
     lang, remember = _lang_of(request, settings)
-    invalid = False
-    if principal is None:
-        principal, invalid = web_principal(request)
+    caller = Caller(principal) if principal is not None else web_principal(request)
     csrf = request.cookies.get(CSRF_COOKIE) or ""
     new_csrf = len(csrf) < 32
     if new_csrf:
         csrf = secrets.token_urlsafe(32)
-    return Page(request, request.app.state.repository, settings, principal, lang, csrf,
-                remember_lang=remember, new_csrf=new_csrf, token_invalid=invalid)
+    return Page(request, request.app.state.repository, settings, caller.principal, lang, csrf,
+                remember_lang=remember, new_csrf=new_csrf, token_invalid=caller.token_invalid,
+                session_id=request.cookies.get(session_cookie_name(request)) or None,
+                drop_session=caller.drop_session)
 
 
 def open_page(request: Request) -> Page:

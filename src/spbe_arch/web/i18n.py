@@ -119,9 +119,13 @@ EN: dict[str, str] = {
     "Server ini tidak mengizinkan baca anonim: masuk dulu untuk melihat repositori.":
         "This server does not allow anonymous reading: sign in to see the repository.",
     "Token API": "API token",
-    "Token disimpan dalam cookie HttpOnly di peramban ini sampai Anda keluar (paling lama 12"
-    " jam).": "The token is kept in an HttpOnly cookie in this browser until you sign out (12"
-              " hours at most).",
+    "Token tidak disimpan di peramban: masuk membuka sesi di server, dan peramban ini hanya"
+    " menyimpan nomor sesi acak dalam cookie HttpOnly. Sesi berakhir saat Anda keluar, setelah"
+    " 12 jam, saat token dicabut, atau saat server dimulai ulang.":
+        "The token is not kept in the browser: signing in opens a session on the server, and"
+        " this browser keeps only a random session number in an HttpOnly cookie. The session"
+        " ends when you sign out, after 12 hours, when the token is revoked, or when the server"
+        " restarts.",
     "Token tidak dikenal atau sudah dicabut. Periksa lagi token Anda (dimulai dengan spbe_).":
         "Unknown or revoked token. Check your token again (it starts with spbe_).",
     "Isi token API Anda.": "Enter your API token.",

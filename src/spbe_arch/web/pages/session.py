@@ -1,4 +1,6 @@
-"""Masuk/Keluar: sign in with an API token (kept in an HttpOnly cookie), sign out."""
+"""Masuk/Keluar: sign in with an API token (which opens a server-side session whose id the
+browser keeps in an HttpOnly cookie; the token itself is never stored in the browser),
+sign out (which ends that session on the server)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ from fastapi.responses import Response
 from spbe_arch.access import TokenStore, token_file_checked
 from spbe_arch.web.context import (
     PREFIX,
-    TOKEN_COOKIE,
     FormDep,
     OpenPageDep,
     Page,
     form_text,
+    web_sessions,
 )
 from spbe_arch.web.rendering import WebRoute
 
@@ -52,7 +54,11 @@ def sign_in(page: OpenPageDep, form: FormDep) -> Response:
         else:
             error = page.t("Isi token API Anda.")
         return page.render("signin.html.j2", status=401, next_url=next_url, error=error)
-    page.extra_cookies[TOKEN_COOKIE] = token
+    sessions = web_sessions(page.request)
+    if page.session_id:
+        # signing in again (perhaps as someone else) leaves no earlier session behind
+        sessions.end(page.session_id)
+    page.new_session = sessions.open(record)
     page.token_invalid = False
     _new_form_token(page)
     return page.redirect(next_url)
@@ -60,7 +66,10 @@ def sign_in(page: OpenPageDep, form: FormDep) -> Response:
 
 @router.post("/keluar")
 def sign_out(page: OpenPageDep, form: FormDep) -> Response:
-    page.extra_cookies[TOKEN_COOKIE] = None
+    if page.session_id:
+        # on the server, so a copy of the cookie taken before stops working too
+        web_sessions(page.request).end(page.session_id)
+    page.drop_session = True
     _new_form_token(page)
     return page.redirect(PREFIX)
 
