@@ -33,6 +33,10 @@ def register(app: typer.Typer) -> None:
         list_: bool = typer.Option(False, "--list", help="Tampilkan daftar laporan."),
         all_: bool = typer.Option(False, "--all",
                                   help="Tulis semua laporan dalam semua format ke --out."),
+        jobs: int = typer.Option(
+            None, "--jobs", "-j", min=1,
+            help="Dengan --all: jumlah proses yang menyusun PDF bersamaan (bawaan: satu per"
+                 " CPU, paling banyak 4)."),
     ) -> None:
         """Buat dokumen dari repositori (Dokumen Arsitektur SPBE, profil OPD, validasi, …).
 
@@ -58,7 +62,7 @@ def register(app: typer.Typer) -> None:
             with repository(read_only=True) as repo:
                 written = reports.write_all_reports(
                     repo, target, kode, formats=[fmt] if fmt else reports.FORMATS,
-                    lang=language, template_dir=templates)
+                    lang=language, template_dir=templates, jobs=jobs)
             for path in written:
                 typer.echo(str(path))
             for stem, problem in written.problems:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.pdf import PdfWorkerError, PdfWorkers, pdf_result
 from spbe_arch.reports.registry import (
     REPORT_MODULES,
     ReportParams,
@@ -37,6 +40,7 @@ from spbe_arch.reports.rendering import (
     MEDIA_TYPES,
     Document,
     check_format,
+    pdf_html,
     render_document,
     write_format,
 )
@@ -172,7 +176,8 @@ def write_file(path: Path, content: bytes) -> None:
 
 def write_all_reports(repository: Repository, out_dir: Path, instansi: str | None = None, *,
                       formats: Sequence[str] = FORMATS, lang: str = "id",
-                      template_dir: Path | None = None) -> WrittenReports:
+                      template_dir: Path | None = None,
+                      jobs: int | None = None) -> WrittenReports:
     """Every report in every format into `out_dir` (the OPD profile once per OPD).
 
     The repository is read once and validated at most once for the whole set. A report that
@@ -180,6 +185,10 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
     others: it is listed in `.problems` of the result, which is the list of files written.
     A folder that cannot be created or written is an `InputError` (files already written
     stay, each one complete).
+
+    PDFs are laid out in `jobs` worker processes (default: one per CPU, see
+    `spbe_arch.pdf.default_jobs`) while the next documents are gathered; a report's files
+    are written together, once its PDF is done, in the order of the reports.
     """
     for fmt in formats:
         check_format(fmt)
@@ -188,23 +197,55 @@ def write_all_reports(repository: Repository, out_dir: Path, instansi: str | Non
     _check_instansi(repository, ReportParams(kode, None, lang, shared))
     _make_folder(out_dir)
     written = WrittenReports()
-    for spec in available_reports(template_dir):
-        if spec.opd == "required":
-            data = ReportParams(kode, None, lang, shared).architecture(repository)
-            opd_codes = [o.kode for o in data.opds if o.kode]
-        else:
-            opd_codes = [""]
-        for code in opd_codes:
-            params = _params(spec, kode, code or None, lang, shared)
-            try:
-                document = render_document(repository, spec, params, template_dir)
-                outputs = [(out_dir / f"{document.file_stem()}.{EXTENSIONS[fmt]}",
-                            write_format(document, fmt)) for fmt in formats]
-            except SpbeError as exc:
+    pending: deque[_PendingReport] = deque()
+    with PdfWorkers(jobs if "pdf" in formats else 1) as workers:
+        for spec in available_reports(template_dir):
+            if spec.opd == "required":
+                data = ReportParams(kode, None, lang, shared).architecture(repository)
+                opd_codes = [o.kode for o in data.opds if o.kode]
+            else:
+                opd_codes = [""]
+            for code in opd_codes:
+                params = _params(spec, kode, code or None, lang, shared)
                 stem = f"{spec.name}-{kode}" + (f"-{code}" if code else "")
-                written.problems.append((stem, exc))
-                continue
-            for path, content in outputs:
-                write_file(path, content)
-                written.append(path)
+                try:
+                    document = render_document(repository, spec, params, template_dir)
+                    outputs = [(out_dir / f"{document.file_stem()}.{EXTENSIONS[fmt]}",
+                                workers.submit(pdf_html(document)) if fmt == "pdf"
+                                else write_format(document, fmt)) for fmt in formats]
+                except PdfWorkerError:
+                    raise
+                except SpbeError as exc:
+                    written.problems.append((stem, exc))
+                    continue
+                pending.append(_PendingReport(stem, outputs))
+                _write_finished(pending, written, wait=False)
+        _write_finished(pending, written, wait=True)
     return written
+
+
+@dataclass
+class _PendingReport:
+    stem: str
+    outputs: list[tuple[Path, bytes | Future[bytes]]]
+
+    def done(self) -> bool:
+        return all(not isinstance(c, Future) or c.done() for _, c in self.outputs)
+
+
+def _write_finished(pending: deque[_PendingReport], written: WrittenReports, *,
+                    wait: bool) -> None:
+    """Write the reports at the head of `pending` whose PDFs are done (all, with `wait`)."""
+    while pending and (wait or pending[0].done()):
+        report = pending.popleft()
+        try:
+            contents = [(path, pdf_result(c) if isinstance(c, Future) else c)
+                        for path, c in report.outputs]
+        except PdfWorkerError:
+            raise
+        except SpbeError as exc:
+            written.problems.append((report.stem, exc))
+            continue
+        for path, content in contents:
+            write_file(path, content)
+            written.append(path)

@@ -434,12 +434,17 @@ def to_html(document: Document, *, raster: bool = False) -> bytes:
     return _SLOT.sub(inline, text).encode("utf-8")
 
 
+def pdf_html(document: Document) -> str:
+    """The HTML a PDF is laid out from: large diagrams as pictures (see to_html)."""
+    lines = sum(len(box.lines) for d in document.diagrams.values() for box in d.boxes)
+    return to_html(document, raster=lines > PDF_VECTOR_TEXT_LIMIT).decode("utf-8")
+
+
 def to_pdf(document: Document) -> bytes:
     """PDF by WeasyPrint from the HTML; every resource outside the document is refused."""
     from spbe_arch.pdf import html_to_pdf
 
-    lines = sum(len(box.lines) for d in document.diagrams.values() for box in d.boxes)
-    return html_to_pdf(to_html(document, raster=lines > PDF_VECTOR_TEXT_LIMIT).decode("utf-8"))
+    return html_to_pdf(pdf_html(document))
 
 
 def to_docx(document: Document) -> bytes:
