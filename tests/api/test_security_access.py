@@ -51,7 +51,7 @@ def test_cors_never_allows_credentials(make_service: Any, origins: str) -> None:
     assert "DELETE" in preflight.headers["access-control-allow-methods"]
     for origin in ("https://yasgui.example", "https://penyerang.example"):
         answer = service.client.get("/api/opd", headers={
-            "Origin": origin, "Cookie": "spbe_token=x; spbe_csrf=y"})
+            "Origin": origin, "Cookie": "spbe_session=x; spbe_csrf=y"})
         assert "access-control-allow-credentials" not in answer.headers
         assert answer.headers.get("access-control-allow-origin") in (None, "*", origins)
     assert "access-control-allow-credentials" not in preflight.headers
