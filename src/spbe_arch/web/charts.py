@@ -50,9 +50,12 @@ def bar_chart(bars: Sequence[Bar], *, title: str, max_value: float | None = None
     scale_max = max_value if max_value is not None else (top or 1.0)
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     height = max(ROW * len(bars) + 8, ROW)
+    # An image's content is hidden from assistive technology, links included (they would
+    # still take the focus, unnamed): a chart whose bars link is a group of named links.
+    role = "group" if any(bar.href for bar in bars) else "img"
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}"'
-        f' height="{height}" role="img" aria-labelledby="{chart_id}"'
+        f' height="{height}" role="{role}" aria-labelledby="{chart_id}"'
         ' preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}">{escape(title)}</title>',
         f'<line class="axis" x1="{LABEL_WIDTH}" y1="0" x2="{LABEL_WIDTH}" y2="{height}"/>',
