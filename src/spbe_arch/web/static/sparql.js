@@ -18,9 +18,16 @@
         "Cmd-Enter": function () { document.getElementById("jalankan").click(); }
       }
     });
-    editor.getInputField().setAttribute("aria-label", area.labels && area.labels[0]
-      ? area.labels[0].textContent : "SPARQL");
-    editor.getInputField().setAttribute("aria-describedby", "query-help");
+    // the visible label now names the editor's own input (and clicking it focuses the
+    // editor) instead of the textarea CodeMirror hid
+    var input = editor.getInputField();
+    input.id = "query-editor";
+    if (area.labels && area.labels[0]) {
+      area.labels[0].htmlFor = input.id;
+    } else {
+      input.setAttribute("aria-label", "SPARQL");
+    }
+    input.setAttribute("aria-describedby", "query-help");
     editor.on("change", function () { editor.save(); });
     window.spbeSparqlEditor = editor;
   });
