@@ -40,6 +40,8 @@ EN: dict[str, str] = {
     "Laporan": "Reports",
     # errors
     "Terjadi masalah": "Something went wrong",
+    "Tidak ditemukan": "Not found",
+    "Kesalahan": "Error",
     "Kembali ke dasbor": "Back to the dashboard",
     "Kode status": "Status code",
     # dashboard
