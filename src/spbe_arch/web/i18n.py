@@ -340,7 +340,6 @@ EN: dict[str, str] = {
     "Versi": "Version",
     "Diimpor": "Imported",
     "belum ditautkan": "not linked yet",
-    "Turunkan SOP dari model": "Derive the SOP from the model",
     "Turunkan SOP": "Derive SOP",
     "Belum ada model BPMN. Unggah berkas .bpmn di halaman Impor.":
         "No BPMN model yet. Upload a .bpmn file on the Import page.",
