@@ -174,6 +174,72 @@ def test_guide_lists_every_named_query(guide: str) -> None:
                          f" query table for: {', '.join(missing)}")
 
 
+def command_headings(text: str) -> list[str]:
+    """The command path of every heading that names one, in the order of the text."""
+    found = []
+    in_code = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        match = None if in_code else _HEADING.match(line)
+        command = match and _COMMAND_IN_HEADING.search(match.group(2))
+        if command:
+            found.append(" ".join(command.group(1).split()))
+    return found
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_each_command_has_one_section(guide: str) -> None:
+    """sections() joins two sections of one command, so a pasted second copy of a chapter
+    passed the coverage test while the copies told different things."""
+    headings = command_headings((ROOT / guide).read_text(encoding="utf-8"))
+    twice = sorted({path for path in headings if headings.count(path) > 1})
+    assert not twice, f"{guide} describes these commands in more than one section: {twice}"
+
+
+def test_both_guides_have_the_same_sections_in_the_same_order() -> None:
+    """guide.md follows panduan.md; a section added to one only is drift."""
+    order = {guide: command_headings((ROOT / guide).read_text(encoding="utf-8"))
+             for guide in GUIDES}
+    assert order["docs/panduan.md"] == order["docs/guide.md"]
+
+
+def setting_variables() -> set[str]:
+    from spbe_arch.settings import Settings
+
+    names = {f"SPBE_{field.upper()}" for field in Settings.model_fields}
+
+    def walk(command: Any) -> None:
+        for param in command.params:
+            envvar = getattr(param, "envvar", None)
+            for name in [envvar] if isinstance(envvar, str) else envvar or []:
+                names.add(name)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    return names
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_settings_table_lists_every_variable(guide: str) -> None:
+    rows = [line for line in (ROOT / guide).read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `SPBE_")]
+    missing = sorted(name for name in setting_variables()
+                     if not any(f"`{name}`" in row.split("|")[1] for row in rows))
+    assert not missing, (f"{guide}: add a row '| `NAME` | meaning | default |' to the settings"
+                         f" table for: {', '.join(missing)}")
+
+
+@pytest.mark.parametrize("guide", sorted(GUIDES))
+def test_report_section_names_every_report(guide: str) -> None:
+    from spbe_arch.reports import reports
+
+    section = sections((ROOT / guide).read_text(encoding="utf-8"))["report"]
+    missing = [spec.name for spec in reports() if f"`{spec.name}`" not in section]
+    assert not missing, f"{guide}, section `spbe-arch report`: name the reports {missing}"
+
+
 # --- docs/architecture.md: the layer table is the import rule -------------------------------
 
 LAYERS = ("interfaces", "services", "core")
