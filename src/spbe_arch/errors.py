@@ -58,6 +58,11 @@ class SpbeError(Exception):
         where = self.location.describe(lang) if self.location else ""
         return f"{where}: {text}" if where else text
 
+    def explain(self, lang: str = "id") -> str:
+        """The message with whatever details a reader at a terminal needs (the findings of
+        a refused write, say): what the CLI prints."""
+        return self.message(lang)
+
 
 class ConfigurationError(SpbeError):
     """A setting (store, endpoint, path) is wrong."""

@@ -106,8 +106,11 @@ def test_step_fields_and_their_fate_on_a_new_model_version(model_repository: Rep
                                                 "waktu": "10 menit", "keterangan": "Gratis"},
                     kode_wilayah=KODE)
     set_step_fields(model_repository, kode, 3, {"waktu": "7 menit"}, kode_wilayah=KODE)
-    set_sop_fields(model_repository, kode, {"status": "ditetapkan", "nomor": "1/2026"},
-                   kode_wilayah=KODE)
+    # a set SOP needs its number, effective date and approver (SOPDitetapkanShape)
+    set_sop_fields(model_repository, kode, {
+        "status": "ditetapkan", "nomor": "1/2026", "tanggal_efektif": "2026-12-01",
+        "disahkan_jabatan": "Kepala Dinas", "disahkan_nama": "Budi Santoso"},
+        kode_wilayah=KODE)
     step = {s.urutan: s for s in load_sop(model_repository, kode, KODE).langkah}
     assert (step[2].kelengkapan, step[2].waktu, step[2].keterangan) == (
         "Dokumen asli; fotokopi", "10 menit", "Gratis")

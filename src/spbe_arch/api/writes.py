@@ -31,7 +31,7 @@ from spbe_arch.access import (
 )
 from spbe_arch.access.policy import AuthenticationError
 from spbe_arch.audit import apply_audited
-from spbe_arch.errors import InputError, InputProblems, SpbeError
+from spbe_arch.errors import InputError, InputProblems
 from spbe_arch.importers.bpmn.service import ModelInfo, find_model, find_proses
 from spbe_arch.model import (
     KINDS,
@@ -44,21 +44,7 @@ from spbe_arch.model import (
 from spbe_arch.model.service import RepositoryResolver
 from spbe_arch.model.values import FieldProblem, record_code, shown_value
 from spbe_arch.repository import Repository
-
-
-class RuleViolationError(SpbeError):
-    """The change would break an architecture rule (sh:Violation); nothing was written."""
-
-    http_status = 422
-
-    def __init__(self, report_json: Any) -> None:
-        super().__init__(
-            "perubahan ditolak karena melanggar aturan arsitektur (SHACL); tidak ada yang"
-            " disimpan",
-            "the change was refused because it breaks architecture rules (SHACL); nothing"
-            " was stored",
-        )
-        self.extra = {"validation": report_json}
+from spbe_arch.validation.write_check import refuse_violations
 
 
 def opd_iris(repository: Repository, instansi: str, codes: Iterable[str | None]) -> set[str]:
@@ -71,17 +57,6 @@ def opd_iris(repository: Repository, instansi: str, codes: Iterable[str | None])
             for code in wanted}
 
 
-def rule_violations(repository: Repository, plan: EntityChangeSet,
-                    lang: str = "id") -> Any | None:
-    """The validation report (JSON) if the change would add a Violation, else None."""
-    from spbe_arch.validation.incremental import validate_change
-
-    report = validate_change(repository, plan, lang=lang)
-    if report.conforms:
-        return None
-    return report.to_json(lang)
-
-
 def commit(repository: Repository, principal: Principal, plan: EntityChangeSet, *,
            instansi: str, opd_codes: Iterable[str | None], label: str,
            what_id: str, what_en: str, lang: str = "id") -> URIRef | None:
@@ -89,9 +64,7 @@ def commit(repository: Repository, principal: Principal, plan: EntityChangeSet, 
     require_opd_write(principal, opd_iris(repository, instansi, opd_codes), what_id, what_en)
     if plan.is_empty():
         return None
-    report = rule_violations(repository, plan, lang)
-    if report is not None:
-        raise RuleViolationError(report)
+    refuse_violations(repository, plan, lang)
     return apply_audited(repository, plan, agent=principal.name, entities=plan.entities,
                          label=label)
 

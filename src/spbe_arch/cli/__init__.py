@@ -92,7 +92,7 @@ class _Group(TyperGroup):
         except SpbeError as exc:
             if state.debug:
                 raise
-            message = exc.message(state.lang)
+            message = exc.explain(state.lang)
         # Raised outside the handler so the exit carries no reference to the error's
         # traceback: its frames hold the open repository, and an embedded store stays
         # locked while they live (matters when the app runs inside a longer process).
@@ -144,5 +144,5 @@ def main() -> None:
     except SpbeError as exc:
         if state.debug:
             raise
-        typer.echo(exc.message(state.lang), err=True)
+        typer.echo(exc.explain(state.lang), err=True)
         sys.exit(2)

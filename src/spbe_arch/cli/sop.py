@@ -155,7 +155,7 @@ def set_command(
         raise typer.Exit(1)
     with repository() as repo:
         activity = set_sop_fields(repo, kode, given, kode_wilayah=instansi_code(instansi),
-                                  agent=agent_name())
+                                  agent=agent_name(), lang=state.lang)
     typer.echo(t(f"SOP {kode} diperbarui: {', '.join(sorted(given))}",
                  f"SOP {kode} updated: {', '.join(sorted(given))}") if activity else
                t(f"SOP {kode} tidak berubah.", f"SOP {kode} unchanged."))
@@ -187,7 +187,7 @@ def set_step_command(
         raise typer.Exit(1)
     with repository() as repo:
         activity = set_step_fields(repo, kode, nomor, given, kode_wilayah=instansi_code(instansi),
-                                   agent=agent_name())
+                                   agent=agent_name(), lang=state.lang)
     typer.echo(t(f"Langkah {nomor} SOP {kode} diperbarui.", f"Step {nomor} of SOP {kode} updated.")
                if activity else t("Tidak berubah.", "Unchanged."))
 

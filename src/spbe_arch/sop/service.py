@@ -29,6 +29,7 @@ from spbe_arch.settings import get_settings
 from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, derive_steps
 from spbe_arch.sop.document import find_sop, parse_tanggal, printable, query_text
 from spbe_arch.sop.process import ModelView, ProcessView
+from spbe_arch.validation.write_check import refuse_violations
 from spbe_arch.vocab import PROV, SPBE
 
 SIMBOL_IRI = {"Terminator": SPBE.Terminator, "Kegiatan": SPBE.Kegiatan,
@@ -357,11 +358,14 @@ def _identity_value(name: str, text: str) -> Node:
 
 def set_sop_fields(repository: Repository, kode: str,
                    values: Mapping[str, str | Sequence[str] | None], *,
-                   kode_wilayah: str | None = None, agent: str = "anonim") -> URIRef | None:
+                   kode_wilayah: str | None = None, agent: str = "anonim",
+                   lang: str = "id") -> URIRef | None:
     """Set identity fields of SOP `kode`; a field given replaces all its old values.
 
     An empty string or empty list removes the field. Unknown field names and unreadable
-    values (dates, NIP, status) raise `InputError` before anything is written.
+    values (dates, NIP, status) raise `InputError`, and a change that would add a Violation
+    of the architecture rules (say, `ditetapkan` without a pengesah) `RuleViolationError`
+    (its messages in `lang`), before anything is written.
     """
     sop, graph = find_sop(repository, kode, kode_wilayah)
     unknown = sorted(set(values) - set(IDENTITY_FIELDS))
@@ -387,14 +391,16 @@ def set_sop_fields(repository: Repository, kode: str,
         remove += [q for q in old if q[0] == sop and q[1] == prop]
         add += [(sop, prop, _identity_value(name, t), graph) for t in texts]
     changes = _diff(remove, add)
+    refuse_violations(repository, changes, lang)
     return apply_audited(repository, changes, agent=agent, entities=[sop],
                          label=f"Ubah identitas SOP {kode}: {', '.join(sorted(values))}")
 
 
 def set_step_fields(repository: Repository, kode: str, number: int,
                     values: Mapping[str, str | None], *, kode_wilayah: str | None = None,
-                    agent: str = "anonim") -> URIRef | None:
-    """Set kegiatan text, mutu baku (kelengkapan, waktu, output) or keterangan of one step."""
+                    agent: str = "anonim", lang: str = "id") -> URIRef | None:
+    """Set kegiatan text, mutu baku (kelengkapan, waktu, output) or keterangan of one step;
+    refused as `set_sop_fields` is."""
     sop, graph = find_sop(repository, kode, kode_wilayah)
     unknown = sorted(set(values) - set(STEP_FIELDS))
     if unknown:
@@ -418,8 +424,9 @@ def set_step_fields(repository: Repository, kode: str, number: int,
         text = printable(text)
         if text.strip():
             add.append((step, prop, Literal(text.strip()), graph))
-    return apply_audited(repository, _diff(remove, add), agent=agent,
-                         entities=[sop, step],
+    changes = _diff(remove, add)
+    refuse_violations(repository, changes, lang)
+    return apply_audited(repository, changes, agent=agent, entities=[sop, step],
                          label=f"Ubah langkah {number} SOP {kode}: {', '.join(sorted(values))}")
 
 

@@ -155,14 +155,14 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
 @router.patch("/{kode:path}/langkah/{nomor}", summary="Ubah satu langkah SOP")
 def update_step(kode: str, nomor: int, body: StepBody, repository: RepositoryDep,
                 settings: SettingsDep, principal: PrincipalDep, lock: WriteLockDep,
-                instansi: InstansiQuery = None) -> dict[str, object]:
+                lang: LangDep, instansi: InstansiQuery = None) -> dict[str, object]:
     """Ubah teks kegiatan, mutu baku (kelengkapan, waktu, output) atau keterangan langkah."""
     kode_wilayah = instansi or settings.instansi
     return _edit(repository, principal, lock, kode, kode_wilayah,
                  body.model_dump(exclude_none=True),
                  lambda values: set_step_fields(repository, kode, nomor, values,
                                                 kode_wilayah=kode_wilayah,
-                                                agent=principal.name))
+                                                agent=principal.name, lang=lang))
 
 
 @router.get("/{kode:path}/dokumen", summary="Dokumen SOP (format PermenPANRB 35/2012)",
@@ -207,7 +207,7 @@ def sop(kode: str, repository: RepositoryDep, settings: SettingsDep, _: ReaderDe
 
 @router.patch("/{kode:path}", summary="Ubah identitas SOP")
 def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: SettingsDep,
-           principal: PrincipalDep, lock: WriteLockDep,
+           principal: PrincipalDep, lock: WriteLockDep, lang: LangDep,
            instansi: InstansiQuery = None) -> dict[str, object]:
     """Ubah kolom identitas SOP (nomor, tanggal, pengesah, dasar hukum, ...)."""
     kode_wilayah = instansi or settings.instansi
@@ -215,4 +215,4 @@ def update(kode: str, body: IdentityBody, repository: RepositoryDep, settings: S
                  body.model_dump(exclude_none=True),
                  lambda values: set_sop_fields(repository, kode, values,
                                                kode_wilayah=kode_wilayah,
-                                               agent=principal.name))
+                                               agent=principal.name, lang=lang))

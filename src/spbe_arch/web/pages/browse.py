@@ -21,7 +21,6 @@ from starlette.datastructures import FormData
 from spbe_arch.api.writes import (
     Precondition,
     PreconditionFailedError,
-    RuleViolationError,
     entity_tag,
     write_entity,
 )
@@ -43,6 +42,7 @@ from spbe_arch.model.catalogue import reverse_links
 from spbe_arch.reports.findings import build_findings
 from spbe_arch.reports.model import ArchitectureData, gather_architecture
 from spbe_arch.validation import latest_report
+from spbe_arch.validation.write_check import RuleViolationError
 from spbe_arch.web.context import FormDep, Page, PageDep, form_list, form_text
 from spbe_arch.web.rendering import WebRoute, element_path, entity_path
 

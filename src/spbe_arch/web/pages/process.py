@@ -24,7 +24,6 @@ from spbe_arch.api.downloads import content_disposition
 from spbe_arch.api.writes import (
     Precondition,
     PreconditionFailedError,
-    RuleViolationError,
     entity_tag,
     write_entity,
 )
@@ -42,6 +41,7 @@ from spbe_arch.sop import derive_sop, export_sop_bpmn, list_sops, load_sop, rend
 from spbe_arch.sop.document import SopDocument
 from spbe_arch.sop.layout import layout_flowchart
 from spbe_arch.sop.service import IDENTITY_FIELDS, set_sop_fields
+from spbe_arch.validation.write_check import RuleViolationError
 from spbe_arch.web.context import FormDep, Page, PageDep, form_text
 from spbe_arch.web.rendering import WebRoute, entity_path
 
@@ -286,6 +286,20 @@ def sop_steps_update(page: PageDep, form: FormDep, code: Code) -> Response:
     return page.redirect(entity_path("sop", document.kode) + "?pesan=langkah-disimpan")
 
 
+def _rule_findings(exc: RuleViolationError, state: IdentityForm) -> None:
+    """Each rule the identity change would break, at the field it concerns (else on top)."""
+    field_of = {str(prop): name for name, (prop, _) in IDENTITY_FIELDS.items()}
+    for result in exc.extra["validation"].get("results", []):
+        if not str(result.get("severity", "")).endswith("#Violation"):
+            continue
+        message = str(result.get("message", ""))
+        name = field_of.get(str(result.get("resultPath") or ""))
+        if name is not None:
+            state.errors.setdefault(name, []).append(message)
+        else:
+            state.general.append(message)
+
+
 def _step_problems(page: Page, exc: SpbeError, record: dict[str, Any]) -> list[str]:
     """Each problem as one line, naming the step it concerns."""
     if not isinstance(exc, RuleViolationError):
@@ -346,7 +360,7 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
                         " bila tetap ingin menggantinya.")])
                     return _sop_page(page, document, state, status=409)
                 set_sop_fields(page.repository, code, values, kode_wilayah=page.instansi,
-                               agent=page.principal.name)
+                               agent=page.principal.name, lang=page.lang)
         except SpbeError as exc:
             state = IdentityForm(given, etag=shown or None)
             where = exc.location.field if exc.location else None
@@ -355,5 +369,7 @@ def sop_update(page: PageDep, form: FormDep, code: Code) -> Response:
                 state.errors.setdefault(str(where), []).append(text)
             else:
                 state.general.append(exc.message(page.lang))
+            if isinstance(exc, RuleViolationError):
+                _rule_findings(exc, state)
             return _sop_page(page, document, state, status=422)
     return page.redirect(entity_path("sop", code) + "?pesan=disimpan")
