@@ -6,14 +6,16 @@
 - admin: everything, including SPARQL Update and Graph Store writes.
 
 A change that touches elements of several OPDs (moving a process from one OPD to another)
-needs every one of them in the editor's scope.
+needs every one of them in the editor's scope. Writes of OPD entities themselves follow one
+more rule (`opd_write_needs`), the same for the REST API, the web forms and the Excel import.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from rdflib.term import URIRef
 
@@ -118,6 +120,73 @@ def require_opd_write(principal: Principal, opds: Iterable[URIRef | str], what_i
         f"{what_en} needs the editor or admin role; token '{principal.name}' has the role"
         f" {principal.role}",
     )
+
+
+OpdAction = Literal["add", "change", "remove"]
+
+
+@dataclass(frozen=True)
+class OpdWrite:
+    """A write of one OPD entity as the OPD write rule sees it; OPDs are named by code."""
+
+    code: str
+    action: OpdAction
+    parents_before: frozenset[str] = frozenset()
+    """`indukOPD` as stored. A caller that knows only the change may give just the parents
+    taken away and put in `parents_after` just those added: only the difference counts."""
+    parents_after: frozenset[str] = frozenset()
+    changed: bool = True
+    """False when the write leaves the OPD as it is stored: an OPD's workbook lists its
+    sub-units (whose parent it is) as they are, and such a row is no write of theirs."""
+
+
+@dataclass(frozen=True)
+class OpdWriteNeeds:
+    """What a caller needs for an `OpdWrite`."""
+
+    admin: bool
+    """Only an admin may make it (creating or deleting an OPD)."""
+    opds: tuple[str, ...]
+    """The OPD itself, when the write changes it."""
+    parents: tuple[str, ...]
+    """The old and the new parent, when the write moves the OPD."""
+
+
+@dataclass(frozen=True)
+class OpdWriteRefusal:
+    """Why an editor may not make an `OpdWrite`; each caller words it its own way."""
+
+    reason: Literal["admin", "opd", "parent"]
+    outside: tuple[str, ...]
+    """The codes outside the editor's scope (for "admin": the OPD's own)."""
+
+
+def opd_write_needs(write: OpdWrite) -> OpdWriteNeeds:
+    """The rule for writes of OPD entities: only an admin creates or deletes an OPD; an
+    editor changes only OPDs in its scope; placing one under another parent (`indukOPD`)
+    or taking it out of one needs the old and the new parent in scope too, since the
+    parent's organisation takes the unit in (as moving a process needs both OPDs)."""
+    moved = tuple(sorted(write.parents_before ^ write.parents_after))
+    return OpdWriteNeeds(
+        admin=write.action in ("add", "remove"),
+        opds=(write.code,) if write.changed or moved else (),
+        parents=moved,
+    )
+
+
+def opd_write_refusal(write: OpdWrite, scope: Collection[str] | None) -> OpdWriteRefusal | None:
+    """`opd_write_needs` against an editor's OPD codes (matched regardless of case, as the
+    Excel import matches codes); `scope` None is an admin's. None when the write is allowed."""
+    if scope is None:
+        return None
+    needs = opd_write_needs(write)
+    if needs.admin:
+        return OpdWriteRefusal("admin", (write.code,))
+    inside = {c.casefold() for c in scope}
+    if any(c.casefold() not in inside for c in needs.opds):
+        return OpdWriteRefusal("opd", needs.opds)
+    outside = tuple(p for p in needs.parents if p.casefold() not in inside)
+    return OpdWriteRefusal("parent", outside) if outside else None
 
 
 def _short(opd_iri: str) -> str:
