@@ -100,6 +100,12 @@ def rest_delete_opd(s: Any, h: dict[str, str]) -> Any:
     return s.client.delete("/api/opd/SETDA", headers=h)
 
 
+def rest_delete_own_opd(s: Any, h: dict[str, str]) -> Any:
+    # only an admin deletes an OPD, even its editor's own; the admin hears that its
+    # processes still refer to it (the editor must hear the role first)
+    return s.client.delete("/api/opd/DISKOMINFO", headers=h)
+
+
 # role -> expected status; anything not listed for a role is refused (401 anonymous, 403)
 ALLOWED: dict[str, tuple[Write, dict[str, int]]] = {
     "sparql_update": (sparql_update, {"admin": 200}),
@@ -117,6 +123,7 @@ ALLOWED: dict[str, tuple[Write, dict[str, int]]] = {
     "rest_patch_own_opd_record": (rest_patch_own_opd_record, {"editor": 200, "admin": 200}),
     "rest_reparent_own_opd": (rest_reparent_own_opd, {"admin": 200}),
     "rest_delete_opd": (rest_delete_opd, {"admin": 204}),
+    "rest_delete_own_opd": (rest_delete_own_opd, {"admin": 422}),
 }
 
 

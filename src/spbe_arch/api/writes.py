@@ -29,7 +29,12 @@ from spbe_arch.access import (
     require_admin,
     require_opd_write,
 )
-from spbe_arch.access.policy import AuthenticationError
+from spbe_arch.access.policy import (
+    AuthenticationError,
+    OpdAction,
+    OpdWrite,
+    opd_write_needs,
+)
 from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputError, InputProblems
 from spbe_arch.importers.bpmn.service import ModelInfo, find_model, find_proses
@@ -156,16 +161,19 @@ def _owner(record: Mapping[str, Any] | None, kind: EntityKind) -> str | None:
     return str(value) if value else None
 
 
-def _parents_changed(before: Mapping[str, Any] | None, record: Mapping[str, Any], *,
-                     partial: bool) -> list[str | None]:
-    """The old and new parent of an OPD whose `indukOPD` changes: placing a unit under an
-    OPD changes that OPD's organisation (its lists take in the unit), so the write needs
-    the parent's scope too, as moving a process needs both OPDs'."""
+def _opd_write(before: Mapping[str, Any] | None, record: Mapping[str, Any] | None,
+               code: str, method: str) -> OpdWrite:
+    """A REST write of an OPD for the OPD write rule. A request names the OPD it writes, so
+    it counts as a change even when it turns out to change nothing (as for every kind, the
+    entity it addresses must be the caller's)."""
     old = _given_code(before.get("indukOPD")) if before is not None else None
-    if partial and "indukOPD" not in record:
-        return []
-    new = _given_code(record.get("indukOPD"))
-    return [] if new == old else [old, new]
+    new = old
+    if record is not None and (method != "PATCH" or "indukOPD" in record):
+        new = _given_code(record.get("indukOPD"))
+    action: OpdAction = ("remove" if method == "DELETE" else
+                         "add" if before is None else "change")
+    return OpdWrite(code, action, frozenset(c for c in (old,) if c),
+                    frozenset(c for c in (new,) if c))
 
 
 def _given_code(value: object) -> str | None:
@@ -247,7 +255,11 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                                     f"a {kind.label('en')} with code '{code}' already exists")
         if method in ("PATCH", "DELETE") and before is None:
             raise entity_not_found(kind, code)
-        if kind.name == "opd" and (method in ("POST", "DELETE") or before is None):
+        opd_needs = (opd_write_needs(_opd_write(before, record if body is not None else None,
+                                                code, method))
+                     if kind.name == "opd" else None)
+        if opd_needs is not None and opd_needs.admin:
+            # before planning: a refused creation reveals nothing of what the record lacks
             require_admin(principal, "membuat atau menghapus OPD", "creating or deleting an OPD")
         if method == "DELETE":
             plan = plan_delete(repository, kind, [code], instansi=instansi, force=force)
@@ -258,9 +270,9 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
             after_owner = (_given_code(record.get(kind.owner_field)) if kind.owner_field
                            and (method != "PATCH" or kind.owner_field in record)
                            else _owner(before, kind))
-            owners = [_owner(before, kind), code if kind.name == "opd" else after_owner]
-            if kind.name == "opd":
-                owners += _parents_changed(before, record, partial=method == "PATCH")
+            owners = [_owner(before, kind)]
+            owners += ([*opd_needs.opds, *opd_needs.parents] if opd_needs is not None
+                       else [after_owner])
         # other entities the change touches need the caller's scope too: those the record's
         # `@reverse` links from, and those losing their link to a deleted one (`force`)
         for change in plan.entity_changes:

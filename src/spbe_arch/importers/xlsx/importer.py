@@ -17,6 +17,7 @@ from typing import Any
 
 from rdflib.term import Node, URIRef
 
+from spbe_arch.access.policy import OpdWrite, opd_write_refusal
 from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputProblems, Location, SpbeError
 from spbe_arch.importers.xlsx.layout import (
@@ -299,47 +300,57 @@ def _not_yours(sheet: str, row: int | None, column: str | None, value: str | Non
 def _opd_rows_out_of_scope(changes: EntityChangeSet, locator: _Locator,
                            editor_opds: set[str], resolver: RepositoryResolver
                            ) -> list[SheetProblem]:
-    """The OPD rows an editor may not write, by the REST API's rule (api.writes): only an
-    admin creates an OPD; an editor changes its own OPDs only, and placing one under
-    another parent (`indukOPD`) needs the old and the new parent in scope too, since the
-    parent's organisation takes the unit in. Rows that change nothing pass: the workbook
-    of one OPD lists its sub-units (whose parent it is) as they are. Until session 10 a row
-    passed when its code *or* its parent was in scope, so an editor could rename another
-    OPD, move it under its own, or create OPDs."""
-    scope = {c.casefold() for c in editor_opds}
+    """The OPD rows an editor may not write, by the rule the REST API follows too
+    (`access.policy.opd_write_needs`). A row that changes nothing is no write of its OPD:
+    the workbook of one OPD lists its sub-units (whose parent it is) as they are. Until
+    session 10 a row passed when its code *or* its parent was in scope, so an editor could
+    rename another OPD, move it under its own, or create OPDs."""
     shown = ", ".join(sorted(editor_opds))
     layout = layout_for("opd")
     code_of: dict[Node, str] = {
         iri: code for code, iri in resolver.stored_codes(KINDS["opd"]).items()}
     parent = KINDS["opd"].field("indukOPD").predicate
+
+    def parents(quads: Iterable[tuple[Node, Node, Node, Any]], iri: URIRef) -> frozenset[str]:
+        return frozenset(code_of.get(o, str(o)) for s, p, o, _ in quads
+                         if s == iri and p == parent)
+
+    writes: list[tuple[int | None, OpdWrite]] = [
+        (locator.row("opd", c.index) if c.index is not None else None,
+         OpdWrite(c.code, c.action, parents(changes.remove, c.iri), parents(changes.add, c.iri)))
+        for c in changes.entity_changes if c.kind == "opd"]
+    sheet = locator.data.sheets.get("opd")
+    if sheet is not None:
+        planned = {c.index for c in changes.entity_changes if c.kind == "opd"}
+        writes += [(row, OpdWrite(str(record.get("kode")), "change", changed=False))
+                   for index, (record, row) in enumerate(zip(sheet.records, sheet.rows,
+                                                             strict=True))
+                   if index not in planned]
     problems: list[SheetProblem] = []
-    for change in changes.entity_changes:
-        if change.kind != "opd":
+    for row, write in writes:
+        refusal = opd_write_refusal(write, editor_opds)
+        if refusal is None:
             continue
-        row = locator.row("opd", change.index or 0)
-        if change.action == "add":
+        if refusal.reason == "admin":
+            # the workbook never deletes an OPD (--prune-opd leaves OPDs alone): a creation
+            assert write.action == "add"
             problems.append(SheetProblem(
-                layout.title, row, _header(layout, "kode"), change.code,
-                f"OPD '{change.code}' belum ada; membuat OPD hanya boleh dilakukan admin",
-                f"OPD '{change.code}' does not exist yet; only an admin may create an OPD"))
-        elif change.code.casefold() not in scope:
+                layout.title, row, _header(layout, "kode"), write.code,
+                f"OPD '{write.code}' belum ada; membuat OPD hanya boleh dilakukan admin",
+                f"OPD '{write.code}' does not exist yet; only an admin may create an OPD"))
+        elif refusal.reason == "opd":
             problems.append(_not_yours(layout.title, row, _header(layout, "kode"),
-                                       change.code, shown))
+                                       write.code, shown))
         else:
-            parents = {o for s, p, o, _ in [*changes.remove, *changes.add]
-                       if s == change.iri and p == parent}
-            outside = sorted(code_of.get(o, str(o)) for o in parents
-                             if code_of.get(o, "").casefold() not in scope)
-            if outside:
-                names = ", ".join(outside)
-                problems.append(SheetProblem(
-                    layout.title, row, _header(layout, "indukOPD"), names,
-                    f"memindahkan OPD '{change.code}' ke bawah OPD lain atau keluar darinya"
-                    f" memerlukan wewenang atas OPD induknya juga ({names}); Anda hanya"
-                    f" berwenang atas OPD {shown}",
-                    f"moving OPD '{change.code}' under another OPD or out of one needs"
-                    f" rights over the parent OPD too ({names}); you may only change data"
-                    f" of OPD {shown}"))
+            names = ", ".join(refusal.outside)
+            problems.append(SheetProblem(
+                layout.title, row, _header(layout, "indukOPD"), names,
+                f"memindahkan OPD '{write.code}' ke bawah OPD lain atau keluar darinya"
+                f" memerlukan wewenang atas OPD induknya juga ({names}); Anda hanya"
+                f" berwenang atas OPD {shown}",
+                f"moving OPD '{write.code}' under another OPD or out of one needs"
+                f" rights over the parent OPD too ({names}); you may only change data"
+                f" of OPD {shown}"))
     return problems
 
 
