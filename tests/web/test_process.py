@@ -68,6 +68,9 @@ def test_identity_form_checks_values_and_saves_only_what_changed(fresh_demo_web:
     good = session.post(f"/ui/sop/{SOP}", {
         **values, "status": "ditetapkan", "nomor": "800/12/425.110/2026",
         "tanggal_efektif": "2026-02-01", "disahkan_nip": "197001011990031001",
+        # a set SOP names its approver (SOPDitetapkanShape; the form refuses it otherwise)
+        "disahkan_jabatan": "Kepala Dinas Komunikasi dan Informatika",
+        "disahkan_nama": "Rahmat Hidayat",
         "dasar_hukum": "UU 25/2009\n\nPerpres 76/2013\n"}, follow_redirects=False)
     assert good.status_code == 303
     document = load_sop(web.repository, SOP, "3574")
