@@ -219,7 +219,7 @@ def init() -> None:
 def load(
     files: Annotated[list[str], typer.Argument(
         metavar="BERKAS",
-        help="Berkas RDF: .ttl .trig .nt .nq .jsonld .rdf/.owl/.xml (RDF files).",
+        help="Berkas RDF: .ttl .trig .nt .nq .jsonld .rdf/.owl/.xml. (RDF files.)",
         show_default=False,
     )],
     graph: Annotated[str | None, typer.Option(

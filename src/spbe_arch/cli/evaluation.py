@@ -43,11 +43,16 @@ evaluation_app = typer.Typer(
 )
 
 InstansiOption = typer.Option(None, "--instansi",
-                              help="Kode wilayah instansi (bawaan: SPBE_INSTANSI).")
-YearOption = typer.Option(date.today().year, "--tahun", help="Tahun evaluasi.")
+                              help="Kode wilayah instansi; bawaan SPBE_INSTANSI. (Instansi"
+                                   " region code; default SPBE_INSTANSI.)")
+YearOption = typer.Option(date.today().year, "--tahun",
+                          help="Tahun evaluasi. (Evaluation year.)")
 FrameworkOption = typer.Option(DEFAULT_FRAMEWORK, "--kerangka",
-                               help="Kode kerangka evaluasi (lihat `evaluation frameworks`).")
-FormatOption = typer.Option(Output.table, "--format", help="Keluaran: table atau json.")
+                               help="Kode kerangka evaluasi; lihat `evaluation frameworks`."
+                                    " (Evaluation framework code; see `evaluation"
+                                    " frameworks`.)")
+FormatOption = typer.Option(Output.table, "--format",
+                            help="Keluaran: table atau json. (Output format.)")
 
 
 def _console() -> Console:
@@ -86,7 +91,8 @@ def frameworks(output: Output = FormatOption) -> None:
 def status(instansi: str = InstansiOption, tahun: int = YearOption,
            kerangka: str = FrameworkOption, output: Output = FormatOption) -> None:
     """Setiap indikator: bobot, tingkat penilaian mandiri, dan tingkat saran dari repositori
-    beserta alasannya (bukan nilai resmi)."""
+    beserta alasannya (bukan nilai resmi). (Each indicator: weight, self-assessed level, and
+    the level the repository suggests with its reasons; not an official score.)"""
     with repository(read_only=True) as repo:
         rows = evaluation_status(repo, _instansi(repo, instansi), tahun, kerangka)
     if output is Output.json:
@@ -145,7 +151,9 @@ def _print_index(result: IndexResult, title: str) -> None:
 @evaluation_app.command("index")
 def index(instansi: str = InstansiOption, tahun: int = YearOption,
           kerangka: str = FrameworkOption, output: Output = FormatOption) -> None:
-    """Indeks per aspek, domain dan total dari penilaian mandiri tahun itu, dengan predikat."""
+    """Indeks per aspek, domain dan total dari penilaian mandiri tahun itu, dengan predikat.
+    (Index per aspect, per domain and in total from that year's self-assessment, with its
+    rating.)"""
     with repository(read_only=True) as repo:
         result = evaluation_index(repo, _instansi(repo, instansi), tahun, kerangka)
     if output is Output.json:
@@ -167,13 +175,17 @@ def _parse_changes(values: list[str]) -> dict[int, int]:
 
 @evaluation_app.command("whatif")
 def whatif(
-    set_: list[str] = typer.Option(..., "--set", help="INDIKATOR=TINGKAT, boleh berulang."),
+    set_: list[str] = typer.Option(..., "--set", help="INDIKATOR=TINGKAT, boleh berulang."
+                                   " (INDICATOR=LEVEL; repeatable.)"),
     instansi: str = InstansiOption, tahun: int = YearOption, kerangka: str = FrameworkOption,
     dasar: str = typer.Option("penilaian", "--dasar",
-                              help="Titik awal: penilaian (penilaian mandiri) atau saran."),
+                              help="Titik awal: penilaian (penilaian mandiri) atau saran."
+                                   " (Starting point: the self-assessment or the suggested"
+                                   " levels.)"),
     output: Output = FormatOption,
 ) -> None:
-    """Simulasi: jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …"""
+    """Simulasi: jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …
+    (What-if: the index if these indicators reached those levels.)"""
     if dasar not in ("penilaian", "saran"):
         raise InputError("--dasar harus 'penilaian' atau 'saran'",
                          "--dasar must be 'penilaian' or 'saran'")
@@ -191,7 +203,8 @@ def whatif(
 def sop_coverage_command(
     instansi: str = InstansiOption,
     sejak: str = typer.Option(None, "--sejak", help="Tanggal (YYYY-MM-DD): hitung SOP yang"
-                              " ditetapkan sejak tanggal itu (dari jejak audit)."),
+                              " ditetapkan sejak tanggal itu (dari jejak audit). (Date: also"
+                              " count the SOPs set since then, from the audit trail.)"),
     output: Output = FormatOption,
 ) -> None:
     """Cakupan SOP per OPD, yang paling tertinggal di atas. (SOP coverage per OPD.)"""
@@ -218,16 +231,23 @@ def sop_coverage_command(
 
 @evaluation_app.command("assess")
 def assess(
-    indikator: int = typer.Option(..., "--indikator", help="Nomor indikator."),
-    tingkat: int = typer.Option(..., "--tingkat", help="Tingkat dipilih (1–5)."),
+    indikator: int = typer.Option(..., "--indikator",
+                                  help="Nomor indikator. (Indicator number.)"),
+    tingkat: int = typer.Option(..., "--tingkat",
+                                help="Tingkat dipilih (1–5). (Chosen level, 1–5.)"),
     instansi: str = InstansiOption, tahun: int = YearOption, kerangka: str = FrameworkOption,
-    justifikasi: str = typer.Option("", "--justifikasi", help="Alasan tingkat yang dipilih."),
-    status_: str = typer.Option("draft", "--status", help="draft, diajukan atau diverifikasi."),
-    opd: str = typer.Option(None, "--opd", help="Kode OPD penanggung jawab."),
+    justifikasi: str = typer.Option("", "--justifikasi",
+                                    help="Alasan tingkat yang dipilih. (Why this level.)"),
+    status_: str = typer.Option("draft", "--status", help="draft, diajukan atau diverifikasi."
+                                " (Status: draft, diajukan = submitted, diverifikasi = verified.)"),
+    opd: str = typer.Option(None, "--opd", help="Kode OPD penanggung jawab. (Code of the"
+                            " responsible OPD.)"),
     bukti: list[str] = typer.Option([], "--bukti", help="Bukti dukung: URL, berkas, atau IRI"
-                                    " elemen repositori (boleh berulang)."),
+                                    " elemen repositori (boleh berulang). (Evidence: a URL, a"
+                                    " file or a repository element's IRI; repeatable.)"),
     oleh: str = typer.Option(None, "--oleh", help="Nama pencatat (untuk jejak audit);"
-                             " bawaan cli-<pengguna sistem>, seperti perintah lain."),
+                             " bawaan cli-<pengguna sistem>, seperti perintah lain. (Who"
+                             " records it, for the audit trail; default cli-<system user>.)"),
 ) -> None:
     """Catat penilaian mandiri satu indikator. (Record a self-assessment.)"""
     evidence = []

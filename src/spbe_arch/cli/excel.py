@@ -30,7 +30,8 @@ excel_app = typer.Typer(
 )
 
 LangOption = Annotated[str | None, typer.Option(
-    "--lang", help="Bahasa pesan: id atau en (menimpa opsi global --lang).")]
+    "--lang", help="Bahasa pesan: id atau en; menimpa opsi global --lang. (Message language;"
+                   " overrides the global --lang.)")]
 
 
 def _lang(value: str | None) -> str:
@@ -60,14 +61,18 @@ class _Bar:
 
 @excel_app.command("template")
 def template(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx yang ditulis.")] = Path(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Berkas .xlsx yang ditulis. (The .xlsx file written.)")] = Path(
         "templat-arsitektur-spbe.xlsx"),
     opd: Annotated[str | None, typer.Option(
-        "--opd", help="Isi templat dengan data OPD ini (kode OPD).")] = None,
+        "--opd", help="Isi templat dengan data OPD ini (kode OPD). (Prefill with this OPD's"
+                      " data; an OPD code.)")] = None,
     instansi: InstansiOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Buat templat Excel (satu sheet per jenis elemen, dengan petunjuk dan daftar pilihan)."""
+    """Buat templat Excel (satu sheet per jenis elemen, dengan petunjuk dan daftar pilihan).
+    (Make the Excel template: one sheet per element kind, with instructions and choice
+    lists.)"""
     from spbe_arch.importers.xlsx import build_workbook
 
     _lang(lang)
@@ -81,13 +86,16 @@ def template(
 
 @excel_app.command("export")
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx yang ditulis.")] = Path(
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Berkas .xlsx yang ditulis. (The .xlsx file written.)")] = Path(
         "arsitektur-spbe.xlsx"),
-    opd: Annotated[str | None, typer.Option("--opd", help="Hanya data OPD ini.")] = None,
+    opd: Annotated[str | None, typer.Option(
+        "--opd", help="Hanya data OPD ini. (Only this OPD's data.)")] = None,
     instansi: InstansiOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Ekspor repositori ke Excel dengan tata letak templat (ekspor → sunting → impor)."""
+    """Ekspor repositori ke Excel dengan tata letak templat (ekspor → sunting → impor).
+    (Export the repository to Excel in the template's layout: export, edit, import.)"""
     from spbe_arch.importers.xlsx import build_workbook
 
     _lang(lang)
@@ -101,24 +109,32 @@ def export(
 @excel_app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(
-        metavar="BERKAS", help="Buku kerja .xlsx yang sudah diisi.", exists=False)],
+        metavar="BERKAS", help="Buku kerja .xlsx yang sudah diisi. (The filled-in .xlsx"
+                               " workbook.)", exists=False)],
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Periksa dan tampilkan perubahan tanpa menyimpan.")] = False,
+        "--dry-run", help="Periksa dan tampilkan perubahan tanpa menyimpan. (Check and show"
+                          " the changes without saving.)")] = False,
     opd_editor: Annotated[list[str] | None, typer.Option(
         "--opd-editor", help="Batasi impor pada OPD ini (boleh diulang): baris OPD lain"
-                             " ditolak.")] = None,
+                             " ditolak. (Limit the import to this OPD, repeatable: rows of"
+                             " other OPDs are refused.)")] = None,
     prune_opd: Annotated[list[str] | None, typer.Option(
         "--prune-opd", help="Hapus elemen OPD ini (proses bisnis, layanan, data, aplikasi,"
                             " infrastruktur, keamanan, SOP) yang tidak ada di buku kerja (boleh"
-                            " diulang). Tanpa opsi ini tidak ada yang dihapus.")] = None,
+                            " diulang). Tanpa opsi ini tidak ada yang dihapus. (Delete this"
+                            " OPD's elements missing from the workbook, repeatable; without it"
+                            " nothing is deleted.)")] = None,
     instansi: InstansiOption = None,
     lang: LangOption = None,
-    output: Annotated[str, typer.Option("--format", help="table atau json.")] = "table",
+    output: Annotated[str, typer.Option(
+        "--format", help="table atau json. (Output format.)")] = "table",
     agent: Annotated[str | None, typer.Option(
-        "--agent", help="Nama yang dicatat di riwayat (bawaan: pengguna sistem).")] = None,
+        "--agent", help="Nama yang dicatat di riwayat; bawaan pengguna sistem. (Name recorded"
+                        " in the history; default the system user.)")] = None,
 ) -> None:
     """Impor buku kerja: tampilkan yang ditambah/diubah/dihapus, validasi, simpan semua atau
-    tidak sama sekali."""
+    tidak sama sekali. (Import a workbook: show what is added, changed and deleted, validate,
+    save all or nothing.)"""
     from spbe_arch.importers.xlsx import import_workbook
 
     lang_code = _lang(lang)

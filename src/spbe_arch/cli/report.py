@@ -15,28 +15,41 @@ def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
         name: str = typer.Argument(
-            None, help="Nama laporan: arsitektur, opd, validasi, kesesuaian-referensi,"
-                       " register-sop (lihat --list)."),
+            None, metavar="NAMA",
+            help="Nama laporan; daftarnya: --list. (Report name; see --list.)"),
         instansi: str = typer.Option(
-            None, "--instansi", help="Kode wilayah instansi (bawaan: SPBE_INSTANSI)."),
-        opd: str = typer.Option(None, "--opd", help="Kode OPD (wajib untuk laporan opd)."),
+            None, "--instansi",
+            help="Kode wilayah instansi; bawaan SPBE_INSTANSI. (Instansi region code;"
+                 " default SPBE_INSTANSI.)"),
+        opd: str = typer.Option(
+            None, "--opd",
+            help="Kode OPD; wajib untuk laporan opd. (OPD code; required by the opd report.)"),
         fmt: str = typer.Option(
             None, "--format", "-f",
-            help="html, pdf, docx atau md (bawaan html; dengan --all: semua format)."),
+            help="html, pdf, docx atau md; bawaan html, dengan --all semua format. (Format;"
+                 " default html, with --all every format.)"),
         out: str = typer.Option(
             None, "--out", "-o",
             help="Berkas keluaran ('-' = stdout); dengan --all: folder. Bawaan: folder"
-                 " SPBE_REPORTS_DIR."),
-        lang: str = typer.Option(None, "--lang", help="Bahasa dokumen: id atau en."),
+                 " SPBE_REPORTS_DIR. (Output file, '-' for stdout; with --all a folder;"
+                 " default the SPBE_REPORTS_DIR folder.)"),
+        lang: str = typer.Option(
+            None, "--lang", help="Bahasa dokumen: id atau en. (Document language.)"),
         templates: Path = typer.Option(
-            None, "--templates", help="Folder templat instansi (menimpa/menambah templat)."),
-        list_: bool = typer.Option(False, "--list", help="Tampilkan daftar laporan."),
-        all_: bool = typer.Option(False, "--all",
-                                  help="Tulis semua laporan dalam semua format ke --out."),
+            None, "--templates",
+            help="Folder templat instansi, menimpa/menambah templat. (Instansi template"
+                 " folder: overrides or adds templates.)"),
+        list_: bool = typer.Option(
+            False, "--list", help="Tampilkan daftar laporan. (List the reports.)"),
+        all_: bool = typer.Option(
+            False, "--all",
+            help="Tulis semua laporan dalam semua format ke --out. (Write every report in"
+                 " every format to --out.)"),
         jobs: int = typer.Option(
             None, "--jobs", "-j", min=1,
-            help="Dengan --all: jumlah proses yang menyusun PDF bersamaan (bawaan: satu per"
-                 " CPU, paling banyak 4)."),
+            help="Dengan --all: jumlah proses yang menyusun PDF bersamaan; bawaan satu per"
+                 " CPU, paling banyak 4. (With --all: how many processes build PDFs at once;"
+                 " default one per CPU, at most 4.)"),
     ) -> None:
         """Buat dokumen dari repositori (Dokumen Arsitektur SPBE, profil OPD, validasi, …).
 

@@ -95,15 +95,19 @@ def register(app: typer.Typer) -> None:
     def serve_command(
         host: Annotated[str, typer.Option(
             "--host", envvar="SPBE_HOST",
-            help="Alamat yang didengar (bawaan 127.0.0.1; 0.0.0.0 untuk semua antarmuka)."
+            help="Alamat yang didengar; bawaan 127.0.0.1, 0.0.0.0 untuk semua antarmuka."
+                 " (Address to listen on; default 127.0.0.1, 0.0.0.0 for every interface.)"
         )] = DEFAULT_HOST,
-        port: Annotated[int, typer.Option("--port", envvar="SPBE_PORT",
-                                          help="Port TCP (bawaan 8000).")] = DEFAULT_PORT,
+        port: Annotated[int, typer.Option(
+            "--port", envvar="SPBE_PORT",
+            help="Port TCP; bawaan 8000. (TCP port; default 8000.)")] = DEFAULT_PORT,
         log_level: Annotated[str, typer.Option(
             "--log-level", help="Tingkat log uvicorn: critical, error, warning, info, debug."
+                                " (uvicorn log level.)"
         )] = "info",
     ) -> None:
-        """Jalankan layanan HTTP: SPARQL, Graph Store Protocol, REST API dan antarmuka web."""
+        """Jalankan layanan HTTP: SPARQL, Graph Store Protocol, REST API dan antarmuka web.
+        (Serve over HTTP: SPARQL, Graph Store Protocol, REST API and the web UI.)"""
         settings = cli_settings()
         if state.store:
             settings = settings.model_copy(update={"store": state.store})

@@ -196,7 +196,8 @@ def set_step_command(
 def render_command(
     kode: KodeArgument,
     fmt: Annotated[DocumentFormat, typer.Option(
-        "--format", "-f", help="pdf, html, docx, atau svg (satu halaman diagram alir).")] =
+        "--format", "-f", help="pdf, html, docx, atau svg (satu halaman diagram alir)."
+                               " (Format; svg is one flowchart page.)")] =
     DocumentFormat.pdf,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", metavar="BERKAS",

@@ -94,21 +94,25 @@ def _check_opds(opds: list[str]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    token_app = typer.Typer(help="Kelola token API (reader, editor per OPD, admin).",
+    token_app = typer.Typer(help="Kelola token API (reader, editor per OPD, admin)."
+                                 " (Manage API tokens: reader, editor per OPD, admin.)",
                             no_args_is_help=True)
     app.add_typer(token_app, name="token")
 
     @token_app.command("create")
     def create(
         name: Annotated[str, typer.Argument(
-            metavar="NAMA", help="Nama token, mis. nama orang atau aplikasi.")],
-        role: Annotated[Role, typer.Option("--role", help="reader, editor atau admin.")] = (
-            Role.reader),
+            metavar="NAMA", help="Nama token, mis. nama orang atau aplikasi. (Token name,"
+                                 " e.g. a person's or an application's.)")],
+        role: Annotated[Role, typer.Option(
+            "--role", help="reader, editor atau admin. (Role.)")] = Role.reader,
         opd: Annotated[list[str] | None, typer.Option(
-            "--opd", help="OPD yang boleh diubah editor (kode atau IRI); boleh berulang.")
+            "--opd", help="OPD yang boleh diubah editor (kode atau IRI); boleh berulang. (An"
+                          " OPD the editor may change, code or IRI; repeatable.)")
         ] = None,
         instansi: Annotated[str | None, typer.Option(
-            "--instansi", help="Kode wilayah instansi OPD (bawaan: SPBE_INSTANSI).")] = None,
+            "--instansi", help="Kode wilayah instansi OPD; bawaan SPBE_INSTANSI. (Region code"
+                               " of the OPDs' instansi; default SPBE_INSTANSI.)")] = None,
         force: Annotated[bool, typer.Option(
             "--force", help="Buat juga untuk OPD yang belum ada di repositori (mis. yang"
                             " baru akan diimpor). (Also for OPDs not in the repository"
@@ -118,7 +122,8 @@ def register(app: typer.Typer) -> None:
             help="Masa berlaku: jumlah hari (90d) atau tanggal terakhir (2027-06-30);"
                  " bawaan: sampai dicabut. (Validity: days or last date.)")] = None,
     ) -> None:
-        """Buat token baru; token dicetak sekali saja."""
+        """Buat token baru; token dicetak sekali saja. (Create a token; it is printed only
+        once.)"""
         settings = _settings()
         until = expiry(expires) if expires else None
         opds = [opd_iri(o, instansi or settings.instansi) for o in opd or []]
@@ -139,10 +144,10 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("list")
     def list_tokens(
-        all_tokens: Annotated[bool, typer.Option("--all", help="Termasuk token yang dicabut.")
-                              ] = False,
+        all_tokens: Annotated[bool, typer.Option(
+            "--all", help="Termasuk token yang dicabut. (Include revoked tokens.)")] = False,
     ) -> None:
-        """Daftar token (tanpa rahasianya)."""
+        """Daftar token (tanpa rahasianya). (List the tokens, without their secrets.)"""
         records = [r for r in _store().records() if all_tokens or r.active]
         if not records:
             typer.echo(t("belum ada token; buat dengan `spbe-arch token create NAMA --role"
@@ -164,8 +169,10 @@ def register(app: typer.Typer) -> None:
 
     @token_app.command("revoke")
     def revoke(name: Annotated[str, typer.Argument(
-            metavar="NAMA", help="Nama token yang dicabut.")]) -> None:
-        """Cabut token; permintaan dengan token itu langsung ditolak."""
+            metavar="NAMA", help="Nama token yang dicabut. (Name of the token to revoke.)")]
+               ) -> None:
+        """Cabut token; permintaan dengan token itu langsung ditolak. (Revoke a token;
+        requests with it are refused at once.)"""
         record = _store().revoke(name)
         typer.echo(t(f"token '{record.name}' dicabut", f"token '{record.name}' revoked"),
                    err=True)
