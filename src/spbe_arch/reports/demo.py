@@ -47,9 +47,12 @@ class DemoReportsResult:
         return text + (f", {len(self.problems)} laporan gagal" if self.problems else "")
 
     def details(self, lang: str = "id") -> list[str]:
+        """Where the documents are (the folder, said as such), then the main ones by name,
+        then the reports that failed."""
         folders = sorted({str(path.parent) for path in self.files})
-        main = [str(path) for path in self.files if path.name.startswith("arsitektur-")]
-        lines = [*folders, *main]
+        lines = [f"documents folder: {folder}/" if lang == "en" else
+                 f"folder dokumen: {folder}/" for folder in folders]
+        lines += [str(path) for path in self.files if path.name.startswith("arsitektur-")]
         lines += [f"{name}: {en if lang == 'en' else id_}" for name, id_, en in self.problems]
         return lines
 
