@@ -8,7 +8,7 @@ Hierarchies are never derived from these IRIs: use the explicit links.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib.term import URIRef
 
@@ -118,3 +118,18 @@ def bpmn_graph(kode_wilayah: str, model_slug: str, base: str = BASE) -> URIRef:
 
 def evaluation_graph(name: str, base: str = BASE) -> URIRef:
     return URIRef(f"{base}graph/evaluation/{slug(name)}")
+
+
+_ELEMENT_PATH = re.compile(r"/id/[^/]+/[^/]+/(?P<rest>.+)$")
+
+
+def shown(term: object, base: str = BASE) -> str:
+    """A term as a person reads it in a message: an element by its code (and what follows
+    it, `DISKOMINFO-01.02.SOP.01/langkah/3`), a class or property of the ontology by its
+    name (`ProsesBisnis`), anything else as it is."""
+    text = str(term)
+    if text.startswith(f"{base}ontology#"):
+        return text[len(base) + len("ontology#"):] or text
+    match = _ELEMENT_PATH.search(text) if text.startswith(f"{base}id/") else None
+    return unquote(match["rest"]) if match else text
+

@@ -18,6 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from spbe_arch import iris
 from spbe_arch.validation.paths import copy_path, path_key
 from spbe_arch.validation.shapes import pick_message
 from spbe_arch.vocab import DCT, PROV, SH, SPBE
@@ -147,7 +148,7 @@ def _fill_template(text: str, result: ValidationResult) -> str:
         name = match.group(1)
         if name not in values or values[name] is None:
             return match.group(0)
-        return str(values[name])
+        return iris.shown(values[name])  # a code or a class name, not an IRI
 
     return re.sub(r"\{[?$]([A-Za-z0-9_]+)\}", repl, text)
 

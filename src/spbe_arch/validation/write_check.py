@@ -7,9 +7,7 @@ CLI, the SOP routes of the API and the web SOP page) and anything else that writ
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote
-
+from spbe_arch import iris
 from spbe_arch.errors import SpbeError
 from spbe_arch.repository import ChangeSet, Repository
 from spbe_arch.validation.report import ValidationReport
@@ -35,21 +33,11 @@ class RuleViolationError(SpbeError):
 
     def findings(self, lang: str = "id") -> list[str]:
         """One line per Violation the change would add: the element, then the rule's text."""
-        return [f"{_short(r.focus_node)}: {r.message(lang)}" for r in self.report.results
+        return [f"{iris.shown(r.focus_node)}: {r.message(lang)}" for r in self.report.results
                 if r.severity_name == "Violation"]
 
     def explain(self, lang: str = "id") -> str:
         return "\n".join([self.message(lang), *(f"  - {line}" for line in self.findings(lang))])
-
-
-_ELEMENT = re.compile(r"/id/[^/]+/[^/]+/(?P<rest>.+)$")
-
-
-def _short(node: object) -> str:
-    """An element by its code (and what follows it: `…SOP.01/langkah/3`), not its IRI."""
-    text = str(node)
-    match = _ELEMENT.search(text)
-    return unquote(match["rest"]) if match else text
 
 
 def rule_violations(repository: Repository, changes: ChangeSet,
