@@ -200,20 +200,60 @@ def _parse_params(values: list[str] | None) -> dict[str, str]:
 
 # --- init / load / export -------------------------------------------------------------------
 
-def init() -> None:
+def init(
+    instansi: Annotated[str | None, typer.Option(
+        "--instansi", metavar="KODE",
+        help="Catat juga instansi ini: kode wilayah 2 atau 4 angka, mis. 3513. (Also record"
+             " this government body: its 2- or 4-digit region code.)")] = None,
+    nama: Annotated[str | None, typer.Option(
+        "--nama", metavar="TEKS",
+        help="Dengan --instansi: nama instansi, mis. 'Pemerintah Kabupaten Probolinggo'."
+             " (With --instansi: the body's name.)")] = None,
+    periode: Annotated[str | None, typer.Option(
+        "--periode", metavar="TAHUN-TAHUN",
+        help="Dengan --instansi: periode arsitektur, mis. 2025-2029 (draf, referensi"
+             " Perpres 132/2022). (With --instansi: the architecture period.)")] = None,
+) -> None:
     """Siapkan repositori baru. (Prepare a new repository.)
 
     Membuat penyimpanan lalu memuat ontologi, shapes SHACL dan arsitektur referensi
-    nasional (RAB, RAL, RAD, …), tanpa data contoh. Aman dijalankan ulang.
+    nasional (RAB, RAL, RAD, …), tanpa data contoh. Aman dijalankan ulang. Dengan
+    --instansi, --nama dan --periode juga mencatat instansi Anda sendiri.
     (Creates the store and loads the ontology, SHACL shapes and the national reference
-    architectures, without sample data. Safe to run again.)
+    architectures, without sample data. Safe to run again. With --instansi, --nama and
+    --periode it also records your own government body.)
     """
+    if instansi is None and (nama is not None or periode is not None):
+        raise InputError("--nama dan --periode dipakai bersama --instansi",
+                         "--nama and --periode go with --instansi",
+                         Location(field="--instansi"))
+    if instansi is not None:
+        from spbe_arch.model.instansi import check_instansi_input
+
+        check_instansi_input(instansi, periode)  # before the store is touched
     with repository() as repo, working(t("Menyiapkan repositori", "Preparing the repository")):
         summary = demo_service.load_base_data(repo, agent=agent_name())
+        recorded = None
+        if instansi is not None:
+            from spbe_arch.model.instansi import record_instansi
+
+            recorded = record_instansi(repo, instansi, nama, periode, agent=agent_name(),
+                                       lang=state.lang)
     _echo(t(f"Repositori {repo.description} siap: {summary.quads} tripel dasar dimuat.",
             f"Repository {repo.description} is ready: {summary.quads} base triples loaded."))
     for line in summary.lines(state.lang):
         _echo(f"  {line}")
+    if recorded is not None:
+        kode = instansi.strip() if instansi else ""
+        done = (t("dicatat", "recorded") if recorded.created else
+                t("diperbarui", "updated") if recorded.activity else
+                t("sudah tercatat, tidak berubah", "already recorded, unchanged"))
+        _echo(t(f"Instansi {kode} {done}.", f"Instansi {kode} {done}."))
+        if kode != settings().instansi:
+            _echo(t(f"  Perintah lain memakai instansi {settings().instansi}: setel"
+                    f" SPBE_INSTANSI={kode} (atau --instansi {kode}).",
+                    f"  Other commands use instansi {settings().instansi}: set"
+                    f" SPBE_INSTANSI={kode} (or --instansi {kode})."))
 
 
 def load(

@@ -1,0 +1,109 @@
+"""Recording a new government body: `record_instansi` and `spbe-arch init --instansi`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spbe_arch import iris
+from spbe_arch.cli import app
+from spbe_arch.demo import load_base_data
+from spbe_arch.errors import InputError
+from spbe_arch.model import get_entity, plan_upsert
+from spbe_arch.model.catalogue import KINDS
+from spbe_arch.model.instansi import record_instansi
+from spbe_arch.repository import Repository, open_repository
+from spbe_arch.validation import validate
+
+KAB = "3513"
+NAMA = "Pemerintah Kabupaten Probolinggo"
+
+
+@pytest.fixture
+def repository() -> Iterator[Repository]:
+    repository = open_repository("memory:")
+    load_base_data(repository, agent="uji")
+    yield repository
+    repository.close()
+
+
+def test_a_new_body_is_recorded_as_the_rules_want_it(repository: Repository) -> None:
+    recorded = record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    assert recorded.created and recorded.activity is not None
+    assert recorded.periode == iris.element_iri(KAB, "periode", "2025-2029")
+    report = validate(repository, instansi=KAB)
+    # no rule of the body or its period is broken; what is left is the empty architecture
+    assert report.conforms
+    assert {r.severity_name for r in report.results} == {"Warning"}
+    messages = sorted(r.message("id") for r in report.results)
+    # the message names the domain, not the IRI of its class
+    assert "Domain arsitektur ProsesBisnis belum punya satu elemen pun." in messages
+    # the body is known now: its first OPD can be written
+    plan = plan_upsert(repository, KINDS["opd"], [{"kode": "DISKOMINFO",
+                                                   "nama": "Dinas Kominfo"}], instansi=KAB)
+    repository.apply(plan)
+    assert get_entity(repository, KINDS["opd"], "DISKOMINFO", instansi=KAB) is not None
+
+
+def test_again_changes_nothing_and_a_new_name_replaces_the_old(repository: Repository,
+                                                               tmp_path: Path) -> None:
+    record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    repository.dump(tmp_path / "a.nq")
+    again = record_instansi(repository, KAB, f"  {NAMA} ", "2025-2029", agent="uji")
+    assert not again.created and again.activity is None
+    repository.dump(tmp_path / "b.nq")
+    assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
+    renamed = record_instansi(repository, KAB, "Pemerintah Kab. Probolinggo", agent="uji")
+    assert renamed.activity is not None and renamed.periode is None
+    names = repository.select(
+        "SELECT ?n WHERE { GRAPH ?g { ?i <https://w3id.org/spbe-arch/ontology#nama> ?n } }",
+        {"i": iris.instansi_iri(KAB)})
+    assert [str(r["n"]) for r in names] == ["Pemerintah Kab. Probolinggo"]
+    # a second period stands beside the first
+    record_instansi(repository, KAB, periode="2030-2034", agent="uji")
+    assert validate(repository, instansi=KAB).conforms
+
+
+@pytest.mark.parametrize(("kode", "nama", "periode", "words"), [
+    ("35x3", NAMA, "2025-2029", "kode wilayah '35x3' tidak sah"),
+    ("351", NAMA, "2025-2029", "2 angka (provinsi) atau 4 angka"),
+    (KAB, NAMA, "2029-2025", "periode '2029-2025' tidak dapat dibaca"),
+    (KAB, NAMA, "2025", "periode '2025' tidak dapat dibaca"),
+    (KAB, None, "2025-2029", "sebutkan namanya (--nama)"),
+    (KAB, NAMA, None, "periode\n arsitekturnya (--periode"),
+])
+def test_bad_input_writes_nothing(repository: Repository, tmp_path: Path, kode: str,
+                                  nama: str | None, periode: str | None, words: str) -> None:
+    repository.dump(tmp_path / "a.nq")
+    with pytest.raises(InputError) as refused:
+        record_instansi(repository, kode, nama, periode, agent="uji")
+    assert words.replace("\n ", " ") in refused.value.message("id")
+    repository.dump(tmp_path / "b.nq")
+    assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
+
+
+def test_init_records_the_body_and_says_how_to_use_it(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPBE_INSTANSI", raising=False)
+    store = f"oxigraph:{tmp_path / 'store'}"
+    runner = CliRunner()
+    bad = runner.invoke(app, ["--store", store, "init", "--instansi", "35x3", "--nama", NAMA])
+    assert bad.exit_code == 2 and "opsi --instansi: kode wilayah '35x3' tidak sah" in bad.stderr
+    assert not (tmp_path / "store").exists()  # refused before the store was made
+    alone = runner.invoke(app, ["--store", store, "init", "--nama", NAMA])
+    assert alone.exit_code == 2 and "--nama dan --periode dipakai bersama --instansi" \
+        in alone.stderr
+    done = runner.invoke(app, ["--store", store, "init", "--instansi", KAB, "--nama", NAMA,
+                               "--periode", "2025-2029"])
+    assert done.exit_code == 0, done.stderr
+    assert f"Instansi {KAB} dicatat." in done.stdout
+    assert f"setel SPBE_INSTANSI={KAB}" in done.stdout
+    checked = runner.invoke(app, ["--store", store, "validate", "--instansi", KAB])
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert "0 pelanggaran" in checked.stdout
+    again = runner.invoke(app, ["--store", store, "init", "--instansi", KAB, "--nama", NAMA,
+                                "--periode", "2025-2029"])
+    assert f"Instansi {KAB} sudah tercatat, tidak berubah." in again.stdout
