@@ -29,7 +29,6 @@ from spbe_arch.settings import get_settings
 from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, derive_steps
 from spbe_arch.sop.document import find_sop, parse_tanggal, printable, query_text
 from spbe_arch.sop.process import ModelView, ProcessView
-from spbe_arch.validation.write_check import refuse_violations
 from spbe_arch.vocab import PROV, SPBE
 
 SIMBOL_IRI = {"Terminator": SPBE.Terminator, "Kegiatan": SPBE.Kegiatan,
@@ -94,6 +93,14 @@ class DeriveResult:
         verb = "dibuat" if self.created else "diturunkan ulang"
         return (f"SOP {self.kode} ({self.nama}) {verb} dari proses '{self.process}':"
                 f" {self.steps} langkah, {len(self.pelaksana)} pelaksana")
+
+
+def _keep_the_rules(repository: Repository, changes: ChangeSet, lang: str) -> None:
+    # imported here: the validation engine (pySHACL) is heavy, and the command line imports
+    # this module at start (tests/cli/test_startup.py)
+    from spbe_arch.validation.write_check import refuse_violations
+
+    refuse_violations(repository, changes, lang)
 
 
 def _diff(old: list[Quad], new: list[Quad]) -> ChangeSet:
@@ -391,7 +398,7 @@ def set_sop_fields(repository: Repository, kode: str,
         remove += [q for q in old if q[0] == sop and q[1] == prop]
         add += [(sop, prop, _identity_value(name, t), graph) for t in texts]
     changes = _diff(remove, add)
-    refuse_violations(repository, changes, lang)
+    _keep_the_rules(repository, changes, lang)
     return apply_audited(repository, changes, agent=agent, entities=[sop],
                          label=f"Ubah identitas SOP {kode}: {', '.join(sorted(values))}")
 
@@ -425,7 +432,7 @@ def set_step_fields(repository: Repository, kode: str, number: int,
         if text.strip():
             add.append((step, prop, Literal(text.strip()), graph))
     changes = _diff(remove, add)
-    refuse_violations(repository, changes, lang)
+    _keep_the_rules(repository, changes, lang)
     return apply_audited(repository, changes, agent=agent, entities=[sop, step],
                          label=f"Ubah langkah {number} SOP {kode}: {', '.join(sorted(values))}")
 
