@@ -106,3 +106,18 @@ def test_one_job_lays_out_in_this_process() -> None:
         assert workers._pool is None
         assert pdf_result(workers.submit("<p>SPBE</p>")).startswith(b"%PDF-")
     assert 1 <= default_jobs() <= 4
+
+
+def test_the_cli_refuses_no_workers_and_shows_a_plain_number(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spbe_arch.cli import app
+
+    refused = CliRunner().invoke(app, ["--store", "memory:", "report", "--all", "--jobs", "0",
+                                       "--out", str(tmp_path)])
+    assert refused.exit_code == 2
+    assert "opsi --jobs: jumlah proses harus 1 atau lebih, bukan 0" in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    shown = CliRunner().invoke(app, ["report", "--help"], terminal_width=200)
+    line = next(line for line in shown.stdout.splitlines() if "--jobs" in line)
+    assert " N " in line and "x>=" not in line and "int" not in line

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from spbe_arch.cli.common import repository, settings, state
-from spbe_arch.errors import InputError
+from spbe_arch.errors import InputError, Location
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             help="Tulis semua laporan dalam semua format ke --out. (Write every report in"
                  " every format to --out.)"),
         jobs: int = typer.Option(
-            None, "--jobs", "-j", min=1,
+            None, "--jobs", "-j", metavar="N",
             help="Dengan --all: jumlah proses yang menyusun PDF bersamaan; bawaan satu per"
                  " CPU, paling banyak 4. (With --all: how many processes build PDFs at once;"
                  " default one per CPU, at most 4.)"),
@@ -70,6 +70,11 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"{'':<24} {spec.description(language)}")
             return
         kode = instansi or settings().instansi
+        if jobs is not None and jobs < 1:
+            # checked here rather than by typer's min=1, whose help shows "[x>=1]"
+            raise InputError(f"jumlah proses harus 1 atau lebih, bukan {jobs}",
+                             f"the number of processes must be 1 or more, not {jobs}",
+                             Location(field="--jobs"))
         if all_:
             target = Path(out or settings().reports_dir)
             with repository(read_only=True) as repo:
