@@ -11,28 +11,22 @@ page's result (rule, impact, nodes) for whoever fixes the next finding.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from tests.web.helpers import OPD_A, ROOT, SAMPLE_BPMN
-from tests.web.test_browser import (
+from tests.web.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
     Traffic,
-    _free_port,
+    chromium,
     open_page,
+    serving,
     sign_in,
 )
+from tests.web.helpers import OPD_A, ROOT, SAMPLE_BPMN
 
 from spbe_arch.access import TokenStore
 from spbe_arch.datasets import load_demo
@@ -74,48 +68,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     repository.close()
     tokens_file = folder / "tokens.json"
     token = TokenStore(tokens_file).create("editor-diskominfo", "editor", [OPD_A])[0]
-    port = _free_port()
-    log = folder / "server.log"
-    env = {**os.environ, "SPBE_STORE": f"oxigraph:{store}", "SPBE_TOKENS_FILE": str(tokens_file),
-           "SPBE_QUERY_WORKERS": "1", "SPBE_REPORTS_DIR": str(folder / "laporan")}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "spbe_arch", "serve", "--host", "127.0.0.1", "--port",
-             str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{origin}/ui/masuk", timeout=5) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"spbe-arch serve did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.3)
-    yield Server(origin, token, process, log)
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with serving(folder, store, tokens_file, token) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing (/usr/bin/chromium): run scripts/test, which"
-                    " installs the packages of scripts/apt-packages.txt, or"
-                    " `apt-get install chromium`. The browser tests never download a browser.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @dataclass
@@ -364,28 +324,81 @@ def test_dashboard_charts_have_their_numbers_as_text(browser: Any, server: Serve
     page.context.close()
 
 
-FOCUS_RING = """() => {
+FOCUS_RING = r"""() => {
     const e = document.activeElement;
+    if (!e || e === document.body) { return null; }
     const style = getComputedStyle(e);
     const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
-    return {what: e.outerHTML.slice(0, 80), ring};
+    const rgba = text => {
+        const m = text.match(/^rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)$/);
+        if (!m) { throw new Error('unexpected colour ' + text); }
+        return [+m[1], +m[2], +m[3], m[4] === undefined ? 1 : +m[4]];
+    };
+    const over = (top, below) => [0, 1, 2].map(
+        i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
+    // the colour painted at a point outside the element: the backgrounds of what lies
+    // there, the topmost first, blended until one is opaque (the page is white below all)
+    const surface = stack => {
+        const layers = stack.filter(x => x !== e && !e.contains(x)).map(
+            x => rgba(getComputedStyle(x).backgroundColor)).filter(c => c[3] > 0);
+        let colour = [255, 255, 255, 1];
+        for (const layer of layers.reverse()) { colour = over(layer, colour); }
+        return colour;
+    };
+    const ancestors = [];
+    for (let x = e.parentElement; x; x = x.parentElement) { ancestors.push(x); }
+    const luminance = c => {
+        const [r, g, b] = c.slice(0, 3).map(v => v / 255).map(
+            v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const contrast = (a, b) => {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    };
+    const outline = rgba(style.outlineColor);
+    // the surface just outside the outline, in the middle of each side (what is painted
+    // there, so an element placed over another, like the skip link over the header, is
+    // judged against what it covers); the ancestors' backgrounds where that is off screen
+    const box = e.getBoundingClientRect();
+    const out = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) + 1;
+    const points = [[box.left - out, box.top + box.height / 2],
+                    [box.right + out, box.top + box.height / 2],
+                    [box.left + box.width / 2, box.top - out],
+                    [box.left + box.width / 2, box.bottom + out]].filter(
+        ([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight);
+    const surfaces = points.length
+        ? points.map(([x, y]) => surface(document.elementsFromPoint(x, y)))
+        : [surface(ancestors)];
+    const worst = Math.min(...surfaces.map(c => contrast(outline, c)));
+    return {what: e.outerHTML.slice(0, 80), ring, outline: style.outlineColor,
+            contrast: Math.round(worst * 100) / 100};
 }"""
+"""Whether the focused element shows an outline, and the outline colour's contrast with
+the surface around it (the lowest of the four sides)."""
 
 
 def test_the_keyboard_focus_is_always_visible(browser: Any, server: Server) -> None:
-    """Tabbing through the dashboard (header, menu, tiles, chart bars, tables) and the SOP
-    page of its editor (forms, step table, the BPMN viewer): whatever takes the focus shows
-    it."""
+    """Tabbing through the dashboard (header, menu, tiles, chart bars, tables), the SOP
+    page of its editor (forms, step table on striped rows, the BPMN viewer) and a list
+    (sort buttons on the table heading): whatever takes the focus shows it, with an outline
+    of at least 3:1 against the surface around it (WCAG 2.4.13, 1.4.11)."""
     traffic = Traffic(server.origin)
     page = open_page(browser, server, traffic)
     sign_in(page, server)
     unseen: list[str] = []
-    for path, stops in (("/ui", 60), (f"/ui/sop/{SOP}", 40)):
+    faint: list[str] = []
+    for path, stops in (("/ui", 60), (f"/ui/sop/{SOP}", 40), ("/ui/e/layanan", 40)):
         page.goto(server.origin + path)
         for _ in range(stops):
             page.keyboard.press("Tab")
             seen = page.evaluate(FOCUS_RING)
+            if seen is None:
+                continue
             if not seen["ring"]:
                 unseen.append(f"{path}: {seen['what']}")
+            elif seen["contrast"] < 3:
+                faint.append(f"{path}: {seen['outline']} {seen['contrast']}:1 {seen['what']}")
     assert not unseen, unseen
+    assert not faint, faint
     page.context.close()
