@@ -461,3 +461,50 @@ def _workflow_cases() -> list[Any]:
 @pytest.mark.parametrize(("write", "role"), _workflow_cases())
 def test_matrix_workflow_writes(workflow_service: Any, write: str, role: str | None) -> None:
     _check_cell(workflow_service, *WORKFLOW[write], role)
+
+
+# --- a write outside the caller's scope is refused before it is planned ---------------------
+
+# requests planning would refuse (422, naming what is wrong with the record or what still
+# refers to the entity), aimed at an entity another OPD owns; (path, method, body, the role
+# that owns it, the role that does not)
+UNPLANNABLE: dict[str, tuple[str, str, dict[str, Any] | None, str, str]] = {
+    "delete_referenced_layanan": ("/api/layanan/DISDUKCAPIL.L01", "DELETE", None,
+                                  "editor_b", "editor"),
+    "patch_unknown_reference": ("/api/proses-bisnis/DISDUKCAPIL.01", "PATCH",
+                                {"klasifikasiRAB": "RAB.99.99.99"}, "editor_b", "editor"),
+    "put_unknown_reference": ("/api/proses-bisnis/DISDUKCAPIL.01", "PUT",
+                              {**NEW_PROCESS, "kode": "DISDUKCAPIL.01", "pemilik": "DISDUKCAPIL",
+                               "klasifikasiRAB": "RAB.99.99.99"}, "editor_b", "editor"),
+    "patch_data_unknown_value": ("/api/data/DISDUKCAPIL.D01", "PATCH",
+                                 {"sifatData": "Rahasia Sekali"}, "editor_b", "editor"),
+    "patch_aplikasi_unknown_reference": ("/api/aplikasi/DISKOMINFO.A01", "PATCH",
+                                         {"klasifikasiRAA": "RAA.99.99"}, "editor", "editor_b"),
+    "patch_opd_unknown_parent": ("/api/opd/DISDUKCAPIL", "PATCH", {"indukOPD": "TIDAKADA"},
+                                 "editor_b", "editor"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNPLANNABLE))
+def test_another_opds_entity_is_refused_before_planning(arch_service: Any, case: str) -> None:
+    """An editor writing another OPD's entity hears 403, never the 422 that planning gives
+    (which named, say, the elements still referring to the entity): the scope of the entity
+    as stored is checked first. The OPD's own editor and the admin get that 422, which shows
+    the request would have failed planning."""
+    path, method, body, owner, outsider = UNPLANNABLE[case]
+    before = arch_service.repository.export(None, "nquads")
+
+    def send(role: str) -> Any:
+        return arch_service.client.request(method, path, json=body,
+                                           headers=arch_service.auth(role))
+
+    refused = send(outsider)
+    assert refused.status_code == 403, refused.text
+    assert "problems" not in refused.json() and "dirujuk" not in refused.text
+    for role in (owner, "admin"):
+        planned = send(role)
+        assert planned.status_code == 422, planned.text
+        assert "validation" not in planned.json()  # refused by planning, not by the rules
+    for role in ("reader", None):
+        assert send(role).status_code == (403 if role else 401)
+    assert arch_service.repository.export(None, "nquads") == before

@@ -4,7 +4,9 @@ The order is fixed and happens under the app's write lock, so nothing changes be
 check and the commit:
 
 1. the caller's role and OPD scope must cover every OPD the change touches (before and
-   after: moving a process from one OPD to another needs both);
+   after: moving a process from one OPD to another needs both); the owner of the entity as
+   stored is checked before the change is even planned, so a caller without rights over it
+   hears 401/403, never what planning would object to (what still refers to the entity);
 2. the SHACL rules: if the change would add a Violation, it is refused (HTTP 422, with
    the validation results) and nothing is written;
 3. the change and its audit record are committed in one transaction.
@@ -199,6 +201,23 @@ def write_action(kind: EntityKind, method: str) -> tuple[str, str]:
     return f"{verb_id} {kind.label('id')}", f"{verb_en} a {kind.label('en')}"
 
 
+def _require_stored_scope(repository: Repository, principal: Principal, kind: EntityKind,
+                          before: Mapping[str, Any] | None, instansi: str, what_id: str,
+                          what_en: str) -> None:
+    """Refuse a caller who may not write the entity as it is stored, before anything is
+    planned: planning reports what is wrong with the record or what still refers to the
+    entity (422), and a caller without rights over it must hear 401/403 instead, as the
+    full check in `commit` would say after planning.
+
+    An entity stored without an owner is left to that full check (an editor may give it
+    one of its OPDs), as is a new one; anonymous callers and readers are refused either way."""
+    stored_owner = _owner(before, kind)
+    if stored_owner is None and principal.role is Role.editor:
+        return
+    require_opd_write(principal, opd_iris(repository, instansi, [stored_owner]), what_id,
+                      what_en)
+
+
 def write_entity(repository: Repository, principal: Principal, lock: Any, kind: EntityKind,
                  instansi: str, code: str | None, body: Mapping[str, Any] | None,
                  method: str, *, force: bool = False,
@@ -248,6 +267,7 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
         if body is not None:
             record["kode"] = code
         before = get_entity(repository, kind, code, instansi=instansi)
+        _require_stored_scope(repository, principal, kind, before, instansi, what_id, what_en)
         if precondition is not None:
             precondition.check(before, kind, code)
         if method == "POST" and before is not None:
