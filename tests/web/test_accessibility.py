@@ -336,17 +336,18 @@ FOCUS_RING = r"""() => {
     };
     const over = (top, below) => [0, 1, 2].map(
         i => top[i] * top[3] + below[i] * (1 - top[3])).concat([1]);
-    // the colour painted at a point outside the element: the backgrounds of what lies
-    // there, the topmost first, blended until one is opaque (the page is white below all)
-    const surface = stack => {
-        const layers = stack.filter(x => x !== e && !e.contains(x)).map(
-            x => rgba(getComputedStyle(x).backgroundColor)).filter(c => c[3] > 0);
+    // the colour painted around an element: its background and its ancestors', blended
+    // from the page (white) up (table rows count, which hit testing leaves out)
+    const surface = top => {
+        const layers = [];
+        for (let x = top; x; x = x.parentElement) { layers.push(x); }
         let colour = [255, 255, 255, 1];
-        for (const layer of layers.reverse()) { colour = over(layer, colour); }
+        for (const x of layers.reverse()) {
+            const layer = rgba(getComputedStyle(x).backgroundColor);
+            if (layer[3] > 0) { colour = over(layer, colour); }
+        }
         return colour;
     };
-    const ancestors = [];
-    for (let x = e.parentElement; x; x = x.parentElement) { ancestors.push(x); }
     const luminance = c => {
         const [r, g, b] = c.slice(0, 3).map(v => v / 255).map(
             v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
@@ -357,9 +358,9 @@ FOCUS_RING = r"""() => {
         return (hi + 0.05) / (lo + 0.05);
     };
     const outline = rgba(style.outlineColor);
-    // the surface just outside the outline, in the middle of each side (what is painted
-    // there, so an element placed over another, like the skip link over the header, is
-    // judged against what it covers); the ancestors' backgrounds where that is off screen
+    // the surface just outside the outline, in the middle of each side: what is shown
+    // there, so an element placed over another (the skip link over the header) is judged
+    // against what it covers; the element's parent where that is off screen
     const box = e.getBoundingClientRect();
     const out = parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth) + 1;
     const points = [[box.left - out, box.top + box.height / 2],
@@ -367,9 +368,9 @@ FOCUS_RING = r"""() => {
                     [box.left + box.width / 2, box.top - out],
                     [box.left + box.width / 2, box.bottom + out]].filter(
         ([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight);
-    const surfaces = points.length
-        ? points.map(([x, y]) => surface(document.elementsFromPoint(x, y)))
-        : [surface(ancestors)];
+    const surfaces = points.map(([x, y]) => surface(
+        document.elementsFromPoint(x, y).find(x => x !== e && !e.contains(x))));
+    if (!surfaces.length) { surfaces.push(surface(e.parentElement)); }
     const worst = Math.min(...surfaces.map(c => contrast(outline, c)));
     return {what: e.outerHTML.slice(0, 80), ring, outline: style.outlineColor,
             contrast: Math.round(worst * 100) / 100};
@@ -388,7 +389,7 @@ def test_the_keyboard_focus_is_always_visible(browser: Any, server: Server) -> N
     sign_in(page, server)
     unseen: list[str] = []
     faint: list[str] = []
-    for path, stops in (("/ui", 60), (f"/ui/sop/{SOP}", 40), ("/ui/e/layanan", 40)):
+    for path, stops in (("/ui", 60), (f"/ui/sop/{SOP}", 120), ("/ui/e/layanan", 40)):
         page.goto(server.origin + path)
         for _ in range(stops):
             page.keyboard.press("Tab")
