@@ -109,7 +109,9 @@ def test_unknown_things_are_404_pages(demo_web: Web) -> None:
         response = session.get(url)
         assert response.status_code == 404, url
         assert response.headers["content-type"].startswith("text/html")
-        assert "Terjadi masalah" in response.text
+        # the heading says what happened, as the title does
+        assert "<h1>Tidak ditemukan</h1>" in response.text, url
+        assert "<title>Tidak ditemukan (404) — spbe-arch</title>" in response.text
     response = session.get("/ui/bpmn/%E6%BC%A2%E5%AD%97")  # no model name at all
     assert response.status_code == 404 and "--model" not in response.text
     assert "model BPMN &#39;漢字&#39; tidak ditemukan" in response.text
@@ -119,6 +121,9 @@ def test_unknown_things_are_404_pages(demo_web: Web) -> None:
     assert response.status_code == 404 and "halaman /ui/tidak/ada tidak ada" in response.text
     response = session.get("/ui?tahun=bukan-angka")
     assert response.status_code == 422 and "nilai parameter tidak sah: tahun" in response.text
+    assert "<h1>Terjadi masalah</h1>" in response.text
+    english = session.get("/ui/e/proses-bisnis/TIDAK-ADA?lang=en")
+    assert english.status_code == 404 and "<h1>Not found</h1>" in english.text
 
 
 def test_static_assets_and_vendored_libraries_are_served(demo_web: Web) -> None:
