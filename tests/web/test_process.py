@@ -123,11 +123,15 @@ def test_problems_of_the_identity_form_name_the_field_by_its_label(fresh_demo_we
     bad = session.post(f"/ui/sop/{SOP}", {**values, "disahkan_nip": "123", "status": "draft"})
     assert bad.status_code == 422
     assert '<a href="#s-disahkan_nip">NIP pengesah</a>' in bad.text
+    # the refusal's title says so, as the sign-in and element forms do (WCAG 2.4.2)
+    assert _title(bad.text) == f"Kesalahan: SOP {SOP} — spbe-arch"
+    assert _title(session.get(f"/ui/sop/{SOP}").text) == f"SOP {SOP} — spbe-arch"
     assert ">disahkan_nip<" not in bad.text
     session.get("/ui?lang=en")
     english = session.post(f"/ui/sop/{SOP}", {**values, "disahkan_nip": "123",
                                               "status": "draft"})
     assert '<a href="#s-disahkan_nip">Approver' in english.text
+    assert _title(english.text) == f"Error: SOP {SOP} — spbe-arch"
 
 
 def test_a_browser_s_crlf_lines_do_not_count_as_a_change(fresh_demo_web: Web) -> None:
@@ -158,6 +162,12 @@ def test_a_browser_s_crlf_lines_do_not_count_as_a_change(fresh_demo_web: Web) ->
     sop_iri = str(load_sop(web.repository, SOP, "3574").iri)
     latest = run_query(web.repository, "history", {"entity": sop_iri}).rows[0]
     assert str(latest["keterangan"]).endswith(": nomor"), latest
+
+
+def _title(page: str) -> str:
+    found = re.search(r"<title>([^<]*)</title>", page)
+    assert found is not None
+    return html.unescape(found.group(1))
 
 
 def _steps_form(page: str) -> dict[str, str]:
@@ -235,6 +245,7 @@ def test_steps_form_refusals_keep_the_input_and_write_nothing(fresh_demo_web: We
     assert broken.status_code == 422
     assert f"Langkah {n}: Mutu baku langkah (kelengkapan, waktu, output) belum lengkap." \
         in text_of(broken.text)
+    assert _title(broken.text) == f"Kesalahan: SOP {SOP} — spbe-arch"
     assert load_sop(web.repository, SOP, "3574").langkah[n - 1].waktu == "5 menit"
     # somebody else saved in between: refused with this user's input kept
     set_step_fields(web.repository, SOP, n, {"output": "Tiket LAPOR"}, kode_wilayah="3574",
@@ -244,6 +255,7 @@ def test_steps_form_refusals_keep_the_input_and_write_nothing(fresh_demo_web: We
     assert late.status_code == 409
     assert "diubah orang lain" in text_of(late.text)
     assert _steps_form(late.text)[f"langkah-{n}-waktu"] == "7 menit"
+    assert _title(late.text).startswith("Kesalahan: ")
     assert load_sop(web.repository, SOP, "3574").langkah[n - 1].output == "Tiket LAPOR"
     # saving again from that answer replaces the other change knowingly
     retry = session.post(f"/ui/sop/{SOP}/langkah", {**_steps_form(late.text),
@@ -285,6 +297,7 @@ def test_identity_form_refuses_to_overwrite_a_change_made_since_it_was_opened(
     assert late.status_code == 409
     assert "diubah orang lain" in text_of(late.text)
     assert 'value="Nama baru"' in late.text  # the user's input is kept
+    assert _title(late.text).startswith("Kesalahan: ")
     document = load_sop(web.repository, SOP, "3574")
     assert document.nomor == "800/1/2026" and document.nama != "Nama baru"
     again = re.search(r'name="etag" value="([^"]*)"', late.text)
