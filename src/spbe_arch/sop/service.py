@@ -162,12 +162,16 @@ def _default_kode(repository: Repository, proses_kode: str, kode_wilayah: str) -
 
 def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None = None,
                model: str | None = None, pool: str | None = None, kode: str | None = None,
-               agent: str = "anonim", today: date | None = None) -> DeriveResult:
+               agent: str = "anonim", today: date | None = None,
+               lang: str = "id") -> DeriveResult:
     """Derive (or derive again) the SOP of proses bisnis `proses` from its BPMN model.
 
     A second derivation replaces the steps and actors but keeps the identity fields set by
     people, and keeps a step's hand-entered kelengkapan/waktu/output (and keterangan, when
     the derivation adds no remark of its own) while the model still says nothing about them.
+    An SOP that stays `ditetapkan` (its steps kept their names) must keep the architecture
+    rules: a derivation that would add a Violation to it raises `RuleViolationError` (its
+    messages in `lang`) and writes nothing.
     """
     kode_wilayah = kode_wilayah or get_settings().instansi
     proses_info = find_proses(repository, proses, kode_wilayah)
@@ -224,6 +228,11 @@ def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None 
             f"proses bisnis '{proses}' tidak memiliki pemilik (spbe:pemilik); SOP tanpa unit",
             f"proses bisnis '{proses}' has no owner (spbe:pemilik); the SOP has no unit"))
     changes = _diff(old, quads)
+    if (sop, SPBE.statusSOP, SPBE.Ditetapkan, sop_graph) in quads:
+        # a set SOP is derived again without going back to Draft, so it must still keep the
+        # rules (a redrawn model with new element ids loses the hand-entered mutu baku); a
+        # draft is not checked: a new draft's mutu baku is filled in after derivation
+        _keep_the_rules(repository, changes, lang)
     label = f"Turunkan SOP {kode} dari model BPMN {str(model_iri).rsplit('/', 1)[-1]}"
     activity = apply_audited(repository, changes, agent=agent,
                              entities=[sop, model_iri, proses_info.iri], label=label)

@@ -145,7 +145,7 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
                 _may_edit(principal, existing)
         result = derive_sop(repository, proses=body.proses, kode_wilayah=kode_wilayah,
                             model=body.model, pool=body.pool, kode=body.kode,
-                            agent=principal.name)
+                            agent=principal.name, lang=lang)
     return {"ringkasan": result.summary(lang), "kode": result.kode, "sop": str(result.sop),
             "dibuat": result.created, "berubah": result.changed, "langkah": result.steps,
             "pelaksana": result.pelaksana, "model": str(result.model),
