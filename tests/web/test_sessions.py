@@ -145,13 +145,20 @@ def test_the_session_cookie_is_no_api_token(make_web: WebFactory) -> None:
     web = make_web()
     cookie = session_cookie(web, "admin")
     with browser(web) as client:
-        for path in ("/api/layanan", "/sparql?query=ASK%20%7B%7D"):
+        for path in ("/api/layanan", "/sparql?query=ASK%20%7B%7D", "/rdf-graph-store?default"):
             response = client.get(path, headers={"Authorization": f"Bearer {cookie}"})
             assert response.status_code == 401, path
-        # nor does the cookie itself authenticate the API
+        # nor does the cookie itself authenticate the API, SPARQL Update or the Graph Store
+        # (an admin's session: any of them would let a write through)
         client.cookies.set("spbe_session", cookie)
         write = client.post("/api/layanan", json={"kode": "X"})
         assert write.status_code == 401
+        update = client.post("/sparql", content=b"INSERT DATA { <urn:a> <urn:p> 1 }",
+                             headers={"content-type": "application/sparql-update"})
+        assert update.status_code == 401
+        put = client.put("/rdf-graph-store", params={"graph": "urn:g"},
+                         content=b"<urn:a> <urn:p> 1 .", headers={"content-type": "text/turtle"})
+        assert put.status_code == 401
 
 
 def test_over_https_the_cookie_is_host_prefixed_and_secure(make_web: WebFactory) -> None:
