@@ -120,6 +120,7 @@ VISITS = [
     Visit("validasi", "/ui/validasi", signed_in=True),  # with "Jalankan validasi"
     Visit("laporan", "/ui/laporan"),
     Visit("referensi", "/ui/referensi?skema=RAB"),
+    Visit("referensi-rak", "/ui/referensi?skema=RAK"),  # codes with narrower codes and elements
     Visit("sparql", "/ui/sparql?kueri=processes-per-opd", prepare=_sparql_result),
     Visit("masuk", "/ui/masuk"),
     Visit("masuk-gagal", "/ui/masuk", prepare=_bad_token),
@@ -156,13 +157,18 @@ FACTS = r"""() => {
     const errors = [...document.querySelectorAll('.notice.bad, .error')].filter(named)
         .filter(e => !e.closest('[role=alert], [aria-live]') && !alerts.length)
         .map(e => e.textContent.trim());
+    // a <summary> is a button: a control inside it is a control inside a control
+    const nested = [...document.querySelectorAll(
+        'summary :is(a[href], button, input, select, textarea, [tabindex])')].map(
+        c => c.outerHTML.slice(0, 80));
     return {title: document.title, lang: document.documentElement.lang,
             h1: [...document.querySelectorAll('h1')].map(h => h.textContent.trim()),
             invalid: document.querySelectorAll('[aria-invalid=true]').length,
-            unlabelled, untied, alerts, unannounced: errors};
+            unlabelled, untied, alerts, unannounced: errors, nested};
 }"""
 """What axe cannot judge alone: visible labels, errors tied to their fields and announced,
-the title, the language and the main heading of the page."""
+controls inside a disclosure's toggle, the title, the language and the main heading of the
+page."""
 
 
 def with_lang(path: str, lang: str) -> str:
@@ -251,6 +257,34 @@ def test_form_errors_are_tied_to_their_field_and_announced(audit: dict[str, Resu
     problems = {name: (r.facts["untied"], r.facts["unannounced"]) for name, r in audit.items()
                 if r.facts["untied"] or r.facts["unannounced"]}
     assert not problems, problems
+
+
+def test_no_control_sits_inside_a_disclosure_toggle(audit: dict[str, Result]) -> None:
+    """axe does not flag a link inside <summary> (announced as a button), but it is a
+    nested interactive control; the reference tree had them."""
+    nested = {name: r.facts["nested"] for name, r in audit.items() if r.facts["nested"]}
+    assert not nested, nested
+
+
+def test_the_reference_tree_works_with_the_keyboard(browser: Any, server: Server) -> None:
+    """A code's toggle opens and closes with the keyboard, and its elements' links come
+    next in the tab order, after the toggle."""
+    from playwright.sync_api import expect
+
+    traffic = Traffic(server.origin)
+    page = open_page(browser, server, traffic)
+    page.goto(server.origin + "/ui/referensi?skema=RAK")
+    branch = page.locator("details:has(> summary #RAK\\.02)")
+    page.locator("summary:has(#RAK\\.02)").focus()
+    expect(branch).to_have_attribute("open", "")
+    page.keyboard.press("Enter")
+    expect(branch).not_to_have_attribute("open", "")
+    page.keyboard.press("Enter")
+    expect(branch).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "KAM-02"
+    assert not traffic.foreign
+    page.context.close()
 
 
 def test_the_title_says_which_page_it_is_in_its_language(audit: dict[str, Result]) -> None:

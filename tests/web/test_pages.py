@@ -126,6 +126,24 @@ def test_unknown_things_are_404_pages(demo_web: Web) -> None:
     assert english.status_code == 404 and "<h1>Not found</h1>" in english.text
 
 
+def test_the_reference_tree_keeps_links_out_of_its_toggles(demo_web: Web) -> None:
+    """A <summary> is announced as a button: a link inside it would be a control inside a
+    control. A code with narrower codes and elements of its own (RAK.02 in the demo) shows
+    their links after its toggle, which is open so they show as a leaf's do."""
+    session = demo_web.session()
+    for scheme in SCHEMES:
+        page = session.get(f"/ui/referensi?skema={scheme}").text
+        toggles = re.findall(r"<summary>(.*?)</summary>", page, re.S)
+        assert toggles, scheme
+        nested = [t for t in toggles if re.search(r"<(a|button|input|select|textarea)\b", t)]
+        assert not nested, (scheme, nested)
+    page = session.get("/ui/referensi?skema=RAK").text
+    branch = re.search(r'<details open>\s*<summary>\s*<span class="concept" id="RAK.02">.*?'
+                       r'</summary>\s*<p class="mapped">(.*?)</p>', page, re.S)
+    assert branch is not None
+    assert re.findall(r">(KAM-\d+)</a>", branch.group(1)) == ["KAM-02", "KAM-07"]
+
+
 def test_static_assets_and_vendored_libraries_are_served(demo_web: Web) -> None:
     session = demo_web.session()
     for path, kind in [("app.css", "text/css"), ("app.js", "javascript"),
