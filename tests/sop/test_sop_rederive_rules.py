@@ -87,3 +87,47 @@ def test_the_derive_route_answers_422_with_the_findings(model_repository: Reposi
     results = answer.json()["validation"]["results"]
     assert results and all("quality standard" in r["message"] for r in results)
     assert load_sop(model_repository, kode, KODE).langkah[1].waktu == "5 menit"
+
+
+LANES = """
+<bpmn:process id="p" name="Legalisir Dokumen">
+  <bpmn:laneSet id="ls">
+    <bpmn:lane id="l1" name="Petugas"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>a</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>
+    <bpmn:lane id="l2" name="Kepala Seksi"><bpmn:flowNodeRef>b</bpmn:flowNodeRef></bpmn:lane>
+  </bpmn:laneSet>
+  <bpmn:startEvent id="s"/>
+  <bpmn:task id="a" name="Memeriksa dokumen asli"/>
+  <bpmn:task id="b" name="Menandatangani legalisir"/>
+  <bpmn:endEvent id="e"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="e"/>
+</bpmn:process>
+"""
+
+
+@pytest.mark.parametrize(("change", "model"), [
+    ("nothing", LANES),
+    # the same activities, but the signature moves from the Kepala Seksi to the Petugas
+    ("actor", LANES.replace("<bpmn:flowNodeRef>b</bpmn:flowNodeRef>", "").replace(
+        "<bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>",
+        "<bpmn:flowNodeRef>e</bpmn:flowNodeRef><bpmn:flowNodeRef>b</bpmn:flowNodeRef>"
+        "</bpmn:lane>")),
+])
+def test_a_set_sop_whose_actors_change_goes_back_to_draft(
+        model_repository: Repository, change: str, model: str) -> None:
+    kode = derive_body(model_repository, LANES).kode
+    for number in (2, 3):
+        set_step_fields(model_repository, kode, number, MUTU, kode_wilayah=KODE)
+    set_sop_fields(model_repository, kode, SET, kode_wilayah=KODE)
+    import_bpmn(model_repository, definitions(model), file_name="uji.bpmn",
+                kode_wilayah=KODE, proses="UJI.01")
+    again = derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE)
+    document = load_sop(model_repository, kode, KODE)
+    if change == "nothing":  # the approved procedure is the same: it stays set
+        assert document.status == "Ditetapkan"
+        assert not any("Draft" in n.message("en") for n in again.notices)
+    else:  # who does a step is part of what was approved: review and set it again
+        assert document.status == "Draft"
+        assert any("actors or flow" in n.message("en") for n in again.notices)

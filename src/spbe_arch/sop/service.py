@@ -95,6 +95,41 @@ class DeriveResult:
                 f" {self.steps} langkah, {len(self.pelaksana)} pelaksana")
 
 
+Procedure = list[tuple[int, str, str, str, int | None, int | None, int | None]]
+"""An SOP's steps as approval sees them: number, kegiatan, symbol, pelaksana, and the
+numbers of the next step and of the yes/no branches."""
+
+
+def _procedure_of_rows(rows: Mapping[Node, Mapping[Node, Sequence[Node]]]) -> Procedure:
+    def one(row: Mapping[Node, Sequence[Node]], prop: Node) -> Node | None:
+        return next(iter(row.get(prop, [])), None)
+
+    def number(node: Node | None) -> int | None:
+        value = one(rows.get(node, {}), SPBE.urutan) if node is not None else None
+        return int(value) if isinstance(value, Literal) else None
+
+    steps: Procedure = []
+    for step, row in rows.items():
+        if SPBE.LangkahSOP not in row.get(RDF.type, []):
+            continue
+        actor = one(row, SPBE.dilaksanakanOleh)
+        steps.append((number(step) or 0, " ".join(str(v) for v in row.get(SPBE.nama, [])),
+                      str(one(row, SPBE.jenisSimbol)),
+                      str(one(rows.get(actor, {}), SPBE.nama)) if actor is not None else "",
+                      number(one(row, SPBE.langkahBerikutnya)), number(one(row, SPBE.jikaYa)),
+                      number(one(row, SPBE.jikaTidak))))
+    return sorted(steps, key=str)
+
+
+def _procedure_of_derivation(derivation: Derivation) -> Procedure:
+    numbers = {step.key: step.number for step in derivation.steps}
+    steps: Procedure = [
+        (step.number, step.nama, str(SIMBOL_IRI[step.simbol]), step.pelaksana,
+         numbers.get(step.next or ""), numbers.get(step.ya or ""),
+         numbers.get(step.tidak or "")) for step in derivation.steps]
+    return sorted(steps, key=str)
+
+
 def _keep_the_rules(repository: Repository, changes: ChangeSet, lang: str) -> None:
     # imported here: the validation engine (pySHACL) is heavy, and the command line imports
     # this module at start (tests/cli/test_startup.py)
@@ -275,13 +310,11 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
     # a step rewritten through the workbook import has lost its BPMN link: it is recognised
     # by its kegiatan and symbol instead, when no other step shares them
     by_text: dict[tuple[str, Node | None], dict[Node, Node] | None] = {}
-    old_steps: list[tuple[str, Node | None]] = []
     for row in old_rows.values():
         if SPBE.LangkahSOP not in row.get(RDF.type, []):
             continue
         key = (" ".join(str(v) for v in row.get(SPBE.nama, [])),
                next(iter(row.get(SPBE.jenisSimbol, [])), None))
-        old_steps.append(key)
         values = {p: v[0] for p, v in row.items() if p in (
             SPBE.kelengkapan, SPBE.waktu, SPBE.output, SPBE.keterangan)}
         for source in row.get(PROV.wasDerivedFrom, []):
@@ -331,18 +364,17 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
                 add(iri, prop, step_iri[target])
 
     status_before = [o for s, p, o, _ in old if s == sop and p == SPBE.statusSOP]
-    new_steps = sorted((s.nama, str(SIMBOL_IRI[s.simbol])) for s in derivation.steps)
-    same_steps = sorted((n, str(k)) for n, k in old_steps) == new_steps
+    same_steps = _procedure_of_rows(old_rows) == _procedure_of_derivation(derivation)
     if SPBE.Ditetapkan in status_before and same_steps:
         add(sop, SPBE.statusSOP, SPBE.Ditetapkan)
     else:
         add(sop, SPBE.statusSOP, SPBE.Draft)
         if SPBE.Ditetapkan in status_before:
             notices.append(Notice(
-                "langkah SOP berubah sehingga statusnya kembali menjadi Draft; tetapkan ulang"
-                " setelah ditinjau",
-                "the SOP's steps changed, so its status is back to Draft; set it again after"
-                " review"))
+                "langkah SOP (kegiatan, pelaksana atau alurnya) berubah sehingga statusnya"
+                " kembali menjadi Draft; tetapkan ulang setelah ditinjau",
+                "the SOP's steps (activities, actors or flow) changed, so its status is back"
+                " to Draft; set it again after review"))
     return list(dict.fromkeys(quads))
 
 
