@@ -65,6 +65,12 @@ def test_a_draft_is_derived_again_as_it_comes(model_repository: Repository) -> N
     kode = _complete_sop(model_repository, {"nomor": "1/2026"})
     again = derive_sop(model_repository, proses="UJI.01", kode_wilayah=KODE, lang="en")
     assert again.changed and load_sop(model_repository, kode, KODE).status == "Draft"
+    # the redrawn model's steps have new ids: the mutu baku entered by hand is gone, and
+    # the derivation says so instead of leaving it to be found in the printed SOP
+    assert [n.message("en") for n in again.notices if "quality standards" in n.message("en")
+            ] == ["the quality standards (requirements, time, output) of old step(s) 2, 3"
+                  " found no step of this model (redrawn?) and were not carried over; enter"
+                  " them again"]
 
 
 def test_the_derive_route_answers_422_with_the_findings(model_repository: Repository) -> None:
@@ -128,6 +134,9 @@ def test_a_set_sop_whose_actors_change_goes_back_to_draft(
     if change == "nothing":  # the approved procedure is the same: it stays set
         assert document.status == "Ditetapkan"
         assert not any("Draft" in n.message("en") for n in again.notices)
+        # the same elements: their mutu baku is carried over, and nothing is said of it
+        assert not any("quality standards" in n.message("en") for n in again.notices)
+        assert document.langkah[1].waktu == "5 menit"
     else:  # who does a step is part of what was approved: review and set it again
         assert document.status == "Draft"
         assert any("actors or flow" in n.message("en") for n in again.notices)

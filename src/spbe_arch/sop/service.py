@@ -95,6 +95,26 @@ class DeriveResult:
                 f" {self.steps} langkah, {len(self.pelaksana)} pelaksana")
 
 
+def _note_lost_mutu(old_rows: Mapping[Node, Mapping[Node, Sequence[Node]]],
+                    quads: Sequence[Quad], notices: list[Notice]) -> None:
+    """Say so when mutu baku of the old steps finds no step of the new derivation (a model
+    redrawn with new element ids and reworded activities): the values are gone from the SOP
+    and must be entered again, which nobody should learn from the printed document."""
+    fields = [STEP_FIELDS[name] for name in ("kelengkapan", "waktu", "output")]
+    kept = {(p, str(o)) for _, p, o, _ in quads if p in fields}
+    lost = [row for row in old_rows.values() if SPBE.LangkahSOP in row.get(RDF.type, [])
+            and any((p, str(v)) not in kept for p in fields for v in row.get(p, []))]
+    if lost:
+        numbers = ", ".join(sorted((str(v) for row in lost for v in row.get(SPBE.urutan, [])),
+                                   key=lambda n: (len(n), n)))
+        notices.append(Notice(
+            f"mutu baku (kelengkapan, waktu, output) langkah lama {numbers} tidak menemukan"
+            " langkahnya di model ini (digambar ulang?) sehingga tidak terbawa; isi lagi",
+            f"the quality standards (requirements, time, output) of old step(s) {numbers}"
+            " found no step of this model (redrawn?) and were not carried over; enter them"
+            " again"))
+
+
 Procedure = list[tuple[int, str, str, str, int | None, int | None, int | None]]
 """An SOP's steps as approval sees them: number, kegiatan, symbol, pelaksana, and the
 numbers of the next step and of the yes/no branches."""
@@ -363,6 +383,7 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
             if target:
                 add(iri, prop, step_iri[target])
 
+    _note_lost_mutu(old_rows, quads, notices)
     status_before = [o for s, p, o, _ in old if s == sop and p == SPBE.statusSOP]
     same_steps = _procedure_of_rows(old_rows) == _procedure_of_derivation(derivation)
     if SPBE.Ditetapkan in status_before and same_steps:
