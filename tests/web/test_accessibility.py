@@ -300,6 +300,8 @@ def test_the_title_says_which_page_it_is_in_its_language(audit: dict[str, Result
     assert not shared, shared
     assert audit["404/id"].facts["title"].startswith("Tidak ditemukan")
     assert audit["404/en"].facts["title"].startswith("Not found")
+    assert audit["404/id"].facts["h1"] == ["Tidak ditemukan"]  # the heading says it too
+    assert audit["404/en"].facts["h1"] == ["Not found"]
     for name in ("masuk-gagal", "ubah-gagal"):
         assert audit[f"{name}/id"].facts["title"].startswith("Kesalahan: ")
         assert audit[f"{name}/en"].facts["title"].startswith("Error: ")
