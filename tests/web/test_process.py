@@ -307,3 +307,35 @@ def test_identity_form_refuses_to_overwrite_a_change_made_since_it_was_opened(
                          follow_redirects=False)
     assert saved.status_code == 303
     assert load_sop(web.repository, SOP, "3574").nama == "Nama baru"
+
+
+def test_deriving_in_the_browser_shows_the_derivations_notes_once_and_to_its_author(
+        fresh_demo_web: Web) -> None:
+    from tests.web.helpers import SAMPLE_BPMN
+
+    from spbe_arch.importers.bpmn.service import import_bpmn_file
+
+    web = fresh_demo_web
+    import_bpmn_file(web.repository, SAMPLE_BPMN / "pengaduan-masyarakat.bpmn",
+                     kode_wilayah="3574", proses="DISKOMINFO-01.02", agent="uji")
+    session = web.session("editor")
+    derived = session.post("/ui/proses/turunkan", {"proses": "DISKOMINFO-01.02"},
+                           follow_redirects=False)
+    assert derived.status_code == 303
+    location = derived.headers["location"]
+    assert "&catatan=" in location
+    # someone else following the same address sees the SOP, not the author's notes
+    other = text_of(web.session("editor_b").get(location).text)
+    assert "Catatan penurunan SOP" not in other
+    page = session.get(location).text
+    shown = text_of(page)
+    assert "Catatan penurunan SOP" in shown
+    # the sample model has parallel branches: the SOP writes them one after the other
+    assert "cabang paralel" in shown and 'role="status" id="catatan-penurunan"' in page
+    assert "Catatan penurunan SOP" not in text_of(session.get(location).text)  # once
+    english = web.session("editor")
+    english.get("/ui?lang=en")
+    again = english.post("/ui/proses/turunkan", {"proses": "DISKOMINFO-01.02"},
+                         follow_redirects=False)
+    assert "catatan=" in again.headers["location"]  # nothing changed, the notes still stand
+    assert "parallel branch" in text_of(english.get(again.headers["location"]).text)

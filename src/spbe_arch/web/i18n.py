@@ -399,6 +399,7 @@ EN: dict[str, str] = {
     "SOP diturunkan dari model BPMN.": "SOP derived from the BPMN model.",
     "Identitas SOP disimpan.": "SOP identity saved.",
     "Langkah SOP disimpan.": "SOP steps saved.",
+    "Catatan penurunan SOP": "Notes on deriving the SOP",
     "Tidak ada langkah yang berubah.": "No step changed.",
     "Langkah belum disimpan.": "The steps were not saved.",
     "Simpan langkah": "Save steps",

@@ -12,6 +12,7 @@ first, refused when the SOP changed since the page was opened (its ETag), audite
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -43,6 +44,7 @@ from spbe_arch.sop.layout import layout_flowchart
 from spbe_arch.sop.service import IDENTITY_FIELDS, set_sop_fields
 from spbe_arch.validation.write_check import RuleViolationError
 from spbe_arch.web.context import FormDep, Page, PageDep, form_text
+from spbe_arch.web.flash import flash_of
 from spbe_arch.web.rendering import WebRoute, entity_path
 
 router = APIRouter(route_class=WebRoute)
@@ -110,9 +112,16 @@ def derive(page: PageDep, form: FormDep) -> Response:
                       "menurunkan SOP", "deriving an SOP")
     with page.request.app.state.write_lock:
         result = derive_sop(page.repository, proses=proses, kode_wilayah=page.instansi,
-                            model=model, agent=page.principal.name)
-    return page.redirect(entity_path("sop", result.kode) + "?pesan="
-                         + ("diturunkan" if result.changed else "sama"))
+                            model=model, agent=page.principal.name, lang=page.lang)
+    target = entity_path("sop", result.kode) + "?pesan=" + ("diturunkan" if result.changed
+                                                            else "sama")
+    if result.notices:
+        # the derivation's warnings (status back to Draft, mutu baku not carried over,
+        # parallel branches written in sequence) are for the one who derived, on the next page
+        key = flash_of(page.request).put(page.principal.name,
+                                         [n.message(page.lang) for n in result.notices])
+        target += "&catatan=" + key
+    return page.redirect(target)
 
 
 # --- BPMN models ----------------------------------------------------------------------------
@@ -204,7 +213,8 @@ def _load(page: Page, code: str) -> SopDocument:
 
 
 def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int = 200,
-              notice: str = "", steps: StepsForm | None = None) -> Response:
+              notice: str = "", steps: StepsForm | None = None,
+              warnings: Sequence[str] = ()) -> Response:
     pages = len(layout_flowchart(document).pages) if document.langkah else 0
     owner = _opd_code(document.pemilik)
     may_edit = page.can_write_opd(owner)
@@ -216,7 +226,8 @@ def _sop_page(page: Page, document: SopDocument, form: IdentityForm, status: int
                        flowchart_pages=pages, may_edit=may_edit, steps_form=steps,
                        step_fields=STEP_FIELDS, owner=owner,
                        model_slug=_slug(document.model) if document.model else "",
-                       list_fields=LIST_FIELDS, labels=IDENTITY_LABELS, notice=notice)
+                       list_fields=LIST_FIELDS, labels=IDENTITY_LABELS, notice=notice,
+                       warnings=warnings)
 
 
 @router.get("/sop/{code:path}/dokumen")
@@ -321,10 +332,12 @@ def _step_problems(page: Page, exc: SpbeError, record: dict[str, Any]) -> list[s
 # /sop/{code:path} would also match the download addresses above.
 @router.get("/sop/{code:path}")
 def sop_page(page: PageDep, code: Code,
-             pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+             pesan: Annotated[str | None, Query(max_length=40)] = None,
+             catatan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     document = _load(page, code)
     return _sop_page(page, document, IdentityForm(_identity_values(document)),
-                     notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "")
+                     notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "",
+                     warnings=flash_of(page.request).take(catatan, page.principal.name))
 
 
 @router.post("/sop/{code:path}")
