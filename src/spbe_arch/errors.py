@@ -58,10 +58,14 @@ class SpbeError(Exception):
         where = self.location.describe(lang) if self.location else ""
         return f"{where}: {text}" if where else text
 
+    def details(self, lang: str = "id") -> list[str]:
+        """Lines that say more than the message (the findings of a refused write, say):
+        the CLI lists them under it, error pages too."""
+        return []
+
     def explain(self, lang: str = "id") -> str:
-        """The message with whatever details a reader at a terminal needs (the findings of
-        a refused write, say): what the CLI prints."""
-        return self.message(lang)
+        """The message and its details, one per line: what the CLI prints."""
+        return "\n".join([self.message(lang), *(f"  - {line}" for line in self.details(lang))])
 
 
 class ConfigurationError(SpbeError):

@@ -6,6 +6,7 @@ is derived as it comes: the mutu baku of a new draft is filled in afterwards, by
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,10 +90,24 @@ def test_the_derive_route_answers_422_with_the_findings(model_repository: Reposi
     with TestClient(app, base_url="http://testserver") as http:
         answer = http.post("/sop/derive", json={"proses": "UJI.01"}, headers={
             "Authorization": f"Bearer {secret}", "Accept-Language": "en"})
-    assert answer.status_code == 422, answer.text
-    results = answer.json()["validation"]["results"]
-    assert results and all("quality standard" in r["message"] for r in results)
-    assert load_sop(model_repository, kode, KODE).langkah[1].waktu == "5 menit"
+        assert answer.status_code == 422, answer.text
+        results = answer.json()["validation"]["results"]
+        assert results and all("quality standard" in r["message"] for r in results)
+        assert load_sop(model_repository, kode, KODE).langkah[1].waktu == "5 menit"
+        # the web's "Turunkan SOP" is refused too, and its error page lists each finding
+        http.get("/ui/masuk")
+        signed = http.post("/ui/masuk", data={"csrf_token": http.cookies["spbe_csrf"],
+                                              "token": secret, "next": "/ui"},
+                           follow_redirects=False)
+        assert signed.status_code == 303
+        page = http.post("/ui/proses/turunkan", data={
+            "csrf_token": http.cookies["spbe_csrf"], "proses": "UJI.01"})
+    assert page.status_code == 422
+    assert "perubahan ditolak karena melanggar aturan arsitektur" in page.text
+    findings = re.findall(r"<li>([^<]*)</li>", page.text.split('role="alert"')[1])
+    # each step named by its code, each once (the rule reports its three fields alike)
+    assert findings == [f"{kode}/langkah/{n}: Mutu baku langkah (kelengkapan, waktu, output)"
+                        " belum lengkap." for n in (2, 3)], page.text
 
 
 LANES = """

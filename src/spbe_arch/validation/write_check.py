@@ -33,11 +33,13 @@ class RuleViolationError(SpbeError):
 
     def findings(self, lang: str = "id") -> list[str]:
         """One line per Violation the change would add: the element, then the rule's text."""
-        return [f"{iris.shown(r.focus_node)}: {r.message(lang)}" for r in self.report.results
-                if r.severity_name == "Violation"]
+        # a rule on several paths reports each one with the same text: said once
+        return list(dict.fromkeys(f"{iris.shown(r.focus_node)}: {r.message(lang)}"
+                                  for r in self.report.results
+                                  if r.severity_name == "Violation"))
 
-    def explain(self, lang: str = "id") -> str:
-        return "\n".join([self.message(lang), *(f"  - {line}" for line in self.findings(lang))])
+    def details(self, lang: str = "id") -> list[str]:
+        return self.findings(lang)
 
 
 def rule_violations(repository: Repository, changes: ChangeSet,

@@ -110,7 +110,7 @@ def error_page(request: Request, exc: SpbeError, status: int) -> Response:
             # very error shown): the page is drawn for nobody in particular, not as JSON
             page = build_page(request, Principal.anonymous(False))
     return page.render("error.html.j2", status=status, error=exc.message(page.lang),
-                       status_code=status)
+                       details=exc.details(page.lang), status_code=status)
 
 
 class WebRoute(APIRoute):
