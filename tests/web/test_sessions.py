@@ -164,8 +164,12 @@ def test_the_session_cookie_is_no_api_token(make_web: WebFactory) -> None:
 def test_over_https_the_cookie_is_host_prefixed_and_secure(make_web: WebFactory) -> None:
     web = make_web()
     with browser(web, "https://testserver") as client:
-        client.get("/ui/masuk")
-        csrf = client.cookies.get("spbe_csrf")
+        shown = client.get("/ui/masuk")
+        # the form token's cookie is host-prefixed too: a sibling subdomain cannot plant one
+        assert any(c.startswith("__Host-spbe_csrf=") and "Secure" in c and "Path=/" in c
+                   and "Domain" not in c for c in shown.headers.get_list("set-cookie"))
+        csrf = client.cookies.get("__Host-spbe_csrf")
+        assert csrf and client.cookies.get("spbe_csrf") is None
         response = client.post("/ui/masuk", data={
             "csrf_token": csrf, "token": web.tokens["editor"], "next": "/ui"},
             follow_redirects=False)
@@ -179,12 +183,26 @@ def test_over_https_the_cookie_is_host_prefixed_and_secure(make_web: WebFactory)
         value = client.cookies.get("__Host-spbe_session")
         assert value
         # sign-out ends it and deletes it under the same name
-        out = client.post("/ui/keluar", data={"csrf_token": client.cookies.get("spbe_csrf")},
+        out = client.post("/ui/keluar",
+                          data={"csrf_token": client.cookies.get("__Host-spbe_csrf")},
                           follow_redirects=False)
         assert out.status_code == 303
         assert any(c.startswith('__Host-spbe_session="";') and "Secure" in c
                    for c in out.headers.get_list("set-cookie"))
         assert not signed_in_as(client, SIGNED_IN_AS_EDITOR)
+
+
+def test_over_https_a_planted_plain_form_token_is_refused(make_web: WebFactory) -> None:
+    web = make_web()
+    with browser(web, "https://testserver") as client:
+        client.get("/ui/masuk")
+        # a sibling subdomain can set `spbe_csrf` (not `__Host-…`): with its own value in
+        # the form, the double-submit check must still fail
+        client.cookies.set("spbe_csrf", "x" * 43)
+        refused = client.post("/ui/masuk", data={
+            "csrf_token": "x" * 43, "token": web.tokens["editor"], "next": "/ui"},
+            follow_redirects=False)
+        assert refused.status_code == 403
 
 
 def test_each_scheme_reads_only_its_own_cookie_name(make_web: WebFactory) -> None:

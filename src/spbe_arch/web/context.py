@@ -54,6 +54,7 @@ SESSION_COOKIE = "spbe_session"
 SECURE_SESSION_COOKIE = "__Host-spbe_session"
 OLD_TOKEN_COOKIE = "spbe_token"
 CSRF_COOKIE = "spbe_csrf"
+SECURE_CSRF_COOKIE = "__Host-spbe_csrf"
 LANG_COOKIE = "spbe_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -86,6 +87,13 @@ def _lang_of(request: Request, settings: Settings) -> tuple[str, bool]:
     if remembered in ("id", "en"):
         return remembered, False
     return ("en" if settings.lang == "en" else "id"), False
+
+
+def csrf_cookie_name(request: Request) -> str:
+    """The form token's cookie for this request's scheme: over HTTPS `__Host-`, so that a
+    sibling subdomain cannot plant a form token of its choosing (the double-submit check
+    compares the form's value with this cookie)."""
+    return SECURE_CSRF_COOKIE if request.url.scheme == "https" else CSRF_COOKIE
 
 
 def session_cookie_name(request: Request) -> str:
@@ -231,8 +239,8 @@ class Page:
     def finish(self, response: Response) -> Response:
         secure = self.request.url.scheme == "https"
         if self.new_csrf:
-            response.set_cookie(CSRF_COOKIE, self.csrf, httponly=True, samesite="strict",
-                                secure=secure, path="/")
+            response.set_cookie(csrf_cookie_name(self.request), self.csrf, httponly=True,
+                                samesite="strict", secure=secure, path="/")
         if self.remember_lang:
             response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 24 * 3600,
                                 samesite="strict", secure=secure, path="/")
@@ -268,7 +276,7 @@ def build_page(request: Request, principal: Principal | None = None) -> Page:
     settings: Settings = request.app.state.settings
     lang, remember = _lang_of(request, settings)
     caller = Caller(principal) if principal is not None else web_principal(request)
-    csrf = request.cookies.get(CSRF_COOKIE) or ""
+    csrf = request.cookies.get(csrf_cookie_name(request)) or ""
     new_csrf = len(csrf) < 32
     if new_csrf:
         csrf = secrets.token_urlsafe(32)
@@ -348,7 +356,7 @@ async def checked_form(request: Request) -> FormData:
             "this form is too large to accept: a text field holds at most 1 MB and a form at"
             " most 1,000 fields; shorten it and send it again") from None
     sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
-    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    cookie = request.cookies.get(csrf_cookie_name(request)) or ""
     if (not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie)
             or not _same_origin(request)):
         raise FormTokenError(
