@@ -23,8 +23,9 @@ from __future__ import annotations
 import hmac
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
@@ -103,20 +104,29 @@ def session_cookie_name(request: Request) -> str:
     return SECURE_SESSION_COOKIE if request.url.scheme == "https" else SESSION_COOKIE
 
 
-_sessions_lock = threading.Lock()
+_state_lock = threading.Lock()
+T = TypeVar("T")
+
+
+def app_state(request: Request, name: str, make: Callable[[], T]) -> T:
+    """`app.state.<name>`, made by `make` on first use: what the web UI keeps in the
+    server's memory (sessions, notes for the next page) needs no change to the app's set-up,
+    and a test may put its own there first."""
+    state = request.app.state
+    value: T | None = getattr(state, name, None)
+    if value is None:
+        with _state_lock:
+            value = getattr(state, name, None)
+            if value is None:
+                value = make()
+                setattr(state, name, value)
+    return value
 
 
 def web_sessions(request: Request) -> SessionTable:
-    """The app's session table, made on first use (the web UI needs no change to the app's
-    set-up; a test may put its own, with a short lifetime, in `app.state.web_sessions`)."""
-    state = request.app.state
-    table: SessionTable | None = getattr(state, "web_sessions", None)
-    if table is None:
-        with _sessions_lock:
-            table = getattr(state, "web_sessions", None)
-            if table is None:
-                table = state.web_sessions = SessionTable()
-    return table
+    """The app's session table (a test may put one with a short lifetime in
+    `app.state.web_sessions`)."""
+    return app_state(request, "web_sessions", SessionTable)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from spbe_arch.web.context import app_state
+
 LIFETIME_S = 600.0
 LIMIT = 1000
 
@@ -60,16 +62,6 @@ class Flash:
         return list(notes.lines) if notes.expires > self._clock() else []
 
 
-_lock = threading.Lock()
-
-
 def flash_of(request: Request) -> Flash:
     """The app's store, made on first use."""
-    state = request.app.state
-    store: Flash | None = getattr(state, "web_flash", None)
-    if store is None:
-        with _lock:
-            store = getattr(state, "web_flash", None)
-            if store is None:
-                store = state.web_flash = Flash()
-    return store
+    return app_state(request, "web_flash", Flash)
