@@ -11,7 +11,7 @@ instansi graph as `…/id/<kode>/sop/<KODE>`, with `spbe:kode`, `spbe:nama`, `sp
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -218,8 +218,14 @@ def _default_kode(repository: Repository, proses_kode: str, kode_wilayah: str) -
 def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None = None,
                model: str | None = None, pool: str | None = None, kode: str | None = None,
                agent: str = "anonim", today: date | None = None,
-               lang: str = "id") -> DeriveResult:
+               lang: str = "id",
+               may_replace: Callable[[URIRef | None], None] | None = None) -> DeriveResult:
     """Derive (or derive again) the SOP of proses bisnis `proses` from its BPMN model.
+
+    `may_replace`, when given, is called with the owner (OPD) of the SOP the derivation
+    would replace, before anything is written: an interface raises there when its caller
+    may not change that SOP (whichever way it was chosen: `kode`, or the SOP derived from
+    the same model before, which an admin may have given to another OPD).
 
     A second derivation replaces the steps and actors but keeps the identity fields set by
     people, and keeps a step's hand-entered kelengkapan/waktu/output (and keterangan, when
@@ -268,6 +274,9 @@ def derive_sop(repository: Repository, *, proses: str, kode_wilayah: str | None 
         sop_graph = iris.instansi_graph(kode_wilayah)
         created = True
     old = _owned_quads(repository, sop) if not created else []
+    if may_replace is not None and not created:
+        owner = next((o for s, p, o, _ in old if s == sop and p == SPBE.pemilik), None)
+        may_replace(owner if isinstance(owner, URIRef) else None)
     if not created and not any(p == SPBE.diturunkanDari for _, p, _, _ in old) and any(
             p == SPBE.memilikiLangkah for _, p, _, _ in old):
         raise InputError(

@@ -105,13 +105,6 @@ def _edit(repository: Repository, principal: Principal, lock: Any, kode: str,
     return _load(repository, kode, kode_wilayah).as_dict()
 
 
-def _existing(repository: Repository, kode: str, instansi: str) -> SopDocument | None:
-    try:
-        return load_sop(repository, kode, instansi)
-    except InputError:
-        return None
-
-
 def _may_edit(principal: Principal, document: SopDocument) -> None:
     owner = [document.pemilik] if document.pemilik is not None else []
     require_opd_write(principal, owner, f"mengubah SOP {document.kode}",
@@ -136,16 +129,17 @@ def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
         proses = find_proses(repository, body.proses, kode_wilayah)
         require_opd_write(principal, [proses.pemilik] if proses.pemilik is not None else [],
                           "menurunkan SOP", "deriving an SOP")
-        if body.kode is not None:
-            # deriving into an existing SOP replaces its steps and makes it this process's:
-            # that SOP's OPD must be the caller's too (the process's OPD alone let an editor
-            # overwrite another OPD's SOP)
-            existing = _existing(repository, body.kode, kode_wilayah)
-            if existing is not None:
-                _may_edit(principal, existing)
+        # deriving into an existing SOP replaces its steps and makes it this process's: that
+        # SOP's OPD must be the caller's too, whether named by `kode` or found as the one
+        # derived from this model before (the process's OPD alone let an editor overwrite
+        # another OPD's SOP)
         result = derive_sop(repository, proses=body.proses, kode_wilayah=kode_wilayah,
                             model=body.model, pool=body.pool, kode=body.kode,
-                            agent=principal.name, lang=lang)
+                            agent=principal.name, lang=lang,
+                            may_replace=lambda owner: require_opd_write(
+                                principal, [owner] if owner is not None else [],
+                                "menurunkan SOP ke SOP yang sudah ada",
+                                "deriving into an existing SOP"))
     return {"ringkasan": result.summary(lang), "kode": result.kode, "sop": str(result.sop),
             "dibuat": result.created, "berubah": result.changed, "langkah": result.steps,
             "pelaksana": result.pelaksana, "model": str(result.model),

@@ -112,7 +112,11 @@ def derive(page: PageDep, form: FormDep) -> Response:
                       "menurunkan SOP", "deriving an SOP")
     with page.request.app.state.write_lock:
         result = derive_sop(page.repository, proses=proses, kode_wilayah=page.instansi,
-                            model=model, agent=page.principal.name, lang=page.lang)
+                            model=model, agent=page.principal.name, lang=page.lang,
+                            may_replace=lambda owner: require_opd_write(
+                                page.principal, [owner] if owner is not None else [],
+                                "menurunkan SOP ke SOP yang sudah ada",
+                                "deriving into an existing SOP"))
     target = entity_path("sop", result.kode) + "?pesan=" + ("diturunkan" if result.changed
                                                             else "sama")
     if result.notices:
