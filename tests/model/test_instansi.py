@@ -14,7 +14,7 @@ from spbe_arch.demo import load_base_data
 from spbe_arch.errors import InputError
 from spbe_arch.model import get_entity, plan_upsert
 from spbe_arch.model.catalogue import KINDS
-from spbe_arch.model.instansi import record_instansi
+from spbe_arch.model.instansi import describe_instansi, record_instansi, set_periode
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.validation import validate
 
@@ -107,3 +107,88 @@ def test_init_records_the_body_and_says_how_to_use_it(tmp_path: Path,
     again = runner.invoke(app, ["--store", store, "init", "--instansi", KAB, "--nama", NAMA,
                                 "--periode", "2025-2029"])
     assert f"Instansi {KAB} sudah tercatat, tidak berubah." in again.stdout
+
+
+# --- the period's status and regulation: `describe_instansi`, `set_periode` -----------------
+
+def _dump(repository: Repository, path: Path) -> bytes:
+    repository.dump(path)
+    return path.read_bytes()
+
+
+def test_enacting_a_period_sets_its_status_and_regulation(repository: Repository,
+                                                         tmp_path: Path) -> None:
+    record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    done = set_periode(repository, KAB, "2025-2029", status="Ditetapkan",
+                       nomor_regulasi="Peraturan Bupati Probolinggo Nomor 12 Tahun 2026",
+                       tanggal_regulasi="4 Desember 2026", agent="uji")
+    assert not done.created and done.activity is not None
+    assert done.changed == ["status", "nomor_regulasi", "tanggal_regulasi"]
+    shown = describe_instansi(repository, KAB).to_json()
+    assert shown["nama"] == NAMA
+    assert shown["periode"] == [{
+        "periode": "2025-2029", "iri": str(iris.element_iri(KAB, "periode", "2025-2029")),
+        "nama": "Arsitektur SPBE Kabupaten Probolinggo 2025-2029",
+        "tahun_mulai": 2025, "tahun_selesai": 2029, "status": "Ditetapkan",
+        "nomor_regulasi": "Peraturan Bupati Probolinggo Nomor 12 Tahun 2026",
+        "tanggal_regulasi": "2026-12-04", "versi_referensi": "Perpres 132/2022"}]
+    # the same values written differently change nothing: no write, no audit record
+    before = _dump(repository, tmp_path / "a.nq")
+    again = set_periode(repository, KAB, "2025 - 2029", status="ditetapkan",
+                        nomor_regulasi=" Peraturan Bupati Probolinggo  Nomor 12 Tahun 2026",
+                        tanggal_regulasi="2026-12-04", agent="uji")
+    assert again.activity is None and again.changed == []
+    assert _dump(repository, tmp_path / "b.nq") == before
+    # an empty value removes an optional field, and only that one
+    removed = set_periode(repository, KAB, "2025-2029", nomor_regulasi="", agent="uji")
+    assert removed.changed == ["nomor_regulasi"] and removed.activity is not None
+    period = describe_instansi(repository, KAB).periode[0]
+    assert (period.status, period.nomor_regulasi, period.tanggal_regulasi) == (
+        ["Ditetapkan"], [], ["2026-12-04"])
+    assert validate(repository, instansi=KAB).conforms
+
+
+def test_a_new_period_is_recorded_with_the_fields_given(repository: Repository) -> None:
+    record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    done = set_periode(repository, KAB, "2030-2034", status="ditetapkan",
+                       tanggal_regulasi="01-02-2030", agent="uji")
+    assert done.created and done.activity is not None
+    periods = describe_instansi(repository, KAB).periode
+    assert [(p.years, p.status, p.tanggal_regulasi, p.versi_referensi) for p in periods] == [
+        ("2025-2029", ["Draft"], [], ["Perpres 132/2022"]),
+        # one status: the draft a new period starts with is replaced, not joined
+        ("2030-2034", ["Ditetapkan"], ["2030-02-01"], ["Perpres 132/2022"])]
+    # without fields, a new period is a draft, as `init --periode` records it
+    plain = set_periode(repository, KAB, "2035-2039", agent="uji")
+    assert plain.created and describe_instansi(repository, KAB).periode[2].status == ["Draft"]
+    assert validate(repository, instansi=KAB).conforms
+
+
+@pytest.mark.parametrize(("kode", "periode", "fields", "option", "words"), [
+    (KAB, "2029-2025", {}, None, "periode '2029-2025' tidak dapat dibaca"),
+    (KAB, "2025-2029", {"status": "final"}, "--status", "status 'final' tidak dikenal"),
+    (KAB, "2025-2029", {"status": ""}, "--status", "pilih draft atau ditetapkan"),
+    (KAB, "2025-2029", {"tanggal_regulasi": "31 Juni 2026"}, "--tanggal-regulasi",
+     "tanggal regulasi '31 Juni 2026' tidak dapat dibaca"),
+    ("3547", "2025-2029", {"status": "ditetapkan"}, "--instansi",
+     "kode wilayah '3547' tidak ada di repositori; kode yang ada: 3513"),
+    ("35x3", "2025-2029", {}, "--instansi", "kode wilayah '35x3' tidak sah"),
+])
+def test_bad_period_input_writes_nothing(repository: Repository, tmp_path: Path, kode: str,
+                                         periode: str, fields: dict[str, str],
+                                         option: str | None, words: str) -> None:
+    record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    before = _dump(repository, tmp_path / "a.nq")
+    with pytest.raises(InputError) as refused:
+        set_periode(repository, kode, periode, agent="uji", **fields)
+    assert words in refused.value.message("id")
+    assert (refused.value.location.field if refused.value.location else None) == option
+    assert _dump(repository, tmp_path / "b.nq") == before
+
+
+def test_a_body_without_its_record_is_named(repository: Repository) -> None:
+    # nothing recorded at all: there are no codes to list, so the message says what to do
+    with pytest.raises(InputError) as refused:
+        describe_instansi(repository, KAB)
+    assert f"instansi {KAB} belum tercatat" in refused.value.message("id")
+    assert "spbe-arch init --instansi 3513" in refused.value.message("en")

@@ -9,18 +9,19 @@ from the sample's `instansi.ttl`; `spbe-arch init --instansi … --nama … --pe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import RDF, XSD
-from rdflib.term import Literal, URIRef
+from rdflib.term import Literal, Node, URIRef
 
 from spbe_arch import iris
 from spbe_arch.audit import apply_audited
 from spbe_arch.errors import InputError, Location
-from spbe_arch.model.service import sparql
+from spbe_arch.model.service import require_known_instansi, sparql
 from spbe_arch.model.values import DEFAULT_REFERENCE_VERSION
 from spbe_arch.repository import ChangeSet, Quad, Repository
-from spbe_arch.validation.write_check import refuse_violations
+from spbe_arch.sop.document import parse_tanggal
 from spbe_arch.vocab import SPBE
 
 KODE_WILAYAH = re.compile(r"^[0-9]{2}([0-9]{2})?$")
@@ -40,15 +41,16 @@ class InstansiRecorded:
     """The audit record of the change; None when nothing changed."""
 
 
-def parse_period(text: str) -> tuple[int, int]:
-    """`2025-2029` (also `2025–2029`, `2025/2029`) as (start, end)."""
+def parse_period(text: str, option: str | None = "--periode") -> tuple[int, int]:
+    """`2025-2029` (also `2025–2029`, `2025/2029`) as (start, end). `option` names where the
+    text came from (None for `instansi periode`'s argument: the message quotes it)."""
     match = PERIOD.match(text)
     if not match or int(match[1]) > int(match[2]):
         raise InputError(
             f"periode '{text}' tidak dapat dibaca: tulis tahun mulai dan tahun selesai,"
             " mis. 2025-2029",
             f"period '{text}' cannot be read: write the start and end year, e.g. 2025-2029",
-            Location(field="--periode"))
+            Location(field=option) if option else None)
     return int(match[1]), int(match[2])
 
 
@@ -109,6 +111,10 @@ def record_instansi(repository: Repository, kode_wilayah: str, nama: str | None 
                                  graph)
             add.append((instansi, SPBE.periode, period_iri, graph))
     changes = ChangeSet(add=add, remove=remove)
+    # imported here: the validation engine (pySHACL) is heavy, and the command line imports
+    # this module at start (`spbe-arch instansi`; tests/cli/test_startup.py)
+    from spbe_arch.validation.write_check import refuse_violations
+
     refuse_violations(repository, changes, lang)
     activity = apply_audited(
         repository, changes, agent=agent, entities=[instansi, *([period_iri] if period_iri
@@ -139,3 +145,247 @@ def _period_quads(repository: Repository, period: URIRef, name: str, start: int,
             (period, SPBE.tahunMulai, Literal(str(start), datatype=XSD.gYear), graph),
             (period, SPBE.tahunSelesai, Literal(str(end), datatype=XSD.gYear), graph),
             (period, SPBE.versiReferensi, version, graph)]
+
+
+# --- the body and its periods: shown, and changed once the architecture is enacted ----------
+
+STATUS = {"draft": SPBE.Draft, "ditetapkan": SPBE.Ditetapkan}
+"""`--status` values and the document statuses the rules allow (shapes/struktur.ttl)."""
+
+_PERIOD_FIELDS = {"status": SPBE.statusDokumen, "nomor_regulasi": SPBE.nomorRegulasi,
+                  "tanggal_regulasi": SPBE.tanggalRegulasi}
+_FIELD_NAMES = {"status": ("status", "status"),
+                "nomor_regulasi": ("nomor regulasi", "regulation number"),
+                "tanggal_regulasi": ("tanggal regulasi", "regulation date")}
+
+
+@dataclass(frozen=True)
+class PeriodeView:
+    """One architecture period as recorded. Each field lists every value the graph holds:
+    the rules want one (at most one for the regulation), but hand-written RDF may hold more,
+    and showing only one would hide what `validate` complains about."""
+
+    iri: URIRef
+    nama: list[str] = field(default_factory=list)
+    tahun_mulai: list[str] = field(default_factory=list)
+    tahun_selesai: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    nomor_regulasi: list[str] = field(default_factory=list)
+    tanggal_regulasi: list[str] = field(default_factory=list)
+    """ISO dates (`2026-12-04`) as stored."""
+    versi_referensi: list[str] = field(default_factory=list)
+    """The version's name (`Perpres 132/2022`), else its IRI."""
+
+    @property
+    def years(self) -> str:
+        """`2025-2029`, or the period's code when its years are not recorded."""
+        if self.tahun_mulai and self.tahun_selesai:
+            return f"{', '.join(self.tahun_mulai)}-{', '.join(self.tahun_selesai)}"
+        return iris.shown(self.iri).rsplit("/", 1)[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        def one(values: list[str]) -> str | None:
+            return ", ".join(values) or None
+
+        def year(values: list[str]) -> int | str | None:
+            return int(values[0]) if len(values) == 1 and values[0].isdigit() else one(values)
+
+        return {"periode": self.years, "iri": str(self.iri), "nama": one(self.nama),
+                "tahun_mulai": year(self.tahun_mulai),
+                "tahun_selesai": year(self.tahun_selesai), "status": one(self.status),
+                "nomor_regulasi": one(self.nomor_regulasi),
+                "tanggal_regulasi": one(self.tanggal_regulasi),
+                "versi_referensi": one(self.versi_referensi)}
+
+
+@dataclass(frozen=True)
+class InstansiView:
+    """What `spbe-arch instansi show` prints: the body and each of its periods."""
+
+    kode: str
+    iri: URIRef
+    nama: list[str]
+    periode: list[PeriodeView]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kode": self.kode, "iri": str(self.iri), "nama": ", ".join(self.nama) or None,
+                "periode": [p.to_json() for p in self.periode]}
+
+
+@dataclass(frozen=True)
+class PeriodeSet:
+    """What `set_periode` did."""
+
+    iri: URIRef
+    created: bool
+    """The period was not recorded before (it is now, as a draft unless `status` said)."""
+    changed: list[str]
+    """The fields given whose value changed (`status`, `nomor_regulasi`, …)."""
+    activity: URIRef | None
+    """The audit record of the change; None when nothing changed."""
+
+
+@dataclass(frozen=True)
+class PeriodeInput:
+    """`instansi periode`'s input, checked without the store."""
+
+    kode: str
+    start: int
+    end: int
+    values: dict[str, Node | None]
+    """Field name → its new value (None: remove it); only the fields given."""
+
+
+def check_periode_input(kode_wilayah: str, periode: str, *, status: str | None = None,
+                        nomor_regulasi: str | None = None,
+                        tanggal_regulasi: str | None = None) -> PeriodeInput:
+    """Everything `set_periode` can check before it opens the store: the region code, the
+    years, the status and the date; `InputError` naming the option otherwise."""
+    kode, _ = check_instansi_input(kode_wilayah, None)
+    start, end = parse_period(periode, option=None)
+    values: dict[str, Node | None] = {}
+    if status is not None:
+        chosen = STATUS.get(status.strip().lower())
+        if chosen is None:  # the status is required: "" cannot remove it
+            raise InputError(
+                f"status '{status}' tidak dikenal: pilih draft atau ditetapkan",
+                f"unknown status '{status}': choose draft or ditetapkan",
+                Location(field="--status"))
+        values["status"] = chosen
+    if nomor_regulasi is not None:
+        nomor = " ".join(nomor_regulasi.split())
+        values["nomor_regulasi"] = Literal(nomor) if nomor else None
+    if tanggal_regulasi is not None:
+        if tanggal_regulasi.strip():
+            try:
+                day = parse_tanggal(tanggal_regulasi, "tanggal regulasi")
+            except InputError as exc:
+                exc.location = Location(field="--tanggal-regulasi")
+                raise
+            values["tanggal_regulasi"] = Literal(day.isoformat(), datatype=XSD.date)
+        else:
+            values["tanggal_regulasi"] = None
+    return PeriodeInput(kode, start, end, values)
+
+
+def describe_instansi(repository: Repository, kode_wilayah: str) -> InstansiView:
+    """The recorded body `kode_wilayah`, its name and its periods (oldest first)."""
+    kode, _ = check_instansi_input(kode_wilayah, None)
+    names, _periods = _recorded(repository, kode)
+    instansi, graph = iris.instansi_iri(kode), iris.instansi_graph(kode)
+    fields: dict[URIRef, dict[str, set[str]]] = {}
+    labels: dict[str, str] = {}
+    slots = {SPBE.nama: "nama", SPBE.tahunMulai: "tahun_mulai",
+             SPBE.tahunSelesai: "tahun_selesai", SPBE.statusDokumen: "status",
+             SPBE.nomorRegulasi: "nomor_regulasi", SPBE.tanggalRegulasi: "tanggal_regulasi",
+             SPBE.versiReferensi: "versi_referensi"}
+    for row in repository.select(sparql("instansi_periods"),
+                                 {"instansi": instansi, "graph": graph}):
+        period = row["periode"]
+        if not isinstance(period, URIRef):
+            continue
+        found = fields.setdefault(period, {})
+        predicate, value = row.get("p"), row.get("o")
+        slot = slots.get(predicate) if isinstance(predicate, URIRef) else None
+        if slot is None or value is None:
+            continue
+        text = iris.shown(value) if slot == "status" else str(value)  # Draft, Ditetapkan
+        if slot == "versi_referensi" and isinstance(row.get("label"), Literal):
+            labels[text] = str(row["label"])
+        found.setdefault(slot, set()).add(text)
+    views = []
+    for period, found in fields.items():
+        listed = {slot: sorted(labels.get(v, v) for v in values) if slot == "versi_referensi"
+                  else sorted(values) for slot, values in found.items()}
+        views.append(PeriodeView(period, **listed))
+    views.sort(key=lambda v: (v.tahun_mulai, v.tahun_selesai, str(v.iri)))
+    return InstansiView(kode, instansi, sorted(names), views)
+
+
+def set_periode(repository: Repository, kode_wilayah: str, periode: str, *,
+                status: str | None = None, nomor_regulasi: str | None = None,
+                tanggal_regulasi: str | None = None, agent: str,
+                lang: str = "id") -> PeriodeSet:
+    """Record architecture period `periode` (`2025-2029`) of a recorded body if it is not
+    yet (as `record_instansi` does: a draft under the national reference), and set the
+    fields given: the document status (`draft`, `ditetapkan`), the number and date of the
+    regulation that enacted it ("" removes either).
+
+    All or nothing, checked against the architecture rules, audited; a call that changes
+    nothing writes nothing, not even an audit record.
+    """
+    given = check_periode_input(kode_wilayah, periode, status=status,
+                                nomor_regulasi=nomor_regulasi,
+                                tanggal_regulasi=tanggal_regulasi)
+    kode, start, end = given.kode, given.start, given.end
+    names, periods = _recorded(repository, kode)
+    instansi, graph = iris.instansi_iri(kode), iris.instansi_graph(kode)
+    period = iris.element_iri(kode, "periode", f"{start}-{end}")
+    created = period not in periods
+    add: list[Quad] = []
+    remove: list[Quad] = []
+    current: dict[Node, set[Node]] = {}
+    if created:
+        add += _period_quads(repository, period, _shown(names), start, end, graph)
+        add.append((instansi, SPBE.periode, period, graph))
+        for _, predicate, obj, _ in add:
+            current.setdefault(predicate, set()).add(obj)
+    else:
+        for row in repository.select(sparql("instansi_periods"),
+                                     {"instansi": instansi, "graph": graph, "periode": period}):
+            if row.get("p") is not None and row.get("o") is not None:
+                current.setdefault(row["p"], set()).add(row["o"])
+    changed = []
+    for name, value in given.values.items():
+        predicate = _PERIOD_FIELDS[name]
+        have = current.get(predicate, set())
+        wanted = {value} if value is not None else set()
+        if have == wanted:
+            continue
+        changed.append(name)
+        if created:  # the new period's own quads: replace the draft defaults in place
+            add = [q for q in add if not (q[0] == period and q[1] == predicate)]
+        else:
+            remove += [(period, predicate, old, graph) for old in have - wanted]
+        add += [(period, predicate, new, graph) for new in wanted - (set() if created
+                                                                     else have)]
+    changes = ChangeSet(add=add, remove=remove)
+    if changes.is_empty():
+        return PeriodeSet(period, created, changed, None)
+    # imported here: the validation engine (pySHACL) is heavy, and the command line imports
+    # this module at start (tests/cli/test_startup.py)
+    from spbe_arch.validation.write_check import refuse_violations
+
+    refuse_violations(repository, changes, lang)
+    years = f"{start}-{end}"
+    activity = apply_audited(
+        repository, changes, agent=agent, entities=[instansi, period],
+        label=(f"Catat periode {years} instansi {kode}" if created else
+               f"Ubah periode {years} instansi {kode}: "
+               + ", ".join(_FIELD_NAMES[n][0] for n in changed)))
+    return PeriodeSet(period, created, changed, activity)
+
+
+def field_names(names: list[str], lang: str = "id") -> str:
+    """`status, nomor regulasi` (or the English names) for a message."""
+    return ", ".join(_FIELD_NAMES[n][lang == "en"] for n in names)
+
+
+def _recorded(repository: Repository, kode: str) -> tuple[set[Literal], set[URIRef]]:
+    """The names and periods of recorded body `kode`; `InputError` on `--instansi` for an
+    unknown code (naming the known ones) or a body whose record is missing."""
+    try:
+        require_known_instansi(repository, kode)
+    except InputError as exc:
+        exc.location = Location(field="--instansi")
+        raise
+    rows = repository.select(sparql("instansi_record"), {"instansi": iris.instansi_iri(kode),
+                                                          "graph": iris.instansi_graph(kode)})
+    if not rows:
+        raise InputError(
+            f"instansi {kode} belum tercatat; catat dulu dengan `spbe-arch init --instansi"
+            f" {kode} --nama … --periode …`",
+            f"instansi {kode} is not recorded yet; record it first with `spbe-arch init"
+            f" --instansi {kode} --nama … --periode …`", Location(field="--instansi"))
+    return ({n for r in rows if isinstance(n := r.get("nama"), Literal)},
+            {p for r in rows if isinstance(p := r.get("periode"), URIRef)})
