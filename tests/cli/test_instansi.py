@@ -1,0 +1,99 @@
+"""`spbe-arch instansi show` and `spbe-arch instansi periode`: a body enacts its architecture
+period from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+
+KAB = "3513"
+NAMA = "Pemerintah Kabupaten Probolinggo"
+PERBUP = "Peraturan Bupati Probolinggo Nomor 12 Tahun 2026"
+
+
+@pytest.fixture
+def recorded(cli: Invoke, store: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store with the base data and body 3513 recorded with a draft 2025-2029."""
+    monkeypatch.setenv("SPBE_INSTANSI", KAB)  # the default instansi of every command
+    done = cli("--store", store, "init", "--instansi", KAB, "--nama", NAMA,
+               "--periode", "2025-2029")
+    assert done.exit_code == 0, done.stderr
+    return store
+
+
+def _dump(cli: Invoke, store: str, path: Path) -> bytes:
+    done = cli("--store", store, "dump", str(path))
+    assert done.exit_code == 0, done.stderr
+    return path.read_bytes()
+
+
+def test_create_enact_show_and_remove_the_number(cli: Invoke, recorded: str,
+                                                 tmp_path: Path) -> None:
+    store = recorded
+    created = cli("--store", store, "instansi", "periode", "2030-2034")
+    assert created.exit_code == 0, created.stderr
+    assert f"Periode 2030-2034 instansi {KAB} dicatat." in created.stdout
+    enacted = cli("--store", store, "instansi", "periode", "2025-2029", "--instansi", KAB,
+                  "--status", "ditetapkan", "--nomor-regulasi", PERBUP,
+                  "--tanggal-regulasi", "4 Desember 2026")
+    assert enacted.exit_code == 0, enacted.stderr
+    assert (f"Periode 2025-2029 instansi {KAB} diperbarui: status, nomor regulasi, tanggal"
+            " regulasi.") in enacted.stdout
+    before = _dump(cli, store, tmp_path / "a.nq")
+    again = cli("--store", store, "instansi", "periode", "2025-2029", "--status", "ditetapkan",
+                "--tanggal-regulasi", "2026-12-04")
+    assert f"Periode 2025-2029 instansi {KAB} tidak berubah." in again.stdout
+    assert _dump(cli, store, tmp_path / "b.nq") == before  # not even an audit record
+
+    table = cli("--store", store, "instansi", "show")
+    assert table.exit_code == 0, table.stderr
+    assert f"Instansi {KAB}: {NAMA}" in table.stdout
+    assert "Ditetapkan" in table.stdout and "4 Desember 2026" in table.stdout
+    assert "Draft" in table.stdout and "Perpres 132/2022" in table.stdout
+    english = cli("--store", store, "--lang", "en", "instansi", "show")
+    assert "Regulation" in english.stdout and "2026-12-04" in english.stdout
+    shown = json.loads(cli("--store", store, "instansi", "show", "--format", "json").stdout)
+    assert shown["kode"] == KAB and shown["nama"] == NAMA
+    assert [(p["periode"], p["status"], p["nomor_regulasi"], p["tanggal_regulasi"],
+             p["versi_referensi"]) for p in shown["periode"]] == [
+        ("2025-2029", "Ditetapkan", PERBUP, "2026-12-04", "Perpres 132/2022"),
+        ("2030-2034", "Draft", None, None, "Perpres 132/2022")]
+
+    removed = cli("--store", store, "instansi", "periode", "2025-2029", "--nomor-regulasi", "")
+    assert removed.exit_code == 0, removed.stderr
+    assert "diperbarui: nomor regulasi." in removed.stdout
+    shown = json.loads(cli("--store", store, "instansi", "show", "--format", "json").stdout)
+    assert shown["periode"][0]["nomor_regulasi"] is None
+    assert shown["periode"][0]["tanggal_regulasi"] == "2026-12-04"
+    checked = cli("--store", store, "validate", "--instansi", KAB)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert "0 pelanggaran" in checked.stdout
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["2029-2025"], "periode '2029-2025' tidak dapat dibaca"),
+    (["2025-2029", "--tanggal-regulasi", "4 Desembr 2026"],
+     "opsi --tanggal-regulasi: tanggal regulasi '4 Desembr 2026' tidak dapat dibaca"),
+    (["2025-2029", "--instansi", "3547", "--status", "ditetapkan"],
+     "opsi --instansi: instansi dengan kode wilayah '3547' tidak ada di repositori; kode"
+     " yang ada: 3513"),
+    (["2025-2029", "--status", "final"],
+     "opsi --status: status 'final' tidak dikenal: pilih draft atau ditetapkan"),
+])
+def test_bad_input_exits_2_and_writes_nothing(cli: Invoke, recorded: str, tmp_path: Path,
+                                              args: list[str], words: str) -> None:
+    before = _dump(cli, recorded, tmp_path / "a.nq")
+    refused = cli("--store", recorded, "instansi", "periode", *args)
+    assert refused.exit_code == 2 and words in refused.stderr, refused.stderr
+    assert _dump(cli, recorded, tmp_path / "b.nq") == before
+
+
+def test_show_names_the_known_codes(cli: Invoke, recorded: str) -> None:
+    refused = cli("--store", recorded, "--lang", "en", "instansi", "show", "--instansi", "3547")
+    assert refused.exit_code == 2
+    assert ("option --instansi: there is no instansi with kode wilayah '3547' in the"
+            " repository; known codes: 3513") in refused.stderr
