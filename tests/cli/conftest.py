@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,26 @@ Invoke = Callable[..., Result]
 def store(tmp_path: Path) -> str:
     """An embedded on-disk store setting private to the test."""
     return f"oxigraph:{tmp_path / 'store'}"
+
+
+SetEnv = Callable[..., None]
+
+
+@pytest.fixture
+def spbe_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[SetEnv]:
+    """`spbe_env(SPBE_INSTANSI="3513")` sets `SPBE_*` variables for this test only. The
+    settings are cached per process (`get_settings`): they are read again now and once the
+    test is over, so neither an earlier test's settings nor this one's leak."""
+    from spbe_arch.settings import get_settings
+
+    def set_env(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield set_env
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

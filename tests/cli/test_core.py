@@ -22,7 +22,7 @@ from spbe_arch.errors import SpbeError
 from spbe_arch.repository import open_repository
 from spbe_arch.repository.base import RDF_FORMATS
 
-from .conftest import Invoke, restore_record_apart
+from .conftest import Invoke, SetEnv, restore_record_apart
 
 GOOD = """@prefix spbe: <https://w3id.org/spbe-arch/ontology#> .
 <https://w3id.org/spbe-arch/id/3574> spbe:kodeWilayah "3574" .
@@ -146,17 +146,9 @@ def test_store_in_use_is_reported_plainly(cli: Invoke, store: str) -> None:
     assert "dipakai proses lain" in result.stderr
 
 
-def test_wrong_setting_value_is_one_sentence(cli: Invoke, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
-    from spbe_arch.settings import get_settings
-
-    monkeypatch.setenv("SPBE_QUERY_TIMEOUT_S", "lama")
-    get_settings.cache_clear()
-    try:
-        result = cli("--store", "memory:", "query", "ASK WHERE { ?s ?p ?o }")
-    finally:
-        monkeypatch.delenv("SPBE_QUERY_TIMEOUT_S")
-        get_settings.cache_clear()
+def test_wrong_setting_value_is_one_sentence(cli: Invoke, spbe_env: SetEnv) -> None:
+    spbe_env(SPBE_QUERY_TIMEOUT_S="lama")
+    result = cli("--store", "memory:", "query", "ASK WHERE { ?s ?p ?o }")
     assert result.exit_code == 2
     assert "SPBE_QUERY_TIMEOUT_S" in result.stderr and one_sentence(result.stderr)
 

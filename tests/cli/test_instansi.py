@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from spbe_arch.settings import get_settings
-
-from .conftest import Invoke
+from .conftest import Invoke, SetEnv
 
 KAB = "3513"
 NAMA = "Pemerintah Kabupaten Probolinggo"
@@ -19,19 +17,14 @@ PERBUP = "Peraturan Bupati Probolinggo Nomor 12 Tahun 2026"
 
 
 @pytest.fixture
-def recorded(cli: Invoke, store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def recorded(cli: Invoke, store: str, spbe_env: SetEnv) -> Iterator[str]:
     """A store with the base data and body 3513 recorded with a draft 2025-2029, and 3513
     the default instansi of every command."""
-    monkeypatch.setenv("SPBE_INSTANSI", KAB)
-    get_settings.cache_clear()  # an earlier test in this process may have read the settings
-    try:
-        done = cli("--store", store, "init", "--instansi", KAB, "--nama", NAMA,
-                   "--periode", "2025-2029")
-        assert done.exit_code == 0, done.stderr
-        yield store
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    spbe_env(SPBE_INSTANSI=KAB)
+    done = cli("--store", store, "init", "--instansi", KAB, "--nama", NAMA,
+               "--periode", "2025-2029")
+    assert done.exit_code == 0, done.stderr
+    yield store
 
 
 def _dump(cli: Invoke, store: str, path: Path) -> bytes:

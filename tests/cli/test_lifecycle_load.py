@@ -9,7 +9,7 @@ import pytest
 from spbe_arch import iris
 from spbe_arch.repository import open_repository
 
-from .conftest import Invoke
+from .conftest import Invoke, SetEnv
 
 PROVENANCE = str(iris.provenance_graph())
 
@@ -78,22 +78,14 @@ def test_the_english_summary_counts_in_singular_and_plural(cli: Invoke, store: s
 
 
 def test_an_empty_spbe_instansi_is_refused_before_loading(cli: Invoke, store: str,
-                                                          tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
+                                                          tmp_path: Path, spbe_env: SetEnv
                                                           ) -> None:
     """`export SPBE_INSTANSI=` loaded into the graph …/graph/instansi/ without a word."""
-    from spbe_arch.settings import get_settings
-
     file = tmp_path / "opd.ttl"
     file.write_text('<urn:s> <urn:p> "x" .\n', encoding="utf-8")
-    monkeypatch.setenv("SPBE_INSTANSI", " ")
-    get_settings.cache_clear()
-    try:
-        result = cli("--store", store, "load", str(file))
-        with_graph = cli("--store", store, "load", "--graph", "urn:graph:x", str(file))
-    finally:
-        monkeypatch.delenv("SPBE_INSTANSI")
-        get_settings.cache_clear()
+    spbe_env(SPBE_INSTANSI=" ")
+    result = cli("--store", store, "load", str(file))
+    with_graph = cli("--store", store, "load", "--graph", "urn:graph:x", str(file))
     assert result.exit_code == 2
     assert result.stderr.startswith("SPBE_INSTANSI kosong")
     assert with_graph.exit_code == 0, with_graph.output

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from spbe_arch.settings import get_settings
-
-from .conftest import Invoke
+from .conftest import Invoke, SetEnv
 
 # the helper that starts an Oxigraph server lives with the repository tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "repository"))
@@ -75,22 +73,16 @@ def test_a_sparql_store_reports_the_same_position(cli: Invoke, tmp_path: Path,
 
 
 def test_a_query_past_the_time_limit_is_one_sentence(cli: Invoke, store: str,
-                                                     tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                     tmp_path: Path, spbe_env: SetEnv) -> None:
     """It ended in a Python traceback (`TimeoutError`) and exit code 1."""
     rows = "".join(f'<urn:s{i}> <urn:p> "{i}" .\n' for i in range(3000))
     data = tmp_path / "banyak.nt"
     data.write_text(rows, encoding="utf-8")
     assert cli("--store", store, "load", str(data)).exit_code == 0
-    monkeypatch.setenv("SPBE_QUERY_TIMEOUT_S", "0.000001")
-    get_settings.cache_clear()
-    try:
-        result = cli("--store", store, "query", "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
-        english = cli("--lang", "en", "--store", store, "query",
-                      "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
-    finally:
-        monkeypatch.delenv("SPBE_QUERY_TIMEOUT_S")
-        get_settings.cache_clear()
+    spbe_env(SPBE_QUERY_TIMEOUT_S="0.000001")
+    result = cli("--store", store, "query", "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
+    english = cli("--lang", "en", "--store", store, "query",
+                  "SELECT ?s ?o WHERE { ?s <urn:p> ?o }")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("kueri melewati batas waktu 1e-06 detik")
     assert len(result.stderr.strip().splitlines()) == 1
