@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -25,6 +26,13 @@ from spbe_arch import audit
 from spbe_arch.errors import ConfigurationError
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.settings import Settings, get_settings
+
+
+class TableOrJson(StrEnum):
+    """`--format` of the commands that print a table for people or JSON for programs."""
+
+    table = "table"
+    json = "json"
 
 
 @dataclass

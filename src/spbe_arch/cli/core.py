@@ -25,6 +25,7 @@ from spbe_arch import demo as demo_service
 from spbe_arch import iris
 from spbe_arch.audit import index_on_open, load_record
 from spbe_arch.cli.common import (
+    TableOrJson,
     agent_name,
     err_console,
     out_console,
@@ -91,11 +92,6 @@ class ResultFormat(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
-    json = "json"
-
-
-class StatsFormat(StrEnum):
-    table = "table"
     json = "json"
 
 
@@ -665,9 +661,9 @@ def _without_character_ranges(message: str) -> str:
 # --- stats / dump / restore -----------------------------------------------------------------
 
 def stats(
-    fmt: Annotated[StatsFormat, typer.Option(
+    fmt: Annotated[TableOrJson, typer.Option(
         "--format", "-f", help="Format keluaran. (Output format.)",
-    )] = StatsFormat.table,
+    )] = TableOrJson.table,
 ) -> None:
     """Statistik repositori. (Repository statistics.)
 
@@ -676,7 +672,7 @@ def stats(
     """
     with repository(read_only=True) as repo:
         result = repo.stats()
-    if fmt is StatsFormat.json:
+    if fmt is TableOrJson.json:
         import json
 
         sys.stdout.write(json.dumps({

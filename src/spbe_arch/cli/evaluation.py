@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from enum import StrEnum
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from spbe_arch.cli.common import agent_name, repository, settings, state
+from spbe_arch.cli.common import TableOrJson, agent_name, repository, settings, state
 from spbe_arch.errors import InputError
 from spbe_arch.evaluation import (
     DEFAULT_FRAMEWORK,
@@ -31,11 +30,6 @@ from spbe_arch.repository import Repository
 PROVISIONAL_MARK = "*"
 
 
-class Output(StrEnum):
-    table = "table"
-    json = "json"
-
-
 evaluation_app = typer.Typer(
     help="Kesiapan evaluasi SPBE: status indikator, indeks, simulasi, cakupan SOP per OPD."
     " (Evaluation readiness: indicators, index, what-if, SOP coverage per OPD.)",
@@ -51,7 +45,7 @@ FrameworkOption = typer.Option(DEFAULT_FRAMEWORK, "--kerangka",
                                help="Kode kerangka evaluasi; lihat `evaluation frameworks`."
                                     " (Evaluation framework code; see `evaluation"
                                     " frameworks`.)")
-FormatOption = typer.Option(Output.table, "--format",
+FormatOption = typer.Option(TableOrJson.table, "--format",
                             help="Keluaran: table atau json. (Output format.)")
 
 
@@ -72,11 +66,11 @@ def _instansi(repo: Repository, value: str | None) -> str:
 
 
 @evaluation_app.command("frameworks")
-def frameworks(output: Output = FormatOption) -> None:
+def frameworks(output: TableOrJson = FormatOption) -> None:
     """Daftar kerangka evaluasi yang tersedia. (List evaluation frameworks.)"""
     with repository(read_only=True) as repo:
         items = list_frameworks(repo)
-    if output is Output.json:
+    if output is TableOrJson.json:
         _dump(items)
         return
     table = Table("Kode", "Nama", "Provisional")
@@ -89,13 +83,13 @@ def frameworks(output: Output = FormatOption) -> None:
 
 @evaluation_app.command("status")
 def status(instansi: str = InstansiOption, tahun: int = YearOption,
-           kerangka: str = FrameworkOption, output: Output = FormatOption) -> None:
+           kerangka: str = FrameworkOption, output: TableOrJson = FormatOption) -> None:
     """Setiap indikator: bobot, tingkat penilaian mandiri, dan tingkat saran dari repositori
     beserta alasannya (bukan nilai resmi). (Each indicator: weight, self-assessed level, and
     the level the repository suggests with its reasons; not an official score.)"""
     with repository(read_only=True) as repo:
         rows = evaluation_status(repo, _instansi(repo, instansi), tahun, kerangka)
-    if output is Output.json:
+    if output is TableOrJson.json:
         _dump([r.to_json() for r in rows])
         return
     english = state.lang == "en"
@@ -150,13 +144,13 @@ def _print_index(result: IndexResult, title: str) -> None:
 
 @evaluation_app.command("index")
 def index(instansi: str = InstansiOption, tahun: int = YearOption,
-          kerangka: str = FrameworkOption, output: Output = FormatOption) -> None:
+          kerangka: str = FrameworkOption, output: TableOrJson = FormatOption) -> None:
     """Indeks per aspek, domain dan total dari penilaian mandiri tahun itu, dengan predikat.
     (Index per aspect, per domain and in total from that year's self-assessment, with its
     rating.)"""
     with repository(read_only=True) as repo:
         result = evaluation_index(repo, _instansi(repo, instansi), tahun, kerangka)
-    if output is Output.json:
+    if output is TableOrJson.json:
         _dump(result.to_json())
         return
     _print_index(result, f"Indeks {kerangka} — {tahun}")
@@ -182,7 +176,7 @@ def whatif(
                               help="Titik awal: penilaian (penilaian mandiri) atau saran."
                                    " (Starting point: the self-assessment or the suggested"
                                    " levels.)"),
-    output: Output = FormatOption,
+    output: TableOrJson = FormatOption,
 ) -> None:
     """Simulasi: jika indikator-indikator ini mencapai tingkat itu, indeks menjadi …
     (What-if: the index if these indicators reached those levels.)"""
@@ -192,7 +186,7 @@ def whatif(
     with repository(read_only=True) as repo:
         before, after = evaluation_whatif(repo, _instansi(repo, instansi), tahun,
                                           _parse_changes(set_), kerangka, base=dasar)
-    if output is Output.json:
+    if output is TableOrJson.json:
         _dump({"sebelum": before.to_json(), "sesudah": after.to_json()})
         return
     _print_index(before, "Sekarang" if state.lang != "en" else "Now")
@@ -205,7 +199,7 @@ def sop_coverage_command(
     sejak: str = typer.Option(None, "--sejak", help="Tanggal (YYYY-MM-DD): hitung SOP yang"
                               " ditetapkan sejak tanggal itu (dari jejak audit). (Date: also"
                               " count the SOPs set since then, from the audit trail.)"),
-    output: Output = FormatOption,
+    output: TableOrJson = FormatOption,
 ) -> None:
     """Cakupan SOP per OPD, yang paling tertinggal di atas. (SOP coverage per OPD.)"""
     since = None
@@ -217,7 +211,7 @@ def sop_coverage_command(
                              f"--sejak '{sejak}' is not a YYYY-MM-DD date") from None
     with repository(read_only=True) as repo:
         rows = sop_coverage(repo, _instansi(repo, instansi), since)
-    if output is Output.json:
+    if output is TableOrJson.json:
         _dump([r.to_json() for r in rows])
         return
     table = Table("OPD", "Proses", "SOP draf", "SOP ditetapkan", "Cakupan %",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from spbe_arch.cli.common import (
     InstansiOption,
+    TableOrJson,
     agent_name,
     instansi_code,
     out_console,
@@ -32,12 +32,6 @@ from spbe_arch.model.instansi import (
 )
 from spbe_arch.sop.document import tanggal_indonesia
 
-
-class Output(StrEnum):
-    table = "table"
-    json = "json"
-
-
 instansi_app = typer.Typer(
     help="Instansi dan periode arsitekturnya: lihat, catat, tetapkan. (The government body"
          " and its architecture periods: show, record, enact.)",
@@ -48,15 +42,15 @@ instansi_app = typer.Typer(
 @instansi_app.command("show")
 def show(
     instansi: InstansiOption = None,
-    output: Annotated[Output, typer.Option(
-        "--format", help="Keluaran: table atau json. (Output format.)")] = Output.table,
+    output: Annotated[TableOrJson, typer.Option(
+        "--format", help="Keluaran: table atau json. (Output format.)")] = TableOrJson.table,
 ) -> None:
     """Kode, nama dan setiap periode arsitektur instansi: tahun, status, nomor dan tanggal
     regulasi, versi referensi. (The body's code, name and each architecture period: years,
     status, regulation number and date, reference version.)"""
     with repository(read_only=True) as repo:
         view = describe_instansi(repo, instansi_code(instansi))
-    if output is Output.json:
+    if output is TableOrJson.json:
         typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
         return
     english = state.lang == "en"
