@@ -82,10 +82,9 @@ def record_instansi(repository: Repository, kode_wilayah: str, nama: str | None 
     name = " ".join((nama or "").split()) or None
     instansi = iris.instansi_iri(kode)
     graph = iris.instansi_graph(kode)
-    rows = repository.select(sparql("instansi_record"), {"instansi": instansi, "graph": graph})
-    created = not rows
-    old_names = {n for r in rows if isinstance(n := r.get("nama"), Literal)}
-    periods = {p for r in rows if isinstance(p := r.get("periode"), URIRef)}
+    record = _record(repository, kode)
+    created = record is None
+    old_names, periods = record or (set(), set())
     if created and (name is None or years is None):
         raise InputError(
             f"instansi {kode} belum tercatat: sebutkan namanya (--nama) dan periode"
@@ -110,17 +109,34 @@ def record_instansi(repository: Repository, kode_wilayah: str, nama: str | None 
             add += _period_quads(repository, period_iri, name or _shown(old_names), start, end,
                                  graph)
             add.append((instansi, SPBE.periode, period_iri, graph))
-    changes = ChangeSet(add=add, remove=remove)
+    activity = _commit(repository, ChangeSet(add=add, remove=remove), agent=agent,
+                       entities=[instansi, *([period_iri] if period_iri else [])],
+                       label=f"{'Catat' if created else 'Ubah'} instansi {kode}", lang=lang)
+    return InstansiRecorded(instansi, period_iri, created, activity)
+
+
+def _commit(repository: Repository, changes: ChangeSet, *, agent: str, entities: list[Node],
+            label: str, lang: str) -> URIRef | None:
+    """Check `changes` against the architecture rules and apply them with their audit
+    record; nothing at all (no audit record either) when they change nothing."""
+    if changes.is_empty():
+        return None
     # imported here: the validation engine (pySHACL) is heavy, and the command line imports
     # this module at start (`spbe-arch instansi`; tests/cli/test_startup.py)
     from spbe_arch.validation.write_check import refuse_violations
 
     refuse_violations(repository, changes, lang)
-    activity = apply_audited(
-        repository, changes, agent=agent, entities=[instansi, *([period_iri] if period_iri
-                                                                  else [])],
-        label=f"{'Catat' if created else 'Ubah'} instansi {kode}") if add or remove else None
-    return InstansiRecorded(instansi, period_iri, created, activity)
+    return apply_audited(repository, changes, agent=agent, entities=entities, label=label)
+
+
+def _record(repository: Repository, kode: str) -> tuple[set[Literal], set[URIRef]] | None:
+    """The names and periods of body `kode` as recorded in its graph; None if it is not."""
+    rows = repository.select(sparql("instansi_record"), {"instansi": iris.instansi_iri(kode),
+                                                          "graph": iris.instansi_graph(kode)})
+    if not rows:
+        return None
+    return ({n for r in rows if isinstance(n := r.get("nama"), Literal)},
+            {p for r in rows if isinstance(p := r.get("periode"), URIRef)})
 
 
 def _shown(names: set[Literal]) -> str:
@@ -349,20 +365,12 @@ def set_periode(repository: Repository, kode_wilayah: str, periode: str, *,
             remove += [(period, predicate, old, graph) for old in have - wanted]
         add += [(period, predicate, new, graph) for new in wanted - (set() if created
                                                                      else have)]
-    changes = ChangeSet(add=add, remove=remove)
-    if changes.is_empty():
-        return PeriodeSet(period, created, changed, None)
-    # imported here: the validation engine (pySHACL) is heavy, and the command line imports
-    # this module at start (tests/cli/test_startup.py)
-    from spbe_arch.validation.write_check import refuse_violations
-
-    refuse_violations(repository, changes, lang)
     years = f"{start}-{end}"
-    activity = apply_audited(
-        repository, changes, agent=agent, entities=[instansi, period],
+    activity = _commit(
+        repository, ChangeSet(add=add, remove=remove), agent=agent, entities=[instansi, period],
         label=(f"Catat periode {years} instansi {kode}" if created else
                f"Ubah periode {years} instansi {kode}: "
-               + ", ".join(_FIELD_NAMES[n][0] for n in changed)))
+               + ", ".join(_FIELD_NAMES[n][0] for n in changed)), lang=lang)
     return PeriodeSet(period, created, changed, activity)
 
 
@@ -379,13 +387,11 @@ def _recorded(repository: Repository, kode: str) -> tuple[set[Literal], set[URIR
     except InputError as exc:
         exc.location = Location(field="--instansi")
         raise
-    rows = repository.select(sparql("instansi_record"), {"instansi": iris.instansi_iri(kode),
-                                                          "graph": iris.instansi_graph(kode)})
-    if not rows:
+    record = _record(repository, kode)
+    if record is None:
         raise InputError(
             f"instansi {kode} belum tercatat; catat dulu dengan `spbe-arch init --instansi"
             f" {kode} --nama … --periode …`",
             f"instansi {kode} is not recorded yet; record it first with `spbe-arch init"
             f" --instansi {kode} --nama … --periode …`", Location(field="--instansi"))
-    return ({n for r in rows if isinstance(n := r.get("nama"), Literal)},
-            {p for r in rows if isinstance(p := r.get("periode"), URIRef)})
+    return record
