@@ -51,6 +51,7 @@ from spbe_arch.model import (
 from spbe_arch.model.service import RepositoryResolver
 from spbe_arch.model.values import FieldProblem, record_code, shown_value
 from spbe_arch.repository import Repository
+from spbe_arch.sop.service import DeriveResult, derive_sop
 from spbe_arch.validation.write_check import refuse_violations
 
 
@@ -358,3 +359,26 @@ def check_bpmn_import(principal: Principal, repository: Repository, *, proses: s
     if stored is not None and not stored.proses_kode:
         require_opd_write(principal, [], *what)
     return detailed
+
+
+def derive_sop_as(principal: Principal, repository: Repository, lock: Any, *, proses: str,
+                  instansi: str, model: str | None = None, pool: str | None = None,
+                  kode: str | None = None, lang: str = "id") -> DeriveResult:
+    """Derive the SOP of `proses` for the API and the web pages, as `principal` may.
+
+    Under the write lock the process's OPD must be the caller's, and so must the OPD of the
+    SOP the derivation replaces, whether named by `kode` or found as the one derived from
+    the same model before (the process's OPD alone let an editor overwrite another OPD's
+    SOP, or take back one an admin had given to another OPD)."""
+    what = ("menurunkan SOP", "deriving an SOP")
+    if not principal.authenticated:  # 401 before anything about the data is revealed
+        require_opd_write(principal, [], *what)
+    with lock:
+        info = find_proses(repository, proses, instansi)
+        require_opd_write(principal, [info.pemilik] if info.pemilik is not None else [], *what)
+        return derive_sop(repository, proses=proses, kode_wilayah=instansi, model=model,
+                          pool=pool, kode=kode, agent=principal.name, lang=lang,
+                          may_replace=lambda owner: require_opd_write(
+                              principal, [owner] if owner is not None else [],
+                              "menurunkan SOP ke SOP yang sudah ada",
+                              "deriving into an existing SOP"))

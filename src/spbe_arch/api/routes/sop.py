@@ -26,11 +26,10 @@ from spbe_arch.api.deps import (
     WriteLockDep,
 )
 from spbe_arch.api.downloads import content_disposition, document_download
+from spbe_arch.api.writes import derive_sop_as
 from spbe_arch.errors import InputError
-from spbe_arch.importers.bpmn.service import find_proses
 from spbe_arch.repository import Repository
 from spbe_arch.sop import (
-    derive_sop,
     export_sop_bpmn,
     list_sops,
     load_sop,
@@ -122,24 +121,9 @@ def sops(repository: RepositoryDep, settings: SettingsDep, _: ReaderDep,
 def derive(body: DeriveBody, repository: RepositoryDep, settings: SettingsDep,
            principal: PrincipalDep, lang: LangDep, lock: WriteLockDep) -> dict[str, object]:
     """Turunkan (ulang) SOP proses bisnis dari model BPMN-nya."""
-    kode_wilayah = body.instansi or settings.instansi
-    if not principal.authenticated:
-        require_opd_write(principal, [], "menurunkan SOP", "deriving an SOP")
-    with lock:
-        proses = find_proses(repository, body.proses, kode_wilayah)
-        require_opd_write(principal, [proses.pemilik] if proses.pemilik is not None else [],
-                          "menurunkan SOP", "deriving an SOP")
-        # deriving into an existing SOP replaces its steps and makes it this process's: that
-        # SOP's OPD must be the caller's too, whether named by `kode` or found as the one
-        # derived from this model before (the process's OPD alone let an editor overwrite
-        # another OPD's SOP)
-        result = derive_sop(repository, proses=body.proses, kode_wilayah=kode_wilayah,
-                            model=body.model, pool=body.pool, kode=body.kode,
-                            agent=principal.name, lang=lang,
-                            may_replace=lambda owner: require_opd_write(
-                                principal, [owner] if owner is not None else [],
-                                "menurunkan SOP ke SOP yang sudah ada",
-                                "deriving into an existing SOP"))
+    result = derive_sop_as(principal, repository, lock, proses=body.proses,
+                           instansi=body.instansi or settings.instansi, model=body.model,
+                           pool=body.pool, kode=body.kode, lang=lang)
     return {"ringkasan": result.summary(lang), "kode": result.kode, "sop": str(result.sop),
             "dibuat": result.created, "berubah": result.changed, "langkah": result.steps,
             "pelaksana": result.pelaksana, "model": str(result.model),

@@ -25,6 +25,7 @@ from spbe_arch.api.downloads import content_disposition
 from spbe_arch.api.writes import (
     Precondition,
     PreconditionFailedError,
+    derive_sop_as,
     entity_tag,
     write_entity,
 )
@@ -38,7 +39,7 @@ from spbe_arch.importers.bpmn.service import (
 )
 from spbe_arch.importers.bpmn.writer import write_bpmn
 from spbe_arch.model import KINDS, get_entity
-from spbe_arch.sop import derive_sop, export_sop_bpmn, list_sops, load_sop, render_sop
+from spbe_arch.sop import export_sop_bpmn, list_sops, load_sop, render_sop
 from spbe_arch.sop.document import SopDocument
 from spbe_arch.sop.layout import layout_flowchart
 from spbe_arch.sop.service import IDENTITY_FIELDS, set_sop_fields
@@ -107,16 +108,9 @@ def derive(page: PageDep, form: FormDep) -> Response:
     if not proses:
         raise InputError("pilih proses bisnis yang SOP-nya diturunkan",
                          "choose the proses bisnis whose SOP is derived")
-    info = find_proses(page.repository, proses, page.instansi)
-    require_opd_write(page.principal, [info.pemilik] if info.pemilik is not None else [],
-                      "menurunkan SOP", "deriving an SOP")
-    with page.request.app.state.write_lock:
-        result = derive_sop(page.repository, proses=proses, kode_wilayah=page.instansi,
-                            model=model, agent=page.principal.name, lang=page.lang,
-                            may_replace=lambda owner: require_opd_write(
-                                page.principal, [owner] if owner is not None else [],
-                                "menurunkan SOP ke SOP yang sudah ada",
-                                "deriving into an existing SOP"))
+    result = derive_sop_as(page.principal, page.repository,
+                           page.request.app.state.write_lock, proses=proses,
+                           instansi=page.instansi, model=model, lang=page.lang)
     target = entity_path("sop", result.kode) + "?pesan=" + ("diturunkan" if result.changed
                                                             else "sama")
     if result.notices:
