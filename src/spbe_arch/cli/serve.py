@@ -77,8 +77,11 @@ def server_config(app: Any, host: str, port: int, *, log_level: str = "info",
 
 
 def serve(settings: Settings, repository: Repository, host: str = DEFAULT_HOST,
-          port: int = DEFAULT_PORT, *, log_level: str = "info") -> None:
-    """Serve `repository` over HTTP until interrupted (Ctrl-C)."""
+          port: int = DEFAULT_PORT, *, log_level: str = "info",
+          trusted_proxies: list[str] | None = None) -> None:
+    """Serve `repository` over HTTP until interrupted (Ctrl-C). `trusted_proxies`: the
+    addresses whose X-Forwarded-Proto/-For headers are believed (uvicorn's own default,
+    127.0.0.1, when None)."""
     import uvicorn
 
     from spbe_arch.api import create_app
@@ -87,7 +90,14 @@ def serve(settings: Settings, repository: Repository, host: str = DEFAULT_HOST,
     app = create_app(settings, repository, host=host, tokens=tokens)
     for line in banner(settings, host, port, tokens):
         _echo(line)
-    uvicorn.Server(server_config(app, host, port, log_level=log_level)).run()
+    options: dict[str, Any] = {}
+    if trusted_proxies:
+        # behind a reverse proxy that ends TLS, the scheme it forwards decides whether the
+        # web UI's cookies are `__Host-` and Secure: only a proxy named here may say so
+        options["forwarded_allow_ips"] = ",".join(trusted_proxies)
+        _echo(t(f"  Proxy tepercaya: {', '.join(trusted_proxies)}",
+                f"  Trusted proxies: {', '.join(trusted_proxies)}"))
+    uvicorn.Server(server_config(app, host, port, log_level=log_level, **options)).run()
 
 
 def register(app: typer.Typer) -> None:
@@ -105,10 +115,17 @@ def register(app: typer.Typer) -> None:
             "--log-level", help="Tingkat log uvicorn: critical, error, warning, info, debug."
                                 " (uvicorn log level.)"
         )] = "info",
+        trusted_proxy: Annotated[list[str] | None, typer.Option(
+            "--trusted-proxy", envvar="SPBE_TRUSTED_PROXIES",
+            help="Alamat reverse proxy yang header X-Forwarded-Proto/-For-nya dipercaya"
+                 " (boleh berulang; bawaan 127.0.0.1 dan ::1; * untuk semua)."
+                 " (Address of a reverse proxy whose X-Forwarded-Proto/-For headers are"
+                 " believed; repeatable; default 127.0.0.1 and ::1; * for any.)")] = None,
     ) -> None:
         """Jalankan layanan HTTP: SPARQL, Graph Store Protocol, REST API dan antarmuka web.
         (Serve over HTTP: SPARQL, Graph Store Protocol, REST API and the web UI.)"""
         settings = cli_settings()
         if state.store:
             settings = settings.model_copy(update={"store": state.store})
-        serve(settings, open_cli_repository(), host, port, log_level=log_level)
+        serve(settings, open_cli_repository(), host, port, log_level=log_level,
+              trusted_proxies=trusted_proxy)
