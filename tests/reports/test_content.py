@@ -312,3 +312,35 @@ def test_an_unknown_reference_code_is_shown_as_its_code() -> None:
     assert rows and all("klasifikasi RAB = RAB.99.99.01" in r for r in rows), rows
     assert not any("https://" in r for r in rows)
     repository.close()
+
+
+def test_provisional_reference_lists_are_marked(documents: DocumentFactory) -> None:
+    """RAA/RAI/RAK codes are UNSURE (riset domain §2.6): their chapters say the list is
+    provisional, while RAB/RAL/RAD (verified lists) read without that notice."""
+    html = write_format(documents("demo", "arsitektur"), "html")
+    tree = _tree(html)
+    marker = "bersifat sementara"
+
+    def reference_text(kind: str) -> str:
+        section = tree.xpath(f'//section[@id="domain-{kind}"]')[0]
+        return " ".join(section.text_content().split())
+
+    for kind in ("aplikasi", "infrastruktur", "keamanan"):
+        assert marker in reference_text(kind), kind
+    for kind in ("proses-bisnis", "layanan", "data"):
+        assert marker not in reference_text(kind), kind
+
+
+def test_provisional_reference_notice_in_english() -> None:
+    repository = open_repository("memory:")
+    repository.load(uji_sources())
+    scheme = iris.reference_concept_iri("Perpres 132/2022", "RAB")
+    repository.update(
+        f"INSERT DATA {{ GRAPH <{iris.reference_graph('Perpres 132/2022')}> {{ <{scheme}>"
+        " <https://w3id.org/spbe-arch/ontology#provisional> true } }")
+    spec = find_report("arsitektur")
+    document = render_document(repository, spec, ReportParams(UJI, None, "en"))
+    section = _tree(write_format(document, "html")).xpath(
+        '//section[@id="domain-proses-bisnis"]')[0]
+    assert "This reference code list is provisional" in section.text_content()
+    repository.close()

@@ -184,8 +184,10 @@ def _reference_section(data: ArchitectureData, domain: Domain, t: _T, id: str) -
     elements = data.elements.get(domain.kind, [])
     used: Counter[str] = Counter(e.klasifikasi for e in elements if e.klasifikasi)
     scheme_name = ""
+    provisional = False
     for known in data.concepts_by_prefix.get(domain.prefix, []):
         scheme_name = known.scheme_name
+        provisional = known.provisional
         break
     table = Table(id, f"{t('Kode referensi yang dipakai')} ({domain.prefix})",
                   [t("Kode referensi"), t("Nama fungsi referensi"), t("Level"),
@@ -205,6 +207,8 @@ def _reference_section(data: ArchitectureData, domain: Domain, t: _T, id: str) -
     return {
         "prefix": domain.prefix,
         "scheme_name": scheme_name,
+        # a provisional list (RAA/RAI/RAK) must not read as the regulation's own codes
+        "provisional": provisional,
         "loaded": data.reference_loaded(domain.prefix),
         "version": period.versi_nama if period else "",
         "codes": table,

@@ -185,6 +185,12 @@ ENGLISH: dict[str, str] = {
     "Elemen pada domain ini diklasifikasikan menurut": "Elements of this domain are classified by",
     "versi": "version",
     "Referensi ini belum dimuat di repositori.": "This reference is not loaded in the repository.",
+    ("Daftar kode referensi ini bersifat sementara: nama diambil dari sumber sekunder dan "
+     "kodenya disusun spbe-arch, belum diverifikasi terhadap sumber resmi. Ganti "
+     "dengan daftar resmi bila tersedia."):
+        ("This reference code list is provisional: its names come from a secondary source and "
+         "its codes were assigned by spbe-arch; it is not verified against an official source. "
+         "Replace it with the official list when available."),
     "Dokumen ini disusun dari repositori arsitektur SPBE":
         "This document is compiled from the SPBE architecture repository of",
     ("Setiap tabel dan gambar dibuat langsung dari data yang tercatat; angka di dalamnya dapat "

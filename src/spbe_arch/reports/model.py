@@ -123,6 +123,8 @@ class Concept:
     prefix: str
     scheme_name: str
     version: str
+    provisional: bool = False
+    """The scheme is a provisional list (codes not verified against an official source)."""
 
 
 @dataclass
@@ -480,7 +482,8 @@ def _concepts(repository: Repository, version: str) -> tuple[dict[str, Concept],
         found[iri] = Concept(iri, row.get("code", local_name(iri)), row.get("name", ""),
                              int(level) if level and level.lstrip("-").isdigit() else None,
                              row.get("broader", ""), row["prefix"], row.get("schemeName", ""),
-                             row.get("version", ""))
+                             row.get("version", ""),
+                             row.get("provisional", "").lower() in ("true", "1"))
     return found, every
 
 
