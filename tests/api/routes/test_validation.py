@@ -158,3 +158,35 @@ def test_a_filter_of_only_white_space_is_no_filter(reported: Any) -> None:
         assert page.status_code == 200, page.text
         assert page.json()["total"] == whole["total"]
         assert page.json()["filters"] == {"opd": None, "severity": None, "rule": None}
+
+
+def test_results_come_in_pages_with_the_counts_of_every_match(reported: Any) -> None:
+    whole = reported.client.get("/validation").json()
+    assert whole["matched"] == whole["total"] and whole["limit"] is None
+    pages: list[Any] = []
+    offset = 0
+    while True:
+        page = reported.client.get("/validation",
+                                   params={"offset": offset, "limit": 2}).json()
+        assert len(page["results"]) <= 2 and page["offset"] == offset
+        # the counts stay those of every matching result, whatever the page
+        assert page["counts"] == whole["counts"] and page["matched"] == whole["total"]
+        if not page["results"]:
+            break
+        pages.extend(page["results"])
+        offset += 2
+    assert pages == whole["results"] and offset > 2
+
+    warnings = reported.client.get("/validation", params={
+        "severity": "Warning", "offset": 1, "limit": 1}).json()
+    every_warning = [r for r in whole["results"] if r["severity"] == SH + "Warning"]
+    assert warnings["results"] == every_warning[1:2]
+    assert warnings["matched"] == len(every_warning) == warnings["counts"]["Warning"]
+
+
+@pytest.mark.parametrize("params", [{"limit": "0"}, {"offset": "-1"}, {"limit": "x"}])
+def test_a_bad_page_is_422_naming_the_parameter(reported: Any, params: dict[str, str]
+                                                ) -> None:
+    response = reported.client.get("/validation", params=params)
+    assert response.status_code == 422
+    assert next(iter(params)) in response.text

@@ -1,8 +1,8 @@
 """`/validation`: the latest stored validation report, and validating an upload.
 
-- `GET /validation?instansi=&opd=&severity=&rule=`: the newest report stored for the body
-  (`spbe-arch validate --store …` stores one), its results filtered by OPD, severity
-  (Violation, Warning, Info) and rule (the shape's name or IRI);
+- `GET /validation?instansi=&opd=&severity=&rule=&offset=&limit=`: the newest report stored
+  for the body (`spbe-arch validate --store …` stores one), its results filtered by OPD,
+  severity (Violation, Warning, Info) and rule (the shape's name or IRI), a page of them;
 - `POST /validation`: validate the RDF in the request body against the project's shapes,
   without storing anything;
 - `POST /validation/run`: validate the repository now and store the report (editors and
@@ -61,6 +61,10 @@ async def validation_latest(
     severity: Annotated[str | None, Query(pattern="^(Violation|Warning|Info)$")] = None,
     rule: Annotated[str | None, Query(description="Nama atau IRI shape", max_length=500)
                     ] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000,
+                                 description="Lewati sekian hasil pertama")] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=100_000, description=(
+        "Paling banyak sekian hasil; tanpa limit: semua"))] = None,
 ) -> dict[str, Any]:
     kode = instansi or settings.instansi
     # `?opd=` (or only white space) from an empty form field: no filter
@@ -82,7 +86,7 @@ async def validation_latest(
             raise ReportNotFoundError(
                 f"perangkat daerah '{opd}' tidak ada di instansi {kode}",
                 f"there is no perangkat daerah '{opd}' in instansi {kode}")
-    return _answer(report, kode, lang, opd, severity, rule)
+    return _answer(report, kode, lang, opd, severity, rule, offset=offset, limit=limit)
 
 
 @router.post("/run", summary="Validasi repositori sekarang dan simpan laporannya"
@@ -122,12 +126,16 @@ async def validation_run(request: Request, principal: PrincipalDep, repository: 
 
 
 def _answer(report: ValidationReport, kode: str, lang: str, opd: str | None = None,
-            severity: str | None = None, rule: str | None = None) -> dict[str, Any]:
+            severity: str | None = None, rule: str | None = None, *, offset: int = 0,
+            limit: int | None = None) -> dict[str, Any]:
     results = [r for r in report.results
                if (opd is None or r.opd == opd)
                and (severity is None or r.severity_name == severity)
                and (rule is None or rule in (r.shape_name(), str(r.source_shape)))]
+    # counts and `matched` are of every filtered result, not of one page: a client paging
+    # through the Violations still sees how many there are
     shown = dataclasses.replace(report, results=results)
+    page = results[offset:None if limit is None else offset + limit]
     return {
         # the whole report's verdict: a filter must not turn a failing repository into a
         # conforming one (`?severity=Warning` has no Violation in it)
@@ -138,7 +146,10 @@ def _answer(report: ValidationReport, kode: str, lang: str, opd: str | None = No
         "filters": {"opd": opd, "severity": severity, "rule": rule},
         "counts": shown.counts(),
         "total": len(report.results),
-        "results": [{**r.to_json(lang), "opd": r.opd} for r in results],
+        "matched": len(results),
+        "offset": offset,
+        "limit": limit,
+        "results": [{**r.to_json(lang), "opd": r.opd} for r in page],
     }
 
 
