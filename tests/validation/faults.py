@@ -464,8 +464,10 @@ def _rad_leaf(b: Builder) -> list[URIRef]:
 
 
 @fault("Elemen-klasifikasiRAA", "Elemen-klasifikasiRAI", "Elemen-klasifikasiRAK",
-       "KlasifikasiTIKShape")
+       "Elemen-klasifikasiRAA-dikenal", "Elemen-klasifikasiRAI-dikenal",
+       "Elemen-klasifikasiRAK-dikenal", "KlasifikasiTIKShape")
 def _tik(b: Builder) -> list[URIRef]:
+    # a second code, and an unknown one: breaks "at most one" and "known code" at once
     u = b.unit("TIKX")
     b.add(u["aplikasi"], SPBE.klasifikasiRAA, ref("RAA.99"))
     b.add(u["infrastruktur"], SPBE.klasifikasiRAI, ref("RAI.99"))
