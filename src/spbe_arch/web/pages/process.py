@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from rdflib.term import URIRef
 
 from spbe_arch.access import require_opd_write
-from spbe_arch.api.downloads import content_disposition
+from spbe_arch.api.downloads import document_download
 from spbe_arch.api.writes import (
     Precondition,
     PreconditionFailedError,
@@ -145,8 +145,9 @@ def model_page(page: PageDep, model: Code) -> Response:
 def model_xml(page: PageDep, model: Code) -> Response:
     info = _model(page, model)
     xml = write_bpmn(page.repository.graph(info.graph), info.model)
-    return page.finish(Response(xml, media_type="application/xml", headers={
-        "Content-Disposition": content_disposition(f"{_slug(info.model)}.bpmn", "inline")}))
+    # an XML document opened inline (its labels and documentation are the importer's text)
+    return page.finish(document_download(xml, "application/xml", f"{_slug(info.model)}.bpmn",
+                                         "inline"))
 
 
 # --- SOPs -----------------------------------------------------------------------------------
@@ -236,16 +237,16 @@ def sop_document(page: PageDep, code: Code,
     rendered = render_sop(page.repository, code, format, kode_wilayah=page.instansi,
                           page=halaman)
     disposition = DOCUMENT_FORMATS.get(format, "attachment")
-    return page.finish(Response(rendered.content, media_type=rendered.media_type, headers={
-        "Content-Disposition": content_disposition(rendered.file_name, disposition)}))
+    return page.finish(document_download(rendered.content, rendered.media_type,
+                                         rendered.file_name, disposition))
 
 
 @router.get("/sop/{code:path}/bpmn")
 def sop_bpmn(page: PageDep, code: Code) -> Response:
     document = _load(page, code)
     xml = export_sop_bpmn(page.repository, code, kode_wilayah=page.instansi)
-    return page.finish(Response(xml, media_type="application/xml", headers={
-        "Content-Disposition": content_disposition(f"sop-{document.kode}.bpmn")}))
+    return page.finish(document_download(xml, "application/xml", f"sop-{document.kode}.bpmn",
+                                         "attachment"))
 
 
 @router.post("/sop/{code:path}/langkah")
