@@ -61,6 +61,8 @@ from spbe_arch.web.context import PREFIX as WEB_PREFIX
 ROUTE_MODULES = (
     "sparql",
     "graph_store",
+    # before `resources`: its generic /api/{kind}/{code:path} would take /api/instansi/…
+    "instansi",
     "resources",
     "validation",
     "queries",
