@@ -239,6 +239,18 @@ def gsp_put_default_graph(s: Any, h: dict[str, str]) -> Any:
                         content=b"<http://example.org/a> <http://example.org/p> 4 .")
 
 
+def instansi_put_new_body(s: Any, h: dict[str, str]) -> Any:
+    return s.client.put("/api/instansi/3513", headers=h,
+                        json={"nama": "Pemerintah Kabupaten Probolinggo", "periode": "2025-2029"})
+
+
+def instansi_patch_period(s: Any, h: dict[str, str]) -> Any:
+    # the fixture's body is written by hand without `a spbe:Instansi`: not recorded, so an
+    # admin hears 404; everyone else must hear the role first
+    return s.client.patch("/api/instansi/3574/periode/2025-2029", headers=h,
+                          json={"status": "ditetapkan"})
+
+
 def validation_run(s: Any, h: dict[str, str]) -> Any:
     return s.client.post("/validation/run", headers=h)
 
@@ -261,6 +273,9 @@ EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
                                               {"admin": 204}),
     "sparql_update_form": (sparql_update_form, {"admin": 200}),
     "gsp_put_default_graph": (gsp_put_default_graph, {"admin": 204}),
+    # the body and its periods belong to no OPD: an admin's
+    "instansi_put_new_body": (instansi_put_new_body, {"admin": 201}),
+    "instansi_patch_period": (instansi_patch_period, {"admin": 404}),
     "validation_run": (validation_run, {"editor": 200, "editor_b": 200, "admin": 200}),
     # an editor's OPDs are of one instansi: another body's report is not theirs (an admin
     # gets 404: the test repository holds no instansi 3575)
