@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from spbe_arch.evaluation import list_frameworks, load_framework
 from spbe_arch.repository import Repository
@@ -91,3 +92,19 @@ def test_weights_the_domain_brief_verifies_carry_no_mark(repository: Repository)
                if framework.group_weight_provisional(g)}
     assert marked == {("aspek", 1), ("aspek", 2), ("aspek", 3), ("aspek", 4),
                       ("domain", 1), ("domain", 3)}
+
+
+def test_every_framework_with_level_criteria_names_their_source() -> None:
+    # the criteria texts are paraphrases of a secondary transcription: the data says so
+    from rdflib import Graph
+    from rdflib.namespace import DCTERMS, RDF
+
+    from spbe_arch.vocab import EVAL
+
+    folder = Path(__file__).parents[2] / "data" / "evaluation"
+    for path in sorted(folder.glob("*.ttl")):
+        graph = Graph().parse(path)
+        if next(graph.subjects(RDF.type, EVAL.KriteriaTingkat), None) is None:
+            continue
+        sources = [str(s) for s in graph.objects(None, DCTERMS.source)]
+        assert any("kriteria tingkat" in s and "S-LEMBA" in s for s in sources), path.name
