@@ -65,6 +65,11 @@ def test_indicator_14_levels_sop_and_aplikasi_shares(repository: Repository) -> 
     assert suggestion.facts["sop_share_percent"] == 75.0
     assert suggestion.facts["aplikasi_share_percent"] == 25.0
     assert suggestion.level == 3
+    # the SOP share threshold is the project's own: its reason must not read as the rule
+    [reason_id] = [r for r in suggestion.reasons if "SOP" in r and "tingkat 3" in r]
+    [reason_en] = [r for r in suggestion.reasons_en if "SOP" in r and "level 3" in r]
+    assert "ambang lokal" in reason_id and "bukan kriteria resmi" in reason_id
+    assert "local spbe-arch threshold, not an official criterion" in reason_en
 
 
 def test_management_and_service_indicators(repository: Repository) -> None:

@@ -212,8 +212,12 @@ def suggest_proses_bisnis(repository: Repository, kode_wilayah: str,
                    "the process map has levels: level 2")
     if _at_least(len(with_sop), len(processes), SOP_SHARE_FOR_LEVEL_3):
         suggestion.level = 3
-        suggestion.add(f"≥{SOP_SHARE_FOR_LEVEL_3}% proses terdokumentasi dalam SOP: tingkat 3",
-                       f"≥{SOP_SHARE_FOR_LEVEL_3}% of processes documented in SOPs: level 3")
+        # the criterion (S-LEMBA) speaks of improvement by process innovation; how many SOPs
+        # show it is this project's threshold, and the reason must not read as the rule
+        suggestion.add(f"≥{SOP_SHARE_FOR_LEVEL_3}% proses terdokumentasi dalam SOP: tingkat 3"
+                       " (ambang lokal spbe-arch, bukan kriteria resmi)",
+                       f"≥{SOP_SHARE_FOR_LEVEL_3}% of processes documented in SOPs: level 3"
+                       " (a local spbe-arch threshold, not an official criterion)")
         if _at_least(len(with_app), len(processes), APLIKASI_SHARE_FOR_LEVEL_4):
             suggestion.level = 4
             suggestion.add(f"≥{APLIKASI_SHARE_FOR_LEVEL_4}% proses diterapkan dalam sistem"
