@@ -66,6 +66,11 @@ def test_banner_says_whether_anonymous_reading_is_on() -> None:
     forced = "\n".join(banner(Settings(store="memory:", anonymous_read=True), "0.0.0.0", 8000,
                               TokenStore(None)))
     assert "PERINGATAN" in forced
+    # only the loopback default restricts the host names the server answers
+    assert "SPBE_ANONYMOUS_READ" in local and "localhost" in local
+    explicit = "\n".join(banner(Settings(store="memory:", anonymous_read=True), "127.0.0.1",
+                                8000, TokenStore(None)))
+    assert "localhost/127.0.0.1" not in explicit and "localhost/127.0.0.1" not in public
 
 
 def test_an_opd_the_repository_does_not_have_is_refused(tmp_path: Path) -> None:

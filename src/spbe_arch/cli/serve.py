@@ -46,6 +46,13 @@ def banner(settings: Settings, host: str, port: int, tokens: TokenStore) -> list
         t(f"  Batas kueri:  {settings.query_timeout_s:g} detik, {settings.result_limit} baris",
           f"  Query limits: {settings.query_timeout_s:g} s, {settings.result_limit} rows"),
     ]
+    if anonymous and is_loopback(host) and settings.anonymous_read is None:
+        # the app then answers only loopback host names (api.browser_guard): say so before
+        # someone puts a reverse proxy in front and gets 400 for its host name
+        lines.append(t("  Hanya melayani nama host localhost/127.0.0.1; di balik reverse proxy"
+                       " tetapkan SPBE_ANONYMOUS_READ",
+                       "  Answers only the host names localhost/127.0.0.1; behind a reverse"
+                       " proxy set SPBE_ANONYMOUS_READ"))
     if not any(r.active for r in tokens.records()):
         lines.append(t("  Belum ada token: perubahan lewat API memerlukan token, buat dengan"
                        " `spbe-arch token create NAMA --role admin`",
