@@ -518,8 +518,6 @@ def build_constraint_query(
     for token in tokens:
         if token.upper in ("MINUS", "VALUES", "SERVICE"):
             raise SparqlTextError(f"{token.upper} is not allowed in SHACL-SPARQL constraints")
-    if any(t.upper in ("shapesGraph".upper(), "currentShape".upper()) for t in tokens):
-        pass  # words, not variables; harmless
     if {"shapesGraph", "currentShape"} & used:
         raise SparqlTextError("$shapesGraph/$currentShape are left to pySHACL")
     modifiers = tokens[query.modifiers_start:query.end]
