@@ -504,42 +504,11 @@ def build_constraint_query(
     else the caller projects in `extra_projection`). `$this` is renamed to `focus_var`.
     Raises SparqlTextError when the query cannot be rewritten exactly.
     """
-    parser = Parser(select_text)
+    parser, query = _parse_constraint(select_text)
+    _refuse_unrewritable(parser, query)
     tokens = parser.tokens
-    i = 0
-    while i < len(tokens) and tokens[i].upper in ("PREFIX", "BASE"):
-        i += 3 if tokens[i].upper == "PREFIX" else 2
-    query = parser.parse_select(i)
-    used = {t.text[1:] for t in tokens if t.kind == "var"}
-    if any(v.startswith(INTERNAL_PREFIX) for v in used):
-        raise SparqlTextError(f"variables starting with {INTERNAL_PREFIX} are reserved")
-    if "failure" in query.projected or (query.star and "failure" in used):
-        raise SparqlTextError("?failure results are left to pySHACL")
-    for token in tokens:
-        if token.upper in ("MINUS", "VALUES", "SERVICE"):
-            raise SparqlTextError(f"{token.upper} is not allowed in SHACL-SPARQL constraints")
-    if {"shapesGraph", "currentShape"} & used:
-        raise SparqlTextError("$shapesGraph/$currentShape are left to pySHACL")
-    modifiers = tokens[query.modifiers_start:query.end]
-    modifier_words = {t.upper for t in modifiers}
-    if modifier_words & {"LIMIT", "OFFSET"}:
-        raise SparqlTextError("LIMIT/OFFSET change results per focus node")
-    has_group_by = any(t.upper == "GROUP" for t in modifiers)
-    aggregates = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
-    select_clause = tokens[query.select_start:query.where_start]
-    if not has_group_by and any(t.upper in aggregates for t in select_clause):
-        raise SparqlTextError("an aggregate without GROUP BY yields a row for focus nodes"
-                              " without matches only when pre-bound")
-    if not has_group_by and any(t.upper == "HAVING" for t in modifiers):
-        raise SparqlTextError("HAVING without GROUP BY")
-    for token in select_clause:
-        if token.upper == "AS":
-            k = tokens.index(token)
-            if k + 1 < len(tokens) and tokens[k + 1].var == "this":
-                raise SparqlTextError("AS $this is not allowed")
-    reason = check_prebinding(parser, query)
-    if reason:
-        raise SparqlTextError(reason)
+    used = parser.vars_in(0, len(tokens))
+    has_group_by = _has_group_by(parser, query)
 
     rename = {"this": focus_var}
     group = query.group
@@ -720,6 +689,71 @@ def build_constraint_query(
     text = (f"{prologue}\nSELECT DISTINCT {' '.join(projection)} WHERE {{\n  {prelude}\n"
             f"  {body_text}{''.join(minus_blocks)}\n}} {modifiers_text}")
     return RewrittenQuery(text, projected, len(minus_blocks))
+
+
+# --- the steps of build_constraint_query ------------------------------------------------
+
+_AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
+
+
+def _parse_constraint(select_text: str) -> tuple[Parser, SelectQuery]:
+    """The tokens of the constraint and its SELECT query (after the PREFIX/BASE prologue)."""
+    parser = Parser(select_text)
+    tokens = parser.tokens
+    i = 0
+    while i < len(tokens) and tokens[i].upper in ("PREFIX", "BASE"):
+        i += 3 if tokens[i].upper == "PREFIX" else 2
+    return parser, parser.parse_select(i)
+
+
+def _has_group_by(parser: Parser, query: SelectQuery) -> bool:
+    return any(t.upper == "GROUP" for t in parser.tokens[query.modifiers_start:query.end])
+
+
+def _refuse_unrewritable(parser: Parser, query: SelectQuery) -> None:
+    """Raise SparqlTextError when the query cannot be rewritten exactly (the first reason
+    found, in a fixed order)."""
+    reason = (_unsupported_terms(parser, query) or _per_focus_solution_modifiers(parser, query)
+              or check_prebinding(parser, query))
+    if reason:
+        raise SparqlTextError(reason)
+
+
+def _unsupported_terms(parser: Parser, query: SelectQuery) -> str | None:
+    """Variables and keywords the rewrite cannot take, or None."""
+    tokens = parser.tokens
+    used = parser.vars_in(0, len(tokens))
+    if any(v.startswith(INTERNAL_PREFIX) for v in used):
+        return f"variables starting with {INTERNAL_PREFIX} are reserved"
+    if "failure" in query.projected or (query.star and "failure" in used):
+        return "?failure results are left to pySHACL"
+    for token in tokens:
+        if token.upper in ("MINUS", "VALUES", "SERVICE"):
+            return f"{token.upper} is not allowed in SHACL-SPARQL constraints"
+    if {"shapesGraph", "currentShape"} & used:
+        return "$shapesGraph/$currentShape are left to pySHACL"
+    return None
+
+
+def _per_focus_solution_modifiers(parser: Parser, query: SelectQuery) -> str | None:
+    """Why the query's solution modifiers or projection mean something else for all focus
+    nodes at once than for each pre-bound one, or None."""
+    tokens = parser.tokens
+    modifiers = tokens[query.modifiers_start:query.end]
+    modifier_words = {t.upper for t in modifiers}
+    if modifier_words & {"LIMIT", "OFFSET"}:
+        return "LIMIT/OFFSET change results per focus node"
+    has_group_by = _has_group_by(parser, query)
+    select_clause = tokens[query.select_start:query.where_start]
+    if not has_group_by and any(t.upper in _AGGREGATES for t in select_clause):
+        return ("an aggregate without GROUP BY yields a row for focus nodes"
+                " without matches only when pre-bound")
+    if not has_group_by and any(t.upper == "HAVING" for t in modifiers):
+        return "HAVING without GROUP BY"
+    for k in range(query.select_start, query.where_start):
+        if tokens[k].upper == "AS" and k + 1 < len(tokens) and tokens[k + 1].var == "this":
+            return "AS $this is not allowed"
+    return None
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
