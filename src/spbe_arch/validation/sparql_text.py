@@ -516,46 +516,16 @@ def build_constraint_query(
     def renamed(names: set[str]) -> set[str]:
         return {rename.get(v, v) for v in names}
 
-    def triples_vars(g: Group) -> set[str]:
-        return {v for e in g.elements if e.kind == "triples"
-                for v in parser.vars_in(e.start, e.end)}
-
-    # Groups that bind $this themselves are evaluated on their own (bottom-up) by Oxigraph,
-    # i.e. for every node of the store. Joining the focus pattern into each of them as well
-    # (a semi-join: it is joined outside anyway, so no answer changes) restricts them to the
-    # focus nodes — and to the few focus nodes of an incremental run.
-    insert: dict[int, str] = {}
-
-    def semi_join(g: Group, top: bool) -> None:
-        """Mark the groups Oxigraph evaluates on their own that bind $this: union branches
-        and sub-groups of the top level or of a sub-SELECT projecting $this, and the
-        sub-SELECTs projecting $this (also inside a top-level OPTIONAL)."""
-        for element in g.elements:
-            if element.kind == "subselect" and element.select is not None:
-                if "this" in element.select.projected:
-                    body = element.select.group
-                    if "this" in triples_vars(body):
-                        insert[body.start] = f" {prelude}\n"
-                    semi_join(body, True)
-            elif element.kind == "optional" and top:
-                semi_join(element.groups[0], False)
-            elif element.kind in ("union", "group"):
-                for body in element.groups:
-                    semi_join(body, False)
-                    if top and "this" in triples_vars(body):
-                        insert[body.start] = f" {prelude}\n"
-
-    if focus_marker is not None:
-        semi_join(group, True)
+    insert = _semi_join_inserts(parser, group, prelude) if focus_marker is not None else {}
 
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor_elements = [e for e in group.elements
                        if e.kind in ("triples", "union", "group", "subselect")]
-    certainly_bound = {focus_var} | renamed(triples_vars(group))
+    certainly_bound = {focus_var} | renamed(_triples_vars(parser, group))
     for element in group.elements:
         if element.kind in ("union", "group"):
             # bound by a triple pattern in every branch
-            common = set.intersection(*(triples_vars(body) for body in element.groups))
+            common = set.intersection(*(_triples_vars(parser, body) for body in element.groups))
             certainly_bound |= renamed(common)
     in_scope = set(certainly_bound)
     for element in group.elements:
@@ -577,7 +547,7 @@ def build_constraint_query(
         if element.kind == "triples":
             so_far |= renamed(parser.vars_in(element.start, element.end))
         elif element.kind in ("union", "group"):
-            so_far |= renamed(set.intersection(*(triples_vars(b) for b in element.groups)))
+            so_far |= renamed(set.intersection(*(_triples_vars(parser, b) for b in element.groups)))
     def anchor_text(e: Element) -> str:
         if e.kind != "triples":
             return parser.render(e.start, e.end, rename, insert=insert).strip()
@@ -588,7 +558,7 @@ def build_constraint_query(
                            for pattern, variables in split)
 
     anchor_prelude = prelude
-    if focus_var in renamed(triples_vars(group)):
+    if focus_var in renamed(_triples_vars(parser, group)):
         # the copied triple patterns bind the focus variable: the MINUS side needs the
         # focus pattern only to stay small in runs on a few focus nodes (see FULL_RUN_DROP)
         anchor_prelude = few_nodes_only(prelude)
@@ -754,6 +724,46 @@ def _per_focus_solution_modifiers(parser: Parser, query: SelectQuery) -> str | N
         if tokens[k].upper == "AS" and k + 1 < len(tokens) and tokens[k + 1].var == "this":
             return "AS $this is not allowed"
     return None
+
+
+def _triples_vars(parser: Parser, group: Group) -> set[str]:
+    """Variables of the triples blocks directly in `group`."""
+    return {v for e in group.elements if e.kind == "triples"
+            for v in parser.vars_in(e.start, e.end)}
+
+
+def _semi_join_inserts(parser: Parser, group: Group, prelude: str) -> dict[int, str]:
+    """The focus pattern to insert (by token index, for `Parser.render`) into the groups that
+    bind $this themselves.
+
+    Groups that bind $this themselves are evaluated on their own (bottom-up) by Oxigraph,
+    i.e. for every node of the store. Joining the focus pattern into each of them as well
+    (a semi-join: it is joined outside anyway, so no answer changes) restricts them to the
+    focus nodes — and to the few focus nodes of an incremental run.
+    """
+    insert: dict[int, str] = {}
+
+    def semi_join(g: Group, top: bool) -> None:
+        """Mark the groups Oxigraph evaluates on their own that bind $this: union branches
+        and sub-groups of the top level or of a sub-SELECT projecting $this, and the
+        sub-SELECTs projecting $this (also inside a top-level OPTIONAL)."""
+        for element in g.elements:
+            if element.kind == "subselect" and element.select is not None:
+                if "this" in element.select.projected:
+                    body = element.select.group
+                    if "this" in _triples_vars(parser, body):
+                        insert[body.start] = f" {prelude}\n"
+                    semi_join(body, True)
+            elif element.kind == "optional" and top:
+                semi_join(element.groups[0], False)
+            elif element.kind in ("union", "group"):
+                for body in element.groups:
+                    semi_join(body, False)
+                    if top and "this" in _triples_vars(parser, body):
+                        insert[body.start] = f" {prelude}\n"
+
+    semi_join(group, True)
+    return insert
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
