@@ -513,41 +513,14 @@ def build_constraint_query(
     rename = {"this": focus_var}
     group = query.group
 
-    def renamed(names: set[str]) -> set[str]:
-        return {rename.get(v, v) for v in names}
-
     insert = _semi_join_inserts(parser, group, prelude) if focus_marker is not None else {}
 
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor_elements = [e for e in group.elements
                        if e.kind in ("triples", "union", "group", "subselect")]
-    certainly_bound = {focus_var} | renamed(_triples_vars(parser, group))
-    for element in group.elements:
-        if element.kind in ("union", "group"):
-            # bound by a triple pattern in every branch
-            common = set.intersection(*(_triples_vars(parser, body) for body in element.groups))
-            certainly_bound |= renamed(common)
-    in_scope = set(certainly_bound)
-    for element in group.elements:
-        if element.kind in ("optional", "union", "group", "graph"):
-            for body in element.groups:
-                in_scope |= renamed(parser.vars_in(body.start, body.end))
-        elif element.kind == "bind":
-            k = element.end - 2
-            if tokens[k].kind == "var":
-                in_scope.add(rename.get(tokens[k].text[1:], tokens[k].text[1:]))
-        elif element.kind == "subselect" and element.select is not None:
-            in_scope |= renamed(set(element.select.projected))
+    scope = _analyse_scope(parser, group, rename)
     blank_labels = any(t.kind == "bnode" for t in tokens)
-    bound_before: list[set[str]] = []
-    """Per top-level element: the variables certainly bound by the elements before it."""
-    so_far = {focus_var}
-    for element in group.elements:
-        bound_before.append(set(so_far))
-        if element.kind == "triples":
-            so_far |= renamed(parser.vars_in(element.start, element.end))
-        elif element.kind in ("union", "group"):
-            so_far |= renamed(set.intersection(*(_triples_vars(parser, b) for b in element.groups)))
+
     def anchor_text(e: Element) -> str:
         if e.kind != "triples":
             return parser.render(e.start, e.end, rename, insert=insert).strip()
@@ -558,7 +531,7 @@ def build_constraint_query(
                            for pattern, variables in split)
 
     anchor_prelude = prelude
-    if focus_var in renamed(_triples_vars(parser, group)):
+    if focus_var in _renamed(_triples_vars(parser, group), rename):
         # the copied triple patterns bind the focus variable: the MINUS side needs the
         # focus pattern only to stay small in runs on a few focus nodes (see FULL_RUN_DROP)
         anchor_prelude = few_nodes_only(prelude)
@@ -583,9 +556,9 @@ def build_constraint_query(
         if not single and any(e.kind == "subselect" for g in
                               [body, *(b for b, _ in _walk_groups(body))] for e in g.elements):
             continue
-        inner_vars = renamed(parser.vars_in(body.start, body.end))
-        shared = inner_vars & in_scope
-        if not shared or not shared <= certainly_bound:
+        inner_vars = _renamed(parser.vars_in(body.start, body.end), rename)
+        shared = inner_vars & scope.in_scope
+        if not shared or not shared <= scope.certainly_bound:
             continue
         if single:
             # one triple pattern: per row (a few focus nodes) Oxigraph evaluates that NOT
@@ -614,7 +587,7 @@ def build_constraint_query(
         minus_blocks.append(full_run_only(f"MINUS {{ {anchor}\n    {inner} }}"))
 
     for optional, bound_filter, body, outer in _optional_negations(parser, group, rename,
-                                                                   bound_before):
+                                                                   scope.bound_before):
         # OPTIONAL { P } FILTER (!BOUND(?x)) is the anti-join NOT EXISTS { P } here (see
         # `_optional_negations`). Full runs keep the OPTIONAL (one hash left join); a run on
         # a few focus nodes evaluates the NOT EXISTS per row instead of P over the whole
@@ -764,6 +737,73 @@ def _semi_join_inserts(parser: Parser, group: Group, prelude: str) -> dict[int, 
 
     semi_join(group, True)
     return insert
+
+
+def _renamed(names: set[str], rename: dict[str, str]) -> set[str]:
+    return {rename.get(v, v) for v in names}
+
+
+@dataclass
+class _Scope:
+    """Which variables the top-level group binds (renamed), for the negation rewrites."""
+
+    certainly_bound: set[str]
+    """Bound in every solution: the focus variable and the variables of the top-level triple
+    patterns, and of a triple pattern in every branch of a top-level union or group."""
+    in_scope: set[str]
+    """Possibly bound: `certainly_bound` and the variables of top-level OPTIONAL, union,
+    group and GRAPH bodies, BIND targets and sub-SELECT projections."""
+    bound_before: list[set[str]]
+    """Per top-level element: the variables certainly bound by the elements before it."""
+
+
+def _analyse_scope(parser: Parser, group: Group, rename: dict[str, str]) -> _Scope:
+    certainly_bound = _certainly_bound(parser, group, rename)
+    return _Scope(certainly_bound, _in_scope(parser, group, rename, certainly_bound),
+                  _bound_before(parser, group, rename))
+
+
+def _branches_bind(parser: Parser, element: Element) -> set[str]:
+    """The variables a union or group binds by a triple pattern in every branch."""
+    return set.intersection(*(_triples_vars(parser, body) for body in element.groups))
+
+
+def _certainly_bound(parser: Parser, group: Group, rename: dict[str, str]) -> set[str]:
+    certainly_bound = {rename["this"]} | _renamed(_triples_vars(parser, group), rename)
+    for element in group.elements:
+        if element.kind in ("union", "group"):
+            # bound by a triple pattern in every branch
+            certainly_bound |= _renamed(_branches_bind(parser, element), rename)
+    return certainly_bound
+
+
+def _in_scope(parser: Parser, group: Group, rename: dict[str, str],
+              certainly_bound: set[str]) -> set[str]:
+    tokens = parser.tokens
+    in_scope = set(certainly_bound)
+    for element in group.elements:
+        if element.kind in ("optional", "union", "group", "graph"):
+            for body in element.groups:
+                in_scope |= _renamed(parser.vars_in(body.start, body.end), rename)
+        elif element.kind == "bind":
+            k = element.end - 2
+            if tokens[k].kind == "var":
+                in_scope.add(rename.get(tokens[k].text[1:], tokens[k].text[1:]))
+        elif element.kind == "subselect" and element.select is not None:
+            in_scope |= _renamed(set(element.select.projected), rename)
+    return in_scope
+
+
+def _bound_before(parser: Parser, group: Group, rename: dict[str, str]) -> list[set[str]]:
+    bound_before: list[set[str]] = []
+    so_far = {rename["this"]}
+    for element in group.elements:
+        bound_before.append(set(so_far))
+        if element.kind == "triples":
+            so_far |= _renamed(parser.vars_in(element.start, element.end), rename)
+        elif element.kind in ("union", "group"):
+            so_far |= _renamed(_branches_bind(parser, element), rename)
+    return bound_before
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
