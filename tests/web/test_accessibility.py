@@ -119,6 +119,7 @@ VISITS = [
     Visit("sop", f"/ui/sop/{SOP}", signed_in=True, prepare=_bpmn_drawn),  # its forms
     Visit("validasi", "/ui/validasi", signed_in=True),  # with "Jalankan validasi"
     Visit("laporan", "/ui/laporan"),
+    Visit("instansi", "/ui/instansi"),
     Visit("referensi", "/ui/referensi?skema=RAB"),
     Visit("referensi-rak", "/ui/referensi?skema=RAK"),  # codes with narrower codes and elements
     Visit("sparql", "/ui/sparql?kueri=processes-per-opd", prepare=_sparql_result),

@@ -426,6 +426,45 @@ EN: dict[str, str] = {
     " Markdown diunduh. Dokumen besar butuh beberapa detik.":
         "Documents are made from the repository as it is now. HTML opens in a new tab; PDF,"
         " DOCX and Markdown are downloaded. Large documents take a few seconds.",
+    # instansi
+    "Instansi": "Government body",
+    "Instansi dan periode arsitektur": "Government body and architecture periods",
+    "Pemerintah daerah pemilik arsitektur ini dan periode arsitekturnya: tahun, status dokumen,"
+    " regulasi penetapan dan versi referensi nasional yang berlaku.":
+        "The local government this architecture belongs to, and its architecture periods:"
+        " years, document status, the enacting regulation and the national reference version"
+        " in force.",
+    "Kode wilayah": "Region code",
+    "Nama instansi": "Name of the body",
+    "Mis. Pemerintah Kota Probolinggo.": "E.g. Pemerintah Kota Probolinggo.",
+    "Periode arsitektur pertama": "First architecture period",
+    "Tahun mulai dan tahun selesai, mis. 2025-2029.": "Start and end year, e.g. 2025-2029.",
+    "Simpan instansi": "Save the body",
+    "Catat instansi": "Record the body",
+    "Periode arsitektur": "Architecture periods",
+    "Periode": "Period",
+    "Nomor regulasi": "Regulation number",
+    "Tanggal regulasi": "Regulation date",
+    "Versi referensi": "Reference version",
+    "Belum ada periode arsitektur.": "No architecture period yet.",
+    "Ubah periode {periode}": "Change period {periode}",
+    "Ditetapkan setelah regulasinya terbit.": "Enacted once its regulation is issued.",
+    "Mis. Peraturan Wali Kota Probolinggo Nomor 12 Tahun 2026; kosongkan untuk menghapus.":
+        "E.g. Peraturan Wali Kota Probolinggo Nomor 12 Tahun 2026; leave empty to remove it.",
+    "Kosongkan untuk menghapus.": "Leave empty to remove it.",
+    "Simpan periode {periode}": "Save period {periode}",
+    "Catat periode baru": "Record a new period",
+    "Periode baru dicatat dengan referensi Perpres 132/2022.":
+        "A new period is recorded under the Perpres 132/2022 reference.",
+    "Boleh kosong.": "May be left empty.",
+    "Catat periode": "Record the period",
+    "Hanya admin yang dapat mengubah instansi dan periode arsitekturnya.":
+        "Only an admin may change the body and its architecture periods.",
+    "Instansi disimpan.": "The body was saved.",
+    "Periode arsitektur disimpan.": "The architecture period was saved.",
+    "Tidak ada yang berubah.": "Nothing changed.",
+    "Periode {periode} dicatat.": "Period {periode} recorded.",
+    "Periode {periode} diperbarui: {fields}.": "Period {periode} updated: {fields}.",
 }
 
 

@@ -35,6 +35,7 @@ from spbe_arch.web.i18n import translate
 
 NAV: tuple[tuple[str, str], ...] = (
     ("", "Dasbor"),
+    ("/instansi", "Instansi"),
     ("/e/opd", "OPD"),
     ("/e/proses-bisnis", "Proses bisnis"),
     ("/e/layanan", "Layanan"),

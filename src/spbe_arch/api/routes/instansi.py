@@ -135,7 +135,7 @@ _PLACES = {"--instansi": ("bagian alamat", "path segment", "kode_wilayah"),
 _OPTION = re.compile(r"--(nama|periode|status|nomor-regulasi|tanggal-regulasi)\b")
 
 
-def _field_words(text: str) -> str:
+def request_field_words(text: str) -> str:
     """`(--nama)` → `('nama')` outside `…` quotes: a quoted command stays a command."""
     parts = text.split("`")
     return "`".join(_OPTION.sub(lambda m: f"'{m[1].replace('-', '_')}'", part)
@@ -152,8 +152,8 @@ def _for_request(exc: InputError, where: str | None) -> InputError:
     prefix_id = f"{place[0]} '{place[2]}': " if place else ""
     prefix_en = f"{place[1]} '{place[2]}': " if place else ""
     kind = InstansiNotFoundError if field == "--instansi" else InstansiValueError
-    return kind(prefix_id + _field_words(exc.message_id),
-                prefix_en + _field_words(exc.message_en))
+    return kind(prefix_id + request_field_words(exc.message_id),
+                prefix_en + request_field_words(exc.message_en))
 
 
 def _describe(repository: Repository, kode: str) -> InstansiView:

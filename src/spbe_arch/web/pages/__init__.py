@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from spbe_arch.web.context import PREFIX
 
 PAGE_MODULES = ("dashboard", "session", "browse", "reference", "sparql", "validation",
-                "imports", "process", "reports", "missing")
+                "imports", "process", "reports", "instansi", "missing")
 
 
 def build_router() -> APIRouter:

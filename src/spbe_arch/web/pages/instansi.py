@@ -1,0 +1,201 @@
+"""Instansi: the government body of this server (`SPBE_INSTANSI`) and its architecture
+periods, for the architects of Bagian Organisasi.
+
+Everyone who may read sees the body's name and each period's years, status, regulation and
+reference version (`describe_instansi`, as `GET /api/instansi/{kode}`). An admin also gets
+the forms: record or rename the body (`record_instansi`, as `PUT`), set a period's status
+and regulation or record a new period (`set_periode`, as `PATCH …/periode/{tahun-tahun}`),
+under the app's write lock, checked against the rules and audited by the service; what the
+service refuses is shown at the field it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from spbe_arch import iris
+from spbe_arch.access import require_admin
+from spbe_arch.api.routes.instansi import request_field_words
+from spbe_arch.errors import InputError, SpbeError
+from spbe_arch.model.instansi import (
+    InstansiView,
+    PeriodeView,
+    check_periode_input,
+    describe_instansi,
+    field_names,
+    record_instansi,
+    set_periode,
+)
+from spbe_arch.sop.document import tanggal_indonesia
+from spbe_arch.validation.write_check import RuleViolationError
+from spbe_arch.vocab import SPBE
+from spbe_arch.web.context import FormDep, Page, PageDep, form_text
+from spbe_arch.web.flash import flash_of
+from spbe_arch.web.rendering import WebRoute, element_path
+
+router = APIRouter(route_class=WebRoute)
+NEW = "baru"
+"""The form key of the new-period form (an existing period's is its years)."""
+_OPTION_FIELDS = {"--nama": "nama", "--periode": "periode", "--status": "status",
+                  "--tanggal-regulasi": "tanggal_regulasi",
+                  "--nomor-regulasi": "nomor_regulasi"}
+_PATH_FIELDS = {str(SPBE.nama): "nama", str(SPBE.statusDokumen): "status",
+                str(SPBE.nomorRegulasi): "nomor_regulasi",
+                str(SPBE.tanggalRegulasi): "tanggal_regulasi",
+                str(SPBE.tahunMulai): "periode", str(SPBE.tahunSelesai): "periode"}
+
+
+@dataclass
+class FormState:
+    """One form of the page: its values (as stored, or as typed when refused) and what
+    the service said about them."""
+
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    others: list[dict[str, str]] = field(default_factory=list)
+    """Rules the change would break on other elements: message, element, its page."""
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors or self.general)
+
+
+def _require_admin(page: Page) -> None:
+    require_admin(page.principal, "mengubah instansi dan periode arsitekturnya",
+                  "changing the government body and its architecture periods")
+
+
+def _shown_date(page: Page, text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text  # hand-written RDF: shown as it is
+    return day.isoformat() if page.lang == "en" else tanggal_indonesia(day)
+
+
+def _period_values(period: PeriodeView) -> dict[str, str]:
+    status = ", ".join(period.status).lower()
+    return {"periode": period.years, "status": status if status in ("draft", "ditetapkan")
+            else "", "nomor_regulasi": ", ".join(period.nomor_regulasi),
+            "tanggal_regulasi": period.tanggal_regulasi[0]
+            if len(period.tanggal_regulasi) == 1 else ", ".join(period.tanggal_regulasi)}
+
+
+def _view(page: Page) -> tuple[InstansiView | None, str]:
+    """The body as recorded, or None and why not (not recorded yet)."""
+    try:
+        return describe_instansi(page.repository, page.instansi), ""
+    except InputError as exc:
+        # the message without its place: the page is the body's, not an option's
+        return None, request_field_words(exc.message_en if page.lang == "en"
+                                         else exc.message_id)
+
+
+def _render(page: Page, *, body_form: FormState | None = None,
+            period_forms: dict[str, FormState] | None = None, status: int = 200,
+            notice: str = "", notes: list[str] | None = None) -> Response:
+    view, missing = _view(page)
+    forms = {p.years: FormState(_period_values(p)) for p in (view.periode if view else [])}
+    forms[NEW] = FormState({"periode": "", "status": "draft", "nomor_regulasi": "",
+                            "tanggal_regulasi": ""})
+    forms.update(period_forms or {})
+    name = ", ".join(view.nama) if view else ""
+    return page.render(
+        "instansi.html.j2", status=status, view=view, missing=missing, body_name=name,
+        body_form=body_form or FormState({"nama": name, "periode": ""}),
+        period_forms=forms, new_key=NEW, may_edit=page.principal.is_admin,
+        shown_date=lambda text: _shown_date(page, text), notice=notice, notes=notes or [])
+
+
+@router.get("/instansi")
+def instansi_page(page: PageDep, pesan: Annotated[str | None, Query(max_length=40)] = None,
+                  catatan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    notices = {"disimpan": page.t("Instansi disimpan."),
+               "periode": page.t("Periode arsitektur disimpan."),
+               "sama": page.t("Tidak ada yang berubah.")}
+    return _render(page, notice=notices.get(pesan or "", ""),
+                   notes=flash_of(page.request).take(catatan, page.principal.name))
+
+
+def _explain(page: Page, exc: SpbeError, state: FormState, focus: set[str],
+             where: str | None = None) -> None:
+    """Each refusal at the field it concerns: an option the service names, a rule's path on
+    the body or the period being changed; the rest above the form."""
+    if isinstance(exc, RuleViolationError):
+        state.general.append(page.message(exc))
+        for result in exc.extra.get("validation", {}).get("results", []):
+            message = str(result.get("message", ""))
+            node = str(result.get("focusNode") or "")
+            name = _PATH_FIELDS.get(str(result.get("resultPath") or ""))
+            if node in focus and name is not None and name in state.values:
+                state.errors.setdefault(name, []).append(message)
+            else:
+                state.others.append({"message": message, "element": node.rsplit("/", 1)[-1],
+                                     "href": element_path(node) or ""})
+        return
+    option = exc.location.field if exc.location else None
+    name = _OPTION_FIELDS.get(option or "", where if option is None else None)
+    text = request_field_words(exc.message_en if page.lang == "en" else exc.message_id)
+    if name is not None and name in state.values:
+        state.errors.setdefault(name, []).append(text)
+    else:
+        state.general.append(request_field_words(exc.message(page.lang)))
+
+
+@router.post("/instansi")
+def instansi_save(page: PageDep, form: FormDep) -> Response:
+    _require_admin(page)
+    state = FormState({"nama": form_text(form, "nama"), "periode": form_text(form, "periode")})
+    try:
+        with page.request.app.state.write_lock:
+            done = record_instansi(page.repository, page.instansi, state.values["nama"],
+                                   state.values["periode"] or None, agent=page.principal.name,
+                                   lang=page.lang)
+    except (InputError, RuleViolationError) as exc:
+        _explain(page, exc, state, {str(iris.instansi_iri(page.instansi))})
+        return _render(page, body_form=state, status=422)
+    return page.redirect(page.url("/instansi", pesan="disimpan" if done.activity else "sama"))
+
+
+def _period_form(form: FormData) -> tuple[str, FormState]:
+    key = form_text(form, "kunci") or NEW
+    return key, FormState({name: form_text(form, name) for name in
+                           ("periode", "status", "nomor_regulasi", "tanggal_regulasi")})
+
+
+@router.post("/instansi/periode")
+def period_save(page: PageDep, form: FormDep) -> Response:
+    _require_admin(page)
+    key, state = _period_form(form)
+    values = state.values
+    # an existing period's form sends every field: those left as stored change nothing
+    given: dict[str, Any] = {"status": values["status"] or None,
+                             "nomor_regulasi": values["nomor_regulasi"],
+                             "tanggal_regulasi": values["tanggal_regulasi"]}
+    try:
+        checked = check_periode_input(page.instansi, values["periode"], **given)
+        with page.request.app.state.write_lock:
+            done = set_periode(page.repository, page.instansi, values["periode"],
+                               agent=page.principal.name, lang=page.lang, **given)
+    except (InputError, RuleViolationError) as exc:
+        period = iris.element_iri(page.instansi, "periode", values["periode"].replace(" ", ""))
+        _explain(page, exc, state, {str(period)}, where="periode")
+        return _render(page, period_forms={key: state}, status=422)
+    years = f"{checked.start}-{checked.end}"
+    if done.activity is None:
+        return page.redirect(page.url("/instansi", pesan="sama"))
+    line = (page.t("Periode {periode} dicatat.", periode=years) if done.created else
+            page.t("Periode {periode} diperbarui: {fields}.", periode=years,
+                   fields=field_names(done.changed, page.lang)))
+    note = flash_of(page.request).put(page.principal.name, [line])
+    return page.redirect(page.url("/instansi", pesan="periode", catatan=note))
+
+
+__all__ = ["router"]

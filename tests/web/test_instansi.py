@@ -1,0 +1,176 @@
+"""The Instansi page: the body and its architecture periods, read by everyone who may read,
+changed by an admin through its forms (the same service as `/api/instansi`)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from tests.api.test_instansi import BODY, KAB, NAMA, OTHER_BODY, OTHER_VERSION, base_repository
+from tests.web.conftest import WebFactory
+from tests.web.helpers import Web, text_of, unlabelled
+
+from spbe_arch import iris
+from spbe_arch.audit import entity_history
+from spbe_arch.model.instansi import describe_instansi, record_instansi
+from spbe_arch.repository import LoadSource, Repository
+
+
+def recorded_repository() -> Repository:
+    repository = base_repository()
+    record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    return repository
+
+
+@pytest.fixture
+def web(make_web: WebFactory) -> Web:
+    return make_web(recorded_repository(), instansi=KAB)
+
+
+def dump(web: Web) -> bytes:
+    return web.repository.export(None, "nquads")
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", ["Instansi dan periode arsitektur", "Kode wilayah 3513", NAMA, "2025-2029",
+            "Draft", "Perpres 132/2022"]),
+    ("en", ["Government body and architecture periods", "Region code 3513", NAMA, "2025-2029",
+            "Draft", "Regulation number"]),
+])
+def test_the_page_shows_the_body_and_its_periods(web: Web, lang: str,
+                                                 words: list[str]) -> None:
+    page = web.session().get(f"/ui/instansi?lang={lang}")
+    assert page.status_code == 200, page.text
+    shown = text_of(page.text)
+    for word in words:
+        assert word in shown, word
+    # in the navigation, marked as the current page
+    assert re.search(r'<a href="/ui/instansi" aria-current="page">', page.text)
+    # read-only for someone not signed in: no form at all
+    assert "<form method=\"post\" action=\"/ui/instansi" not in page.text
+
+
+@pytest.mark.parametrize("role", ["reader", "editor"])
+def test_a_non_admin_has_no_form_and_a_forged_post_is_refused(web: Web, role: str) -> None:
+    session = web.session(role)
+    page = session.get("/ui/instansi")
+    assert 'action="/ui/instansi' not in page.text
+    assert "Hanya admin yang dapat mengubah instansi" in text_of(page.text)
+    before = dump(web)
+    for url, form in (("/ui/instansi", {"nama": "Diambil alih"}),
+                      ("/ui/instansi/periode", {"kunci": "2025-2029", "periode": "2025-2029",
+                                                "status": "ditetapkan"})):
+        refused = session.post(url, form)
+        assert refused.status_code == 403, refused.text
+        assert "hanya untuk peran admin" in text_of(refused.text)
+    anonymous = web.session().post("/ui/instansi", {"nama": "Diambil alih"})
+    assert anonymous.status_code == 401
+    assert dump(web) == before
+
+
+def test_a_post_without_the_form_token_is_refused(web: Web) -> None:
+    admin = web.session("admin")
+    before = dump(web)
+    refused = admin.client.post("/ui/instansi", data={"nama": "Tanpa token"})
+    assert refused.status_code == 403
+    assert dump(web) == before
+
+
+def test_an_admin_renames_the_body_and_enacts_a_period(web: Web) -> None:
+    admin = web.session("admin")
+    page = admin.get("/ui/instansi")
+    assert 'id="form-instansi"' in page.text and 'id="form-p-2025-2029-"' in page.text
+    assert unlabelled(page.text) == []
+    renamed = admin.post("/ui/instansi", {"nama": "Pemerintah Kab. Probolinggo"},
+                         follow_redirects=False)
+    assert renamed.status_code == 303 and renamed.headers["location"] == (
+        "/ui/instansi?pesan=disimpan")
+    assert describe_instansi(web.repository, KAB).to_json()["nama"] == "Pemerintah Kab. Probolinggo"
+    enacted = admin.post("/ui/instansi/periode", {
+        "kunci": "2025-2029", "periode": "2025-2029", "status": "ditetapkan",
+        "nomor_regulasi": "Peraturan Bupati Probolinggo Nomor 12 Tahun 2026",
+        "tanggal_regulasi": "2026-12-04"}, follow_redirects=False)
+    assert enacted.status_code == 303, text_of(enacted.text)
+    shown = text_of(admin.get(enacted.headers["location"]).text)
+    assert "Periode arsitektur disimpan." in shown
+    assert ("Periode 2025-2029 diperbarui: status, nomor regulasi, tanggal regulasi."
+            in shown)
+    assert "4 Desember 2026" in shown and "Ditetapkan" in shown
+    period = describe_instansi(web.repository, KAB).periode[0]
+    assert (period.status, period.tanggal_regulasi) == (["Ditetapkan"], ["2026-12-04"])
+    # the same form sent again changes nothing, and says so
+    again = admin.post("/ui/instansi/periode", {
+        "kunci": "2025-2029", "periode": "2025-2029", "status": "ditetapkan",
+        "nomor_regulasi": "Peraturan Bupati Probolinggo Nomor 12 Tahun 2026",
+        "tanggal_regulasi": "2026-12-04"}, follow_redirects=False)
+    assert again.headers["location"] == "/ui/instansi?pesan=sama"
+    # a new period from its own form; the audit trail names the admin
+    added = admin.post("/ui/instansi/periode", {"kunci": "baru", "periode": "2030-2034",
+                                                "status": "draft"}, follow_redirects=False)
+    assert added.status_code == 303
+    assert [p.years for p in describe_instansi(web.repository, KAB).periode] == [
+        "2025-2029", "2030-2034"]
+    agents = {str(r["agen"]) for r in entity_history(web.repository, BODY, limit=10).rows}
+    assert agents == {"uji", "admin-uji"}
+
+
+@pytest.mark.parametrize(("form", "field_id", "words"), [
+    ({"kunci": "baru", "periode": "2034-2030"}, "n-periode",
+     "periode '2034-2030' tidak dapat dibaca"),
+    ({"kunci": "2025-2029", "periode": "2025-2029", "tanggal_regulasi": "31 Juni 2026"},
+     "p-2025-2029-tanggal_regulasi", "tanggal regulasi '31 Juni 2026' tidak dapat dibaca"),
+    ({"kunci": "2025-2029", "periode": "2025-2029", "status": "final"},
+     "p-2025-2029-status", "status 'final' tidak dikenal"),
+])
+def test_bad_input_is_shown_at_its_field_and_nothing_is_written(
+        web: Web, form: dict[str, str], field_id: str, words: str) -> None:
+    admin = web.session("admin")
+    before = dump(web)
+    refused = admin.post("/ui/instansi/periode", form)
+    assert refused.status_code == 422
+    assert text_of(refused.text).startswith("Kesalahan: ")
+    # the field is marked and names its message
+    control = re.search(rf'<[^>]*id="{field_id}"[^>]*>', refused.text)
+    assert control is not None and 'aria-invalid="true"' in control[0]
+    prefix, name = field_id.rsplit("-", 1)
+    message = re.search(rf'<p class="error" id="{prefix}-err-{name}">(.*?)</p>', refused.text,
+                        re.S)
+    assert message is not None and words in html.unescape(message[1])
+    assert dump(web) == before
+
+
+def test_a_change_breaking_a_rule_is_refused_with_its_findings(make_web: WebFactory,
+                                                               tmp_path: Path) -> None:
+    repository = base_repository()
+    version, body = tmp_path / "versi.ttl", tmp_path / "instansi.ttl"
+    version.write_text(OTHER_VERSION, encoding="utf-8")
+    body.write_text(OTHER_BODY, encoding="utf-8")
+    repository.load([LoadSource(version, "turtle", iris.reference_graph("uji-2030")),
+                     LoadSource(body, "turtle", iris.instansi_graph(KAB))])
+    web = make_web(repository, instansi=KAB)
+    before = dump(web)
+    refused = web.session("admin").post("/ui/instansi/periode", {"kunci": "baru",
+                                                                 "periode": "2030-2034"})
+    assert refused.status_code == 422
+    shown = text_of(refused.text)
+    assert "melanggar aturan arsitektur" in shown
+    # the broken rule is the process's: named, with a link to its page
+    assert 'href="/ui/e/proses-bisnis/SETDA.01"' in refused.text
+    assert "versi referensi yang berlaku" in shown
+    assert dump(web) == before
+
+
+def test_a_body_not_yet_recorded_is_recorded_from_the_page(make_web: WebFactory) -> None:
+    web = make_web(base_repository(), instansi=KAB)
+    admin = web.session("admin")
+    page = text_of(admin.get("/ui/instansi").text)
+    assert f"instansi {KAB} belum tercatat" in page or "tidak ada di repositori" in page
+    missing = admin.post("/ui/instansi", {"nama": NAMA})
+    assert missing.status_code == 422
+    assert re.search(r'id="i-periode"[^>]*aria-invalid="true"', missing.text)
+    made = admin.post("/ui/instansi", {"nama": NAMA, "periode": "2025-2029"},
+                      follow_redirects=False)
+    assert made.status_code == 303
+    assert describe_instansi(web.repository, KAB).to_json()["nama"] == NAMA
