@@ -46,7 +46,7 @@ from spbe_arch.model.values import (
     record_code,
     record_to_triples,
 )
-from spbe_arch.repository import ChangeSet, Quad, Repository
+from spbe_arch.repository import ChangeSet, Repository
 from spbe_arch.repository.base import bind_values, fill_line
 from spbe_arch.vocab import SPBE
 
@@ -609,6 +609,17 @@ def _field_names(kind: EntityKind, predicates: Iterable[Node]) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Desired:
+    """One record of a batch as triples, with what the diff needs to know about it."""
+
+    index: int
+    code: str
+    triples: set[Triple]
+    present: set[str]
+    """The record's keys (what a partial write replaces)."""
+
+
 def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[str, Any]]],
                  *, instansi: str, deletes: Mapping[str, Sequence[str]] | None = None,
                  partial: bool | Collection[str] = False, lenient_codes: bool = False,
@@ -625,152 +636,219 @@ def plan_changes(repository: Repository, upserts: Mapping[str, Sequence[Mapping[
     """
     resolver = RepositoryResolver(repository, instansi, lenient_codes=lenient_codes)
     graph = iris.instansi_graph(instansi)
-    problems: list[SpbeError] = []
-    kinds = {name: get_kind(name) for name in [*upserts, *(deletes or {})]}
+    kinds = _written_kinds([*upserts, *(deletes or {})])
+    problems = _batch_codes(upserts, kinds, resolver)
+    desired = {name: _desired(kinds[name], records, resolver)
+               for name, records in upserts.items()}
+    problems.extend(resolver.problems)
+    delete_subjects = {name: _delete_subjects(kinds[name], codes, resolver, problems)
+                       for name, codes in (deletes or {}).items()}
+    if problems:
+        raise InputProblems(problems)
+
+    result = EntityChangeSet(warnings=list(resolver.warnings))
+    for name, per_subject in desired.items():
+        kind_partial = partial if isinstance(partial, bool) else name in partial
+        _plan_upserts(repository, kinds[name], graph, per_subject, kind_partial, result)
+    # entities deleted together may refer to each other (a process and its SOP)
+    deleted = {subject for subjects in delete_subjects.values() for subject in subjects}
+    for name, subjects in delete_subjects.items():
+        problems += _plan_deletes(repository, kinds[name], graph, subjects, deleted,
+                                  force_delete, result)
+    if problems:
+        raise InputProblems(problems)
+    return result
+
+
+def _written_kinds(names: Sequence[str]) -> dict[str, EntityKind]:
+    """The kinds a batch writes; only top-level ones can be written on their own."""
+    kinds = {name: get_kind(name) for name in names}
     for name, kind in kinds.items():
         if not kind.top_level:
             raise InputError(f"'{name}' hanya dapat ditulis melalui induknya ({kind.nested_in})",
                              f"'{name}' can only be written through its parent"
                              f" ({kind.nested_in})")
+    return kinds
 
-    # 1. codes of the batch, so records may refer to each other; duplicates are errors
+
+def _batch_codes(upserts: Mapping[str, Sequence[Mapping[str, Any]]],
+                 kinds: Mapping[str, EntityKind], resolver: RepositoryResolver,
+                 ) -> list[SpbeError]:
+    """Tell `resolver` the codes of the batch, so records may refer to each other; a record
+    that is not an object and a code given twice are problems."""
+    problems: list[SpbeError] = []
     for name, records in upserts.items():
         kind = kinds[name]
         seen: dict[str, int] = {}
         for index, record in enumerate(records):
             if not isinstance(record, Mapping):
-                problems.append(FieldProblem(kind, index, None, "", record,
-                                             "setiap entri harus berupa objek",
-                                             "every entry must be an object"))
+                problems.append(_not_an_object(kind, index, record))
                 continue
             code = record_code(kind, record)
             if not code:
                 continue
             if code in seen:
-                problems.append(FieldProblem(
-                    kind, index, code, kind.identity_field.name, code,
-                    f"kode '{code}' muncul lebih dari sekali (pertama pada entri"
-                    f" ke-{seen[code] + 1})",
-                    f"code '{code}' occurs more than once (first in entry {seen[code] + 1})"))
+                problems.append(_duplicate_code(kind, index, code, seen[code]))
                 continue
             seen[code] = index
             resolver.add_batch_code(kind, code)
+    return problems
 
-    # 2. records -> triples
-    desired: dict[str, dict[URIRef, tuple[int, str, set[Triple], set[str]]]] = {}
-    for name, records in upserts.items():
-        kind = kinds[name]
-        per_subject: dict[URIRef, tuple[int, str, set[Triple], set[str]]] = {}
-        for index, record in enumerate(records):
-            if not isinstance(record, Mapping):
-                continue
-            subject, triples = record_to_triples(kind, record, resolver, index)
-            if subject is None or subject in per_subject:
-                continue
-            present = {k for k in record if k not in IGNORED_KEYS}
-            per_subject[subject] = (index, record_code(kind, record) or "", set(triples),
-                                    present)
-        desired[name] = per_subject
-    problems.extend(resolver.problems)
 
-    # 3. deletes: the codes must exist
-    delete_subjects: dict[str, dict[URIRef, str]] = {}
-    for name, codes in (deletes or {}).items():
-        kind = kinds[name]
-        stored = resolver.stored_codes(kind)
-        subjects: dict[URIRef, str] = {}
-        for index, code in enumerate(codes):
-            if code not in stored:
-                problems.append(FieldProblem(
-                    kind, index, code, kind.identity_field.name, code,
-                    f"{kind.label('id')} dengan kode '{code}' tidak ada",
-                    f"there is no {kind.label('en')} with code '{code}'"))
-            else:
-                subjects[stored[code]] = code
-        delete_subjects[name] = subjects
-    if problems:
-        raise InputProblems(problems)
-
-    # 4. diff against what is stored
-    result = EntityChangeSet(warnings=list(resolver.warnings))
-    add: list[Quad] = []
-    remove: list[Quad] = []
-    for name, per_subject in desired.items():
-        kind = kinds[name]
-        kind_partial = partial if isinstance(partial, bool) else name in partial
-        own, parts = _stored(repository, kind, graph, list(per_subject))
-        for subject, (index, code, record_triples, present) in per_subject.items():
-            existing = own.get(subject, set()) | parts.get(subject, set())
-            managed_predicates = set(kind.predicates) | {SPBE.instansi}
-            manage_parts = kind.name == "sop" and (
-                not kind_partial or present & {"memilikiLangkah", "memilikiPelaksana"})
-            if kind_partial:
-                managed_predicates = {kind.field(k).predicate for k in present
-                                      if kind.has_field(k)} | {SPBE.instansi, SPBE.kode}
-            if manage_parts:
-                managed_predicates |= _NESTED_LINKS
-            managed = {t for t in own.get(subject, set()) if t[1] in managed_predicates}
-            if manage_parts:
-                # a step or pelaksana the record keeps loses only what the record describes
-                # (a step's prov:wasDerivedFrom to its BPMN element stays); one it drops goes
-                # with all of its triples
-                kept_parts = {t[0] for t in record_triples if t[0] != subject}
-                managed |= {t for t in parts.get(subject, set())
-                            if t[0] not in kept_parts or t[1] in _PART_PREDICATES}
-            wanted = {t for t in record_triples
-                      if t[0] != subject or t[1] in managed_predicates or t[1] == RDF.type}
-            to_remove = managed - wanted
-            to_add = wanted - existing
-            is_new = (subject, RDF.type, kind.rdf_class) not in existing
-            if to_add or to_remove:
-                touched = {t[1] for t in to_add | to_remove if t[0] == subject}
-                if any(t[0] != subject for t in to_add | to_remove):
-                    touched.add(SPBE.memilikiLangkah)
-                result.entity_changes.append(EntityChange(
-                    name, code, subject, "add" if is_new else "change",
-                    [] if is_new else _field_names(kind, touched), index))
-            else:
-                result.unchanged += 1
-            add += [(s, p, o, graph) for s, p, o in sorted(to_add)]
-            remove += [(s, p, o, graph) for s, p, o in sorted(to_remove)]
-
-    # entities deleted together may refer to each other (a process and its SOP)
-    deleted = {subject for subjects in delete_subjects.values() for subject in subjects}
-    for name, subjects in delete_subjects.items():
-        kind = kinds[name]
-        own, parts = _stored(repository, kind, graph, list(subjects))
-        owned_nodes = {t[0] for ts in parts.values() for t in ts}
-        referrers = _referrers(repository, graph, list(subjects))
-        blocking = [(s, p, e, c) for s, p, e, c, _ in referrers
-                    if s not in deleted and s not in owned_nodes]
-        if blocking and not force_delete:
-            for s, p, e, c in blocking:
-                problems.append(FieldProblem(
-                    kind, 0, subjects[e], kind.identity_field.name, subjects[e],
-                    f"masih dirujuk oleh '{c or s}' ({local_name(p)}); hapus rujukan itu dahulu",
-                    f"still referred to by '{c or s}' ({local_name(p)}); remove that link"
-                    " first"))
+def _desired(kind: EntityKind, records: Sequence[Mapping[str, Any]],
+             resolver: RepositoryResolver) -> dict[URIRef, _Desired]:
+    """The records of one kind as triples, by subject (the first record of a subject wins;
+    problems go to `resolver`)."""
+    per_subject: dict[URIRef, _Desired] = {}
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
             continue
-        for subject, code in subjects.items():
-            stored_triples = own.get(subject, set()) | parts.get(subject, set())
-            remove += [(s, p, o, graph) for s, p, o in sorted(stored_triples)]
-            result.entity_changes.append(EntityChange(name, code, subject, "remove"))
-        remove += [(s, p, e, graph) for s, p, e, _ in blocking]
-        # the entities losing a link change too: the caller checks their OPD scope and
-        # records them in the audit trail as it does for the deleted ones
-        lost: dict[URIRef, tuple[str, str, set[URIRef]]] = {}
-        for s, p, _e, c, referrer_kind in referrers:
-            if s in deleted or s in owned_nodes or c is None or referrer_kind is None:
-                continue
-            lost.setdefault(s, (referrer_kind, c, set()))[2].add(p)
-        for s, (referrer_kind, c, predicates) in lost.items():
+        subject, triples = record_to_triples(kind, record, resolver, index)
+        if subject is None or subject in per_subject:
+            continue
+        present = {k for k in record if k not in IGNORED_KEYS}
+        per_subject[subject] = _Desired(index, record_code(kind, record) or "", set(triples),
+                                        present)
+    return per_subject
+
+
+def _delete_subjects(kind: EntityKind, codes: Sequence[str], resolver: RepositoryResolver,
+                     problems: list[SpbeError]) -> dict[URIRef, str]:
+    """The stored entities to delete (IRI -> code); a code that does not exist is a
+    problem."""
+    stored = resolver.stored_codes(kind)
+    subjects: dict[URIRef, str] = {}
+    for index, code in enumerate(codes):
+        if code not in stored:
+            problems.append(_no_such_code(kind, index, code))
+        else:
+            subjects[stored[code]] = code
+    return subjects
+
+
+# --- planning writes: the diff of one kind's records against the store ---------------------
+
+def _plan_upserts(repository: Repository, kind: EntityKind, graph: URIRef,
+                  per_subject: Mapping[URIRef, _Desired], kind_partial: bool,
+                  result: EntityChangeSet) -> None:
+    """Add to `result` what writing these records changes against what is stored."""
+    own, parts = _stored(repository, kind, graph, list(per_subject))
+    for subject, record in per_subject.items():
+        to_add, to_remove, is_new = _entity_diff(kind, subject, record,
+                                                 own.get(subject, set()),
+                                                 parts.get(subject, set()), kind_partial)
+        if to_add or to_remove:
             result.entity_changes.append(EntityChange(
-                referrer_kind, c, s, "change", _field_names(KINDS[referrer_kind], predicates)))
-    if problems:
-        raise InputProblems(problems)
-    result.add = add
-    result.remove = remove
-    return result
+                kind.name, record.code, subject, "add" if is_new else "change",
+                [] if is_new else _field_names(kind, _touched(subject, to_add | to_remove)),
+                record.index))
+        else:
+            result.unchanged += 1
+        result.add += [(s, p, o, graph) for s, p, o in sorted(to_add)]
+        result.remove += [(s, p, o, graph) for s, p, o in sorted(to_remove)]
+
+
+def _entity_diff(kind: EntityKind, subject: URIRef, record: _Desired, own: set[Triple],
+                 parts: set[Triple], kind_partial: bool,
+                 ) -> tuple[set[Triple], set[Triple], bool]:
+    """(triples to add, triples to remove, whether the entity is new) for one record."""
+    existing = own | parts
+    manage_parts = kind.name == "sop" and bool(
+        not kind_partial or record.present & {"memilikiLangkah", "memilikiPelaksana"})
+    managed_predicates = _managed_predicates(kind, record.present, kind_partial, manage_parts)
+    managed = {t for t in own if t[1] in managed_predicates}
+    if manage_parts:
+        # a step or pelaksana the record keeps loses only what the record describes
+        # (a step's prov:wasDerivedFrom to its BPMN element stays); one it drops goes
+        # with all of its triples
+        kept_parts = {t[0] for t in record.triples if t[0] != subject}
+        managed |= {t for t in parts if t[0] not in kept_parts or t[1] in _PART_PREDICATES}
+    wanted = {t for t in record.triples
+              if t[0] != subject or t[1] in managed_predicates or t[1] == RDF.type}
+    is_new = (subject, RDF.type, kind.rdf_class) not in existing
+    return wanted - existing, managed - wanted, is_new
+
+
+def _managed_predicates(kind: EntityKind, present: set[str], kind_partial: bool,
+                        manage_parts: bool) -> set[Node]:
+    """The predicates of an entity that a record replaces: all of its kind's, or with a
+    partial write only those of the fields the record gives."""
+    managed: set[Node] = set(kind.predicates) | {SPBE.instansi}
+    if kind_partial:
+        managed = {kind.field(k).predicate for k in present
+                   if kind.has_field(k)} | {SPBE.instansi, SPBE.kode}
+    if manage_parts:
+        managed |= _NESTED_LINKS
+    return managed
+
+
+def _touched(subject: URIRef, changed: set[Triple]) -> set[Node]:
+    """The predicates of the entity that change; a change to its steps or pelaksana counts
+    as a change of its steps."""
+    touched: set[Node] = {t[1] for t in changed if t[0] == subject}
+    if any(t[0] != subject for t in changed):
+        touched.add(SPBE.memilikiLangkah)
+    return touched
+
+
+def _plan_deletes(repository: Repository, kind: EntityKind, graph: URIRef,
+                  subjects: Mapping[URIRef, str], deleted: set[URIRef], force_delete: bool,
+                  result: EntityChangeSet) -> list[SpbeError]:
+    """Add to `result` the removal of these entities, or return why they cannot go: other
+    entities (not deleted with them) still link to them and the delete is not forced."""
+    own, parts = _stored(repository, kind, graph, list(subjects))
+    owned_nodes = {t[0] for ts in parts.values() for t in ts}
+    referrers = _referrers(repository, graph, list(subjects))
+    blocking = [(s, p, e, c) for s, p, e, c, _ in referrers
+                if s not in deleted and s not in owned_nodes]
+    if blocking and not force_delete:
+        return [_still_referred(kind, subjects[e], s, p, c) for s, p, e, c in blocking]
+    for subject, code in subjects.items():
+        stored_triples = own.get(subject, set()) | parts.get(subject, set())
+        result.remove += [(s, p, o, graph) for s, p, o in sorted(stored_triples)]
+        result.entity_changes.append(EntityChange(kind.name, code, subject, "remove"))
+    result.remove += [(s, p, e, graph) for s, p, e, _ in blocking]
+    # the entities losing a link change too: the caller checks their OPD scope and
+    # records them in the audit trail as it does for the deleted ones
+    lost: dict[URIRef, tuple[str, str, set[URIRef]]] = {}
+    for s, p, _e, c, referrer_kind in referrers:
+        if s in deleted or s in owned_nodes or c is None or referrer_kind is None:
+            continue
+        lost.setdefault(s, (referrer_kind, c, set()))[2].add(p)
+    for s, (referrer_kind, c, predicates) in lost.items():
+        result.entity_changes.append(EntityChange(
+            referrer_kind, c, s, "change", _field_names(KINDS[referrer_kind], predicates)))
+    return []
+
+
+# --- planning writes: refusals ----------------------------------------------------------------
+
+def _not_an_object(kind: EntityKind, index: int, record: object) -> FieldProblem:
+    return FieldProblem(kind, index, None, "", record, "setiap entri harus berupa objek",
+                        "every entry must be an object")
+
+
+def _duplicate_code(kind: EntityKind, index: int, code: str, first: int) -> FieldProblem:
+    return FieldProblem(
+        kind, index, code, kind.identity_field.name, code,
+        f"kode '{code}' muncul lebih dari sekali (pertama pada entri ke-{first + 1})",
+        f"code '{code}' occurs more than once (first in entry {first + 1})")
+
+
+def _no_such_code(kind: EntityKind, index: int, code: str) -> FieldProblem:
+    return FieldProblem(kind, index, code, kind.identity_field.name, code,
+                        f"{kind.label('id')} dengan kode '{code}' tidak ada",
+                        f"there is no {kind.label('en')} with code '{code}'")
+
+
+def _still_referred(kind: EntityKind, code: str, referrer: URIRef, predicate: URIRef,
+                    referrer_code: str | None) -> FieldProblem:
+    return FieldProblem(
+        kind, 0, code, kind.identity_field.name, code,
+        f"masih dirujuk oleh '{referrer_code or referrer}' ({local_name(predicate)}); hapus"
+        " rujukan itu dahulu",
+        f"still referred to by '{referrer_code or referrer}' ({local_name(predicate)}); remove"
+        " that link first")
 
 
 def _referrers(repository: Repository, graph: URIRef, subjects: Sequence[URIRef],
