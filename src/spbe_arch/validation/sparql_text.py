@@ -515,76 +515,12 @@ def build_constraint_query(
 
     insert = _semi_join_inserts(parser, group, prelude) if focus_marker is not None else {}
 
-    # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
-    anchor_elements = [e for e in group.elements
-                       if e.kind in ("triples", "union", "group", "subselect")]
     scope = _analyse_scope(parser, group, rename)
-    blank_labels = any(t.kind == "bnode" for t in tokens)
-
-    def anchor_text(e: Element) -> str:
-        if e.kind != "triples":
-            return parser.render(e.start, e.end, rename, insert=insert).strip()
-        split = _split_triples(parser, e, rename)
-        if split is None:
-            return parser.render(e.start, e.end, rename).strip().rstrip(".").rstrip() + " ."
-        return "    ".join(hash_join_line(pattern, variables) if variables else f"{pattern} .\n"
-                           for pattern, variables in split)
-
-    anchor_prelude = prelude
-    if focus_var in _renamed(_triples_vars(parser, group), rename):
-        # the copied triple patterns bind the focus variable: the MINUS side needs the
-        # focus pattern only to stay small in runs on a few focus nodes (see FULL_RUN_DROP)
-        anchor_prelude = few_nodes_only(prelude)
-    anchor = anchor_prelude + "\n    " + "\n    ".join(anchor_text(e) for e in anchor_elements)
-    skip: list[tuple[int, int]] = []
-    dropped: dict[int, str] = {}
-    minus_blocks: list[str] = []
-    for element in group.elements:
-        if element.kind != "filter" or len(element.exists) != 1:
-            continue
-        negated, body = element.exists[0]
-        head = [t.upper or t.text for t in tokens[element.start:body.start]]
-        tail = [t.text for t in tokens[body.end:element.end]]
-        if not negated or head not in (["FILTER", "NOT", "EXISTS"],
-                                       ["FILTER", "(", "NOT", "EXISTS"]):
-            continue
-        if (head[1] == "(") != (tail == [")"]) or tail not in ([], [")"]):
-            continue
-        if blank_labels:
-            continue
-        single = _is_single_pattern(parser, body)
-        if not single and any(e.kind == "subselect" for g in
-                              [body, *(b for b, _ in _walk_groups(body))] for e in g.elements):
-            continue
-        inner_vars = _renamed(parser.vars_in(body.start, body.end), rename)
-        shared = inner_vars & scope.in_scope
-        if not shared or not shared <= scope.certainly_bound:
-            continue
-        if single:
-            # one triple pattern: per row (a few focus nodes) Oxigraph evaluates that NOT
-            # EXISTS well, so it stays; a full run uses a MINUS of the one-step pattern
-            # instead (hash anti-join: MutuBaku at 5M 2.3 s -> 1.4 s)
-            split = _split_triples(parser, body.elements[0], rename)
-            if (split is None or len(split) != 1 or not split[0][1]
-                    or any(c in split[0][0] for c in "#\n")):
-                continue
-            kept = parser.render(element.start, element.end, rename)
-            skip.append((element.start, element.end))
-            dropped[element.start] = few_nodes_only(kept)
-            minus_blocks.append(full_run_only(f"MINUS {{ {split[0][0]} . }}"))
-            continue
-        inner_skip: list[tuple[int, int]] = []
-        inner_replace: dict[int, str] = {}
-        _mark_triples(parser, body, rename, inner_skip, inner_replace)
-        inner = parser.render(body.start + 1, body.end - 1, rename, inner_skip,
-                              replace=inner_replace)
-        # a run on a few focus nodes keeps the NOT EXISTS, evaluated per row with its
-        # outer variables bound, one pattern at a time (see `_nested_not_exists`)
-        kept = (_nested_not_exists(parser, body, rename, shared)
-                or parser.render(element.start, element.end, rename))
-        skip.append((element.start, element.end))
-        dropped[element.start] = few_nodes_only(kept)
-        minus_blocks.append(full_run_only(f"MINUS {{ {anchor}\n    {inner} }}"))
+    edits = _Edits()
+    # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
+    anchor = _anchor(parser, group, rename, insert, prelude)
+    _not_exists_to_minus(parser, group, rename, scope, anchor, edits)
+    skip, dropped, minus_blocks = edits.skip, edits.dropped, edits.minus_blocks
 
     for optional, bound_filter, body, outer in _optional_negations(parser, group, rename,
                                                                    scope.bound_before):
@@ -804,6 +740,116 @@ def _bound_before(parser: Parser, group: Group, rename: dict[str, str]) -> list[
         elif element.kind in ("union", "group"):
             so_far |= _renamed(_branches_bind(parser, element), rename)
     return bound_before
+
+
+@dataclass
+class _Edits:
+    """The rewrites of top-level elements: token ranges cut (`skip`, for `Parser.render`), the
+    text written in place of each (`dropped`, by the range's first token), and the MINUS
+    blocks appended to the group."""
+
+    skip: list[tuple[int, int]] = field(default_factory=list)
+    dropped: dict[int, str] = field(default_factory=dict)
+    minus_blocks: list[str] = field(default_factory=list)
+
+    def cut(self, element: Element, text: str) -> None:
+        self.skip.append((element.start, element.end))
+        self.dropped[element.start] = text
+
+
+def _anchor(parser: Parser, group: Group, rename: dict[str, str], insert: dict[int, str],
+            prelude: str) -> str:
+    """The focus pattern and the top-level triples, unions, groups and sub-SELECTs, copied
+    into each MINUS that replaces a NOT EXISTS (see the module docstring)."""
+
+    def anchor_text(e: Element) -> str:
+        if e.kind != "triples":
+            return parser.render(e.start, e.end, rename, insert=insert).strip()
+        split = _split_triples(parser, e, rename)
+        if split is None:
+            return parser.render(e.start, e.end, rename).strip().rstrip(".").rstrip() + " ."
+        return "    ".join(hash_join_line(pattern, variables) if variables else f"{pattern} .\n"
+                           for pattern, variables in split)
+
+    anchor_elements = [e for e in group.elements
+                       if e.kind in ("triples", "union", "group", "subselect")]
+    anchor_prelude = prelude
+    if rename["this"] in _renamed(_triples_vars(parser, group), rename):
+        # the copied triple patterns bind the focus variable: the MINUS side needs the
+        # focus pattern only to stay small in runs on a few focus nodes (see FULL_RUN_DROP)
+        anchor_prelude = few_nodes_only(prelude)
+    return anchor_prelude + "\n    " + "\n    ".join(anchor_text(e) for e in anchor_elements)
+
+
+def _not_exists_to_minus(parser: Parser, group: Group, rename: dict[str, str], scope: _Scope,
+                         anchor: str, edits: _Edits) -> None:
+    """Rewrite each top-level `FILTER NOT EXISTS { P }` that a MINUS answers the same way:
+    a run on a few focus nodes keeps the NOT EXISTS, a full run uses the MINUS."""
+    if any(t.kind == "bnode" for t in parser.tokens):
+        return
+    for element in group.elements:
+        body = _plain_not_exists(parser, element)
+        if body is None:
+            continue
+        single = _is_single_pattern(parser, body)
+        if not single and any(e.kind == "subselect" for g in
+                              [body, *(b for b, _ in _walk_groups(body))] for e in g.elements):
+            continue
+        inner_vars = _renamed(parser.vars_in(body.start, body.end), rename)
+        shared = inner_vars & scope.in_scope
+        if not shared or not shared <= scope.certainly_bound:
+            continue
+        if single:
+            _single_pattern_minus(parser, element, body, rename, edits)
+        else:
+            _anchored_minus(parser, element, body, rename, shared, anchor, edits)
+
+
+def _plain_not_exists(parser: Parser, element: Element) -> Group | None:
+    """The pattern of a `FILTER NOT EXISTS { P }` or `FILTER (NOT EXISTS { P })` element."""
+    if element.kind != "filter" or len(element.exists) != 1:
+        return None
+    tokens = parser.tokens
+    negated, body = element.exists[0]
+    head = [t.upper or t.text for t in tokens[element.start:body.start]]
+    tail = [t.text for t in tokens[body.end:element.end]]
+    if not negated or head not in (["FILTER", "NOT", "EXISTS"],
+                                   ["FILTER", "(", "NOT", "EXISTS"]):
+        return None
+    if (head[1] == "(") != (tail == [")"]) or tail not in ([], [")"]):
+        return None
+    return body
+
+
+def _single_pattern_minus(parser: Parser, element: Element, body: Group,
+                          rename: dict[str, str], edits: _Edits) -> None:
+    # one triple pattern: per row (a few focus nodes) Oxigraph evaluates that NOT
+    # EXISTS well, so it stays; a full run uses a MINUS of the one-step pattern
+    # instead (hash anti-join: MutuBaku at 5M 2.3 s -> 1.4 s)
+    split = _split_triples(parser, body.elements[0], rename)
+    if (split is None or len(split) != 1 or not split[0][1]
+            or any(c in split[0][0] for c in "#\n")):
+        return
+    kept = parser.render(element.start, element.end, rename)
+    edits.cut(element, few_nodes_only(kept))
+    edits.minus_blocks.append(full_run_only(f"MINUS {{ {split[0][0]} . }}"))
+
+
+def _anchored_minus(parser: Parser, element: Element, body: Group, rename: dict[str, str],
+                    shared: set[str], anchor: str, edits: _Edits) -> None:
+    """For full runs, a MINUS of P joined to `anchor`, whose copied patterns bind the outer
+    variables P shares with the top level (`shared`)."""
+    inner_skip: list[tuple[int, int]] = []
+    inner_replace: dict[int, str] = {}
+    _mark_triples(parser, body, rename, inner_skip, inner_replace)
+    inner = parser.render(body.start + 1, body.end - 1, rename, inner_skip,
+                          replace=inner_replace)
+    # a run on a few focus nodes keeps the NOT EXISTS, evaluated per row with its
+    # outer variables bound, one pattern at a time (see `_nested_not_exists`)
+    kept = (_nested_not_exists(parser, body, rename, shared)
+            or parser.render(element.start, element.end, rename))
+    edits.cut(element, few_nodes_only(kept))
+    edits.minus_blocks.append(full_run_only(f"MINUS {{ {anchor}\n    {inner} }}"))
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
