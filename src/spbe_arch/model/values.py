@@ -338,40 +338,72 @@ def _single_value(ctx: Context, resolver: Resolver, field: str, value: object) -
 
 def _sop_parts(ctx: Context, resolver: Resolver, sop: URIRef,
                record: Mapping[str, Any]) -> list[Triple]:
-    steps_kind = KINDS["sop-langkah"]
-    raw_steps = _as_list(record.get("memilikiLangkah"))
+    steps = _numbered_steps(ctx, resolver, record)
+    names = _pelaksana_names(ctx, resolver, record, steps)
+    triples, actor_iris = _pelaksana_triples(ctx, resolver, sop, names)
+    step_iris = {s["urutan"]: iris.sop_step_iri(sop, s["urutan"]) for s in steps}
+    last = steps[-1]["urutan"] if steps else None
+    first = steps[0]["urutan"] if steps else None
+    for i, step in enumerate(steps):
+        # by number, not position: steps sharing the last number (already a problem) all
+        # count as the last
+        following = step_iris[steps[i + 1]["urutan"]] if step["urutan"] != last else None
+        triples += _step_triples(ctx, resolver, sop, step, step_iris, actor_iris, following,
+                                 first=step["urutan"] == first)
+    return triples
+
+
+def _numbered_steps(ctx: Context, resolver: Resolver,
+                    record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The record's steps that have a usable number, sorted by it (`urutan` made an int);
+    problems go to `resolver`, a number used twice among them."""
     steps: list[dict[str, Any]] = []
-    for position, raw in enumerate(raw_steps, start=1):
-        if not isinstance(raw, Mapping):
-            resolver.problem(ctx, "memilikiLangkah", raw,
-                             f"langkah ke-{position} harus berupa objek",
-                             f"step {position} must be an object")
-            continue
-        step = dict(raw)
-        for key in step:
-            if key not in IGNORED_KEYS and not steps_kind.has_field(key):
-                resolver.problem(ctx, f"memilikiLangkah[{position}].{key}", step[key],
-                                 f"atribut langkah '{key}' tidak dikenal",
-                                 f"unknown step field '{key}'")
-        number = step.get("urutan", position)
-        if isinstance(number, str) and number.strip().isdigit():
-            number = int(number)
-        if isinstance(number, float) and number.is_integer():
-            number = int(number)
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-            resolver.problem(ctx, f"memilikiLangkah[{position}].urutan", number,
-                             f"nomor urut langkah '{number}' harus bilangan bulat ≥ 1",
-                             f"step number '{number}' must be an integer ≥ 1")
-            continue
-        step["urutan"] = number
-        steps.append(step)
+    for position, raw in enumerate(_as_list(record.get("memilikiLangkah")), start=1):
+        step = _numbered_step(ctx, resolver, position, raw)
+        if step is not None:
+            steps.append(step)
     numbers = [s["urutan"] for s in steps]
     for number in sorted({n for n in numbers if numbers.count(n) > 1}):
         resolver.problem(ctx, "memilikiLangkah", number,
                          f"nomor urut langkah {number} dipakai lebih dari sekali",
                          f"step number {number} is used more than once")
     steps.sort(key=lambda s: s["urutan"])
+    return steps
 
+
+def _numbered_step(ctx: Context, resolver: Resolver, position: int,
+                   raw: object) -> dict[str, Any] | None:
+    """A copy of one step with its number (`urutan`, else its position) as an int, or None
+    (with a problem) when it is not an object or its number is not an integer ≥ 1."""
+    if not isinstance(raw, Mapping):
+        resolver.problem(ctx, "memilikiLangkah", raw,
+                         f"langkah ke-{position} harus berupa objek",
+                         f"step {position} must be an object")
+        return None
+    step = dict(raw)
+    steps_kind = KINDS["sop-langkah"]
+    for key in step:
+        if key not in IGNORED_KEYS and not steps_kind.has_field(key):
+            resolver.problem(ctx, f"memilikiLangkah[{position}].{key}", step[key],
+                             f"atribut langkah '{key}' tidak dikenal",
+                             f"unknown step field '{key}'")
+    number = step.get("urutan", position)
+    if isinstance(number, str) and number.strip().isdigit():
+        number = int(number)
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        resolver.problem(ctx, f"memilikiLangkah[{position}].urutan", number,
+                         f"nomor urut langkah '{number}' harus bilangan bulat ≥ 1",
+                         f"step number '{number}' must be an integer ≥ 1")
+        return None
+    step["urutan"] = number
+    return step
+
+
+def _pelaksana_names(ctx: Context, resolver: Resolver, record: Mapping[str, Any],
+                     steps: list[dict[str, Any]]) -> list[str]:
+    """The SOP's pelaksana, in order, each once."""
     names: list[str] = []
     for raw in _as_list(record.get("memilikiPelaksana")):
         name = raw.get("nama") if isinstance(raw, Mapping) else raw
@@ -386,6 +418,13 @@ def _sop_parts(ctx: Context, resolver: Resolver, sop: URIRef,
             actor = str(step.get("dilaksanakanOleh") or "").strip()
             if actor and actor not in names:
                 names.append(actor)
+    return names
+
+
+def _pelaksana_triples(ctx: Context, resolver: Resolver, sop: URIRef,
+                       names: list[str]) -> tuple[list[Triple], dict[str, URIRef]]:
+    """The pelaksana's triples, and their IRIs by case-folded name; a name whose IRI another
+    one already has is a problem."""
     triples: list[Triple] = []
     actor_iris: dict[str, URIRef] = {}
     for order, name in enumerate(names, start=1):
@@ -399,60 +438,67 @@ def _sop_parts(ctx: Context, resolver: Resolver, sop: URIRef,
         triples += [(sop, SPBE.memilikiPelaksana, actor), (actor, RDF.type, SPBE.PelaksanaSOP),
                     (actor, SPBE.nama, Literal(name)),
                     (actor, SPBE.urutan, Literal(order, datatype=XSD.integer))]
+    return triples, actor_iris
 
-    step_iris = {s["urutan"]: iris.sop_step_iri(sop, s["urutan"]) for s in steps}
-    last = steps[-1]["urutan"] if steps else None
-    first = steps[0]["urutan"] if steps else None
-    for i, step in enumerate(steps):
-        number = step["urutan"]
-        node = step_iris[number]
-        sctx = Context(ctx.kind, ctx.index, ctx.code)
-        prefix = f"memilikiLangkah[{number}]"
-        triples += [(sop, SPBE.memilikiLangkah, node), (node, RDF.type, SPBE.LangkahSOP),
-                    (node, SPBE.urutan, Literal(number, datatype=XSD.integer))]
-        symbol: URIRef | None = None
-        for field in steps_kind.fields:
-            if field.identity:
-                continue
-            raw = step.get(field.name)
-            if raw is None or raw == "":
-                continue
-            if not _single_value(sctx, resolver, f"{prefix}.{field.name}", raw):
-                continue
-            if field.name == "jenisSimbol":
-                symbol = resolver.enum(sctx, _renamed(field, f"{prefix}.jenisSimbol"), str(raw))
-                if symbol is not None:
-                    triples.append((node, field.predicate, symbol))
-            elif field.name == "dilaksanakanOleh":
-                actor_name = str(raw).strip()
-                found = actor_iris.get(actor_name.casefold())
-                if found is None:
-                    resolver.problem(sctx, f"{prefix}.dilaksanakanOleh", raw,
-                                     f"pelaksana '{actor_name}' tidak ada dalam daftar pelaksana"
-                                     " SOP ini",
-                                     f"pelaksana '{actor_name}' is not in this SOP's list")
-                else:
-                    triples.append((node, field.predicate, found))
-            elif field.kind == "ref":  # successors, by step number
-                target = _step_number(raw)
-                if target is None or target not in step_iris:
-                    resolver.problem(sctx, f"{prefix}.{field.name}", raw,
-                                     f"langkah nomor '{raw}' tidak ada dalam SOP ini",
-                                     f"there is no step number '{raw}' in this SOP")
-                else:
-                    triples.append((node, field.predicate, step_iris[target]))
-            else:
-                term = _literal(sctx, resolver, _renamed(field, f"{prefix}.{field.name}"), raw)
-                if term is not None:
-                    triples.append((node, field.predicate, term))
-        # A step without an explicit successor continues with the next one, except a
-        # decision (it has Ya/Tidak), a closing terminator and the last step.
-        explicit = any(step.get(n) not in (None, "")
-                       for n in ("langkahBerikutnya", "jikaYa", "jikaTidak"))
-        closing = symbol == SPBE.Terminator and number != first
-        if not explicit and symbol != SPBE.Keputusan and not closing and number != last:
-            triples.append((node, SPBE.langkahBerikutnya, step_iris[steps[i + 1]["urutan"]]))
+
+def _step_triples(ctx: Context, resolver: Resolver, sop: URIRef, step: Mapping[str, Any],
+                  step_iris: Mapping[int, URIRef], actor_iris: Mapping[str, URIRef],
+                  following: URIRef | None, *, first: bool) -> list[Triple]:
+    """The triples of one numbered step; `following` is the next step's IRI (None for the
+    last step)."""
+    number = step["urutan"]
+    node = step_iris[number]
+    prefix = f"memilikiLangkah[{number}]"
+    triples: list[Triple] = [(sop, SPBE.memilikiLangkah, node),
+                             (node, RDF.type, SPBE.LangkahSOP),
+                             (node, SPBE.urutan, Literal(number, datatype=XSD.integer))]
+    symbol: Node | None = None
+    for field in KINDS["sop-langkah"].fields:
+        if field.identity:
+            continue
+        raw = step.get(field.name)
+        if raw is None or raw == "":
+            continue
+        if not _single_value(ctx, resolver, f"{prefix}.{field.name}", raw):
+            continue
+        term = _step_term(ctx, resolver, field, prefix, raw, step_iris, actor_iris)
+        if field.name == "jenisSimbol":
+            symbol = term
+        if term is not None:
+            triples.append((node, field.predicate, term))
+    # A step without an explicit successor continues with the next one, except a
+    # decision (it has Ya/Tidak), a closing terminator and the last step.
+    explicit = any(step.get(n) not in (None, "")
+                   for n in ("langkahBerikutnya", "jikaYa", "jikaTidak"))
+    closing = symbol == SPBE.Terminator and not first
+    if not explicit and symbol != SPBE.Keputusan and not closing and following is not None:
+        triples.append((node, SPBE.langkahBerikutnya, following))
     return triples
+
+
+def _step_term(ctx: Context, resolver: Resolver, field: Field, prefix: str, raw: object,
+               step_iris: Mapping[int, URIRef], actor_iris: Mapping[str, URIRef]) -> Node | None:
+    """The value of one field of a step, or None (with a problem)."""
+    if field.name == "jenisSimbol":
+        return resolver.enum(ctx, _renamed(field, f"{prefix}.jenisSimbol"), str(raw))
+    if field.name == "dilaksanakanOleh":
+        actor_name = str(raw).strip()
+        found = actor_iris.get(actor_name.casefold())
+        if found is None:
+            resolver.problem(ctx, f"{prefix}.dilaksanakanOleh", raw,
+                             f"pelaksana '{actor_name}' tidak ada dalam daftar pelaksana"
+                             " SOP ini",
+                             f"pelaksana '{actor_name}' is not in this SOP's list")
+        return found
+    if field.kind == "ref":  # successors, by step number
+        target = _step_number(raw)
+        if target is None or target not in step_iris:
+            resolver.problem(ctx, f"{prefix}.{field.name}", raw,
+                             f"langkah nomor '{raw}' tidak ada dalam SOP ini",
+                             f"there is no step number '{raw}' in this SOP")
+            return None
+        return step_iris[target]
+    return _literal(ctx, resolver, _renamed(field, f"{prefix}.{field.name}"), raw)
 
 
 def _renamed(field: Field, name: str) -> Field:
