@@ -26,10 +26,12 @@ from spbe_arch.importers.bpmn.service import find_model, find_proses
 from spbe_arch.importers.bpmn.service import query_text as bpmn_query
 from spbe_arch.repository import ChangeSet, Quad, Repository
 from spbe_arch.settings import get_settings
-from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, derive_steps
+from spbe_arch.sop.derive import MUTU_FIELDS, Derivation, DerivedStep, derive_steps
 from spbe_arch.sop.document import find_sop, parse_tanggal, printable, query_text
 from spbe_arch.sop.process import ModelView, ProcessView
 from spbe_arch.vocab import PROV, SPBE
+
+_Triple = tuple[Node, Node, Node]
 
 SIMBOL_IRI = {"Terminator": SPBE.Terminator, "Kegiatan": SPBE.Kegiatan,
               "Keputusan": SPBE.Keputusan, "PenghubungHalaman": SPBE.PenghubungHalaman}
@@ -309,36 +311,62 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
                pemilik: URIRef | None, model: URIRef, process: ProcessView,
                derivation: Derivation, old: list[Quad], today: date | None,
                notices: list[Notice]) -> list[Quad]:
-    kept = [(s, p, o, g) for s, p, o, g in old if s == sop and p in _KEPT_ON_DERIVE]
-    kept_props = {p for _, p, _, _ in kept}
-    quads: list[Quad] = [(s, p, o, graph) for s, p, o, _ in kept]
+    kept = [(s, p, o) for s, p, o, _ in old if s == sop and p in _KEPT_ON_DERIVE]
+    triples = [*kept, *_identity_triples(sop, kode, kode_wilayah, proses, pemilik, model,
+                                         process, {p for _, p, _ in kept}, today)]
+    old_rows = _old_rows(sop, old)
+    actors, actor_triples = _actor_triples(sop, derivation.pelaksana)
+    triples += actor_triples
+    triples += _step_triples(sop, derivation, actors, *_hand_entered(old_rows))
+    quads: list[Quad] = [(s, p, o, graph) for s, p, o in triples]
+    _note_lost_mutu(old_rows, quads, notices)
+    status = _status_after(sop, old, old_rows, derivation, notices)
+    quads.append((sop, SPBE.statusSOP, status, graph))
+    return list(dict.fromkeys(quads))
 
-    def add(s: Node, p: Node, o: Node) -> None:
-        quads.append((s, p, o, graph))
 
-    add(sop, RDF.type, SPBE.SOP)
+def _identity_triples(sop: URIRef, kode: str, kode_wilayah: str, proses: URIRef,
+                      pemilik: URIRef | None, model: URIRef, process: ProcessView,
+                      kept_props: set[Node], today: date | None) -> list[_Triple]:
+    """The SOP's own triples that the derivation sets (kode, nama and the creation date
+    only when people have not set them)."""
+    triples: list[_Triple] = [(sop, RDF.type, SPBE.SOP)]
     if SPBE.kode not in kept_props:
-        add(sop, SPBE.kode, Literal(kode))
+        triples.append((sop, SPBE.kode, Literal(kode)))
     if SPBE.nama not in kept_props:
-        add(sop, SPBE.nama, Literal(process.name or process.label()))
-    add(sop, SPBE.instansi, iris.instansi_iri(kode_wilayah))
+        triples.append((sop, SPBE.nama, Literal(process.name or process.label())))
+    triples.append((sop, SPBE.instansi, iris.instansi_iri(kode_wilayah)))
     if pemilik is not None:
-        add(sop, SPBE.pemilik, pemilik)
-    add(sop, SPBE.untukProsesBisnis, proses)
-    add(sop, SPBE.diturunkanDari, model)
+        triples.append((sop, SPBE.pemilik, pemilik))
+    triples += [(sop, SPBE.untukProsesBisnis, proses), (sop, SPBE.diturunkanDari, model)]
     if SPBE.tanggalPembuatan not in kept_props:
-        add(sop, SPBE.tanggalPembuatan, Literal((today or date.today()).isoformat(),
-                                                datatype=XSD.date))
+        triples.append((sop, SPBE.tanggalPembuatan,
+                        Literal((today or date.today()).isoformat(), datatype=XSD.date)))
+    return triples
 
-    # previous hand-entered values, by the BPMN element a step came from
+
+def _old_rows(sop: URIRef, old: list[Quad]) -> dict[Node, dict[Node, list[Node]]]:
+    """The old steps and pelaksana: subject -> predicate -> objects."""
     old_rows: dict[Node, dict[Node, list[Node]]] = {}
     for s, p, o, _ in old:
         if s != sop:
             old_rows.setdefault(s, {}).setdefault(p, []).append(o)
-    previous: dict[Node, dict[Node, Node]] = {}
+    return old_rows
+
+
+_HandEntered = dict[Node, Node]
+"""A step's hand-entered mutu baku and keterangan: predicate -> value."""
+
+
+def _hand_entered(old_rows: Mapping[Node, Mapping[Node, Sequence[Node]]],
+                  ) -> tuple[dict[Node, _HandEntered],
+                             dict[tuple[str, Node | None], _HandEntered | None]]:
+    """Previous hand-entered values of the old steps: by the BPMN element a step came from,
+    and by (kegiatan, symbol) for the steps without one (None when steps share them)."""
+    previous: dict[Node, _HandEntered] = {}
     # a step rewritten through the workbook import has lost its BPMN link: it is recognised
     # by its kegiatan and symbol instead, when no other step shares them
-    by_text: dict[tuple[str, Node | None], dict[Node, Node] | None] = {}
+    by_text: dict[tuple[str, Node | None], _HandEntered | None] = {}
     for row in old_rows.values():
         if SPBE.LangkahSOP not in row.get(RDF.type, []):
             continue
@@ -350,62 +378,87 @@ def _sop_quads(sop: URIRef, graph: URIRef, kode: str, kode_wilayah: str, proses:
             previous[source] = values
         if not row.get(PROV.wasDerivedFrom):
             by_text[key] = None if key in by_text else values
-    new_keys = [(s.nama, SIMBOL_IRI[s.simbol]) for s in derivation.steps]
+    return previous, by_text
 
+
+def _actor_triples(sop: URIRef, pelaksana: Sequence[str],
+                   ) -> tuple[dict[str, URIRef], list[_Triple]]:
+    """The pelaksana's IRIs by name, and their triples (a name whose IRI another one already
+    has is left out)."""
     actors: dict[str, URIRef] = {}
-    for number, name in enumerate(derivation.pelaksana, start=1):
+    triples: list[_Triple] = []
+    for number, name in enumerate(pelaksana, start=1):
         actor = iris.sop_pelaksana_iri(sop, name)
         if name in actors or actor in actors.values():
             continue
         actors[name] = actor
-        add(sop, SPBE.memilikiPelaksana, actor)
-        add(actor, RDF.type, SPBE.PelaksanaSOP)
-        add(actor, SPBE.nama, Literal(name))
-        add(actor, SPBE.urutan, Literal(number, datatype=XSD.integer))
+        triples += [(sop, SPBE.memilikiPelaksana, actor), (actor, RDF.type, SPBE.PelaksanaSOP),
+                    (actor, SPBE.nama, Literal(name)),
+                    (actor, SPBE.urutan, Literal(number, datatype=XSD.integer))]
+    return actors, triples
+
+
+def _step_triples(sop: URIRef, derivation: Derivation, actors: Mapping[str, URIRef],
+                  previous: Mapping[Node, _HandEntered],
+                  by_text: Mapping[tuple[str, Node | None], _HandEntered | None],
+                  ) -> list[_Triple]:
+    """The derived steps' triples, carrying over what people entered for the same step."""
+    new_keys = [(s.nama, SIMBOL_IRI[s.simbol]) for s in derivation.steps]
     step_iri = {step.key: iris.sop_step_iri(sop, step.number) for step in derivation.steps}
+    triples: list[_Triple] = []
     for step in derivation.steps:
         iri = step_iri[step.key]
-        add(sop, SPBE.memilikiLangkah, iri)
-        add(iri, RDF.type, SPBE.LangkahSOP)
-        add(iri, SPBE.urutan, Literal(step.number, datatype=XSD.integer))
-        add(iri, SPBE.nama, Literal(step.nama))
-        add(iri, SPBE.jenisSimbol, SIMBOL_IRI[step.simbol])
-        add(iri, SPBE.dilaksanakanOleh, actors[step.pelaksana])
+        triples += [(sop, SPBE.memilikiLangkah, iri), (iri, RDF.type, SPBE.LangkahSOP),
+                    (iri, SPBE.urutan, Literal(step.number, datatype=XSD.integer)),
+                    (iri, SPBE.nama, Literal(step.nama)),
+                    (iri, SPBE.jenisSimbol, SIMBOL_IRI[step.simbol]),
+                    (iri, SPBE.dilaksanakanOleh, actors[step.pelaksana])]
         if step.source is not None:
-            add(iri, PROV.wasDerivedFrom, step.source)
-        mutu: dict[str, str | None] = {f: getattr(step, f) for f in MUTU_FIELDS}
-        mutu["keterangan"] = step.full_keterangan()
+            triples.append((iri, PROV.wasDerivedFrom, step.source))
         before = previous.get(step.source, {}) if step.source is not None else {}
         key = (step.nama, SIMBOL_IRI[step.simbol])
         if not before and new_keys.count(key) == 1:
             before = by_text.get(key) or {}
-        for name in MUTU_FIELDS:
-            prop = STEP_FIELDS[name]
-            value = mutu[name]
-            if not value and prop in before:
-                value = str(before[prop])
-            if value:
-                add(iri, prop, Literal(value))
+        triples += [(iri, prop, Literal(value)) for prop, value in _mutu(step, before)]
         for attr, prop in (("next", SPBE.langkahBerikutnya), ("ya", SPBE.jikaYa),
                            ("tidak", SPBE.jikaTidak)):
             target = getattr(step, attr)
             if target:
-                add(iri, prop, step_iri[target])
+                triples.append((iri, prop, step_iri[target]))
+    return triples
 
-    _note_lost_mutu(old_rows, quads, notices)
+
+def _mutu(step: DerivedStep, before: Mapping[Node, Node]) -> list[tuple[URIRef, str]]:
+    """A step's mutu baku and keterangan: the model's, else what people entered before."""
+    mutu: dict[str, str | None] = {f: getattr(step, f) for f in MUTU_FIELDS}
+    mutu["keterangan"] = step.full_keterangan()
+    values: list[tuple[URIRef, str]] = []
+    for name in MUTU_FIELDS:
+        prop = STEP_FIELDS[name]
+        value = mutu[name]
+        if not value and prop in before:
+            value = str(before[prop])
+        if value:
+            values.append((prop, value))
+    return values
+
+
+def _status_after(sop: URIRef, old: list[Quad],
+                  old_rows: Mapping[Node, Mapping[Node, Sequence[Node]]],
+                  derivation: Derivation, notices: list[Notice]) -> URIRef:
+    """Ditetapkan stays only while the steps stay the same; otherwise Draft (with a notice
+    when that undoes a Ditetapkan)."""
     status_before = [o for s, p, o, _ in old if s == sop and p == SPBE.statusSOP]
     same_steps = _procedure_of_rows(old_rows) == _procedure_of_derivation(derivation)
     if SPBE.Ditetapkan in status_before and same_steps:
-        add(sop, SPBE.statusSOP, SPBE.Ditetapkan)
-    else:
-        add(sop, SPBE.statusSOP, SPBE.Draft)
-        if SPBE.Ditetapkan in status_before:
-            notices.append(Notice(
-                "langkah SOP (kegiatan, pelaksana atau alurnya) berubah sehingga statusnya"
-                " kembali menjadi Draft; tetapkan ulang setelah ditinjau",
-                "the SOP's steps (activities, actors or flow) changed, so its status is back"
-                " to Draft; set it again after review"))
-    return list(dict.fromkeys(quads))
+        return SPBE.Ditetapkan
+    if SPBE.Ditetapkan in status_before:
+        notices.append(Notice(
+            "langkah SOP (kegiatan, pelaksana atau alurnya) berubah sehingga statusnya"
+            " kembali menjadi Draft; tetapkan ulang setelah ditinjau",
+            "the SOP's steps (activities, actors or flow) changed, so its status is back"
+            " to Draft; set it again after review"))
+    return SPBE.Draft
 
 
 # --- editing ------------------------------------------------------------------------------
