@@ -90,3 +90,22 @@ def test_audit_records_read_back(text: str) -> None:
 def test_unreadable_audit_record() -> None:
     with pytest.raises(ValueError):
         parse_change_record("<urn:s> <urn:p>")
+
+
+@pytest.mark.parametrize("body_type", ["Instansi", "PemerintahDaerah"])
+def test_a_mistyped_instansi_is_noticed_however_the_bodies_are_typed(
+        fixtures_dir: Path, memory_repository: Repository, body_type: str) -> None:
+    # hand-written data often types a body with the subclass alone
+    memory_repository.update(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+        "INSERT DATA { GRAPH <https://w3id.org/spbe-arch/graph/instansi/3574> {"
+        f" <https://w3id.org/spbe-arch/id/3574> a spbe:{body_type} }} }}")
+    data = (fixtures_dir / "bizagi" / "A.1.0-roundtrip.bpmn").read_bytes()
+    own = import_bpmn(memory_repository, data, file_name="akta.bpmn", kode_wilayah="3574",
+                      agent="budi")
+    assert not [n for n in own.notices if "--instansi" in n.message("id")]
+    mistyped = import_bpmn(memory_repository, data, file_name="akta.bpmn",
+                           kode_wilayah="3547", agent="budi")
+    assert [n.message("id") for n in mistyped.notices if "--instansi" in n.message("id")] == [
+        "instansi 3547 belum ada di repositori (ada instansi lain); model disimpan di bawah"
+        " kode itu — periksa --instansi"]

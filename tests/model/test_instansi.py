@@ -72,6 +72,9 @@ def test_again_changes_nothing_and_a_new_name_replaces_the_old(repository: Repos
     ("351", NAMA, "2025-2029", "2 angka (provinsi) atau 4 angka"),
     (KAB, NAMA, "2029-2025", "periode '2029-2025' tidak dapat dibaca"),
     (KAB, NAMA, "2025", "periode '2025' tidak dapat dibaca"),
+    # four digits, but no year the rules' xsd:gYear accepts
+    (KAB, NAMA, "0001-0005", "periode '0001-0005' tidak dapat dibaca: tulis tahun mulai dan"
+                             " tahun selesai (1900–2999)"),
     (KAB, None, "2025-2029", "sebutkan namanya (--nama)"),
     (KAB, NAMA, None, "periode\n arsitekturnya (--periode"),
 ])
@@ -192,3 +195,18 @@ def test_a_body_without_its_record_is_named(repository: Repository) -> None:
         describe_instansi(repository, KAB)
     assert f"instansi {KAB} belum tercatat" in refused.value.message("id")
     assert "spbe-arch init --instansi 3513" in refused.value.message("en")
+
+
+def test_a_body_typed_only_as_pemerintah_daerah_is_recorded(repository: Repository) -> None:
+    # hand-written data often names only the subclass; reading it as "not recorded" made
+    # `init --nama` add a second name, which the rules then refuse
+    instansi, graph = iris.instansi_iri(KAB), iris.instansi_graph(KAB)
+    repository.update(
+        "PREFIX spbe: <https://w3id.org/spbe-arch/ontology#>\n"
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{instansi}> a spbe:PemerintahDaerah ;"
+        f' spbe:kodeWilayah "{KAB}" ; spbe:nama "Kab. Probolinggo" }} }}')
+    view = describe_instansi(repository, KAB)
+    assert view.nama == ["Kab. Probolinggo"]  # plain strings, as the type says
+    renamed = record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    assert not renamed.created
+    assert describe_instansi(repository, KAB).nama == [NAMA]

@@ -27,6 +27,7 @@ from spbe_arch.vocab import SPBE
 KODE_WILAYAH = re.compile(r"^[0-9]{2}([0-9]{2})?$")
 """Kemendagri region code: 2 digits (province) or 4 (regency/city), as the shapes say."""
 PERIOD = re.compile(r"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$")
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,14 @@ def parse_period(text: str, option: str | None = "--periode") -> tuple[int, int]
     """`2025-2029` (also `2025–2029`, `2025/2029`) as (start, end). `option` names where the
     text came from (None for `instansi periode`'s argument: the message quotes it)."""
     match = PERIOD.match(text)
-    if not match or int(match[1]) > int(match[2]):
+    # four digits alone let `0001-0005` through, which is no xsd:gYear the rules accept
+    if not match or int(match[1]) > int(match[2]) or not (
+            int(match[1]) >= FIRST_YEAR and int(match[2]) <= LAST_YEAR):
         raise InputError(
-            f"periode '{text}' tidak dapat dibaca: tulis tahun mulai dan tahun selesai,"
-            " mis. 2025-2029",
-            f"period '{text}' cannot be read: write the start and end year, e.g. 2025-2029",
+            f"periode '{text}' tidak dapat dibaca: tulis tahun mulai dan tahun selesai"
+            f" ({FIRST_YEAR}–{LAST_YEAR}), mis. 2025-2029",
+            f"period '{text}' cannot be read: write the start and end year"
+            f" ({FIRST_YEAR}–{LAST_YEAR}), e.g. 2025-2029",
             Location(field=option) if option else None)
     return int(match[1]), int(match[2])
 
@@ -315,7 +319,7 @@ def describe_instansi(repository: Repository, kode_wilayah: str) -> InstansiView
                   else sorted(values) for slot, values in found.items()}
         views.append(PeriodeView(period, **listed))
     views.sort(key=lambda v: (v.tahun_mulai, v.tahun_selesai, str(v.iri)))
-    return InstansiView(kode, instansi, sorted(names), views)
+    return InstansiView(kode, instansi, sorted(str(n) for n in names), views)
 
 
 def set_periode(repository: Repository, kode_wilayah: str, periode: str, *,
