@@ -236,3 +236,17 @@ def test_page_addresses_keep_the_percent_encoding_the_browser_sent() -> None:
     page = Page(request, None, None, None, "id", "x" * 43)  # type: ignore[arg-type]
     assert page.lang_url("en") == raw.decode() + "?pesan=disimpan&lang=en"
     assert page.path == raw.decode() + "?pesan=disimpan"
+
+
+def test_provisional_reference_lists_say_so(demo_web: Web) -> None:
+    """RAA, RAI and RAK codes are spbe-arch's own provisional lists (riset domain §2.6): their
+    pages must not pass them off as the Perpres 132/2022 codes, as RAB's may."""
+    session = demo_web.session()
+    notice = "bersifat sementara: nama diambil dari sumber sekunder"
+    for scheme, provisional in [("RAB", False), ("RAL", False), ("RAD", False),
+                                ("RAA", True), ("RAI", True), ("RAK", True)]:
+        page = session.get(f"/ui/referensi?skema={scheme}").text
+        assert (f"Daftar kode {scheme} ini {notice}" in page) is provisional, scheme
+    english = session.get("/ui/referensi?skema=RAI&lang=en").text
+    assert "This RAI code list is provisional" in english
+    assert "RAA, RAI and RAK provisional lists" in english

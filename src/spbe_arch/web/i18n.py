@@ -198,11 +198,16 @@ EN: dict[str, str] = {
     "Batal": "Cancel",
     # reference
     "Referensi arsitektur nasional": "National reference architecture",
-    "Pohon kode referensi (Perpres 132/2022) dengan elemen instansi yang dipetakan ke setiap"
-    " kode; kode yang belum tercakup ditandai merah.": "The reference code trees (Perpres"
-                                                      " 132/2022) with the body's elements"
-                                                      " mapped to each code; codes not"
-                                                      " covered yet are marked red.",
+    "Pohon kode referensi (RAB, RAL dan RAD menurut Perpres 132/2022; RAA, RAI dan RAK daftar"
+    " sementara) dengan elemen instansi yang dipetakan ke setiap kode; kode yang belum"
+    " tercakup ditandai merah.": "The reference code trees (RAB, RAL and RAD as in Perpres"
+                                 " 132/2022; RAA, RAI and RAK provisional lists) with the"
+                                 " body's elements mapped to each code; codes not covered yet"
+                                 " are marked red.",
+    "Daftar kode {s} ini bersifat sementara: nama diambil dari sumber sekunder dan kodenya"
+    " disusun spbe-arch, belum diverifikasi terhadap sumber resmi.":
+        "This {s} code list is provisional: its names come from a secondary source and its"
+        " codes were assigned by spbe-arch; it is not verified against an official source.",
     "Referensi {s} belum dimuat ke repositori (spbe-arch init memuatnya).":
         "The {s} reference is not loaded in the repository (spbe-arch init loads it).",
     "{a} dari {b} kode terbawah sudah dipetakan oleh sedikitnya satu elemen instansi.":

@@ -77,12 +77,12 @@ def reference(page: PageDep,
     roots = build_tree(data, scheme)
     leaves = sum(r.leaves for r in roots)
     covered = sum(r.covered_leaves for r in roots)
-    known = {c.iri for c in data.concepts_by_prefix.get(scheme, [])}
+    concepts = data.concepts_by_prefix.get(scheme, [])
+    known = {c.iri for c in concepts}
     unclassified = [e for d in DOMAINS if d.prefix == scheme
                     for e in data.elements.get(d.kind, []) if e.klasifikasi not in known]
     return page.render("reference.html.j2", scheme=scheme, schemes=REFERENCE_SCHEMES,
                        main_schemes=MAIN_SCHEMES, roots=roots, leaves=leaves, covered=covered,
                        only_uncovered=hanya == "belum", unclassified=unclassified,
-                       loaded=bool(data.concepts_by_prefix.get(scheme)),
-                       scheme_name=next((c.scheme_name for c in
-                                         data.concepts_by_prefix.get(scheme, [])), scheme))
+                       loaded=bool(concepts), provisional=any(c.provisional for c in concepts),
+                       scheme_name=next((c.scheme_name for c in concepts), scheme))
