@@ -520,27 +520,8 @@ def build_constraint_query(
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor = _anchor(parser, group, rename, insert, prelude)
     _not_exists_to_minus(parser, group, rename, scope, anchor, edits)
+    _optional_negations_to_not_exists(parser, group, rename, scope, insert, edits)
     skip, dropped, minus_blocks = edits.skip, edits.dropped, edits.minus_blocks
-
-    for optional, bound_filter, body, outer in _optional_negations(parser, group, rename,
-                                                                   scope.bound_before):
-        # OPTIONAL { P } FILTER (!BOUND(?x)) is the anti-join NOT EXISTS { P } here (see
-        # `_optional_negations`). Full runs keep the OPTIONAL (one hash left join); a run on
-        # a few focus nodes evaluates the NOT EXISTS per row instead of P over the whole
-        # store (RAB level 3 at 5M: 12 ms -> 0.3 ms per focus node)
-        opt_skip: list[tuple[int, int]] = []
-        opt_replace: dict[int, str] = {}
-        _mark_triples(parser, Group(optional.start, optional.end, [optional]), rename,
-                      opt_skip, opt_replace)
-        optional_text = parser.render(optional.start, optional.end, rename, opt_skip,
-                                      insert, opt_replace)
-        negation = (_nested_not_exists(parser, body, rename, outer)
-                    or f"FILTER NOT EXISTS {parser.render(body.start, body.end, rename)}")
-        skip.append((optional.start, optional.end))
-        dropped[optional.start] = few_nodes_only(negation) + full_run_only(optional_text)
-        skip.append((bound_filter.start, bound_filter.end))
-        dropped[bound_filter.start] = full_run_only(
-            parser.render(bound_filter.start, bound_filter.end, rename))
 
     replace: dict[int, str] = dict(dropped)
     _mark_triples(parser, group, rename, skip, replace)
@@ -850,6 +831,28 @@ def _anchored_minus(parser: Parser, element: Element, body: Group, rename: dict[
             or parser.render(element.start, element.end, rename))
     edits.cut(element, few_nodes_only(kept))
     edits.minus_blocks.append(full_run_only(f"MINUS {{ {anchor}\n    {inner} }}"))
+
+
+def _optional_negations_to_not_exists(parser: Parser, group: Group, rename: dict[str, str],
+                                      scope: _Scope, insert: dict[int, str],
+                                      edits: _Edits) -> None:
+    for optional, bound_filter, body, outer in _optional_negations(parser, group, rename,
+                                                                   scope.bound_before):
+        # OPTIONAL { P } FILTER (!BOUND(?x)) is the anti-join NOT EXISTS { P } here (see
+        # `_optional_negations`). Full runs keep the OPTIONAL (one hash left join); a run on
+        # a few focus nodes evaluates the NOT EXISTS per row instead of P over the whole
+        # store (RAB level 3 at 5M: 12 ms -> 0.3 ms per focus node)
+        opt_skip: list[tuple[int, int]] = []
+        opt_replace: dict[int, str] = {}
+        _mark_triples(parser, Group(optional.start, optional.end, [optional]), rename,
+                      opt_skip, opt_replace)
+        optional_text = parser.render(optional.start, optional.end, rename, opt_skip,
+                                      insert, opt_replace)
+        negation = (_nested_not_exists(parser, body, rename, outer)
+                    or f"FILTER NOT EXISTS {parser.render(body.start, body.end, rename)}")
+        edits.cut(optional, few_nodes_only(negation) + full_run_only(optional_text))
+        edits.cut(bound_filter, full_run_only(
+            parser.render(bound_filter.start, bound_filter.end, rename)))
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
