@@ -506,49 +506,27 @@ def build_constraint_query(
     """
     parser, query = _parse_constraint(select_text)
     _refuse_unrewritable(parser, query)
-    tokens = parser.tokens
-    used = parser.vars_in(0, len(tokens))
-    has_group_by = _has_group_by(parser, query)
-
     rename = {"this": focus_var}
     group = query.group
-
     insert = _semi_join_inserts(parser, group, prelude) if focus_marker is not None else {}
-
     scope = _analyse_scope(parser, group, rename)
     edits = _Edits()
     # NOT EXISTS -> MINUS where it is exactly the same (see the module docstring)
     anchor = _anchor(parser, group, rename, insert, prelude)
     _not_exists_to_minus(parser, group, rename, scope, anchor, edits)
     _optional_negations_to_not_exists(parser, group, rename, scope, insert, edits)
-    skip, dropped, minus_blocks = edits.skip, edits.dropped, edits.minus_blocks
 
-    replace: dict[int, str] = dict(dropped)
-    _mark_triples(parser, group, rename, skip, replace)
-    body_text = parser.render(group.start + 1, group.end - 1, rename, skip, insert, replace)
-    projection: list[str]
-    if query.star:
-        projection = ["*"]
-        projected = sorted(used | {focus_var} | set(extra_projection))
-    else:
-        projected = [rename.get(v, v) for v in query.projected]
-        clause = parser.render(query.select_start + 1, query.where_start, rename)
-        clause = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", clause, flags=re.IGNORECASE)
-        clause = re.sub(r"\bWHERE\s*$", "", clause.strip(), flags=re.IGNORECASE)
-        extra = [v for v in [focus_var, *extra_projection] if v not in projected]
-        projection = [clause, *("?" + v for v in extra)]
-        projected = projected + extra
-    modifiers_text = parser.render(query.modifiers_start, query.end, rename)
-    if has_group_by:
-        keys = " ".join("?" + v for v in [focus_var, *extra_projection])
-        modifiers_text = re.sub(r"\bGROUP\s+BY\b", f"GROUP BY {keys} ", modifiers_text, count=1,
-                                flags=re.IGNORECASE)
-    modifiers_text = re.sub(r"\bORDER\s+BY\b.*$", "", modifiers_text, flags=re.IGNORECASE | re.S)
+    replace: dict[int, str] = dict(edits.dropped)
+    _mark_triples(parser, group, rename, edits.skip, replace)
+    body_text = parser.render(group.start + 1, group.end - 1, rename, edits.skip, insert,
+                              replace)
+    projection, projected = _projection(parser, query, rename, extra_projection)
+    modifiers_text = _solution_modifiers(parser, query, rename, [focus_var, *extra_projection])
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
     prologue += parser.render(0, query.select_start)
     text = (f"{prologue}\nSELECT DISTINCT {' '.join(projection)} WHERE {{\n  {prelude}\n"
-            f"  {body_text}{''.join(minus_blocks)}\n}} {modifiers_text}")
-    return RewrittenQuery(text, projected, len(minus_blocks))
+            f"  {body_text}{''.join(edits.minus_blocks)}\n}} {modifiers_text}")
+    return RewrittenQuery(text, projected, len(edits.minus_blocks))
 
 
 # --- the steps of build_constraint_query ------------------------------------------------
@@ -853,6 +831,33 @@ def _optional_negations_to_not_exists(parser: Parser, group: Group, rename: dict
         edits.cut(optional, few_nodes_only(negation) + full_run_only(optional_text))
         edits.cut(bound_filter, full_run_only(
             parser.render(bound_filter.start, bound_filter.end, rename)))
+
+
+def _projection(parser: Parser, query: SelectQuery, rename: dict[str, str],
+                extra_projection: list[str]) -> tuple[list[str], list[str]]:
+    """The rewritten SELECT clause (as parts joined by spaces) and the variables it projects:
+    the query's own, then the focus variable and `extra_projection` if not among them."""
+    focus_var = rename["this"]
+    if query.star:
+        used = parser.vars_in(0, len(parser.tokens))
+        return ["*"], sorted(used | {focus_var} | set(extra_projection))
+    projected = [rename.get(v, v) for v in query.projected]
+    clause = parser.render(query.select_start + 1, query.where_start, rename)
+    clause = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", clause, flags=re.IGNORECASE)
+    clause = re.sub(r"\bWHERE\s*$", "", clause.strip(), flags=re.IGNORECASE)
+    extra = [v for v in [focus_var, *extra_projection] if v not in projected]
+    return [clause, *("?" + v for v in extra)], projected + extra
+
+
+def _solution_modifiers(parser: Parser, query: SelectQuery, rename: dict[str, str],
+                        keys: list[str]) -> str:
+    """The query's solution modifiers with `keys` leading its GROUP BY and without ORDER BY."""
+    modifiers_text = parser.render(query.modifiers_start, query.end, rename)
+    if _has_group_by(parser, query):
+        keys_text = " ".join("?" + v for v in keys)
+        modifiers_text = re.sub(r"\bGROUP\s+BY\b", f"GROUP BY {keys_text} ", modifiers_text,
+                                count=1, flags=re.IGNORECASE)
+    return re.sub(r"\bORDER\s+BY\b.*$", "", modifiers_text, flags=re.IGNORECASE | re.S)
 
 
 _HASHABLE_TERMS = {"var", "iri", "pname", "number", "string"}
