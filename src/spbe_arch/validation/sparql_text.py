@@ -869,15 +869,44 @@ def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
     """The triple patterns of a triples block, one per line: (text without the final dot,
     its variables if the pattern can be hash-joined, else None). None when the block has
     blank nodes or property lists that cannot be split this way."""
-    tokens = parser.tokens[element.start:element.end]
-    if any(t.kind == "bnode" or (t.kind == "punct" and t.text in ("[", "]")) for t in tokens):
-        return None
+    return _TriplesSplitter(parser, element, rename).split()
 
-    def text(token: Token) -> str:
+
+class _Unsplittable(Exception):
+    """The triples block cannot be written one pattern per line."""
+
+
+class _TriplesSplitter:
+    """The state of `_split_triples`: the block's tokens and the patterns found so far."""
+
+    def __init__(self, parser: Parser, element: Element, rename: dict[str, str]) -> None:
+        self.parser = parser
+        self.element = element
+        self.rename = rename
+        self.tokens = parser.tokens[element.start:element.end]
+        self.out: list[tuple[str, list[str] | None]] = []
+
+    def split(self) -> list[tuple[str, list[str] | None]] | None:
+        tokens = self.tokens
+        if any(t.kind == "bnode" or (t.kind == "punct" and t.text in ("[", "]")) for t in tokens):
+            return None
+        i = 0
+        try:
+            while i < len(tokens):
+                if tokens[i].kind == "punct" and tokens[i].text == ".":
+                    i += 1
+                    continue
+                i = self._subject(i)
+        except _Unsplittable:
+            return None
+        return self.out
+
+    def _text(self, token: Token) -> str:
         name = token.var
-        return "?" + rename.get(name, name) if name is not None else token.text
+        return "?" + self.rename.get(name, name) if name is not None else token.text
 
-    def pieces_until(i: int, stops: tuple[str, ...]) -> int:
+    def _pieces_until(self, i: int, stops: tuple[str, ...]) -> int:
+        tokens = self.tokens
         depth = 0
         while i < len(tokens):
             t = tokens[i]
@@ -890,56 +919,24 @@ def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
             i += 1
         return i
 
-    out: list[tuple[str, list[str] | None]] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].kind == "punct" and tokens[i].text == ".":
-            i += 1
-            continue
+    def _render(self, start: int, end: int) -> str:
+        """Tokens [start, end) of the block as written (variables renamed)."""
+        return self.parser.render(self.element.start + start, self.element.start + end,
+                                  self.rename)
+
+    def _subject(self, i: int) -> int:
+        """The patterns of the subject at `i` and its predicate-object list; the index after
+        them."""
+        tokens = self.tokens
         subject = tokens[i]
         if subject.kind not in ("var", "iri", "pname"):
-            return None
+            raise _Unsplittable
         i += 1
         while i < len(tokens):
-            path_follows = i + 1 < len(tokens) and tokens[i + 1].kind == "punct" \
-                and tokens[i + 1].text in _PATH_OPERATORS
-            if (tokens[i].kind in ("iri", "pname") or tokens[i].text == "a") \
-                    and not path_follows:
-                verb = text(tokens[i])
-                i += 1
-                while True:
-                    end = pieces_until(i, (",", ";", "."))
-                    if end == i:
-                        return None
-                    if end - i == 1:
-                        obj = tokens[i]
-                        hashable = obj.kind in _HASHABLE_TERMS and "\n" not in obj.text
-                        variables = [rename.get(n, n) for n in (subject.var, obj.var)
-                                     if n is not None]
-                        out.append((f"{text(subject)} {verb} {text(obj)}",
-                                    variables if hashable and variables else None))
-                    else:
-                        rendered = parser.render(element.start + i, element.start + end,
-                                                 rename).strip()
-                        out.append((f"{text(subject)} {verb} {rendered}", None))
-                    i = end
-                    if i < len(tokens) and tokens[i].text == ",":
-                        i += 1
-                        continue
-                    break
+            if self._one_step_verb(i):
+                i = self._object_list(subject, i)
             else:
-                # a property path (or a variable verb) and one object, kept as written
-                end = pieces_until(i, (",", ";", "."))
-                if end - i < 2 or tokens[end - 1].kind not in _HASHABLE_TERMS \
-                        or tokens[end - 2].text == "^^" \
-                        or (i < end - 2 and tokens[end - 2].kind in _HASHABLE_TERMS
-                            and tokens[end - 2].kind != "var" and tokens[i].kind == "var"):
-                    return None
-                rendered = parser.render(element.start + i, element.start + end, rename)
-                out.append((f"{text(subject)} {rendered.strip()}", None))
-                i = end
-                if i < len(tokens) and tokens[i].text == ",":
-                    return None
+                i = self._path_and_object(subject, i)
             if i < len(tokens) and tokens[i].text == ";":
                 while i < len(tokens) and tokens[i].text == ";":
                     i += 1
@@ -948,8 +945,55 @@ def _split_triples(parser: Parser, element: Element, rename: dict[str, str]
                 continue
             break
         if i < len(tokens) and tokens[i].text != ".":
-            return None
-    return out
+            raise _Unsplittable
+        return i
+
+    def _one_step_verb(self, i: int) -> bool:
+        tokens = self.tokens
+        path_follows = i + 1 < len(tokens) and tokens[i + 1].kind == "punct" \
+            and tokens[i + 1].text in _PATH_OPERATORS
+        return (tokens[i].kind in ("iri", "pname") or tokens[i].text == "a") \
+            and not path_follows
+
+    def _object_list(self, subject: Token, i: int) -> int:
+        """The patterns of the one-step verb at `i` and its objects; the index after them."""
+        tokens = self.tokens
+        verb = self._text(tokens[i])
+        i += 1
+        while True:
+            end = self._pieces_until(i, (",", ";", "."))
+            if end == i:
+                raise _Unsplittable
+            if end - i == 1:
+                obj = tokens[i]
+                hashable = obj.kind in _HASHABLE_TERMS and "\n" not in obj.text
+                variables = [self.rename.get(n, n) for n in (subject.var, obj.var)
+                             if n is not None]
+                self.out.append((f"{self._text(subject)} {verb} {self._text(obj)}",
+                                 variables if hashable and variables else None))
+            else:
+                rendered = self._render(i, end).strip()
+                self.out.append((f"{self._text(subject)} {verb} {rendered}", None))
+            i = end
+            if i < len(tokens) and tokens[i].text == ",":
+                i += 1
+                continue
+            return i
+
+    def _path_and_object(self, subject: Token, i: int) -> int:
+        """The pattern of the verb at `i` and its one object; the index after them."""
+        # a property path (or a variable verb) and one object, kept as written
+        tokens = self.tokens
+        end = self._pieces_until(i, (",", ";", "."))
+        if end - i < 2 or tokens[end - 1].kind not in _HASHABLE_TERMS \
+                or tokens[end - 2].text == "^^" \
+                or (i < end - 2 and tokens[end - 2].kind in _HASHABLE_TERMS
+                    and tokens[end - 2].kind != "var" and tokens[i].kind == "var"):
+            raise _Unsplittable
+        self.out.append((f"{self._text(subject)} {self._render(i, end).strip()}", None))
+        if end < len(tokens) and tokens[end].text == ",":
+            raise _Unsplittable
+        return end
 
 
 def _is_type_test(pattern: str) -> bool:
