@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -373,3 +374,20 @@ def test_what_the_record_does_not_describe_survives_on_kept_steps(filled: Reposi
     stored = filled.graph(graph)
     assert derived[0][:3] in stored
     assert (iris.sop_step_iri(sop, 4), None, None) not in stored
+
+
+def test_the_links_that_block_a_delete_are_named_in_code_order(repo: Repository) -> None:
+    # the store returns the referrers in an order of its own, which differs between stores
+    # holding the same data; messages and plans must not
+    codes = ["PB.09", "PB.01", "PB.05", "PB.03", "PB.07"]
+    processes = [{**PROSES, "kode": c, "merealisasikan": [], "menghasilkanData": ["D.01"]}
+                 for c in codes]
+    _apply(repo, plan_changes(repo, {"data": [DATA], "proses-bisnis": processes},
+                              instansi=I))
+    with pytest.raises(InputProblems) as info:
+        plan_delete(repo, "data", ["D.01"], instansi=I)
+    named = [re.search(r"dirujuk oleh '([^']+)'", p.message("id"))[1]  # type: ignore[index]
+             for p in _problems(info)]
+    assert named == sorted(codes)
+    forced = plan_delete(repo, "data", ["D.01"], instansi=I, force=True)
+    assert [c.code for c in forced.entity_changes] == ["D.01", *sorted(codes)]

@@ -866,8 +866,12 @@ def _referrers(repository: Repository, graph: URIRef, subjects: Sequence[URIRef]
         previous = found.get(key)
         if previous is None or (previous[1] is None and kind_name is not None):
             found[key] = (str(code) if code is not None else None, kind_name)
-    return [(s, p, e, code, kind_name)  # type: ignore[misc]
-            for (s, p, e), (code, kind_name) in found.items()]
+    # in the order of the entities' and referrers' codes, not the store's row order (which
+    # differs between stores holding the same data): refusals and plans read the same
+    listed = [(s, p, e, code, kind_name)
+              for (s, p, e), (code, kind_name) in found.items()]
+    listed.sort(key=lambda r: (str(r[2]), r[3] or "", str(r[0]), str(r[1])))
+    return listed  # type: ignore[return-value]
 
 
 def plan_upsert(repository: Repository, kind: EntityKind | str,
