@@ -271,75 +271,89 @@ class Parser:
     def parse_group(self, i: int) -> Group:
         tokens = self.tokens
         self._expect(i, "{")
-        group = Group(i, i)
         if i + 1 < len(tokens) and tokens[i + 1].upper == "SELECT":
-            select = self.parse_select(i + 1)
-            self._expect(select.end, "}")
-            element = Element("subselect", i + 1, select.end, select=select)
-            group.elements.append(element)
-            group.end = select.end + 1
-            return group
+            return self._subselect_group(i)
+        group = Group(i, i)
         i += 1
         while True:
             if i >= len(tokens):
                 raise SparqlTextError("unterminated group")
             token = tokens[i]
-            keyword = token.upper
             if token.text == "}" and token.kind == "punct":
                 group.end = i + 1
                 return group
             if token.text == "." and token.kind == "punct":
                 i += 1
                 continue
-            if keyword == "FILTER":
-                element, i = self._filter(i)
-            elif keyword in ("OPTIONAL", "MINUS"):
-                body = self.parse_group(i + 1)
-                element = Element(keyword.lower(), i, body.end, groups=[body])
-                i = body.end
-            elif keyword == "GRAPH":
-                body = self.parse_group(i + 2)
-                element = Element("graph", i, body.end, groups=[body])
-                i = body.end
-            elif keyword == "SERVICE":
-                raise SparqlTextError("SERVICE is not allowed in constraints")
-            elif keyword == "BIND":
-                end = self._balanced(i + 1, "(", ")")
-                element = Element("bind", i, end, exists=self._exists_in(i + 1, end))
-                i = end
-            elif keyword == "VALUES":
-                j = i + 1
-                while j < len(tokens) and tokens[j].text != "{":
-                    j += 1
-                end = self._balanced(j, "{", "}")
-                element = Element("values", i, end)
-                i = end
-            elif token.text == "{" and token.kind == "punct":
-                first = self.parse_group(i)
-                bodies = [first]
-                end = first.end
-                while end < len(tokens) and tokens[end].upper == "UNION":
-                    body = self.parse_group(end + 1)
-                    bodies.append(body)
-                    end = body.end
-                kind = "union" if len(bodies) > 1 else "group"
-                element = Element(kind, i, end, groups=bodies)
-                i = end
-            else:
-                start = i
-                depth = 0
-                while i < len(tokens):
-                    t = tokens[i]
-                    if t.kind == "punct" and t.text in ("[", "("):
-                        depth += 1
-                    elif t.kind == "punct" and t.text in ("]", ")"):
-                        depth -= 1
-                    elif depth == 0 and (t.upper in _ELEMENT_KEYWORDS
-                                         or (t.kind == "punct" and t.text in ("{", "}"))):
-                        break
-                    i += 1
-                element = Element("triples", start, i)
+            element, i = self._element(i)
             group.elements.append(element)
+
+    def _subselect_group(self, i: int) -> Group:
+        """The group `{ SELECT … }` opened at `i`."""
+        select = self.parse_select(i + 1)
+        self._expect(select.end, "}")
+        element = Element("subselect", i + 1, select.end, select=select)
+        return Group(i, select.end + 1, [element])
+
+    def _element(self, i: int) -> tuple[Element, int]:
+        """The element of a group starting at `i`, and the index after it."""
+        token = self.tokens[i]
+        keyword = token.upper
+        if keyword == "FILTER":
+            return self._filter(i)
+        if keyword in ("OPTIONAL", "MINUS"):
+            body = self.parse_group(i + 1)
+            return Element(keyword.lower(), i, body.end, groups=[body]), body.end
+        if keyword == "GRAPH":
+            body = self.parse_group(i + 2)
+            return Element("graph", i, body.end, groups=[body]), body.end
+        if keyword == "SERVICE":
+            raise SparqlTextError("SERVICE is not allowed in constraints")
+        if keyword == "BIND":
+            end = self._balanced(i + 1, "(", ")")
+            return Element("bind", i, end, exists=self._exists_in(i + 1, end)), end
+        if keyword == "VALUES":
+            return self._values(i)
+        if token.text == "{" and token.kind == "punct":
+            return self._group_or_union(i)
+        return self._triples(i)
+
+    def _values(self, i: int) -> tuple[Element, int]:
+        tokens = self.tokens
+        j = i + 1
+        while j < len(tokens) and tokens[j].text != "{":
+            j += 1
+        end = self._balanced(j, "{", "}")
+        return Element("values", i, end), end
+
+    def _group_or_union(self, i: int) -> tuple[Element, int]:
+        tokens = self.tokens
+        first = self.parse_group(i)
+        bodies = [first]
+        end = first.end
+        while end < len(tokens) and tokens[end].upper == "UNION":
+            body = self.parse_group(end + 1)
+            bodies.append(body)
+            end = body.end
+        kind = "union" if len(bodies) > 1 else "group"
+        return Element(kind, i, end, groups=bodies), end
+
+    def _triples(self, i: int) -> tuple[Element, int]:
+        """A triples block: up to the next keyword or brace outside brackets."""
+        tokens = self.tokens
+        start = i
+        depth = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.kind == "punct" and t.text in ("[", "("):
+                depth += 1
+            elif t.kind == "punct" and t.text in ("]", ")"):
+                depth -= 1
+            elif depth == 0 and (t.upper in _ELEMENT_KEYWORDS
+                                 or (t.kind == "punct" and t.text in ("{", "}"))):
+                break
+            i += 1
+        return Element("triples", start, i), i
 
     def _filter(self, i: int) -> tuple[Element, int]:
         tokens = self.tokens
