@@ -224,10 +224,26 @@ class Parser:
             raise SparqlTextError("not a SELECT query")
         select_start = i
         i += 1
-        distinct = star = expressions = False
+        distinct = False
         if i < len(tokens) and tokens[i].upper in ("DISTINCT", "REDUCED"):
             distinct = tokens[i].upper == "DISTINCT"
             i += 1
+        i, projected, star, expressions = self._select_clause(i)
+        if i < len(tokens) and tokens[i].upper in ("FROM", "NAMED"):
+            raise SparqlTextError("FROM clauses are not supported in constraints")
+        if i < len(tokens) and tokens[i].upper == "WHERE":
+            i += 1
+        self._expect(i, "{")
+        group = self.parse_group(i)
+        return SelectQuery(select_start, group.start, group, group.end,
+                           self._modifiers_end(group.end), distinct, star, projected,
+                           expressions)
+
+    def _select_clause(self, i: int) -> tuple[int, list[str], bool, bool]:
+        """The projection from `i` (after DISTINCT/REDUCED): the index after it, the
+        projected variables, whether it has `*` and whether it has `(expr AS ?v)`."""
+        tokens = self.tokens
+        star = expressions = False
         projected: list[str] = []
         while i < len(tokens):
             token = tokens[i]
@@ -245,17 +261,13 @@ class Parser:
                 i = end
             else:
                 break
-        while i < len(tokens) and tokens[i].upper in ("FROM", "NAMED"):
-            raise SparqlTextError("FROM clauses are not supported in constraints")
-        if i < len(tokens) and tokens[i].upper == "WHERE":
-            i += 1
-        self._expect(i, "{")
-        group = self.parse_group(i)
-        end = group.end
-        modifiers_start = end
+        return i, projected, star, expressions
+
+    def _modifiers_end(self, j: int) -> int:
+        """The end of the solution modifiers starting at `j`."""
         # solution modifiers up to the end of this (sub)query
+        tokens = self.tokens
         depth = 0
-        j = end
         while j < len(tokens):
             text = tokens[j].text
             if tokens[j].kind == "punct" and text in ("{", "("):
@@ -265,8 +277,7 @@ class Parser:
                     break
                 depth -= 1
             j += 1
-        return SelectQuery(select_start, group.start, group, modifiers_start, j, distinct, star,
-                           projected, expressions)
+        return j
 
     def parse_group(self, i: int) -> Group:
         tokens = self.tokens
