@@ -181,8 +181,10 @@ def test_reading_follows_the_read_setting(make_service: ServiceFactory) -> None:
     ("PATCH", f"/api/instansi/{KAB}/periode/2025-2029", {"nomorRegulasi": "12"},
      "isi permintaan 'nomorRegulasi': tidak dikenal"),
     ("PUT", "/api/instansi/3574", {"nama": "Pemerintah Kota Probolinggo"},
-     "isi permintaan 'periode': instansi 3574 belum tercatat: sebutkan namanya ('nama') dan"
-     " periode arsitekturnya ('periode'"),
+     "isi permintaan 'periode': instansi 3574 belum tercatat: sebutkan namanya dan periode"
+     " arsitekturnya (mis. 2025-2029)"),
+    ("PUT", "/api/instansi/3574", {"nama": " "}, "isi permintaan 'nama': instansi 3574 belum"
+                                                 " tercatat"),
     ("PUT", "/api/instansi/3574", {"nama": "Kota", "periode": "2025-29"},
      "isi permintaan 'periode': periode '2025-29' tidak dapat dibaca"),
     ("PUT", "/api/instansi/35.74", {"nama": "Kota", "periode": "2025-2029"},
@@ -197,6 +199,34 @@ def test_bad_input_is_refused_naming_the_field(recorded: Service, method: str, p
     answer = refused.json()
     assert words in (answer.get("pesan") or answer["detail"])
     assert dump(recorded) == before
+
+
+@pytest.mark.parametrize(("method", "body"), [("GET", None), ("PATCH", {"status": "draft"})])
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", f"bagian alamat 'kode_wilayah': instansi {KAB} belum tercatat; catat dulu dengan"
+           f" PUT /api/instansi/{KAB} (nama dan periode)"),
+    ("en", f"path segment 'kode_wilayah': instansi {KAB} is not recorded yet; record it first"
+           f" with PUT /api/instansi/{KAB} (nama and periode)"),
+])
+def test_a_body_not_recorded_is_recorded_with_put(service: Service, method: str,
+                                                  body: dict[str, str] | None, lang: str,
+                                                  words: str) -> None:
+    path = f"/api/instansi/{KAB}" if method == "GET" else f"/api/instansi/{KAB}/periode/2025-2029"
+    answer = service.client.request(method, f"{path}?lang={lang}", json=body,
+                                    headers=service.auth("admin"))
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["detail"] == words  # the request's way, not the command line's
+
+
+def test_a_store_without_the_reference_names_its_operator(make_service: ServiceFactory
+                                                          ) -> None:
+    service = make_service(open_repository("memory:"))
+    refused = service.client.put(f"/api/instansi/{KAB}", headers=service.auth("admin"),
+                                 json={"nama": NAMA, "periode": "2025-2029"})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["detail"] == ("referensi nasional Perpres 132/2022 belum dimuat di"
+                                        " repositori; pengelola server memuatnya dengan"
+                                        " `spbe-arch init`")
 
 
 def test_messages_follow_the_request_language(recorded: Service) -> None:

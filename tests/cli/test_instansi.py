@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from spbe_arch import iris
+from spbe_arch.model.values import DEFAULT_REFERENCE_VERSION
+
 from .conftest import Invoke, SetEnv
 
 KAB = "3513"
@@ -77,7 +80,8 @@ def test_create_enact_show_and_remove_the_number(cli: Invoke, recorded: str,
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["2029-2025"], "periode '2029-2025' tidak dapat dibaca"),
+    # the years are the command's argument, named as the usage errors name it
+    (["2029-2025"], "argumen TAHUN-TAHUN: periode '2029-2025' tidak dapat dibaca"),
     (["2025-2029", "--tanggal-regulasi", "4 Desembr 2026"],
      "opsi --tanggal-regulasi: tanggal regulasi '4 Desembr 2026' tidak dapat dibaca"),
     (["2025-2029", "--instansi", "3547", "--status", "ditetapkan"],
@@ -99,3 +103,54 @@ def test_show_names_the_known_codes(cli: Invoke, recorded: str) -> None:
     assert refused.exit_code == 2
     assert ("option --instansi: there is no instansi with kode wilayah '3547' in the"
             " repository; known codes: 3513") in refused.stderr
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["init", "--instansi", KAB, "--nama", NAMA, "--periode", "2025"],
+     "opsi --periode: periode '2025' tidak dapat dibaca"),
+    (["init", "--instansi", "35x3", "--nama", NAMA, "--periode", "2025-2029"],
+     "opsi --instansi: kode wilayah '35x3' tidak sah"),
+    (["--lang", "en", "instansi", "periode", "2025-29", "--instansi", KAB],
+     "argument TAHUN-TAHUN: period '2025-29' cannot be read"),
+    (["--lang", "en", "instansi", "periode", "2025-2029", "--instansi", KAB, "--status",
+      "final"], "option --status: unknown status 'final'"),
+])
+def test_a_refusal_names_the_option_before_the_store_is_made(
+        cli: Invoke, store: str, tmp_path: Path, args: list[str], words: str) -> None:
+    # the service names its fields (`periode`); the command line says them as its options
+    refused = cli("--store", store, *args)
+    assert refused.exit_code == 2 and words in refused.stderr, refused.stderr
+    assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_body_not_recorded_is_recorded_with_init(cli: Invoke, store: str, spbe_env: SetEnv,
+                                                   lang: str) -> None:
+    spbe_env(SPBE_INSTANSI=KAB)
+    assert cli("--store", store, "init").exit_code == 0
+    how = f"`spbe-arch init --instansi {KAB} --nama … --periode …`"
+    said = {"id": (f"opsi --instansi: instansi {KAB} belum tercatat; catat dengan {how}",
+                   f"opsi --periode: instansi {KAB} belum tercatat: sebutkan namanya dan"
+                   f" periode arsitekturnya (mis. 2025-2029); catat dengan {how}"),
+            "en": (f"option --instansi: instansi {KAB} is not recorded yet; record it with"
+                   f" {how}", f"option --periode: instansi {KAB} is not recorded yet: give"
+                   f" its name and architecture period (e.g. 2025-2029); record it with {how}")}
+    for command in (["instansi", "show"], ["instansi", "periode", "2025-2029"]):
+        refused = cli("--store", store, "--lang", lang, *command)
+        assert refused.exit_code == 2
+        assert refused.stderr.strip() == said[lang][0]
+        assert "PUT /api" not in refused.stderr
+    lacking = cli("--store", store, "--lang", lang, "init", "--instansi", KAB, "--nama", NAMA)
+    assert lacking.exit_code == 2
+    assert lacking.stderr.strip() == said[lang][1]
+
+
+def test_a_store_without_the_reference_says_to_run_init(cli: Invoke, recorded: str) -> None:
+    graph = iris.reference_graph(DEFAULT_REFERENCE_VERSION)
+    dropped = cli("--store", recorded, "update", f"DROP GRAPH <{graph}>")
+    assert dropped.exit_code == 0, dropped.stderr
+    refused = cli("--store", recorded, "instansi", "periode", "2030-2034")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == (
+        f"referensi nasional {DEFAULT_REFERENCE_VERSION} belum dimuat di repositori; jalankan"
+        " `spbe-arch init` tanpa opsi dulu")

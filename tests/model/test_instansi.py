@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +16,14 @@ from spbe_arch.demo import load_base_data
 from spbe_arch.errors import InputError
 from spbe_arch.model import get_entity, plan_upsert
 from spbe_arch.model.catalogue import KINDS
-from spbe_arch.model.instansi import describe_instansi, record_instansi, set_periode
+from spbe_arch.model.instansi import (
+    InstansiNotRecordedError,
+    ReferenceNotLoadedError,
+    describe_instansi,
+    record_instansi,
+    set_periode,
+)
+from spbe_arch.model.values import DEFAULT_REFERENCE_VERSION
 from spbe_arch.repository import Repository, open_repository
 from spbe_arch.validation import validate
 
@@ -75,8 +84,8 @@ def test_again_changes_nothing_and_a_new_name_replaces_the_old(repository: Repos
     # four digits, but no year the rules' xsd:gYear accepts
     (KAB, NAMA, "0001-0005", "periode '0001-0005' tidak dapat dibaca: tulis tahun mulai dan"
                              " tahun selesai (1900–2999)"),
-    (KAB, None, "2025-2029", "sebutkan namanya (--nama)"),
-    (KAB, NAMA, None, "periode\n arsitekturnya (--periode"),
+    (KAB, None, "2025-2029", "sebutkan namanya dan periode arsitekturnya"),
+    (KAB, NAMA, None, "sebutkan namanya dan periode\n arsitekturnya (mis. 2025-2029)"),
 ])
 def test_bad_input_writes_nothing(repository: Repository, tmp_path: Path, kode: str,
                                   nama: str | None, periode: str | None, words: str) -> None:
@@ -167,34 +176,105 @@ def test_a_new_period_is_recorded_with_the_fields_given(repository: Repository) 
     assert validate(repository, instansi=KAB).conforms
 
 
-@pytest.mark.parametrize(("kode", "periode", "fields", "option", "words"), [
-    (KAB, "2029-2025", {}, None, "periode '2029-2025' tidak dapat dibaca"),
-    (KAB, "2025-2029", {"status": "final"}, "--status", "status 'final' tidak dikenal"),
-    (KAB, "2025-2029", {"status": ""}, "--status", "pilih draft atau ditetapkan"),
-    (KAB, "2025-2029", {"tanggal_regulasi": "31 Juni 2026"}, "--tanggal-regulasi",
+@pytest.mark.parametrize(("kode", "periode", "fields", "field", "words"), [
+    (KAB, "2029-2025", {}, "periode", "periode '2029-2025' tidak dapat dibaca"),
+    (KAB, "2025-2029", {"status": "final"}, "status", "status 'final' tidak dikenal"),
+    (KAB, "2025-2029", {"status": ""}, "status", "pilih draft atau ditetapkan"),
+    (KAB, "2025-2029", {"tanggal_regulasi": "31 Juni 2026"}, "tanggal_regulasi",
      "tanggal regulasi '31 Juni 2026' tidak dapat dibaca"),
-    ("3547", "2025-2029", {"status": "ditetapkan"}, "--instansi",
+    ("3547", "2025-2029", {"status": "ditetapkan"}, "kode_wilayah",
      "kode wilayah '3547' tidak ada di repositori; kode yang ada: 3513"),
-    ("35x3", "2025-2029", {}, "--instansi", "kode wilayah '35x3' tidak sah"),
+    ("35x3", "2025-2029", {}, "kode_wilayah", "kode wilayah '35x3' tidak sah"),
 ])
 def test_bad_period_input_writes_nothing(repository: Repository, tmp_path: Path, kode: str,
                                          periode: str, fields: dict[str, str],
-                                         option: str | None, words: str) -> None:
+                                         field: str, words: str) -> None:
     record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
     before = _dump(repository, tmp_path / "a.nq")
     with pytest.raises(InputError) as refused:
         set_periode(repository, kode, periode, agent="uji", **fields)
     assert words in refused.value.message("id")
-    assert (refused.value.location.field if refused.value.location else None) == option
+    assert (refused.value.location.field if refused.value.location else None) == field
     assert _dump(repository, tmp_path / "b.nq") == before
 
 
 def test_a_body_without_its_record_is_named(repository: Repository) -> None:
-    # nothing recorded at all: there are no codes to list, so the message says what to do
-    with pytest.raises(InputError) as refused:
+    # nothing recorded at all: there are no codes to list, so the error says the body is
+    # not recorded and carries its code, for each interface to say how to record it
+    with pytest.raises(InstansiNotRecordedError) as refused:
         describe_instansi(repository, KAB)
     assert f"instansi {KAB} belum tercatat" in refused.value.message("id")
-    assert "spbe-arch init --instansi 3513" in refused.value.message("en")
+    assert (refused.value.kode, refused.value.missing) == (KAB, ())
+    # the recording itself names what it lacks
+    with pytest.raises(InstansiNotRecordedError) as lacking:
+        record_instansi(repository, KAB, None, None, agent="uji")
+    assert (lacking.value.kode, lacking.value.missing) == (KAB, ("nama", "periode"))
+
+
+def _without_reference(repository: Repository) -> None:
+    repository.update(f"DROP GRAPH <{iris.reference_graph(DEFAULT_REFERENCE_VERSION)}>")
+
+
+Call = Callable[[Repository], Any]
+_CALLS: list[tuple[str, Call, str | None, type[InputError]]] = [
+    ("base", lambda r: record_instansi(r, "35x3", NAMA, "2025-2029", agent="uji"),
+     "kode_wilayah", InputError),
+    ("base", lambda r: describe_instansi(r, "351"), "kode_wilayah", InputError),
+    ("base", lambda r: set_periode(r, "35x3", "2025-2029", agent="uji"), "kode_wilayah",
+     InputError),
+    ("base", lambda r: describe_instansi(r, KAB), "kode_wilayah", InstansiNotRecordedError),
+    ("base", lambda r: set_periode(r, KAB, "2025-2029", agent="uji"), "kode_wilayah",
+     InstansiNotRecordedError),
+    ("base", lambda r: record_instansi(r, KAB, None, "2025-2029", agent="uji"), "nama",
+     InstansiNotRecordedError),
+    ("base", lambda r: record_instansi(r, KAB, NAMA, None, agent="uji"), "periode",
+     InstansiNotRecordedError),
+    ("base", lambda r: record_instansi(r, KAB, NAMA, "0001-0005", agent="uji"), "periode",
+     InputError),
+    ("recorded", lambda r: set_periode(r, KAB, "2029-2025", agent="uji"), "periode",
+     InputError),
+    ("recorded", lambda r: record_instansi(r, KAB, periode="2030", agent="uji"), "periode",
+     InputError),
+    ("recorded", lambda r: set_periode(r, KAB, "2025-2029", status="final", agent="uji"),
+     "status", InputError),
+    ("recorded", lambda r: set_periode(r, KAB, "2025-2029", status="", agent="uji"),
+     "status", InputError),
+    ("recorded", lambda r: set_periode(r, KAB, "2025-2029", tanggal_regulasi="31 Juni 2026",
+                                       agent="uji"), "tanggal_regulasi", InputError),
+    ("recorded", lambda r: describe_instansi(r, "3547"), "kode_wilayah", InputError),
+    ("recorded", lambda r: set_periode(r, "3547", "2025-2029", agent="uji"), "kode_wilayah",
+     InputError),
+    ("empty", lambda r: record_instansi(r, KAB, NAMA, "2025-2029", agent="uji"), None,
+     ReferenceNotLoadedError),
+    ("no reference", lambda r: set_periode(r, KAB, "2030-2034", agent="uji"), None,
+     ReferenceNotLoadedError),
+    ("no reference", lambda r: record_instansi(r, KAB, periode="2030-2034", agent="uji"), None,
+     ReferenceNotLoadedError),
+]
+_OPTION = re.compile(r"(?<![\w-])--?[a-z]")
+
+
+@pytest.mark.parametrize(("state", "call", "field", "kind"), _CALLS)
+def test_every_refusal_names_a_field_and_no_option_or_command(
+        repository: Repository, state: str, call: Call, field: str | None,
+        kind: type[InputError]) -> None:
+    # every interface words the service's refusals its own way: the service's texts name no
+    # command-line option and no command, and its places are the request's and the form's
+    # field names, which the CLI maps to options and the API to parts of the request
+    if state == "empty":
+        repository = open_repository("memory:")
+    if state in ("recorded", "no reference"):
+        record_instansi(repository, KAB, NAMA, "2025-2029", agent="uji")
+    if state == "no reference":
+        _without_reference(repository)
+    with pytest.raises(InputError) as refused:
+        call(repository)
+    error = refused.value
+    assert type(error) is kind
+    assert (error.location.field if error.location else None) == field
+    for text in (error.message_id, error.message_en, error.message("id"), error.message("en")):
+        assert not _OPTION.search(text), text
+        assert "spbe-arch" not in text and "opsi" not in text and "option" not in text, text
 
 
 def test_a_body_typed_only_as_pemerintah_daerah_is_recorded(repository: Repository) -> None:

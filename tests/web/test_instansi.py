@@ -15,7 +15,7 @@ from tests.web.helpers import Web, text_of, unlabelled
 from spbe_arch import iris
 from spbe_arch.audit import entity_history
 from spbe_arch.model.instansi import describe_instansi, record_instansi
-from spbe_arch.repository import LoadSource, Repository
+from spbe_arch.repository import LoadSource, Repository, open_repository
 
 
 def recorded_repository() -> Repository:
@@ -174,3 +174,39 @@ def test_a_body_not_yet_recorded_is_recorded_from_the_page(make_web: WebFactory)
                       follow_redirects=False)
     assert made.status_code == 303
     assert describe_instansi(web.repository, KAB).to_json()["nama"] == NAMA
+
+
+@pytest.mark.parametrize(("role", "lang", "words"), [
+    ("admin", "id", f"instansi {KAB} belum tercatat; catat dulu dengan formulir di bawah"),
+    ("admin", "en", f"instansi {KAB} is not recorded yet; record it first with the form below"),
+    ("reader", "id", f"instansi {KAB} belum tercatat; admin dapat mencatatnya di halaman ini"),
+    (None, "en", f"instansi {KAB} is not recorded yet; an admin can record it on this page"),
+])
+def test_a_body_not_recorded_says_how_to_record_it_here(make_web: WebFactory, role: str | None,
+                                                        lang: str, words: str) -> None:
+    web = make_web(base_repository(), instansi=KAB)
+    page = web.session(role).get(f"/ui/instansi?lang={lang}")
+    assert page.status_code == 200, page.text
+    shown = text_of(page.text)
+    assert words in shown
+    # the page's own way: neither the command line's nor the REST API's
+    assert "spbe-arch init" not in shown and "PUT /api" not in shown
+
+
+def test_the_body_form_shows_the_missing_name_at_its_field(make_web: WebFactory) -> None:
+    web = make_web(base_repository(), instansi=KAB)
+    refused = web.session("admin").post("/ui/instansi", {"nama": " ", "periode": "2025-2029"})
+    assert refused.status_code == 422
+    message = re.search(r'<p class="error" id="i-err-nama">(.*?)</p>', refused.text, re.S)
+    assert message is not None
+    assert html.unescape(message[1]) == (f"instansi {KAB} belum tercatat: sebutkan namanya dan"
+                                         " periode arsitekturnya (mis. 2025-2029)")
+    assert "--nama" not in refused.text and "&#39;nama&#39;" not in refused.text
+
+
+def test_a_store_without_the_reference_names_its_operator(make_web: WebFactory) -> None:
+    web = make_web(open_repository("memory:"), instansi=KAB)
+    refused = web.session("admin").post("/ui/instansi", {"nama": NAMA, "periode": "2025-2029"})
+    assert refused.status_code == 422
+    assert ("referensi nasional Perpres 132/2022 belum dimuat di repositori; pengelola server"
+            " memuatnya dengan spbe-arch init") in text_of(refused.text)

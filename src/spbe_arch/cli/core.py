@@ -223,18 +223,22 @@ def init(
         raise InputError("--nama dan --periode dipakai bersama --instansi",
                          "--nama and --periode go with --instansi",
                          Location(field="--instansi"))
+    from spbe_arch.cli.instansi import cli_words
+
     if instansi is not None:
         from spbe_arch.model.instansi import check_instansi_input
 
-        check_instansi_input(instansi, periode)  # before the store is touched
+        with cli_words():
+            check_instansi_input(instansi, periode)  # before the store is touched
     with repository() as repo, working(t("Menyiapkan repositori", "Preparing the repository")):
         summary = demo_service.load_base_data(repo, agent=agent_name())
         recorded = None
         if instansi is not None:
             from spbe_arch.model.instansi import record_instansi
 
-            recorded = record_instansi(repo, instansi, nama, periode, agent=agent_name(),
-                                       lang=state.lang)
+            with cli_words():
+                recorded = record_instansi(repo, instansi, nama, periode,
+                                           agent=agent_name(), lang=state.lang)
     _echo(t(f"Repositori {repo.description} siap: {summary.quads} tripel dasar dimuat.",
             f"Repository {repo.description} is ready: {summary.quads} base triples loaded."))
     for line in summary.lines(state.lang):

@@ -8,6 +8,8 @@ without hand-written RDF.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated
 
@@ -24,13 +26,60 @@ from spbe_arch.cli.common import (
     state,
     t,
 )
+from spbe_arch.errors import InputError, Location
 from spbe_arch.model.instansi import (
+    InstansiNotRecordedError,
+    ReferenceNotLoadedError,
     check_periode_input,
     describe_instansi,
     field_names,
     set_periode,
 )
 from spbe_arch.sop.document import tanggal_indonesia
+
+OPTIONS = {"kode_wilayah": "--instansi", "nama": "--nama", "periode": "--periode",
+           "status": "--status", "nomor_regulasi": "--nomor-regulasi",
+           "tanggal_regulasi": "--tanggal-regulasi"}
+"""The service's fields (`model.instansi`) and the options of `init` and `instansi …` that
+give them."""
+
+
+def cli_error(error: InputError, arguments: Mapping[str, str] | None = None) -> InputError:
+    """`error` of `model.instansi` as the command line says it: its field as the option
+    (`opsi --periode: …`) or as the command's argument (`arguments`: field → metavar), and
+    for a body not recorded or a store without the base data, the command that fixes it."""
+    field = error.location.field if error.location else None
+    text_id, text_en = error.message_id, error.message_en
+    if isinstance(error, InstansiNotRecordedError):
+        command = f"`spbe-arch init --instansi {error.kode} --nama … --periode …`"
+        text_id += f"; catat dengan {command}"
+        text_en += f"; record it with {command}"
+    elif isinstance(error, ReferenceNotLoadedError):
+        text_id += "; jalankan `spbe-arch init` tanpa opsi dulu"
+        text_en += "; run `spbe-arch init` without options first"
+    location, argument = error.location, (arguments or {}).get(field or "")
+    if argument is not None:
+        # Location has no words for an argument: said here as the usage errors say it
+        text_id, text_en = f"argumen {argument}: {text_id}", f"argument {argument}: {text_en}"
+        location = None
+    elif field in OPTIONS:
+        location = Location(field=OPTIONS[field])
+    if (text_id, text_en, location) == (error.message_id, error.message_en, error.location):
+        return error
+    return InputError(text_id, text_en, location)
+
+
+@contextmanager
+def cli_words(arguments: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Refusals of the service calls inside, in the command line's words (`cli_error`)."""
+    try:
+        yield
+    except InputError as exc:
+        said = cli_error(exc, arguments)
+        if said is exc:
+            raise
+        raise said from exc
+
 
 instansi_app = typer.Typer(
     help="Instansi dan periode arsitekturnya: lihat, catat, tetapkan. (The government body"
@@ -48,7 +97,7 @@ def show(
     """Kode, nama dan setiap periode arsitektur instansi: tahun, status, nomor dan tanggal
     regulasi, versi referensi. (The body's code, name and each architecture period: years,
     status, regulation number and date, reference version.)"""
-    with repository(read_only=True) as repo:
+    with cli_words(), repository(read_only=True) as repo:
         view = describe_instansi(repo, instansi_code(instansi))
     if output is TableOrJson.json:
         typer.echo(json.dumps(view.to_json(), ensure_ascii=False, indent=2))
@@ -111,13 +160,15 @@ def periode(
     written when nothing changes.)
     """
     kode = instansi_code(instansi)
-    # before the store is opened: a typo is reported without touching it
-    given = check_periode_input(kode, tahun, status=status, nomor_regulasi=nomor_regulasi,
-                                tanggal_regulasi=tanggal_regulasi)
-    with repository() as repo:
-        done = set_periode(repo, kode, tahun, status=status, nomor_regulasi=nomor_regulasi,
-                           tanggal_regulasi=tanggal_regulasi, agent=agent_name(),
-                           lang=state.lang)
+    with cli_words({"periode": "TAHUN-TAHUN"}):
+        # before the store is opened: a typo is reported without touching it
+        given = check_periode_input(kode, tahun, status=status, nomor_regulasi=nomor_regulasi,
+                                    tanggal_regulasi=tanggal_regulasi)
+        with repository() as repo:
+            done = set_periode(repo, kode, tahun, status=status,
+                               nomor_regulasi=nomor_regulasi,
+                               tanggal_regulasi=tanggal_regulasi, agent=agent_name(),
+                               lang=state.lang)
     years, kode = f"{given.start}-{given.end}", given.kode
     if done.created:
         typer.echo(t(f"Periode {years} instansi {kode} dicatat.",

@@ -2,8 +2,16 @@
 
 A new body's repository needs these before anything else (`validate`, the documents and
 the REST API ask for a known instansi). Recording them used to mean writing RDF by hand
-from the sample's `instansi.ttl`; `spbe-arch init --instansi … --nama … --periode …` calls
-`record_instansi` instead.
+from the sample's `instansi.ttl`; the command line (`init --instansi`), the REST API
+(`PUT /api/instansi/{kode}`) and the web page call `record_instansi` instead.
+
+The refusals name the input by its field (`Location.field`: `kode_wilayah`, `nama`,
+`periode`, `status`, `nomor_regulasi`, `tanggal_regulasi`, as the REST request and the web
+form call them; `kode_wilayah` rather than `instansi`, since it holds the body's region
+code, not the body) and never by how one interface spells it: each interface maps the field to
+its own words (an option, a part of the request, a form control). Where the user has to do
+something else first, the error is of its own class (`InstansiNotRecordedError`,
+`ReferenceNotLoadedError`) and the interface adds its own way of doing it.
 """
 
 from __future__ import annotations
@@ -30,6 +38,28 @@ PERIOD = re.compile(r"^\s*([0-9]{4})\s*[-–/]\s*([0-9]{4})\s*$")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
+class InstansiNotRecordedError(InputError):
+    """Body `kode` is not recorded yet. `missing` lists the fields recording it still needs
+    (`nama`, `periode`) when the refused call was the recording itself; empty when the call
+    needs a recorded body. The message says neither how to record it: that is the
+    interface's (a command, a request, a form)."""
+
+    def __init__(self, kode: str, message_id: str, message_en: str,
+                 location: Location | None = None, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message_id, message_en, location)
+        self.kode = kode
+        self.missing = missing
+
+
+class ReferenceNotLoadedError(InputError):
+    """The national reference version a new period is recorded under is not in the store:
+    its base data was never loaded, which only whoever runs the store can do."""
+
+    def __init__(self, version: str, message_id: str, message_en: str) -> None:
+        super().__init__(message_id, message_en)
+        self.version = version
+
+
 @dataclass(frozen=True)
 class InstansiRecorded:
     """What `record_instansi` did."""
@@ -42,9 +72,9 @@ class InstansiRecorded:
     """The audit record of the change; None when nothing changed."""
 
 
-def parse_period(text: str, option: str | None = "--periode") -> tuple[int, int]:
-    """`2025-2029` (also `2025–2029`, `2025/2029`) as (start, end). `option` names where the
-    text came from (None for `instansi periode`'s argument: the message quotes it)."""
+def parse_period(text: str) -> tuple[int, int]:
+    """`2025-2029` (also `2025–2029`, `2025/2029`) as (start, end); `InputError` on the
+    field `periode` otherwise."""
     match = PERIOD.match(text)
     # four digits alone let `0001-0005` through, which is no xsd:gYear the rules accept
     if not match or int(match[1]) > int(match[2]) or not (
@@ -54,7 +84,7 @@ def parse_period(text: str, option: str | None = "--periode") -> tuple[int, int]
             f" ({FIRST_YEAR}–{LAST_YEAR}), mis. 2025-2029",
             f"period '{text}' cannot be read: write the start and end year"
             f" ({FIRST_YEAR}–{LAST_YEAR}), e.g. 2025-2029",
-            Location(field=option) if option else None)
+            Location(field="periode"))
     return int(match[1]), int(match[2])
 
 
@@ -68,7 +98,7 @@ def check_instansi_input(kode_wilayah: str, periode: str | None
             f"kode wilayah '{kode_wilayah}' tidak sah: 2 angka (provinsi) atau 4 angka"
             " (kabupaten/kota), mis. 3574",
             f"region code '{kode_wilayah}' is not valid: 2 digits (province) or 4 digits"
-            " (regency/city), e.g. 3574", Location(field="--instansi"))
+            " (regency/city), e.g. 3574", Location(field="kode_wilayah"))
     return kode, parse_period(periode) if periode is not None else None
 
 
@@ -90,12 +120,12 @@ def record_instansi(repository: Repository, kode_wilayah: str, nama: str | None 
     created = record is None
     old_names, periods = record or (set(), set())
     if created and (name is None or years is None):
-        raise InputError(
-            f"instansi {kode} belum tercatat: sebutkan namanya (--nama) dan periode"
-            " arsitekturnya (--periode, mis. 2025-2029)",
-            f"instansi {kode} is not recorded yet: give its name (--nama) and architecture"
-            " period (--periode, e.g. 2025-2029)", Location(field="--nama" if name is None
-                                                            else "--periode"))
+        missing = tuple(f for f, value in (("nama", name), ("periode", years)) if value is None)
+        raise InstansiNotRecordedError(
+            kode, f"instansi {kode} belum tercatat: sebutkan namanya dan periode arsitekturnya"
+                  " (mis. 2025-2029)",
+            f"instansi {kode} is not recorded yet: give its name and architecture period"
+            " (e.g. 2025-2029)", Location(field=missing[0]), missing)
     add: list[Quad] = []
     remove: list[Quad] = []
     if created:
@@ -151,11 +181,11 @@ def _period_quads(repository: Repository, period: URIRef, name: str, start: int,
                   graph: URIRef) -> list[Quad]:
     version = iris.reference_version_iri(DEFAULT_REFERENCE_VERSION)
     if not repository.ask(sparql("reference_version_recorded"), {"version": version}):
-        raise InputError(
-            f"referensi nasional {DEFAULT_REFERENCE_VERSION} belum dimuat; jalankan"
-            " `spbe-arch init` tanpa opsi dulu",
-            f"the national reference {DEFAULT_REFERENCE_VERSION} is not loaded; run"
-            " `spbe-arch init` without options first")
+        raise ReferenceNotLoadedError(
+            DEFAULT_REFERENCE_VERSION,
+            f"referensi nasional {DEFAULT_REFERENCE_VERSION} belum dimuat di repositori",
+            f"the national reference {DEFAULT_REFERENCE_VERSION} is not loaded in the"
+            " repository")
     # "Pemerintah Kota Probolinggo" → "Arsitektur SPBE Kota Probolinggo 2025-2029"
     body = re.sub(r"^Pemerintah\s+", "", name, flags=re.IGNORECASE)
     return [(period, RDF.type, SPBE.PeriodeArsitektur, graph),
@@ -170,7 +200,8 @@ def _period_quads(repository: Repository, period: URIRef, name: str, start: int,
 # --- the body and its periods: shown, and changed once the architecture is enacted ----------
 
 STATUS = {"draft": SPBE.Draft, "ditetapkan": SPBE.Ditetapkan}
-"""`--status` values and the document statuses the rules allow (shapes/struktur.ttl)."""
+"""The status values accepted and the document statuses the rules allow
+(shapes/struktur.ttl)."""
 
 _PERIOD_FIELDS = {"status": SPBE.statusDokumen, "nomor_regulasi": SPBE.nomorRegulasi,
                   "tanggal_regulasi": SPBE.tanggalRegulasi}
@@ -260,9 +291,9 @@ def check_periode_input(kode_wilayah: str, periode: str, *, status: str | None =
                         nomor_regulasi: str | None = None,
                         tanggal_regulasi: str | None = None) -> PeriodeInput:
     """Everything `set_periode` can check before it opens the store: the region code, the
-    years, the status and the date; `InputError` naming the option otherwise."""
+    years, the status and the date; `InputError` naming the field otherwise."""
     kode, _ = check_instansi_input(kode_wilayah, None)
-    start, end = parse_period(periode, option=None)
+    start, end = parse_period(periode)
     values: dict[str, Node | None] = {}
     if status is not None:
         chosen = STATUS.get(status.strip().lower())
@@ -270,7 +301,7 @@ def check_periode_input(kode_wilayah: str, periode: str, *, status: str | None =
             raise InputError(
                 f"status '{status}' tidak dikenal: pilih draft atau ditetapkan",
                 f"unknown status '{status}': choose draft or ditetapkan",
-                Location(field="--status"))
+                Location(field="status"))
         values["status"] = chosen
     if nomor_regulasi is not None:
         nomor = " ".join(nomor_regulasi.split())
@@ -280,7 +311,7 @@ def check_periode_input(kode_wilayah: str, periode: str, *, status: str | None =
             try:
                 day = parse_tanggal(tanggal_regulasi, "tanggal regulasi")
             except InputError as exc:
-                exc.location = Location(field="--tanggal-regulasi")
+                exc.location = Location(field="tanggal_regulasi")
                 raise
             values["tanggal_regulasi"] = Literal(day.isoformat(), datatype=XSD.date)
         else:
@@ -384,18 +415,17 @@ def field_names(names: list[str], lang: str = "id") -> str:
 
 
 def _recorded(repository: Repository, kode: str) -> tuple[set[Literal], set[URIRef]]:
-    """The names and periods of recorded body `kode`; `InputError` on `--instansi` for an
-    unknown code (naming the known ones) or a body whose record is missing."""
+    """The names and periods of recorded body `kode`; `InputError` on `kode_wilayah` for an
+    unknown code (naming the known ones), `InstansiNotRecordedError` for a body whose record
+    is missing."""
     try:
         require_known_instansi(repository, kode)
     except InputError as exc:
-        exc.location = Location(field="--instansi")
+        exc.location = Location(field="kode_wilayah")
         raise
     record = _record(repository, kode)
     if record is None:
-        raise InputError(
-            f"instansi {kode} belum tercatat; catat dulu dengan `spbe-arch init --instansi"
-            f" {kode} --nama … --periode …`",
-            f"instansi {kode} is not recorded yet; record it first with `spbe-arch init"
-            f" --instansi {kode} --nama … --periode …`", Location(field="--instansi"))
+        raise InstansiNotRecordedError(kode, f"instansi {kode} belum tercatat",
+                                       f"instansi {kode} is not recorded yet",
+                                       Location(field="kode_wilayah"))
     return record

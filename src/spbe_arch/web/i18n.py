@@ -470,6 +470,10 @@ EN: dict[str, str] = {
     "Tidak ada yang berubah.": "Nothing changed.",
     "Periode {periode} dicatat.": "Period {periode} recorded.",
     "Periode {periode} diperbarui: {fields}.": "Period {periode} updated: {fields}.",
+    "catat dulu dengan formulir di bawah": "record it first with the form below",
+    "admin dapat mencatatnya di halaman ini": "an admin can record it on this page",
+    "pengelola server memuatnya dengan spbe-arch init":
+        "the server's operator loads it with spbe-arch init",
 }
 
 

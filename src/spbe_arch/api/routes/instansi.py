@@ -14,7 +14,7 @@ written) and audited (`GET /history?entity=<iri>`).
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -32,8 +32,10 @@ from spbe_arch.api.deps import (
 )
 from spbe_arch.errors import InputError
 from spbe_arch.model.instansi import (
+    InstansiNotRecordedError,
     InstansiView,
     PeriodeView,
+    ReferenceNotLoadedError,
     check_periode_input,
     describe_instansi,
     record_instansi,
@@ -124,43 +126,38 @@ def get_admin(principal: PrincipalDep) -> Principal:
 
 AdminDep = Annotated[Principal, Depends(get_admin)]
 
-# the service words its refusals for the command line (`opsi --periode`); here they name
-# the request's own parts, as FastAPI's own refusals do (`isi permintaan 'periode'`)
-_PLACES = {"--instansi": ("bagian alamat", "path segment", "kode_wilayah"),
-           "--nama": ("isi permintaan", "request body", "nama"),
-           "--periode": ("isi permintaan", "request body", "periode"),
-           "--status": ("isi permintaan", "request body", "status"),
-           "--tanggal-regulasi": ("isi permintaan", "request body", "tanggal_regulasi"),
-           "--nomor-regulasi": ("isi permintaan", "request body", "nomor_regulasi")}
-_OPTION = re.compile(r"--(nama|periode|status|nomor-regulasi|tanggal-regulasi)\b")
+_BODY, _PATH = ("isi permintaan", "request body"), ("bagian alamat", "path segment")
+_PLACES = {"kode_wilayah": _PATH, "nama": _BODY, "periode": _BODY, "status": _BODY,
+           "nomor_regulasi": _BODY, "tanggal_regulasi": _BODY}
+"""Where the service's fields are in a request (its names are the request's), in the words
+FastAPI's own refusals use (`isi permintaan 'periode'`). A route whose address holds a
+field the table puts in the body says so (`in_path`)."""
 
 
-def request_field_words(text: str) -> str:
-    """`(--nama)` → `('nama')` outside `…` quotes: a quoted command stays a command."""
-    parts = text.split("`")
-    return "`".join(_OPTION.sub(lambda m: f"'{m[1].replace('-', '_')}'", part)
-                    if i % 2 == 0 else part for i, part in enumerate(parts))
-
-
-def _for_request(exc: InputError, where: str | None) -> InputError:
-    """The service's `InputError` naming the request's field (`where` overrides the
-    service's option: the period's years come from the address here)."""
+def _for_request(exc: InputError, in_path: Collection[str] = ()) -> InputError:
+    """The service's `InputError` prefixed with the part of the request its field is in;
+    for a body not recorded yet, the request that records it; for a store without the
+    national reference, who loads it. An unknown body is 404, anything else 422."""
     field = exc.location.field if exc.location else None
-    place = _PLACES.get(where or field or "")
-    if where == "periode":
-        place = ("bagian alamat", "path segment", "periode")
-    prefix_id = f"{place[0]} '{place[2]}': " if place else ""
-    prefix_en = f"{place[1]} '{place[2]}': " if place else ""
-    kind = InstansiNotFoundError if field == "--instansi" else InstansiValueError
-    return kind(prefix_id + request_field_words(exc.message_id),
-                prefix_en + request_field_words(exc.message_en))
+    place = _PATH if field in in_path else _PLACES.get(field or "")
+    text_id, text_en = exc.message_id, exc.message_en
+    if isinstance(exc, InstansiNotRecordedError) and not exc.missing:
+        text_id += f"; catat dulu dengan PUT /api/instansi/{exc.kode} (nama dan periode)"
+        text_en += f"; record it first with PUT /api/instansi/{exc.kode} (nama and periode)"
+    elif isinstance(exc, ReferenceNotLoadedError):
+        text_id += "; pengelola server memuatnya dengan `spbe-arch init`"
+        text_en += "; the server's operator loads it with `spbe-arch init`"
+    if place is not None:
+        text_id, text_en = f"{place[0]} '{field}': {text_id}", f"{place[1]} '{field}': {text_en}"
+    kind = InstansiNotFoundError if field == "kode_wilayah" else InstansiValueError
+    return kind(text_id, text_en)
 
 
 def _describe(repository: Repository, kode: str) -> InstansiView:
     try:
         return describe_instansi(repository, kode)
     except InputError as exc:
-        raise _for_request(exc, None) from None
+        raise _for_request(exc) from None
 
 
 def _period(view: InstansiView, years: str) -> PeriodeView | None:
@@ -209,7 +206,7 @@ def instansi_put(request: Request, kode_wilayah: KodeWilayah, body: InstansiBody
             done = record_instansi(repository, kode_wilayah, body.nama, body.periode,
                                    agent=principal.name, lang=lang)
         except InputError as exc:
-            raise _for_request(exc, None) from None
+            raise _for_request(exc) from None
         view = describe_instansi(repository, kode_wilayah)
     headers = {}
     if done.created:
@@ -230,13 +227,13 @@ def periode_patch(request: Request, kode_wilayah: KodeWilayah, periode: Periode,
     periode yang ada hanya isian yang diberikan yang berubah. Seperti `spbe-arch instansi
     periode TAHUN-TAHUN --status … --nomor-regulasi … --tanggal-regulasi …`."""
     try:
-        # before the store is read, as the command line does: the years are the one input
-        # the service names no option for, and here they are the address's
+        # before the store is read, as the command line does; here the years are the
+        # address's
         check_periode_input(kode_wilayah, periode, status=body.status,
                             nomor_regulasi=body.nomor_regulasi,
                             tanggal_regulasi=body.tanggal_regulasi)
     except InputError as exc:
-        raise _for_request(exc, None if exc.location else "periode") from None
+        raise _for_request(exc, in_path={"periode"}) from None
     with lock:
         try:
             done = set_periode(repository, kode_wilayah, periode, status=body.status,
@@ -244,7 +241,7 @@ def periode_patch(request: Request, kode_wilayah: KodeWilayah, periode: Periode,
                                tanggal_regulasi=body.tanggal_regulasi, agent=principal.name,
                                lang=lang)
         except InputError as exc:
-            raise _for_request(exc, None) from None
+            raise _for_request(exc, in_path={"periode"}) from None
         view = describe_instansi(repository, kode_wilayah)
     found = next(p for p in view.periode if p.iri == done.iri)
     headers = {}

@@ -6,7 +6,8 @@ reference version (`describe_instansi`, as `GET /api/instansi/{kode}`). An admin
 the forms: record or rename the body (`record_instansi`, as `PUT`), set a period's status
 and regulation or record a new period (`set_periode`, as `PATCH …/periode/{tahun-tahun}`),
 under the app's write lock, checked against the rules and audited by the service; what the
-service refuses is shown at the field it concerns.
+service refuses is shown at the field it concerns: the service names the fields as the
+forms do (`periode`, `tanggal_regulasi`), so a field is shown at the control of that name.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from starlette.datastructures import FormData
 
 from spbe_arch import iris
 from spbe_arch.access import require_admin
-from spbe_arch.api.routes.instansi import request_field_words
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.model.instansi import (
+    InstansiNotRecordedError,
     InstansiView,
     PeriodeView,
+    ReferenceNotLoadedError,
     check_periode_input,
     describe_instansi,
     field_names,
@@ -42,9 +44,6 @@ from spbe_arch.web.rendering import WebRoute, element_path
 router = APIRouter(route_class=WebRoute)
 NEW = "baru"
 """The form key of the new-period form (an existing period's is its years)."""
-_OPTION_FIELDS = {"--nama": "nama", "--periode": "periode", "--status": "status",
-                  "--tanggal-regulasi": "tanggal_regulasi",
-                  "--nomor-regulasi": "nomor_regulasi"}
 _PATH_FIELDS = {str(SPBE.nama): "nama", str(SPBE.statusDokumen): "status",
                 str(SPBE.nomorRegulasi): "nomor_regulasi",
                 str(SPBE.tanggalRegulasi): "tanggal_regulasi",
@@ -88,14 +87,26 @@ def _period_values(period: PeriodeView) -> dict[str, str]:
             if len(period.tanggal_regulasi) == 1 else ", ".join(period.tanggal_regulasi)}
 
 
+def _said(page: Page, exc: InputError) -> str:
+    """The service's message without its field (the page shows it at the control, or the
+    page is the body's), and what to do next where the page has a way: a body not recorded
+    is recorded with the form here, by an admin; the base data is the operator's."""
+    text = exc.message_en if page.lang == "en" else exc.message_id
+    if isinstance(exc, InstansiNotRecordedError) and not exc.missing:
+        step = (page.t("catat dulu dengan formulir di bawah") if page.principal.is_admin
+                else page.t("admin dapat mencatatnya di halaman ini"))
+        return f"{text}; {step}"
+    if isinstance(exc, ReferenceNotLoadedError):
+        return f"{text}; {page.t('pengelola server memuatnya dengan spbe-arch init')}"
+    return text
+
+
 def _view(page: Page) -> tuple[InstansiView | None, str]:
     """The body as recorded, or None and why not (not recorded yet)."""
     try:
         return describe_instansi(page.repository, page.instansi), ""
     except InputError as exc:
-        # the message without its place: the page is the body's, not an option's
-        return None, request_field_words(exc.message_en if page.lang == "en"
-                                         else exc.message_id)
+        return None, _said(page, exc)
 
 
 def _render(page: Page, *, body_form: FormState | None = None,
@@ -124,9 +135,8 @@ def instansi_page(page: PageDep, pesan: Annotated[str | None, Query(max_length=4
                    notes=flash_of(page.request).take(catatan, page.principal.name))
 
 
-def _explain(page: Page, exc: SpbeError, state: FormState, focus: set[str],
-             where: str | None = None) -> None:
-    """Each refusal at the field it concerns: an option the service names, a rule's path on
+def _explain(page: Page, exc: SpbeError, state: FormState, focus: set[str]) -> None:
+    """Each refusal at the field it concerns: the field the service names, a rule's path on
     the body or the period being changed; the rest above the form."""
     if isinstance(exc, RuleViolationError):
         state.general.append(page.message(exc))
@@ -140,13 +150,12 @@ def _explain(page: Page, exc: SpbeError, state: FormState, focus: set[str],
                 state.others.append({"message": message, "element": node.rsplit("/", 1)[-1],
                                      "href": element_path(node) or ""})
         return
-    option = exc.location.field if exc.location else None
-    name = _OPTION_FIELDS.get(option or "", where if option is None else None)
-    text = request_field_words(exc.message_en if page.lang == "en" else exc.message_id)
+    name = exc.location.field if exc.location else None
+    text = _said(page, exc) if isinstance(exc, InputError) else page.message(exc)
     if name is not None and name in state.values:
         state.errors.setdefault(name, []).append(text)
     else:
-        state.general.append(request_field_words(exc.message(page.lang)))
+        state.general.append(text)
 
 
 @router.post("/instansi")
@@ -186,7 +195,7 @@ def period_save(page: PageDep, form: FormDep) -> Response:
                                agent=page.principal.name, lang=page.lang, **given)
     except (InputError, RuleViolationError) as exc:
         period = iris.element_iri(page.instansi, "periode", values["periode"].replace(" ", ""))
-        _explain(page, exc, state, {str(period)}, where="periode")
+        _explain(page, exc, state, {str(period)})
         return _render(page, period_forms={key: state}, status=422)
     years = f"{checked.start}-{checked.end}"
     if done.activity is None:
