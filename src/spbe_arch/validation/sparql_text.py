@@ -26,7 +26,7 @@ byte for byte.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib.namespace import RDF
@@ -479,33 +479,29 @@ def check_prebinding(parser: Parser, query: SelectQuery, this: str = "this") -> 
 
     def visit(group: Group, bound: bool) -> str | None:
         bound_here = bound or _binds_this(parser, group, this)
-        for element in group.elements:
-            if element.kind in ("filter", "bind"):
-                if this in _expression_vars(parser, element) and not bound_here:
-                    return "an expression uses $this where it is not bound"
-                for _, body in element.exists:
-                    reason = visit(body, bound_here)
-                    if reason:
-                        return reason
-            elif element.kind == "subselect" and element.select is not None:
-                sub = element.select
-                if this in parser.vars_in(sub.select_start, sub.end) and this not in sub.projected:
-                    return "a sub-SELECT uses $this without projecting it"
-                reason = visit(sub.group, False)
-                if reason:
-                    return reason
-            elif element.kind == "optional":
-                reason = visit(element.groups[0], bound_here and group is query.group)
-                if reason:
-                    return reason
-            else:
-                for body in element.groups:
-                    reason = visit(body, False)
-                    if reason:
-                        return reason
-        return None
+        return _first_reason(visit_element(element, group, bound_here)
+                             for element in group.elements)
+
+    def visit_element(element: Element, group: Group, bound_here: bool) -> str | None:
+        if element.kind in ("filter", "bind"):
+            if this in _expression_vars(parser, element) and not bound_here:
+                return "an expression uses $this where it is not bound"
+            return _first_reason(visit(body, bound_here) for _, body in element.exists)
+        if element.kind == "subselect" and element.select is not None:
+            sub = element.select
+            if this in parser.vars_in(sub.select_start, sub.end) and this not in sub.projected:
+                return "a sub-SELECT uses $this without projecting it"
+            return visit(sub.group, False)
+        if element.kind == "optional":
+            return visit(element.groups[0], bound_here and group is query.group)
+        return _first_reason(visit(body, False) for body in element.groups)
 
     return visit(query.group, True)
+
+
+def _first_reason(reasons: Iterable[str | None]) -> str | None:
+    """The first reason given (the rest are not computed)."""
+    return next((reason for reason in reasons if reason), None)
 
 
 @dataclass
