@@ -1110,19 +1110,10 @@ def _optional_negations(parser: Parser, group: Group, rename: dict[str, str],
         if any(t.kind == "bnode" for t in tokens[body.start:body.end]):
             continue
         body_vars = parser.vars_in(body.start, body.end)
-        own = {v for e in body.elements if e.kind == "triples"
-               for v in parser.vars_in(e.start, e.end)}
+        own = _triples_vars(parser, body)
         for candidate in elements[index + 1:]:
-            if candidate.kind != "filter":
-                continue
-            words = ["?" if t.kind == "var" else t.upper or t.text
-                     for t in tokens[candidate.start:candidate.end]]
-            if words not in (["FILTER", "(", "!", "BOUND", "(", "?", ")", ")"],
-                             ["FILTER", "!", "BOUND", "(", "?", ")"]):
-                continue
-            var = next(t.text[1:] for t in tokens[candidate.start:candidate.end]
-                       if t.kind == "var")
-            if var not in own:
+            var = _unbound_test_var(parser, candidate)
+            if var is None or var not in own:
                 continue
             outside = [t for k, t in enumerate(tokens) if t.kind == "var"
                        and not body.start <= k < body.end
@@ -1135,6 +1126,18 @@ def _optional_negations(parser: Parser, group: Group, rename: dict[str, str],
                 continue
             yield optional, candidate, body, body_vars & outside_names
             break
+
+
+def _unbound_test_var(parser: Parser, element: Element) -> str | None:
+    """?x of a `FILTER (!BOUND(?x))` or `FILTER !BOUND(?x)` element, else None."""
+    if element.kind != "filter":
+        return None
+    tokens = parser.tokens[element.start:element.end]
+    words = ["?" if t.kind == "var" else t.upper or t.text for t in tokens]
+    if words not in (["FILTER", "(", "!", "BOUND", "(", "?", ")", ")"],
+                     ["FILTER", "!", "BOUND", "(", "?", ")"]):
+        return None
+    return next(t.text[1:] for t in tokens if t.kind == "var")
 
 
 def _mark_triples(parser: Parser, group: Group, rename: dict[str, str],
