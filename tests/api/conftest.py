@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
+from tests.served import served
 
 from spbe_arch import datasets, iris
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.cli.serve import server_config
 from spbe_arch.repository import LoadSource, Repository, open_repository
 from spbe_arch.settings import Settings
 
@@ -97,25 +94,7 @@ def arch_service(make_service: ServiceFactory) -> Service:
 @pytest.fixture(scope="module")
 def serve_app() -> Iterator[Callable[[Any], str]]:
     """`serve_app(app)` -> the base URL of `app` served as `spbe-arch serve` serves it
-    (uvicorn, `server_config`) on a free loopback port, in a thread of this process, until
-    the module's tests are done: for the tests that need real HTTP clients."""
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
-
-    def start(app: Any) -> str:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        running.append((server, thread))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    (`tests.served`), until the module's tests are done: for the tests that need real HTTP
+    clients."""
+    with ExitStack() as running:
+        yield lambda app: running.enter_context(served(app))

@@ -4,11 +4,6 @@ and Secure, and only a proxy the server trusts may say so."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,35 +11,17 @@ import httpx
 import pytest
 import uvicorn
 from tests.cli.conftest import Invoke, SetEnv
+from tests.served import served
 
 from spbe_arch.access import TokenStore
 from spbe_arch.api import create_app
-from spbe_arch.cli.serve import server_config
 from spbe_arch.repository import open_repository
 from spbe_arch.settings import Settings
 
 
-@contextmanager
-def served(**options: Any) -> Iterator[str]:
-    """The app on a free loopback port, run the way `spbe-arch serve` runs it."""
-    app = create_app(Settings(store="memory:"), open_repository("memory:"),
-                     host="127.0.0.1", tokens=TokenStore(None))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning",
-                                          **options))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def app() -> Any:
+    return create_app(Settings(store="memory:"), open_repository("memory:"),
+                      host="127.0.0.1", tokens=TokenStore(None))
 
 
 def form_token_cookie(base: str) -> str:
@@ -57,13 +34,13 @@ def form_token_cookie(base: str) -> str:
 
 
 def test_a_trusted_proxy_that_ended_https_gets_host_prefixed_secure_cookies() -> None:
-    with served() as base:  # uvicorn's default: the proxy on this machine is trusted
+    with served(app()) as base:  # uvicorn's default: the proxy on this machine is trusted
         cookie = form_token_cookie(base)
     assert cookie.startswith("__Host-spbe_csrf=") and "Secure" in cookie
 
 
 def test_an_untrusted_client_cannot_claim_https() -> None:
-    with served(forwarded_allow_ips="192.0.2.10") as base:
+    with served(app(), forwarded_allow_ips="192.0.2.10") as base:
         cookie = form_token_cookie(base)
     assert cookie.startswith("spbe_csrf=") and "Secure" not in cookie
 
