@@ -210,3 +210,10 @@ def anonymous_read_enabled(settings: Settings, host: str | None) -> bool:
     if settings.anonymous_read is not None:
         return settings.anonymous_read
     return is_loopback(host)
+
+
+def loopback_names_only(settings: Settings, host: str | None) -> bool:
+    """Anonymous reading is on by the loopback default (not by an operator's setting), so
+    the server must answer only requests addressed to a loopback name (`api.browser_guard`:
+    DNS rebinding). `host` None is in-process use, which no browser reaches."""
+    return host is not None and is_loopback(host) and settings.anonymous_read is None

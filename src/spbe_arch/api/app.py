@@ -32,7 +32,7 @@ from spbe_arch.access import (
     PermissionDeniedError,
     TokenStore,
     anonymous_read_enabled,
-    is_loopback,
+    loopback_names_only,
 )
 from spbe_arch.api.browser_guard import LoopbackHostOnly, SecurityHeaders
 from spbe_arch.api.deps import request_lang
@@ -257,9 +257,7 @@ def create_app(settings: Settings | None = None, repository: Repository | None =
                             "X-Total-Count"],
             max_age=600,
         )
-    # anonymous reading by the loopback default only (an operator's explicit setting is
-    # kept); `host` None is in-process use, reached by no browser
-    if host is not None and is_loopback(host) and settings.anonymous_read is None:
+    if loopback_names_only(settings, host):
         app.add_middleware(LoopbackHostOnly, refuse=error_response)
     app.add_middleware(SecurityHeaders)  # outermost: refusals and CORS answers get it too
 

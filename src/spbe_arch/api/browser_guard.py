@@ -19,14 +19,14 @@ reading comes from that default answers only requests addressed to a loopback na
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from spbe_arch.access import is_loopback
 from spbe_arch.errors import SpbeError
 
 NO_CONTENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
@@ -84,12 +84,7 @@ def is_loopback_name(host_header: str) -> bool:
     """`localhost`, a name under `.localhost` (RFC 6761: always the loopback) or a loopback
     address."""
     name = host_name(host_header)
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
+    return name.endswith(".localhost") or is_loopback(name)
 
 
 Refuse = Callable[[Request, SpbeError], Response]
@@ -107,14 +102,13 @@ class LoopbackHostOnly:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        host = request.headers.get("host")
+        host = Headers(scope=scope).get("host")
         # a request without Host (HTTP/1.0 tools) names no other site: nothing to refuse
         if host is None or is_loopback_name(host):
             await self.app(scope, receive, send)
             return
         shown = host[:100]
-        response = self.refuse(request, MisdirectedRequestError(
+        response = self.refuse(Request(scope), MisdirectedRequestError(
             f"server ini terikat ke loopback dan hanya melayani alamat localhost/127.0.0.1,"
             f" bukan '{shown}'; di balik reverse proxy, tetapkan SPBE_ANONYMOUS_READ (false:"
             " perlu token; true: baca anonim untuk siapa pun yang menjangkau proxy)",

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spbe_arch.access import TokenStore, anonymous_read_enabled, is_loopback
+from spbe_arch.access import (
+    TokenStore,
+    anonymous_read_enabled,
+    is_loopback,
+    loopback_names_only,
+)
 from spbe_arch.cli.common import repository as open_cli_repository
 from spbe_arch.cli.common import settings as cli_settings
 from spbe_arch.cli.common import state, t
@@ -46,9 +51,8 @@ def banner(settings: Settings, host: str, port: int, tokens: TokenStore) -> list
         t(f"  Batas kueri:  {settings.query_timeout_s:g} detik, {settings.result_limit} baris",
           f"  Query limits: {settings.query_timeout_s:g} s, {settings.result_limit} rows"),
     ]
-    if anonymous and is_loopback(host) and settings.anonymous_read is None:
-        # the app then answers only loopback host names (api.browser_guard): say so before
-        # someone puts a reverse proxy in front and gets 400 for its host name
+    if loopback_names_only(settings, host):
+        # say so before someone puts a reverse proxy in front and gets 400 for its host name
         lines.append(t("  Hanya melayani nama host localhost/127.0.0.1; di balik reverse proxy"
                        " tetapkan SPBE_ANONYMOUS_READ",
                        "  Answers only the host names localhost/127.0.0.1; behind a reverse"
