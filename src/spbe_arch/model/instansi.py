@@ -268,6 +268,8 @@ class PeriodeSet:
     """What `set_periode` did."""
 
     iri: URIRef
+    years: str
+    """`2025-2029`, however the input wrote them (`2025 – 2029`)."""
     created: bool
     """The period was not recorded before (it is now, as a draft unless `status` said)."""
     changed: list[str]
@@ -406,7 +408,7 @@ def set_periode(repository: Repository, kode_wilayah: str, periode: str, *,
         label=(f"Catat periode {years} instansi {kode}" if created else
                f"Ubah periode {years} instansi {kode}: "
                + ", ".join(_FIELD_NAMES[n][0] for n in changed)), lang=lang)
-    return PeriodeSet(period, created, changed, activity)
+    return PeriodeSet(period, years, created, changed, activity)
 
 
 def field_names(names: list[str], lang: str = "id") -> str:

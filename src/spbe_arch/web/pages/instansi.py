@@ -28,7 +28,6 @@ from spbe_arch.model.instansi import (
     InstansiView,
     PeriodeView,
     ReferenceNotLoadedError,
-    check_periode_input,
     describe_instansi,
     field_names,
     record_instansi,
@@ -189,7 +188,6 @@ def period_save(page: PageDep, form: FormDep) -> Response:
                              "nomor_regulasi": values["nomor_regulasi"],
                              "tanggal_regulasi": values["tanggal_regulasi"]}
     try:
-        checked = check_periode_input(page.instansi, values["periode"], **given)
         with page.request.app.state.write_lock:
             done = set_periode(page.repository, page.instansi, values["periode"],
                                agent=page.principal.name, lang=page.lang, **given)
@@ -197,7 +195,7 @@ def period_save(page: PageDep, form: FormDep) -> Response:
         period = iris.element_iri(page.instansi, "periode", values["periode"].replace(" ", ""))
         _explain(page, exc, state, {str(period)})
         return _render(page, period_forms={key: state}, status=422)
-    years = f"{checked.start}-{checked.end}"
+    years = done.years
     if done.activity is None:
         return page.redirect(page.url("/instansi", pesan="sama"))
     line = (page.t("Periode {periode} dicatat.", periode=years) if done.created else
