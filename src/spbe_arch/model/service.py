@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 from typing import Literal as TypingLiteral
@@ -45,6 +45,7 @@ from spbe_arch.model.values import (
     local_name,
     record_code,
     record_to_triples,
+    reference_code_problem,
 )
 from spbe_arch.repository import ChangeSet, Repository
 from spbe_arch.repository.base import bind_values, fill_line
@@ -221,7 +222,20 @@ def _convert(field: Field, obj: Node, label: str | None) -> Any:
         return str(obj)
     if field.kind == "enum":
         return local_name(obj)
+    if label is None and field.kind == "reference-code":
+        return _unlisted_reference_code(obj)
     return label if label is not None else str(obj)
+
+
+_REFERENCE_CONCEPT = re.compile(re.escape(f"{iris.BASE}ref/") + r"[a-z0-9-]+/([^/]+)")
+
+
+def _unlisted_reference_code(obj: Node) -> str:
+    """The code of a reference concept no loaded list holds (a code accepted outside a
+    provisional list), read back from the IRI it was minted as (`iris.reference_concept_iri`)
+    so that what is read can be written again unchanged; any other IRI as it is."""
+    match = _REFERENCE_CONCEPT.fullmatch(str(obj))
+    return unquote(match.group(1)) if match else str(obj)
 
 
 def _to_record(kind: EntityKind, subject: URIRef, props: Mapping[Any, Mapping[Node, str | None]],
@@ -409,6 +423,33 @@ def reference_version_in_force(repository: Repository, instansi: str) -> URIRef 
     return None
 
 
+@dataclass(frozen=True)
+class ProvisionalScheme:
+    """A reference scheme whose code list is provisional (`spbe:provisional true`)."""
+
+    prefix: str
+    version: URIRef
+    version_name: str
+    name: str
+
+
+def provisional_schemes(repository: Repository) -> dict[str, list[ProvisionalScheme]]:
+    """The provisional schemes per prefix (RAA …), one per reference version holding one.
+    A version whose IRI is not the one `iris` mints from its name is left out: the IRI a
+    code outside the list is stored under would not be that of the same code in an
+    official list of that version."""
+    out: dict[str, list[ProvisionalScheme]] = defaultdict(list)
+    for row in repository.select(sparql("provisional_schemes")):
+        version, version_name = row.get("version"), str(row.get("versionName") or "")
+        if not isinstance(version, URIRef) or iris.reference_version_iri(version_name) != version:
+            continue
+        scheme = ProvisionalScheme(str(row["prefix"]), version, version_name,
+                                   str(row.get("schemeName") or ""))
+        if scheme not in out[scheme.prefix]:
+            out[scheme.prefix].append(scheme)
+    return dict(out)
+
+
 def scheme_name(concepts: Mapping[str, ReferenceConcept], prefix: str) -> str:
     for concept in concepts.values():
         if concept.scheme_name:
@@ -428,6 +469,7 @@ class RepositoryResolver(Resolver):
         self._codes: dict[str, dict[str, URIRef]] = {}
         self._batch: dict[str, dict[str, URIRef]] = defaultdict(dict)
         self._references: dict[str, dict[str, ReferenceConcept]] | None = None
+        self._provisional: dict[str, list[ProvisionalScheme]] | None = None
 
     def stored_codes(self, kind: EntityKind) -> dict[str, URIRef]:
         if kind.name not in self._codes:
@@ -477,10 +519,31 @@ class RepositoryResolver(Resolver):
             self._references = reference_concepts(self.repository, self.instansi)
         return self._references
 
+    @cached_property
+    def version_in_force(self) -> URIRef | None:
+        return reference_version_in_force(self.repository, self.instansi)
+
+    def provisional_scheme(self, prefix: str) -> ProvisionalScheme | None:
+        """The provisional list of `prefix` a code outside the loaded lists is taken for:
+        the one of the reference version in force, else (no period records a version) the
+        only one loaded, or the one of the default version; None when the list is official
+        (or absent), since then an unknown code is refused."""
+        if self._provisional is None:
+            self._provisional = provisional_schemes(self.repository)
+        candidates = self._provisional.get(prefix, [])
+        version = self.version_in_force
+        if version is not None:
+            candidates = [c for c in candidates if c.version == version]
+        elif len(candidates) > 1:
+            default = iris.reference_version_iri(self.reference_version)
+            candidates = [c for c in candidates if c.version == default]
+        return candidates[0] if len(candidates) == 1 else None
+
     def reference(self, ctx: Context, field: Field, value: str) -> URIRef | None:
         assert field.scheme is not None
         concepts = self.references().get(field.scheme, {})
         concept = concepts.get(value)
+        code = value
         if concept is None and self.lenient_codes:
             normalised = re.sub(r"\s+", "", value).upper()
             concept = concepts.get(normalised)
@@ -488,19 +551,48 @@ class RepositoryResolver(Resolver):
                 self.warn(ctx, field.name, value,
                           f"kode referensi '{value}' ditulis sebagai '{normalised}'",
                           f"reference code '{value}' taken as '{normalised}'")
-        if concept is None:
-            name = scheme_name(concepts, field.scheme)
-            if not concepts:
-                self.problem(ctx, field.name, value,
-                             f"referensi {field.scheme} belum dimuat ke repositori, sehingga"
-                             f" '{value}' tidak dapat diperiksa",
-                             f"the {field.scheme} reference is not loaded in the repository,"
-                             f" so '{value}' cannot be checked")
-            else:
-                self.problem(ctx, field.name, value, f"'{value}' tidak ada dalam {name}",
-                             f"'{value}' is not in {name} ({field.scheme})")
+            elif reference_code_problem(field.scheme, value) is not None:
+                code = normalised  # `raa .07`: judged (and named) as it would be taken
+        if concept is not None:
+            return concept.iri
+        provisional = self.provisional_scheme(field.scheme)
+        if provisional is not None:
+            return self._outside_provisional_list(ctx, field, value, code, provisional)
+        name = scheme_name(concepts, field.scheme)
+        if not concepts:
+            self.problem(ctx, field.name, value,
+                         f"referensi {field.scheme} belum dimuat ke repositori, sehingga"
+                         f" '{value}' tidak dapat diperiksa",
+                         f"the {field.scheme} reference is not loaded in the repository,"
+                         f" so '{value}' cannot be checked")
+        else:
+            self.problem(ctx, field.name, value, f"'{value}' tidak ada dalam {name}",
+                         f"'{value}' is not in {name} ({field.scheme})")
+        return None
+
+    def _outside_provisional_list(self, ctx: Context, field: Field, value: str, code: str,
+                                  scheme: ProvisionalScheme) -> URIRef | None:
+        """A code no loaded list holds, for a scheme whose list is provisional: the rules
+        only warn about it (`Elemen-klasifikasiRA?-dikenal`), so it is stored, under the
+        IRI it would have in that version, which an official list loaded later will hold."""
+        assert field.scheme is not None
+        malformed = reference_code_problem(field.scheme, code)
+        if malformed is not None:
+            self.problem(ctx, field.name, value, *malformed)
             return None
-        return concept.iri
+        if code != value:
+            self.warn(ctx, field.name, value,
+                      f"kode referensi '{value}' ditulis sebagai '{code}'",
+                      f"reference code '{value}' taken as '{code}'")
+        name = scheme.name or field.scheme
+        self.warn(ctx, field.name, code,
+                  f"kode '{code}' tidak ada dalam daftar {name} ({field.scheme}) yang dimuat;"
+                  " daftar itu sementara (belum dari sumber resmi), maka kode ini diterima"
+                  " dan disimpan dengan peringatan; periksa kodenya",
+                  f"code '{code}' is not in the loaded {field.scheme} list ({name}); that"
+                  " list is provisional (not from an official source), so the code is"
+                  " accepted and stored with a warning; check the code")
+        return iris.reference_concept_iri(scheme.version_name, code)
 
 
 # --- planning writes ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ IGNORED_KEYS = frozenset({"@id", "@type", "@context"})
 _SPBE_NS = str(SPBE._NS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+"""The code pattern of the shapes (`spbesh:Elemen-kode-pola`); a test keeps the two equal."""
 
 
 class FieldProblem(InputError):
@@ -228,6 +230,49 @@ def record_code(kind: EntityKind, record: Mapping[str, Any]) -> str | None:
     return text or None
 
 
+def code_syntax_problem(code: str) -> tuple[str, str] | None:
+    """Why `code` (already stripped) cannot name anything, as (Indonesian, English), or None.
+    The same checks hold for an entity's own code and for a reference code taken outside a
+    provisional list, since both become an address segment and an IRI."""
+    if len(code) > MAX_CODE_LENGTH:
+        return (f"kode terlalu panjang ({len(code)} karakter); paling banyak"
+                f" {MAX_CODE_LENGTH} karakter",
+                f"the code is too long ({len(code)} characters); at most"
+                f" {MAX_CODE_LENGTH} characters")
+    if _CONTROL.search(code):
+        # a tab or NUL in a code passed the code-pattern rule as a mere warning; such a
+        # code cannot be typed into an address, a cell or a file name afterwards
+        return ("kode memuat karakter kendali (tab, baris baru, NUL, …)",
+                "the code holds a control character (tab, line break, NUL, …)")
+    if code in (".", ".."):
+        # a dot segment: clients and RDF tools resolve `…/proses-bisnis/..` to another
+        # address and IRI (`…/id/3574/`), so the entity could be neither read nor deleted
+        return (f"kode '{code}' tidak dapat dipakai: alamat dan IRI dengan segmen"
+                f" '{code}' menunjuk ke tempat lain",
+                f"the code '{code}' cannot be used: an address or IRI with the"
+                f" segment '{code}' points elsewhere")
+    return None
+
+
+def reference_code_problem(scheme: str, code: str) -> tuple[str, str] | None:
+    """Why `code` cannot be a code of the reference `scheme` (RAA …) that no loaded list
+    holds, as (Indonesian, English), or None. Such a code is stored as the concept IRI it
+    would have, so it must be one an official list could hold: the scheme's prefix and a
+    dot, then the shapes' code pattern (no spaces)."""
+    syntax = code_syntax_problem(code)
+    if syntax is not None:
+        return syntax
+    if (not code.startswith(f"{scheme}.") or len(code) == len(scheme) + 1
+            or not CODE_PATTERN.fullmatch(code)):
+        return (f"'{code}' bukan kode {scheme} yang sah: kode diawali '{scheme}.', lalu hanya"
+                " huruf, angka, titik, garis bawah, garis miring atau tanda hubung, tanpa"
+                " spasi",
+                f"'{code}' is not a well-formed {scheme} code: it starts with '{scheme}.',"
+                " then only letters, digits, dots, underscores, slashes or hyphens, without"
+                " spaces")
+    return None
+
+
 def record_to_triples(kind: EntityKind, record: Mapping[str, Any], resolver: Resolver,
                       index: int = 0) -> tuple[URIRef | None, list[Triple]]:
     """The triples of one top-level record; problems go to `resolver.problems`."""
@@ -245,28 +290,9 @@ def record_to_triples(kind: EntityKind, record: Mapping[str, Any], resolver: Res
             resolver.problem(ctx, kind.identity_field.name, None, "kode wajib diisi",
                              "the code is required")
         return None, []
-    if len(code) > MAX_CODE_LENGTH:
-        resolver.problem(ctx, kind.identity_field.name, code,
-                         f"kode terlalu panjang ({len(code)} karakter); paling banyak"
-                         f" {MAX_CODE_LENGTH} karakter",
-                         f"the code is too long ({len(code)} characters); at most"
-                         f" {MAX_CODE_LENGTH} characters")
-        return None, []
-    if _CONTROL.search(code):
-        # a tab or NUL in a code passed the code-pattern rule as a mere warning; such a
-        # code cannot be typed into an address, a cell or a file name afterwards
-        resolver.problem(ctx, kind.identity_field.name, code,
-                         "kode memuat karakter kendali (tab, baris baru, NUL, …)",
-                         "the code holds a control character (tab, line break, NUL, …)")
-        return None, []
-    if code in (".", ".."):
-        # a dot segment: clients and RDF tools resolve `…/proses-bisnis/..` to another
-        # address and IRI (`…/id/3574/`), so the entity could be neither read nor deleted
-        resolver.problem(ctx, kind.identity_field.name, code,
-                         f"kode '{code}' tidak dapat dipakai: alamat dan IRI dengan segmen"
-                         f" '{code}' menunjuk ke tempat lain",
-                         f"the code '{code}' cannot be used: an address or IRI with the"
-                         f" segment '{code}' points elsewhere")
+    syntax = code_syntax_problem(code)
+    if syntax is not None:
+        resolver.problem(ctx, kind.identity_field.name, code, *syntax)
         return None, []
     subject = resolver.entity_iri(kind, code)
     triples: list[Triple] = [
