@@ -493,8 +493,11 @@ UNPLANNABLE: dict[str, tuple[str, str, dict[str, Any] | None, str, str]] = {
                                "klasifikasiRAB": "RAB.99.99.99"}, "editor_b", "editor"),
     "patch_data_unknown_value": ("/api/data/DISDUKCAPIL.D01", "PATCH",
                                  {"sifatData": "Rahasia Sekali"}, "editor_b", "editor"),
-    "patch_aplikasi_unknown_reference": ("/api/aplikasi/DISKOMINFO.A01", "PATCH",
-                                         {"klasifikasiRAA": "RAA.99.99"}, "editor", "editor_b"),
+    # a well-formed RAA code outside the provisional list is accepted with a warning; a
+    # malformed one is still refused by planning
+    "patch_aplikasi_malformed_reference": ("/api/aplikasi/DISKOMINFO.A01", "PATCH",
+                                           {"klasifikasiRAA": "RAA 99.99"}, "editor",
+                                           "editor_b"),
     "patch_opd_unknown_parent": ("/api/opd/DISDUKCAPIL", "PATCH", {"indukOPD": "TIDAKADA"},
                                  "editor_b", "editor"),
 }
