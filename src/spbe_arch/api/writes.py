@@ -223,11 +223,14 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
                  instansi: str, code: str | None, body: Mapping[str, Any] | None,
                  method: str, *, force: bool = False,
                  precondition: Precondition | None = None, lang: str = "id",
+                 warnings: list[FieldProblem] | None = None,
                  ) -> tuple[int, dict[str, Any] | None]:
     """Plan, check and commit one REST-style write of one entity (`method` POST, PUT, PATCH or
     DELETE) for the API and the web pages; returns (HTTP status, the entity afterwards).
     `precondition` is checked against the entity as it is under the write lock; `lang` is
-    the language of the rule messages a refusal carries."""
+    the language of the rule messages a refusal carries. `warnings`, when given, receives
+    what planning accepted but the caller should hear (a reference code outside a
+    provisional list, spaces removed from a code)."""
     what_id, what_en = write_action(kind, method)
     url_code = code
     with lock:
@@ -304,6 +307,8 @@ def write_entity(repository: Repository, principal: Principal, lock: Any, kind: 
         commit(repository, principal, plan, instansi=instansi, opd_codes=owners,
                label=f"REST {method} {kind.name} {code}", what_id=what_id, what_en=what_en,
                lang=lang)
+        if warnings is not None:
+            warnings.extend(plan.warnings)
         if method == "DELETE":
             return 204, None
         after = get_entity(repository, kind, code, instansi=instansi)

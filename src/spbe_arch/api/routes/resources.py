@@ -62,7 +62,7 @@ from spbe_arch.model import (
     reference_concepts,
 )
 from spbe_arch.model.service import scheme_name
-from spbe_arch.model.values import MAX_CODE_LENGTH, entity_to_graph
+from spbe_arch.model.values import MAX_CODE_LENGTH, FieldProblem, entity_to_graph
 from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
 from spbe_arch.vocab import SPBE
@@ -84,6 +84,13 @@ def setup(app: FastAPI) -> None:
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+
+WARNINGS_HEADER = "X-Peringatan"
+"""Response header of a write that succeeded with warnings: a JSON array of messages."""
+WARNINGS_RESPONSE: dict[str, Any] = {"headers": {WARNINGS_HEADER: {
+    "description": "Hanya bila ada: peringatan penulisan (mis. kode RAA/RAI/RAK di luar daftar"
+                   " sementara) sebagai larik JSON berisi pesan dalam bahasa permintaan",
+    "schema": {"type": "string"}}}}
 
 Kind = StrEnum("Kind", {name.replace("-", "_"): name for name in TOP_LEVEL_KINDS})  # type: ignore[misc]
 CONTEXT: dict[str, Any] = {"@vocab": str(SPBE)}
@@ -295,12 +302,19 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
     if not principal.authenticated or principal.role is None or principal.role.value == "reader":
         # fail fast, before any planning: only editors and admins write
         require_opd_write(principal, [], *write_action(_kind(kind), method))
+    lang = request_lang(request)
+    warnings: list[FieldProblem] = []
     status, after = await run_in_threadpool(
         write_entity, repository, principal, request.app.state.write_lock, _kind(kind), instansi,
-        code, body, method, force=force, precondition=precondition, lang=request_lang(request))
+        code, body, method, force=force, precondition=precondition, lang=lang,
+        warnings=warnings)
     if after is None:
         return Response(status_code=status)
     headers = {"ETag": entity_tag(after)}
+    if warnings:
+        # a header, not a body key: the body is the entity as GET gives it (and an SOP has
+        # a field named `peringatan`); JSON with ASCII escapes, since a header is Latin-1
+        headers[WARNINGS_HEADER] = json.dumps([w.message(lang) for w in warnings])
     if status == 201:
         # url_for does not quote path values; a header must be Latin-1
         created = str(after.get("kode") or code or "")
@@ -310,7 +324,7 @@ async def _respond(request: Request, principal: Principal, repository: Repositor
 
 
 @router.post("/{kind}", status_code=201, summary="Buat entitas baru (editor OPD-nya / admin)",
-             responses={409: {"description": "Kode sudah ada"},
+             responses={201: WARNINGS_RESPONSE, 409: {"description": "Kode sudah ada"},
                         422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_create(request: Request, principal: PrincipalDep, repository: RepositoryDep,
                         settings: SettingsDep, kind: Kind, record: Record,
@@ -320,7 +334,8 @@ async def entity_create(request: Request, principal: PrincipalDep, repository: R
 
 
 @router.put("/{kind}/{code:path}", summary="Ganti (atau buat) entitas (editor OPD-nya / admin)",
-            responses={201: {"description": "Dibuat"},
+            responses={200: WARNINGS_RESPONSE,
+                       201: {"description": "Dibuat", **WARNINGS_RESPONSE},
                        412: {"description": "If-Match / If-None-Match tidak terpenuhi"},
                        422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_replace(request: Request, principal: PrincipalDep, repository: RepositoryDep,
@@ -333,7 +348,7 @@ async def entity_replace(request: Request, principal: PrincipalDep, repository: 
 
 
 @router.patch("/{kind}/{code:path}", summary="Ubah sebagian kolom entitas (editor OPD-nya / admin)",
-              responses={404: {"description": "Tidak ada"},
+              responses={200: WARNINGS_RESPONSE, 404: {"description": "Tidak ada"},
                          412: {"description": "If-Match tidak cocok (entitas sudah berubah)"},
                          422: {"description": "Melanggar aturan (hasil validasi)"}})
 async def entity_patch(request: Request, principal: PrincipalDep, repository: RepositoryDep,
