@@ -147,6 +147,12 @@ def test_lenient_normalisation_wins_over_outside_the_list(repo: Repository) -> N
     _apply(repo, plan)
     stored = get_entity(repo, "aplikasi", APLIKASI["kode"], instansi=I)
     assert stored is not None and stored["klasifikasiRAA"] == "RAA.07"
+    # a word after the code is no slip of spelling: not taken as `RAA.07BARU`
+    with pytest.raises(InputProblems) as info:
+        plan_upsert(repo, "aplikasi", [{**APLIKASI, "klasifikasiRAA": "RAA.07 baru"}],
+                    instansi=I, lenient_codes=True)
+    [problem] = _problems(info)
+    assert "'RAA.07 baru' is not a well-formed RAA code" in problem.message("en")
 
 
 def test_an_official_list_is_refused_even_for_a_raa_field_once_not_provisional(

@@ -552,7 +552,9 @@ class RepositoryResolver(Resolver):
                           f"kode referensi '{value}' ditulis sebagai '{normalised}'",
                           f"reference code '{value}' taken as '{normalised}'")
             elif reference_code_problem(field.scheme, value) is not None:
-                code = normalised  # `raa .07`: judged (and named) as it would be taken
+                # outside the list only the case and spaces beside a dot count as a slip
+                # (`raa .07`); `RAA.07 baru` must not become the code `RAA.07BARU`
+                code = re.sub(r"\s*\.\s*", ".", value).upper()
         if concept is not None:
             return concept.iri
         provisional = self.provisional_scheme(field.scheme)
@@ -576,8 +578,11 @@ class RepositoryResolver(Resolver):
         only warn about it (`Elemen-klasifikasiRA?-dikenal`), so it is stored, under the
         IRI it would have in that version, which an official list loaded later will hold."""
         assert field.scheme is not None
-        malformed = reference_code_problem(field.scheme, code)
-        if malformed is not None:
+        if reference_code_problem(field.scheme, code) is not None:
+            # said of the code as written, which is malformed too (`code` differs from it
+            # only when it is)
+            malformed = reference_code_problem(field.scheme, value)
+            assert malformed is not None
             self.problem(ctx, field.name, value, *malformed)
             return None
         if code != value:
