@@ -405,6 +405,11 @@ EN: dict[str, str] = {
     "Identitas SOP disimpan.": "SOP identity saved.",
     "Langkah SOP disimpan.": "SOP steps saved.",
     "Catatan penurunan SOP": "Notes on deriving the SOP",
+    "Catatan penyimpanan": "Notes on saving",
+    "Daftar {scheme} masih sementara: kode yang tidak ada di daftar boleh diketik (mis. dari"
+    " daftar resmi) dan disimpan dengan peringatan.":
+        "The {scheme} list is still provisional: a code that is not in it may be typed (e.g."
+        " from the official list) and is saved with a warning.",
     "Tidak ada langkah yang berubah.": "No step changed.",
     "Langkah belum disimpan.": "The steps were not saved.",
     "Simpan langkah": "Save steps",

@@ -39,11 +39,13 @@ from spbe_arch.model import (
     reference_concepts,
 )
 from spbe_arch.model.catalogue import reverse_links
+from spbe_arch.model.service import RepositoryResolver
 from spbe_arch.reports.findings import build_findings
 from spbe_arch.reports.model import ArchitectureData, gather_architecture
 from spbe_arch.validation import latest_report
 from spbe_arch.validation.write_check import RuleViolationError
 from spbe_arch.web.context import FormDep, Page, PageDep, form_list, form_text
+from spbe_arch.web.flash import flash_of
 from spbe_arch.web.rendering import WebRoute, element_path, entity_path
 
 router = APIRouter(route_class=WebRoute)
@@ -285,12 +287,22 @@ def _reverse_choices(page: Page, kind: EntityKind, state: FormState) -> list[Rev
     return out
 
 
+def _provisional_fields(page: Page, kind: EntityKind) -> set[str]:
+    """The form's reference fields whose list is provisional: a code outside it may be
+    typed and is saved with a warning, which the field's help says."""
+    resolver = RepositoryResolver(page.repository, page.instansi)
+    return {f.name for f in editable_fields(kind)
+            if f.kind == "reference-code" and f.scheme
+            and resolver.provisional_scheme(f.scheme) is not None}
+
+
 def _render_form(page: Page, kind: EntityKind, state: FormState, *, code: str | None,
                  status: int = 200) -> Response:
     return page.render("entity_form.html.j2", status=status, kind=kind, code=code,
                        state=state, fields=editable_fields(kind),
                        options=_options(page, kind, state.values), ucfirst=ucfirst,
-                       reverse=_reverse_choices(page, kind, state) if code is None else [])
+                       reverse=_reverse_choices(page, kind, state) if code is None else [],
+                       provisional=_provisional_fields(page, kind))
 
 
 @router.get("/e/{kind}/{code:path}/ubah")
@@ -392,11 +404,12 @@ def _save(page: Page, kind: EntityKind, form: FormData, code: str | None) -> Res
     method = "PATCH" if code is not None else "POST"
     lock = page.request.app.state.write_lock
     shown = form_text(form, "etag") if code is not None else None
+    warnings: list[FieldProblem] = []
     try:
         _status, after = write_entity(page.repository, page.principal, lock, kind,
                                       page.instansi, code, record, method,
                                       precondition=Precondition(shown) if shown else None,
-                                      lang=page.lang)
+                                      lang=page.lang, warnings=warnings)
     except (InputError, InputProblems, RuleViolationError) as exc:
         state = FormState(record, etag=shown)
         stored = get_entity(page.repository, kind, code or str(record.get("kode") or ""),
@@ -414,8 +427,22 @@ def _save(page: Page, kind: EntityKind, form: FormData, code: str | None) -> Res
         _explain(page, kind, exc, state, iri)
         return _render_form(page, kind, state, code=code, status=422)
     saved = str((after or record).get("kode") or code)
-    return page.redirect(entity_path(kind.name, saved) + "?pesan="
-                         + ("disimpan" if code is not None else "dibuat"))
+    target = entity_path(kind.name, saved) + "?pesan=" + ("disimpan" if code is not None
+                                                          else "dibuat")
+    if warnings:
+        # saved, yet worth a word (a code outside a provisional list): for the one who
+        # saved, on the element's page the redirect leads to
+        key = flash_of(page.request).put(page.principal.name,
+                                         [_warning_line(page, kind, w) for w in warnings])
+        target += "&catatan=" + key
+    return page.redirect(target)
+
+
+def _warning_line(page: Page, kind: EntityKind, warning: FieldProblem) -> str:
+    text = warning.message_en if page.lang == "en" else warning.message_id
+    if kind.has_field(warning.field):
+        return f"{ucfirst(kind.field(warning.field).label(page.lang))}: {text}"
+    return warning.message(page.lang)
 
 
 def _minted_iri(page: Page, kind: EntityKind, record: dict[str, Any]) -> str | None:
@@ -449,7 +476,8 @@ def entity_create(page: PageDep, form: FormDep, kind: str) -> Response:
 # /e/{kind}/{code:path} would also match the form addresses above.
 @router.get("/e/{kind}/{code:path}")
 def entity_detail(page: PageDep, kind: str, code: Code,
-                  pesan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+                  pesan: Annotated[str | None, Query(max_length=40)] = None,
+                  catatan: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     entity_kind = browse_kind(kind)
     if kind == "sop":
         return page.redirect(entity_path("sop", code))
@@ -473,7 +501,8 @@ def entity_detail(page: PageDep, kind: str, code: Code,
         coverage=next((c for c in sop_coverage(page.repository, page.instansi)
                        if str(c.opd) == iri), None) if kind == "opd" else None,
         may_edit=page.can_write_opd(owner_code(entity_kind, record)),
-        notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst)
+        notice=page.t(NOTICES[pesan]) if pesan in NOTICES else "", ucfirst=ucfirst,
+        warnings=flash_of(page.request).take(catatan, page.principal.name))
 
 
 __all__ = ["router"]
