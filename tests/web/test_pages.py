@@ -249,4 +249,4 @@ def test_provisional_reference_lists_say_so(demo_web: Web) -> None:
         assert (f"Daftar kode {scheme} ini {notice}" in page) is provisional, scheme
     english = session.get("/ui/referensi?skema=RAI&lang=en").text
     assert "This RAI code list is provisional" in english
-    assert "RAA, RAI and RAK provisional lists" in english
+    assert "Provisional lists, not from an official source yet: RAA, RAI, RAK." in english

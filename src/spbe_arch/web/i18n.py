@@ -198,12 +198,12 @@ EN: dict[str, str] = {
     "Batal": "Cancel",
     # reference
     "Referensi arsitektur nasional": "National reference architecture",
-    "Pohon kode referensi (RAB, RAL dan RAD menurut Perpres 132/2022; RAA, RAI dan RAK daftar"
-    " sementara) dengan elemen instansi yang dipetakan ke setiap kode; kode yang belum"
-    " tercakup ditandai merah.": "The reference code trees (RAB, RAL and RAD as in Perpres"
-                                 " 132/2022; RAA, RAI and RAK provisional lists) with the"
-                                 " body's elements mapped to each code; codes not covered yet"
-                                 " are marked red.",
+    "Pohon kode referensi arsitektur nasional dengan elemen instansi yang dipetakan ke setiap"
+    " kode; kode yang belum tercakup ditandai merah.":
+        "The national reference code trees with the body's elements mapped to each code;"
+        " codes not covered yet are marked red.",
+    "Daftar sementara, belum dari sumber resmi: {s}.":
+        "Provisional lists, not from an official source yet: {s}.",
     "Daftar kode {s} ini bersifat sementara: nama diambil dari sumber sekunder dan kodenya"
     " disusun spbe-arch, belum diverifikasi terhadap sumber resmi.":
         "This {s} code list is provisional: its names come from a secondary source and its"

@@ -81,7 +81,12 @@ def reference(page: PageDep,
     known = {c.iri for c in concepts}
     unclassified = [e for d in DOMAINS if d.prefix == scheme
                     for e in data.elements.get(d.kind, []) if e.klasifikasi not in known]
+    # whether a list is provisional is the data's say (`spbe:provisional` of its scheme):
+    # an official list loaded with `spbe-arch reference import` is not
+    provisional_schemes = [s for s in REFERENCE_SCHEMES
+                           if any(c.provisional for c in data.concepts_by_prefix.get(s, []))]
     return page.render("reference.html.j2", scheme=scheme, schemes=REFERENCE_SCHEMES,
+                       provisional_schemes=provisional_schemes,
                        main_schemes=MAIN_SCHEMES, roots=roots, leaves=leaves, covered=covered,
                        only_uncovered=hanya == "belum", unclassified=unclassified,
                        loaded=bool(concepts), provisional=any(c.provisional for c in concepts),
