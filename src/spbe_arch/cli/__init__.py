@@ -23,6 +23,7 @@ from spbe_arch.errors import SpbeError
 COMMAND_MODULES = (
     "core",  # init, load, export, query, update, stats, dump, restore, demo
     "instansi",
+    "reference",
     "validate",
     "report",
     "bpmn",

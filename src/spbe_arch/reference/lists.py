@@ -198,7 +198,7 @@ COLUMNS = {
     "nama": "name", "name": "name",
     "induk": "parent", "kode induk": "parent", "parent": "parent", "parent code": "parent",
     "level": "level", "tingkat": "level",
-    "keterangan": "note", "description": "note", "note": "note",
+    "keterangan": "note", "catatan": "note", "description": "note", "note": "note",
 }
 """Column header (lower case, single spaces) → field; Indonesian first, English accepted."""
 REQUIRED_COLUMNS = ("code", "name", "parent")
@@ -236,6 +236,8 @@ def read_list(path: Path, prefix: str, *, shown: str | None = None) -> tuple[Ent
         sheet, rows = _csv_rows(path, name) if suffix == ".csv" else _xlsx_rows(path, name)
         entries = check_entries(_table_entries(rows, name, sheet, problems), prefix, problems,
                                 derive_levels=True)
+        # in the order of the rows, as whoever fixes the file reads it
+        problems.sort(key=lambda p: p.location.row or 0 if p.location else 0)
     if problems:
         raise InputProblems(problems)
     if not entries:
