@@ -97,7 +97,9 @@ def entity_tag(record: Mapping[str, Any]) -> str:
 _ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
 
 
-def _tags(header: str) -> list[str]:
+def entity_tags(header: str) -> list[str]:
+    """The entity tags (and `*`) an `If-Match` / `If-None-Match` header lists, as written
+    (a weak tag keeps its `W/`)."""
     return _ENTITY_TAG.findall(header)
 
 
@@ -106,7 +108,7 @@ def none_match(header: str | None, current: str) -> bool:
     RFC 9110 §13.1.2 has it for this header."""
     if header is None:
         return False
-    tags = [t.removeprefix("W/") for t in _tags(header)]
+    tags = [t.removeprefix("W/") for t in entity_tags(header)]
     return "*" in tags or current in tags
 
 
@@ -121,7 +123,7 @@ class Precondition:
     def check(self, before: Mapping[str, Any] | None, kind: EntityKind, code: str) -> None:
         current = entity_tag(before) if before is not None else None
         if self.if_match is not None:
-            tags = _tags(self.if_match)
+            tags = entity_tags(self.if_match)
             if current is None and "*" in tags:
                 raise PreconditionFailedError(
                     f"{kind.label('id')} dengan kode '{code}' tidak ada, padahal If-Match: *"
