@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -218,15 +219,37 @@ def test_a_body_not_recorded_is_recorded_with_put(service: Service, method: str,
     assert answer.json()["detail"] == words  # the request's way, not the command line's
 
 
-def test_a_store_without_the_reference_names_its_operator(make_service: ServiceFactory
-                                                          ) -> None:
-    service = make_service(open_repository("memory:"))
-    refused = service.client.put(f"/api/instansi/{KAB}", headers=service.auth("admin"),
-                                 json={"nama": NAMA, "periode": "2025-2029"})
-    assert refused.status_code == 422, refused.text
-    assert refused.json()["detail"] == ("referensi nasional Perpres 132/2022 belum dimuat di"
-                                        " repositori; pengelola server memuatnya dengan"
-                                        " `spbe-arch init`")
+BODY_ONLY = f"""
+@prefix spbe: <https://w3id.org/spbe-arch/ontology#> .
+<{BODY}> a spbe:Instansi ; spbe:kodeWilayah "{KAB}" ; spbe:nama "{NAMA}" .
+"""
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", "referensi nasional Perpres 132/2022 belum dimuat di repositori; jalankan"
+           " `spbe-arch init` tanpa opsi dulu di server"),
+    ("en", "the national reference Perpres 132/2022 is not loaded in the repository; run"
+           " `spbe-arch init` without options first on the server"),
+])
+def test_a_store_without_the_reference_is_a_conflict_naming_init(
+        make_service: ServiceFactory, tmp_path: Path, lang: str, words: str) -> None:
+    # the request is fine, the server's repository is not: 409 (its state), not 422
+    body = tmp_path / "instansi.ttl"
+    body.write_text(BODY_ONLY, encoding="utf-8")
+    repository = open_repository("memory:")
+    repository.load([LoadSource(body, "turtle", iris.instansi_graph(KAB))])
+    service = make_service(repository)
+    before = dump(service)
+    for refused in (
+            service.client.put(f"/api/instansi/3574?lang={lang}",
+                               headers=service.auth("admin"),
+                               json={"nama": "Pemerintah Kota Probolinggo",
+                                     "periode": "2025-2029"}),
+            service.client.patch(f"/api/instansi/{KAB}/periode/2025-2029?lang={lang}",
+                                 headers=service.auth("admin"), json={})):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"] == words
+    assert dump(service) == before
 
 
 def test_messages_follow_the_request_language(recorded: Service) -> None:
@@ -285,11 +308,158 @@ def test_the_routes_are_in_the_openapi_document(service: Service) -> None:
     body, period = (document["paths"]["/api/instansi/{kode_wilayah}"],
                     document["paths"]["/api/instansi/{kode_wilayah}/periode/{periode}"])
     assert set(body) == {"get", "put"} and set(period) == {"get", "patch"}
-    for operation, codes in ((body["put"], {"200", "201", "401", "403", "422"}),
-                             (period["patch"], {"200", "201", "401", "403", "404", "422"}),
-                             (body["get"], {"200", "401", "404"})):
+    for operation, codes in (
+            (body["put"], {"200", "201", "401", "403", "409", "412", "422"}),
+            (period["patch"], {"200", "201", "401", "403", "404", "409", "412", "422"}),
+            (body["get"], {"200", "304", "401", "404"}),
+            (period["get"], {"200", "304", "401", "404"})):
         assert codes <= set(operation["responses"]), operation["responses"].keys()
+    # the conditional headers, as the REST resources declare them
+    for operation, headers in ((body["get"], {"if-none-match"}),
+                               (period["get"], {"if-none-match"}),
+                               (body["put"], {"if-match", "if-none-match"}),
+                               (period["patch"], {"if-match"})):
+        assert {p["name"] for p in operation["parameters"] if p["in"] == "header"} == headers
     schemas = document["components"]["schemas"]
     assert set(schemas["PeriodeBody"]["properties"]) == {"status", "nomor_regulasi",
                                                           "tanggal_regulasi"}
     assert schemas["InstansiBody"]["required"] == ["nama"]
+
+
+# --- conditional requests: ETag, If-Match, If-None-Match ------------------------------------
+
+def _read(service: Service, path: str = f"/api/instansi/{KAB}") -> tuple[str, dict[str, Any]]:
+    answer = service.client.get(path, headers=service.auth("reader"))
+    assert answer.status_code == 200, answer.text
+    return answer.headers["etag"], answer.json()
+
+
+def test_the_body_and_its_periods_have_an_etag_and_answer_304(recorded: Service) -> None:
+    period_path = f"/api/instansi/{KAB}/periode/2025-2029"
+    tag, _ = _read(recorded)
+    period_tag, _ = _read(recorded, period_path)
+    assert re.fullmatch(r'"[0-9a-f]{32}"', tag) and tag != period_tag
+    assert _read(recorded)[0] == tag  # the same state, the same tag
+    for path, known in ((f"/api/instansi/{KAB}", tag), (period_path, period_tag)):
+        for header in (known, f"W/{known}", f'"other", {known}', "*"):
+            cached = recorded.client.get(path, headers={"If-None-Match": header})
+            assert cached.status_code == 304, (path, header)
+            assert cached.content == b"" and cached.headers["etag"] == known
+        assert recorded.client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    # a change makes a new tag for the body and for the period changed
+    recorded.client.patch(period_path, headers=recorded.auth("admin"),
+                          json={"status": "ditetapkan"})
+    assert recorded.client.get(f"/api/instansi/{KAB}",
+                               headers={"If-None-Match": tag}).status_code == 200
+    assert _read(recorded, period_path)[0] != period_tag
+
+
+def test_a_rename_with_a_stale_etag_is_refused_and_writes_nothing(recorded: Service) -> None:
+    admin = recorded.auth("admin")
+    tag, _ = _read(recorded)
+    # two admins read the body; the first renames it with the tag it read
+    first = recorded.client.put(f"/api/instansi/{KAB}", json={"nama": "Pemerintah Kab. A"},
+                                headers={**admin, "If-Match": tag})
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] == _read(recorded)[0] != tag
+    before, trail = dump(recorded), history(recorded, BODY)
+    # the second, with the same (now stale) tag, is refused: the first name stays
+    second = recorded.client.put(f"/api/instansi/{KAB}", json={"nama": "Pemerintah Kab. B"},
+                                 headers={**admin, "If-Match": tag})
+    assert second.status_code == 412, second.text
+    assert second.json()["detail"] == (
+        f"instansi {KAB} sudah berubah sejak Anda membacanya: If-Match tidak cocok; ambil lagi"
+        f" (GET /api/instansi/{KAB}), lalu ulangi perubahan; tidak ada yang disimpan")
+    assert dump(recorded) == before and history(recorded, BODY) == trail
+    assert _read(recorded)[1]["nama"] == "Pemerintah Kab. A"
+    # a weak tag never matches a write's condition, even of the current state
+    weak = recorded.client.put(f"/api/instansi/{KAB}", json={"nama": "Pemerintah Kab. B"},
+                               headers={**admin, "If-Match": f"W/{first.headers['etag']}"})
+    assert weak.status_code == 412
+    english = recorded.client.put(f"/api/instansi/{KAB}?lang=en", json={"nama": "B"},
+                                  headers={**admin, "If-Match": tag})
+    assert english.json()["detail"] == (
+        f"instansi {KAB} has changed since you read it: If-Match does not match; fetch it"
+        f" again (GET /api/instansi/{KAB}), then redo the change; nothing was stored")
+    assert dump(recorded) == before
+
+
+def test_put_with_a_star_records_only_or_changes_only(service: Service) -> None:
+    admin = service.auth("admin")
+    new = {"nama": NAMA, "periode": "2025-2029"}
+    empty = dump(service)
+    # If-Match: * needs a recorded body
+    refused = service.client.put(f"/api/instansi/{KAB}", json=new,
+                                 headers={**admin, "If-Match": "*"})
+    assert refused.status_code == 412, refused.text
+    assert refused.json()["detail"] == (
+        f"instansi {KAB} belum tercatat, padahal If-Match meminta instansi yang sudah"
+        " tercatat; tidak ada yang disimpan")
+    assert dump(service) == empty
+    # If-None-Match: * records a new body, and only that
+    made = service.client.put(f"/api/instansi/{KAB}", json=new,
+                              headers={**admin, "If-None-Match": "*"})
+    assert made.status_code == 201, made.text
+    assert made.headers["etag"] == _read(service)[0]
+    before = dump(service)
+    again = service.client.put(f"/api/instansi/{KAB}", json={"nama": "Lain"},
+                               headers={**admin, "If-None-Match": "*"})
+    assert again.status_code == 412, again.text
+    assert again.json()["detail"] == (f"instansi {KAB} sudah tercatat (If-None-Match); tidak"
+                                      " ada yang disimpan")
+    assert dump(service) == before
+    renamed = service.client.put(f"/api/instansi/{KAB}", json={"nama": "Lain"},
+                                 headers={**admin, "If-Match": "*"})
+    assert renamed.status_code == 200 and renamed.json()["nama"] == "Lain"
+
+
+def test_a_period_change_with_a_stale_etag_is_refused(recorded: Service) -> None:
+    admin = recorded.auth("admin")
+    period_path = f"/api/instansi/{KAB}/periode/2025-2029"
+    body_tag, _ = _read(recorded)
+    period_tag, _ = _read(recorded, period_path)
+    # the first admin enacts the period with the period's tag; the answer has the new one
+    first = recorded.client.patch(period_path, json={"status": "ditetapkan",
+                                                     "nomor_regulasi": "Perbup 12/2026"},
+                                  headers={**admin, "If-Match": period_tag})
+    assert first.status_code == 200, first.text
+    assert first.headers["etag"] == _read(recorded, period_path)[0] != period_tag
+    before, trail = dump(recorded), history(recorded, PERIOD)
+    # the second, who read the body (or the period) before that, is refused either way
+    for stale in (body_tag, period_tag, f'"other", {period_tag}'):
+        second = recorded.client.patch(period_path, json={"status": "draft"},
+                                       headers={**admin, "If-Match": stale})
+        assert second.status_code == 412, second.text
+        assert second.json()["detail"] == (
+            f"periode 2025-2029 instansi {KAB} sudah berubah sejak Anda membacanya: If-Match"
+            f" tidak cocok; ambil lagi (GET /api/instansi/{KAB}), lalu ulangi perubahan; tidak"
+            " ada yang disimpan")
+    assert dump(recorded) == before and history(recorded, PERIOD) == trail
+    assert _read(recorded, period_path)[1]["status"] == "Ditetapkan"
+    # the body's current tag holds for its periods: who read the body knows them
+    body_now, _ = _read(recorded)
+    cleared = recorded.client.patch(period_path, json={"nomor_regulasi": ""},
+                                    headers={**admin, "If-Match": body_now})
+    assert cleared.status_code == 200 and cleared.json()["nomor_regulasi"] is None
+    # a new period: If-Match: * asks for a recorded one; the body's tag lets it be recorded
+    star = recorded.client.patch(f"/api/instansi/{KAB}/periode/2030-2034", json={},
+                                 headers={**admin, "If-Match": "*"})
+    assert star.status_code == 412, star.text
+    assert star.json()["detail"] == (
+        f"instansi {KAB} belum punya periode 2030-2034, padahal If-Match: * meminta periode"
+        " yang sudah tercatat; tidak ada yang disimpan")
+    added = recorded.client.patch(f"/api/instansi/{KAB}/periode/2030-2034", json={},
+                                  headers={**admin, "If-Match": _read(recorded)[0]})
+    assert added.status_code == 201, added.text
+    assert added.headers["etag"] == _read(recorded,
+                                          f"/api/instansi/{KAB}/periode/2030-2034")[0]
+    # another period's tag says nothing about this one
+    other = recorded.client.patch(period_path, json={"status": "draft"},
+                                  headers={**admin, "If-Match": added.headers["etag"]})
+    assert other.status_code == 412
+
+
+def test_a_condition_on_a_body_not_recorded_is_still_404(service: Service) -> None:
+    answer = service.client.patch(f"/api/instansi/{KAB}/periode/2025-2029", json={},
+                                  headers={**service.auth("admin"), "If-Match": '"x"'})
+    assert answer.status_code == 404, answer.text

@@ -325,6 +325,19 @@ def describe_instansi(repository: Repository, kode_wilayah: str) -> InstansiView
     """The recorded body `kode_wilayah`, its name and its periods (oldest first)."""
     kode, _ = check_instansi_input(kode_wilayah, None)
     names, _periods = _recorded(repository, kode)
+    return _view(repository, kode, names)
+
+
+def find_instansi(repository: Repository, kode_wilayah: str) -> InstansiView | None:
+    """The body as `describe_instansi` shows it, or None while it is not recorded: what a
+    conditional write compares with. A code the repository does not know yet is no error
+    here, since recording it is how a body starts."""
+    kode, _ = check_instansi_input(kode_wilayah, None)
+    record = _record(repository, kode)
+    return None if record is None else _view(repository, kode, record[0])
+
+
+def _view(repository: Repository, kode: str, names: set[Literal]) -> InstansiView:
     instansi, graph = iris.instansi_iri(kode), iris.instansi_graph(kode)
     fields: dict[URIRef, dict[str, set[str]]] = {}
     labels: dict[str, str] = {}
