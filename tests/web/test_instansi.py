@@ -204,9 +204,115 @@ def test_the_body_form_shows_the_missing_name_at_its_field(make_web: WebFactory)
     assert "--nama" not in refused.text and "&#39;nama&#39;" not in refused.text
 
 
-def test_a_store_without_the_reference_names_its_operator(make_web: WebFactory) -> None:
+@pytest.mark.parametrize(("lang", "words"), [
+    ("id", "referensi nasional Perpres 132/2022 belum dimuat di repositori; jalankan"
+           " `spbe-arch init` tanpa opsi dulu di server"),
+    ("en", "the national reference Perpres 132/2022 is not loaded in the repository; run"
+           " `spbe-arch init` without options first on the server"),
+])
+def test_a_store_without_the_reference_names_init_as_the_api_does(
+        make_web: WebFactory, lang: str, words: str) -> None:
     web = make_web(open_repository("memory:"), instansi=KAB)
-    refused = web.session("admin").post("/ui/instansi", {"nama": NAMA, "periode": "2025-2029"})
-    assert refused.status_code == 422
-    assert ("referensi nasional Perpres 132/2022 belum dimuat di repositori; pengelola server"
-            " memuatnya dengan spbe-arch init") in text_of(refused.text)
+    before = dump(web)
+    refused = web.session("admin").post(f"/ui/instansi?lang={lang}",
+                                        {"nama": NAMA, "periode": "2025-2029"})
+    assert refused.status_code == 409  # the form is fine, the repository lacks its base data
+    assert words in text_of(refused.text)
+    assert dump(web) == before
+
+
+# --- forms made from an older state -----------------------------------------------------------
+
+def etag_of(page: str, form_id: str) -> str:
+    """The hidden `etag` of form `form_id` on `page`."""
+    form = re.search(rf'<form [^>]*id="{form_id}".*?</form>', page, re.S)
+    assert form is not None, form_id
+    found = re.search(r'<input type="hidden" name="etag" value="([^"]*)">', form[0])
+    assert found is not None, form_id
+    return html.unescape(found[1])
+
+
+STALE = ("Instansi atau periodenya diubah orang lain sejak halaman ini dibuka, jadi isian ini"
+         " belum disimpan.")
+
+
+def test_the_forms_carry_the_state_the_api_tags(web: Web) -> None:
+    page = web.session("admin").get("/ui/instansi").text
+    api = web.session("reader").client
+    body = api.get(f"/api/instansi/{KAB}").headers["etag"]
+    period = api.get(f"/api/instansi/{KAB}/periode/2025-2029").headers["etag"]
+    assert etag_of(page, "form-instansi") == body
+    assert etag_of(page, "form-p-2025-2029-") == period
+    assert etag_of(page, "form-periode-baru") == body
+
+
+def test_a_rename_after_another_admins_change_is_refused_and_kept(web: Web) -> None:
+    first, second = web.session("admin"), web.session("admin")
+    opened = etag_of(second.get("/ui/instansi").text, "form-instansi")
+    tag = etag_of(first.get("/ui/instansi").text, "form-instansi")
+    saved = first.post("/ui/instansi", {"nama": "Pemerintah Kab. A", "etag": tag},
+                       follow_redirects=False)
+    assert saved.status_code == 303, text_of(saved.text)
+    before = dump(web)
+    refused = second.post("/ui/instansi", {"nama": "Pemerintah Kab. B", "etag": opened})
+    assert refused.status_code == 409, text_of(refused.text)
+    shown = text_of(refused.text)
+    assert STALE in shown and "muat ulang halaman" in shown
+    assert dump(web) == before
+    assert describe_instansi(web.repository, KAB).nama == ["Pemerintah Kab. A"]
+    # the page shows the name now stored, the form what this admin typed, with the state
+    # as it is now: saving again (knowingly) replaces the other change
+    assert "Pemerintah Kab. A" in shown
+    assert re.search(r'id="i-nama"[^>]*value="Pemerintah Kab. B"', refused.text)
+    now = etag_of(refused.text, "form-instansi")
+    assert now == web.session().client.get(f"/api/instansi/{KAB}").headers["etag"]
+    again = second.post("/ui/instansi", {"nama": "Pemerintah Kab. B", "etag": now},
+                        follow_redirects=False)
+    assert again.status_code == 303
+    assert describe_instansi(web.repository, KAB).nama == ["Pemerintah Kab. B"]
+    english = second.post("/ui/instansi?lang=en", {"nama": "X", "etag": opened})
+    assert english.status_code == 409
+    assert ("Someone else changed the body or its periods since this page was opened, so this"
+            " form was not saved.") in text_of(english.text)
+
+
+def test_a_period_form_after_another_admins_change_is_refused(web: Web) -> None:
+    first, second = web.session("admin"), web.session("admin")
+    stale_page = second.get("/ui/instansi").text
+    enacted = first.post("/ui/instansi/periode", {
+        "kunci": "2025-2029", "periode": "2025-2029", "status": "ditetapkan",
+        "nomor_regulasi": "Perbup 12/2026",
+        "etag": etag_of(first.get("/ui/instansi").text, "form-p-2025-2029-")},
+        follow_redirects=False)
+    assert enacted.status_code == 303, text_of(enacted.text)
+    before = dump(web)
+    # the other admin's forms were made before: its change to the period, and a new period
+    # (the body changed too), write nothing
+    for form, form_id in (({"kunci": "2025-2029", "periode": "2025-2029", "status": "draft",
+                            "nomor_regulasi": ""}, "form-p-2025-2029-"),
+                          ({"kunci": "baru", "periode": "2025-2029", "status": "draft"},
+                           "form-periode-baru")):
+        refused = second.post("/ui/instansi/periode",
+                              {**form, "etag": etag_of(stale_page, form_id)})
+        assert refused.status_code == 409, text_of(refused.text)
+        assert STALE in text_of(refused.text)
+        assert etag_of(refused.text, form_id) != etag_of(stale_page, form_id)
+        assert dump(web) == before
+    period = describe_instansi(web.repository, KAB).periode[0]
+    assert (period.status, period.nomor_regulasi) == (["Ditetapkan"], ["Perbup 12/2026"])
+
+
+def test_a_body_recorded_meanwhile_is_not_recorded_over(make_web: WebFactory) -> None:
+    web = make_web(base_repository(), instansi=KAB)
+    first, second = web.session("admin"), web.session("admin")
+    # the body is not recorded yet: both forms say so with an empty state
+    assert etag_of(second.get("/ui/instansi").text, "form-instansi") == ""
+    made = first.post("/ui/instansi", {"nama": NAMA, "periode": "2025-2029", "etag": ""},
+                      follow_redirects=False)
+    assert made.status_code == 303
+    before = dump(web)
+    refused = second.post("/ui/instansi", {"nama": "Nama lain", "periode": "2030-2034",
+                                           "etag": ""})
+    assert refused.status_code == 409, text_of(refused.text)
+    assert STALE in text_of(refused.text)
+    assert dump(web) == before

@@ -477,8 +477,12 @@ EN: dict[str, str] = {
     "Periode {periode} diperbarui: {fields}.": "Period {periode} updated: {fields}.",
     "catat dulu dengan formulir di bawah": "record it first with the form below",
     "admin dapat mencatatnya di halaman ini": "an admin can record it on this page",
-    "pengelola server memuatnya dengan spbe-arch init":
-        "the server's operator loads it with spbe-arch init",
+    "Instansi atau periodenya diubah orang lain sejak halaman ini dibuka, jadi isian ini belum"
+    " disimpan. Halaman ini kini menampilkan data terbaru: muat ulang halaman untuk membuang"
+    " isian Anda, atau simpan lagi bila tetap ingin menggantinya.":
+        "Someone else changed the body or its periods since this page was opened, so this form"
+        " was not saved. The page now shows the latest data: reload the page to discard your"
+        " entries, or save again if you still want them to replace that change.",
 }
 
 

@@ -8,6 +8,11 @@ and regulation or record a new period (`set_periode`, as `PATCH …/periode/{tah
 under the app's write lock, checked against the rules and audited by the service; what the
 service refuses is shown at the field it concerns: the service names the fields as the
 forms do (`periode`, `tanggal_regulasi`), so a field is shown at the control of that name.
+
+Each form carries the state it was made from (`etag`: the ETag the API gives the body or
+the period; the new-period form the body's; empty while the body is not recorded), checked
+under the write lock as `If-Match` is (`InstansiPrecondition`): a form sent after another
+admin's change writes nothing and says so (409), rather than silently undoing that change.
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ from starlette.datastructures import FormData
 
 from spbe_arch import iris
 from spbe_arch.access import require_admin
+from spbe_arch.api.routes.instansi import (
+    REFERENCE_STEP,
+    InstansiPrecondition,
+    instansi_tag,
+    periode_tag,
+)
+from spbe_arch.api.writes import PreconditionFailedError
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.model.instansi import (
     InstansiNotRecordedError,
@@ -30,6 +42,7 @@ from spbe_arch.model.instansi import (
     ReferenceNotLoadedError,
     describe_instansi,
     field_names,
+    find_instansi,
     record_instansi,
     set_periode,
 )
@@ -59,6 +72,8 @@ class FormState:
     general: list[str] = field(default_factory=list)
     others: list[dict[str, str]] = field(default_factory=list)
     """Rules the change would break on other elements: message, element, its page."""
+    etag: str = ""
+    """The state the form was made from (module docstring)."""
 
     @property
     def refused(self) -> bool:
@@ -76,6 +91,10 @@ def _shown_date(page: Page, text: str) -> str:
     except ValueError:
         return text  # hand-written RDF: shown as it is
     return day.isoformat() if page.lang == "en" else tanggal_indonesia(day)
+
+
+def _period_of(view: InstansiView, key: str) -> PeriodeView | None:
+    return next((p for p in view.periode if p.years == key), None) if key != NEW else None
 
 
 def _period_values(period: PeriodeView) -> dict[str, str]:
@@ -96,7 +115,7 @@ def _said(page: Page, exc: InputError) -> str:
                 else page.t("admin dapat mencatatnya di halaman ini"))
         return f"{text}; {step}"
     if isinstance(exc, ReferenceNotLoadedError):
-        return f"{text}; {page.t('pengelola server memuatnya dengan spbe-arch init')}"
+        return f"{text}; {REFERENCE_STEP[page.lang == 'en']}"  # as the API says it
     return text
 
 
@@ -112,14 +131,16 @@ def _render(page: Page, *, body_form: FormState | None = None,
             period_forms: dict[str, FormState] | None = None, status: int = 200,
             notice: str = "", notes: list[str] | None = None) -> Response:
     view, missing = _view(page)
-    forms = {p.years: FormState(_period_values(p)) for p in (view.periode if view else [])}
+    body_tag = instansi_tag(view) if view else ""
+    forms = {p.years: FormState(_period_values(p), etag=periode_tag(p))
+             for p in (view.periode if view else [])}
     forms[NEW] = FormState({"periode": "", "status": "draft", "nomor_regulasi": "",
-                            "tanggal_regulasi": ""})
+                            "tanggal_regulasi": ""}, etag=body_tag)
     forms.update(period_forms or {})
     name = ", ".join(view.nama) if view else ""
     return page.render(
         "instansi.html.j2", status=status, view=view, missing=missing, body_name=name,
-        body_form=body_form or FormState({"nama": name, "periode": ""}),
+        body_form=body_form or FormState({"nama": name, "periode": ""}, etag=body_tag),
         period_forms=forms, new_key=NEW, may_edit=page.principal.is_admin,
         shown_date=lambda text: _shown_date(page, text), notice=notice, notes=notes or [])
 
@@ -157,25 +178,65 @@ def _explain(page: Page, exc: SpbeError, state: FormState, focus: set[str]) -> N
         state.general.append(text)
 
 
+def _precondition(form: FormData) -> InstansiPrecondition | None:
+    """The condition the form's `etag` states; none for a post without it (made by hand or
+    by a page from before the forms carried it), which writes unconditionally as a request
+    without `If-Match` does."""
+    if "etag" not in form:
+        return None
+    shown = form_text(form, "etag")
+    # empty: the body was not recorded when the form was made, and must not be now
+    return InstansiPrecondition(if_match=shown) if shown else InstansiPrecondition(
+        if_none_match="*")
+
+
+def _stale(page: Page, state: FormState, current: str, period_key: str | None) -> Response:
+    """The form (the body's, or the period form `period_key`) refused as made from an older
+    state: what was typed stays, with the state as it is now, so that saving it again
+    (knowingly) replaces the other change."""
+    state.etag = current
+    state.general.append(page.t(
+        "Instansi atau periodenya diubah orang lain sejak halaman ini dibuka, jadi isian ini"
+        " belum disimpan. Halaman ini kini menampilkan data terbaru: muat ulang halaman untuk"
+        " membuang isian Anda, atau simpan lagi bila tetap ingin menggantinya."))
+    if period_key is None:
+        return _render(page, body_form=state, status=409)
+    return _render(page, period_forms={period_key: state}, status=409)
+
+
+def _refused_status(exc: SpbeError) -> int:
+    """409 where the repository lacks the base data (the form is fine; as the API says)."""
+    return 409 if isinstance(exc, ReferenceNotLoadedError) else 422
+
+
 @router.post("/instansi")
 def instansi_save(page: PageDep, form: FormDep) -> Response:
     _require_admin(page)
-    state = FormState({"nama": form_text(form, "nama"), "periode": form_text(form, "periode")})
+    state = FormState({"nama": form_text(form, "nama"), "periode": form_text(form, "periode")},
+                      etag=form_text(form, "etag"))
+    precondition = _precondition(form)
     try:
         with page.request.app.state.write_lock:
+            if precondition is not None:
+                view = find_instansi(page.repository, page.instansi)
+                try:
+                    precondition.check_body(view, page.instansi)
+                except PreconditionFailedError:
+                    return _stale(page, state, instansi_tag(view) if view else "", None)
             done = record_instansi(page.repository, page.instansi, state.values["nama"],
                                    state.values["periode"] or None, agent=page.principal.name,
                                    lang=page.lang)
     except (InputError, RuleViolationError) as exc:
         _explain(page, exc, state, {str(iris.instansi_iri(page.instansi))})
-        return _render(page, body_form=state, status=422)
+        return _render(page, body_form=state, status=_refused_status(exc))
     return page.redirect(page.url("/instansi", pesan="disimpan" if done.activity else "sama"))
 
 
 def _period_form(form: FormData) -> tuple[str, FormState]:
     key = form_text(form, "kunci") or NEW
     return key, FormState({name: form_text(form, name) for name in
-                           ("periode", "status", "nomor_regulasi", "tanggal_regulasi")})
+                           ("periode", "status", "nomor_regulasi", "tanggal_regulasi")},
+                          etag=form_text(form, "etag"))
 
 
 @router.post("/instansi/periode")
@@ -187,14 +248,26 @@ def period_save(page: PageDep, form: FormDep) -> Response:
     given: dict[str, Any] = {"status": values["status"] or None,
                              "nomor_regulasi": values["nomor_regulasi"],
                              "tanggal_regulasi": values["tanggal_regulasi"]}
+    precondition = _precondition(form)
     try:
         with page.request.app.state.write_lock:
+            view = (find_instansi(page.repository, page.instansi) if precondition is not None
+                    else None)
+            if precondition is not None and view is not None:
+                # an existing period's form holds the period's tag, the new one the body's
+                stored = _period_of(view, key)
+                try:
+                    precondition.check_period(view, stored,
+                                              key if key != NEW else values["periode"])
+                except PreconditionFailedError:
+                    return _stale(page, state, periode_tag(stored) if stored is not None
+                                  else instansi_tag(view), key)
             done = set_periode(page.repository, page.instansi, values["periode"],
                                agent=page.principal.name, lang=page.lang, **given)
     except (InputError, RuleViolationError) as exc:
         period = iris.element_iri(page.instansi, "periode", values["periode"].replace(" ", ""))
         _explain(page, exc, state, {str(period)})
-        return _render(page, period_forms={key: state}, status=422)
+        return _render(page, period_forms={key: state}, status=_refused_status(exc))
     years = done.years
     if done.activity is None:
         return page.redirect(page.url("/instansi", pesan="sama"))
