@@ -21,6 +21,7 @@ from rdflib.term import URIRef
 
 from spbe_arch import datasets, iris
 from spbe_arch.audit import load_record
+from spbe_arch.reference.imported import KeptList, keep_imported_lists
 from spbe_arch.repository import LoadRecord, LoadSource, Repository
 from spbe_arch.repository.terms import to_rdflib
 from spbe_arch.settings import Settings, get_settings
@@ -52,6 +53,12 @@ class LoadSummary:
     triples_per_graph: dict[str, int]
     entities: list[tuple[str, str, int]]
     """(Indonesian label, English label, count) for the classes in `SUMMARY_CLASSES`."""
+    kept: list[KeptList] = field(default_factory=list)
+    """The lists a user imported (`spbe-arch reference import`) that the load kept rather
+    than reloading the shipped ones over them."""
+
+    def kept_lines(self, lang: str = "id") -> list[str]:
+        return [k.line(lang) for k in self.kept]
 
     def lines(self, lang: str = "id") -> list[str]:
         graph_word = "graf" if lang == "id" else "graph"
@@ -63,25 +70,29 @@ class LoadSummary:
         return out
 
 
-def summarize(repository: Repository, quads: int) -> LoadSummary:
+def summarize(repository: Repository, quads: int,
+              kept: list[KeptList] | None = None) -> LoadSummary:
     stats = repository.stats()
     entities = [(label_id, label_en, stats.entities_per_class.get(cls, 0))
                 for cls, label_id, label_en in SUMMARY_CLASSES]
-    return LoadSummary(quads, dict(stats.triples_per_graph), entities)
+    return LoadSummary(quads, dict(stats.triples_per_graph), entities, list(kept or []))
 
 
 def load_base_data(repository: Repository, *, agent: str) -> LoadSummary:
     """`spbe-arch init`: ontology, shapes and every reference version, replacing those graphs
-    (recorded in the audit trail as `agent`'s)."""
-    quads = _load_base(repository, agent)
-    return summarize(repository, quads)
+    (recorded in the audit trail as `agent`'s), except the lists a user imported."""
+    quads, kept = _load_base(repository, agent)
+    return summarize(repository, quads, kept)
 
 
-def _load_base(repository: Repository, agent: str) -> int:
-    sources = datasets.base_sources()
-    return repository.load(sources, replace=True, record=_record(
+def _load_base(repository: Repository, agent: str) -> tuple[int, list[KeptList]]:
+    # an official list loaded with `reference import` must survive the reload that an
+    # upgrade's `init` does; the rest of its graph is still refreshed, in the same load
+    sources, kept = keep_imported_lists(repository, datasets.base_sources())
+    quads = repository.load(sources, replace=True, record=_record(
         agent, sources, "Muat data dasar (ontologi, shapes, arsitektur referensi, kerangka"
         " evaluasi)"))
+    return quads, kept
 
 
 def _record(agent: str, sources: list[LoadSource], what: str) -> LoadRecord:
@@ -182,7 +193,7 @@ def sample_in_place(repository: Repository, sources: list[LoadSource]) -> bool:
       "Loading the ontology, shapes, references and the Kota Probolinggo sample")
 def load_step(context: DemoContext) -> StepResult:
     repository = context.repository
-    quads = _load_base(repository, DEMO_AGENT)
+    quads, kept = _load_base(repository, DEMO_AGENT)
     sample = datasets.sample_sources()
     context.kode_wilayah = datasets.sample_info().kode_wilayah
     graph = str(iris.instansi_graph(context.kode_wilayah))
@@ -192,12 +203,12 @@ def load_step(context: DemoContext) -> StepResult:
         quads += repository.load(sample, replace=True, record=_record(
             DEMO_AGENT, sample, "Muat data contoh Kota Probolinggo"))
         note_id, note_en = "data contoh dimuat", "sample loaded"
-    summary = summarize(repository, quads)
+    summary = summarize(repository, quads, kept)
     return StepResult(
         f"{quads} tripel dimuat ({note_id}); data Kota Probolinggo di graf {graph}",
         f"{quads} triples loaded ({note_en}); the Kota Probolinggo data is in graph {graph}",
-        summary.lines("id"),
-        summary.lines("en"),
+        summary.kept_lines("id") + summary.lines("id"),
+        summary.kept_lines("en") + summary.lines("en"),
     )
 
 

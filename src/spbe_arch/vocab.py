@@ -60,6 +60,7 @@ class SPBE(DefinedNamespace):
     level: URIRef  # skos:Concept of a reference -> xsd:integer (1..n)
     jenisReferensi: URIRef  # skos:ConceptScheme -> "RAB" | "RAL" | ...
     provisional: URIRef  # xsd:boolean: figure or list not (yet) from an official source
+    daftarDiimpor: URIRef  # ConceptScheme -> xsd:boolean: its list came from `reference import`
 
     # --- perangkat daerah -----------------------------------------------------------------
     PerangkatDaerah: URIRef  # org:OrganizationalUnit

@@ -241,6 +241,8 @@ def init(
                                            agent=agent_name(), lang=state.lang)
     _echo(t(f"Repositori {repo.description} siap: {summary.quads} tripel dasar dimuat.",
             f"Repository {repo.description} is ready: {summary.quads} base triples loaded."))
+    for line in summary.kept_lines(state.lang):
+        _echo(f"  {line}")
     for line in summary.lines(state.lang):
         _echo(f"  {line}")
     if recorded is not None:

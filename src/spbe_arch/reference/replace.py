@@ -53,8 +53,11 @@ CLASSIFYING = {"RAA": (SPBE.klasifikasiRAA, "aplikasi"),
                "RAI": (SPBE.klasifikasiRAI, "infrastruktur"),
                "RAK": (SPBE.klasifikasiRAK, "keamanan")}
 """Scheme → the predicate classifying elements with it and the kind of those elements."""
-SCHEME_FIELDS = (DCT.source, SKOS.editorialNote, SPBE.provisional, SKOS.hasTopConcept)
-"""What the replacement rewrites on the scheme itself; its labels and version stay."""
+SCHEME_FIELDS = (DCT.source, SKOS.editorialNote, SPBE.provisional, SPBE.daftarDiimpor,
+                 SKOS.hasTopConcept)
+"""What the replacement rewrites on the scheme itself; its labels and version stay.
+`spbe:daftarDiimpor true` is what `spbe-arch init` and `demo` recognise an imported list by,
+to keep it rather than reload the shipped one (`reference.imported`)."""
 _URL = re.compile(r"^https?://\S+$")
 
 
@@ -225,9 +228,10 @@ def plan_replacement(repository: Repository, prefix: str, entries: Iterable[Entr
     scheme_old, scheme_new = _scheme_quads(repository, version, view, entries, source_node,
                                            file, agent, when)
     version_old, version_new = _version_note_quads(repository, version, schemes, prefix)
+    # a list imported before the mark existed gets it by importing the same list again
     unchanged_list = old_quads == new_quads and not view.provisional and \
-        {q for q in scheme_old if q[1] == DCT.source} == \
-        {q for q in scheme_new if q[1] == DCT.source}
+        {q for q in scheme_old if q[1] in (DCT.source, SPBE.daftarDiimpor)} == \
+        {q for q in scheme_new if q[1] in (DCT.source, SPBE.daftarDiimpor)}
     changes = ChangeSet() if unchanged_list else ChangeSet(
         add=sorted((new_quads - old_quads) | (scheme_new - scheme_old)
                    | (version_new - version_old), key=str),
@@ -281,6 +285,7 @@ def _scheme_quads(repository: Repository, version: ReferenceVersion, view: Schem
     new: set[Quad] = {
         (view.iri, DCT.source, source, graph),
         (view.iri, SPBE.provisional, Literal(False), graph),
+        (view.iri, SPBE.daftarDiimpor, Literal(True), graph),
         (view.iri, SKOS.editorialNote, Literal(
             f"Daftar resmi {view.prefix} dimuat oleh {agent} dari berkas '{file}' pada"
             f" {stamp} dengan `spbe-arch reference import`; sumber: {shown}. Pemuat menyatakan"
