@@ -102,3 +102,20 @@ def test_a_repository_without_an_import_loads_the_shipped_lists() -> None:
     graph = repository.graph(GRAPH)
     assert graph.value(RAA, SPBE.provisional) == Literal(True)
     assert graph.value(RAA, SPBE.daftarDiimpor) is None
+
+
+@pytest.mark.parametrize(("lang", "said", "not_said"), [
+    ("id", "muat daftar RAA resmi dengan `spbe-arch reference import` bila daftar yang dimuat"
+           " masih daftar sementara bawaan", "daftar itu sementara"),
+    ("en", "load the official RAA list with `spbe-arch reference import` if the loaded list"
+           " is still the provisional one", "that list is provisional")])
+def test_the_warning_for_a_code_outside_an_official_list_does_not_call_it_provisional(
+        repository: Repository, lang: str, said: str, not_said: str) -> None:
+    from spbe_arch.validation import validate
+
+    # the demo's APL-16 keeps RAA.02.01, which the imported list dropped
+    found = [r for r in validate(repository, instansi="3574").results
+             if str(r.source_shape).endswith("Elemen-klasifikasiRAA-dikenal")]
+    assert found
+    for result in found:
+        assert said in result.message(lang) and not_said not in result.message(lang)
