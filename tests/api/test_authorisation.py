@@ -251,6 +251,12 @@ def instansi_patch_period(s: Any, h: dict[str, str]) -> Any:
                           json={"status": "ditetapkan"})
 
 
+def reference_import_raa(s: Any, h: dict[str, str]) -> Any:
+    return s.client.put("/api/referensi/RAA", headers=h, files={"file": (
+        "raa.csv", b"kode;nama;induk\nRAA.01;Aplikasi Umum;\nRAA.09;Aplikasi Baru;\n",
+        "text/csv")})
+
+
 def validation_run(s: Any, h: dict[str, str]) -> Any:
     return s.client.post("/validation/run", headers=h)
 
@@ -276,6 +282,8 @@ EXTRA: dict[str, tuple[Write, dict[str, int]]] = {
     # the body and its periods belong to no OPD: an admin's
     "instansi_put_new_body": (instansi_put_new_body, {"admin": 201}),
     "instansi_patch_period": (instansi_patch_period, {"admin": 200}),
+    # a national reference list belongs to no OPD either
+    "reference_import_raa": (reference_import_raa, {"admin": 200}),
     "validation_run": (validation_run, {"editor": 200, "editor_b": 200, "admin": 200}),
     # an editor's OPDs are of one instansi: another body's report is not theirs (an admin
     # gets 404: the test repository holds no instansi 3575)

@@ -65,6 +65,7 @@ ROUTE_MODULES = (
     "graph_store",
     # before `resources`: its generic /api/{kind}/{code:path} would take /api/instansi/…
     "instansi",
+    "reference",  # likewise /api/referensi
     "resources",
     "validation",
     "queries",
