@@ -217,6 +217,66 @@ EN: dict[str, str] = {
     "{n} elemen tanpa kode {s} yang sah": "{n} elements without a valid {s} code",
     "belum dipetakan": "not mapped",
     "{a} dari {b} kode terbawah tercakup": "{a} of {b} lowest-level codes covered",
+    # reference: importing an official list
+    "Impor daftar resmi RAA, RAI atau RAK": "Import the official RAA, RAI or RAK list",
+    "Mengganti daftar sementara dengan daftar resmi. Dengan mengimpor, Anda menyatakan berkas"
+    " itu daftar resmi; kode elemen yang tidak ada di daftar baru ditampilkan dulu dan"
+    " setelahnya mendapat peringatan validasi.":
+        "Replaces a provisional list with the official one. By importing you state that the"
+        " file is the official list; elements whose code is not in the new list are shown"
+        " first and get a validation warning afterwards.",
+    "Skema": "Scheme",
+    "sementara": "provisional",
+    "resmi": "official",
+    "RAB, RAL dan RAD adalah daftar resmi yang sudah diverifikasi dan tidak diganti di sini.":
+        "RAB, RAL and RAD are the verified official lists and are not replaced here.",
+    "Berkas daftar resmi": "File of the official list",
+    "CSV (koma atau titik koma, UTF-8) atau Excel .xlsx (sheet pertama) dengan baris judul"
+    " kode, nama, induk (boleh juga level dan keterangan), atau daftar JSON format proyek."
+    " Batas {mb} MB.":
+        "CSV (comma or semicolon, UTF-8) or Excel .xlsx (first sheet) with the header row"
+        " kode, nama, induk (level and keterangan may be added), or the project's JSON list."
+        " Limit {mb} MB.",
+    "Sumber resmi": "Official source",
+    "Nama peraturan atau URL daftar resmi; bila kosong, nama berkas.":
+        "The regulation's name or the official list's URL; when empty, the file name.",
+    "Periksa dulu": "Check first",
+    "Daftar resmi belum diimpor.": "The official list was not imported.",
+    "Pilih berkas daftar kode (.csv, .xlsx atau .json).":
+        "Choose the code list file (.csv, .xlsx or .json).",
+    "Berkas ini punya {n} masalah; perbaiki lalu pilih berkasnya lagi. Tidak ada yang"
+    " disimpan.": "This file has {n} problems; fix them, then choose the file again. Nothing"
+                  " was stored.",
+    "Rencana impor daftar {s}": "Plan for importing the {s} list",
+    "Impor daftar {s}": "Import of the {s} list",
+    "Uji coba: belum ada yang disimpan. Periksa rencana di bawah, lalu impor.":
+        "Dry run: nothing is stored yet. Check the plan below, then import.",
+    "Disimpan: skema {s} kini daftar resmi.": "Stored: scheme {s} is now the official list.",
+    "Tidak ada perubahan: daftar ini sudah dimuat.":
+        "Nothing changed: this list is loaded already.",
+    "sebelumnya sementara": "provisional before",
+    "Konsep daftar baru": "Concepts of the new list",
+    "{a} ditambah, {r} dihapus, {n} diganti nama, {m} dipindah; {e} elemen terdampak.":
+        "{a} added, {r} removed, {n} renamed, {m} moved; {e} elements affected.",
+    "Impor daftar {s} ini": "Import this {s} list",
+    "Lihat pohon {s}": "Show the {s} tree",
+    "Perubahan konsep": "Concept changes",
+    "Konsepnya sama dengan daftar yang dimuat.": "The concepts are those of the loaded list.",
+    "Ditambah": "Added",
+    "Dihapus": "Removed",
+    "Diganti nama": "Renamed",
+    "Dipindah": "Moved",
+    "induk {a} → {b}": "parent {a} → {b}",
+    "… dan {n} lagi": "… and {n} more",
+    "Elemen yang kodenya tidak ada di daftar baru": "Elements whose code is not in the new list",
+    "Setelah penggantian, validasi memberi elemen ini peringatan Elemen-klasifikasi{s}-dikenal"
+    " sampai kodenya diganti dengan kode daftar baru.":
+        "After the replacement, validation gives these elements the warning"
+        " Elemen-klasifikasi{s}-dikenal until their code is changed to one of the new list.",
+    "Kode {s}": "{s} code",
+    "sudah tidak dikenal sebelumnya": "already unknown before",
+    "Tidak ada: setiap elemen tetap memakai kode yang ada di daftar baru.":
+        "None: every element keeps a code that is in the new list.",
     # SPARQL
     "Kueri SPARQL": "SPARQL query",
     "Tulis kueri sendiri atau pilih kueri bernama dari pustaka. Kueri dijalankan dengan batas"
