@@ -136,9 +136,9 @@ def _selection(repository: Repository, kind: EntityKind, instansi: str, *,
         if kind.reference_field is None:
             raise InputError(f"'{kind.name}' tidak diklasifikasikan dengan kode referensi",
                              f"'{kind.name}' has no reference classification")
-        filters.append("?e ?referencePredicate ?filterConcept ."
-                       " ?filterConcept skos:broader* ?filterAncestor ."
-                       " ?filterAncestor skos:notation ?filterReference .")
+        minted = _values_block("filterConcept", minted_reference_iris(repository,
+                                                                      reference_code))
+        filters.append(fill_line(sparql("filter_reference"), "#MINTED", minted))
         bindings["referencePredicate"] = kind.field(kind.reference_field).predicate
         bindings["filterReference"] = Literal(reference_code.strip())
     if text:
@@ -412,6 +412,29 @@ def reference_concepts(repository: Repository, instansi: str | None = None,
             row["broader"] if isinstance(row.get("broader"), URIRef) else None)  # type: ignore[arg-type]
         out[concept.scheme][concept.code] = concept
     return dict(out)
+
+
+def minted_reference_iris(repository: Repository, code: str) -> list[URIRef]:
+    """The concept IRI `code` has in each recorded reference version: what an element
+    classified with a code outside a loaded list carries (`_outside_provisional_list`)."""
+    found: set[URIRef] = set()
+    for row in repository.select(sparql("reference_versions")):
+        version, name = row.get("version"), str(row.get("name") or "")
+        # a version whose IRI is not minted from its name mints no IRIs from it either
+        if isinstance(version, URIRef) and iris.reference_version_iri(name) == version:
+            found.add(iris.reference_concept_iri(name, code))
+    return sorted(found)
+
+
+def reference_code_in_use(repository: Repository, kind: EntityKind, code: str) -> bool:
+    """Whether an element of `kind` anywhere in the repository is classified with `code`
+    stored outside the loaded lists (under its minted IRI)."""
+    if kind.reference_field is None:
+        return False
+    predicate = kind.field(kind.reference_field).predicate
+    return any(repository.ask(sparql("reference_code_used"),
+                              {"predicate": predicate, "concept": concept})
+               for concept in minted_reference_iris(repository, code))
 
 
 def reference_version_in_force(repository: Repository, instansi: str) -> URIRef | None:

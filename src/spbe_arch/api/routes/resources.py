@@ -59,9 +59,10 @@ from spbe_arch.model import (
     get_entity,
     get_kind,
     list_entities,
+    reference_code_in_use,
     reference_concepts,
 )
-from spbe_arch.model.service import scheme_name
+from spbe_arch.model.service import provisional_schemes, scheme_name
 from spbe_arch.model.values import MAX_CODE_LENGTH, FieldProblem, entity_to_graph
 from spbe_arch.reference.context import load_context
 from spbe_arch.repository import Repository
@@ -245,13 +246,27 @@ def _require_known_reference(repository: Repository, kind: EntityKind, code: str
     scheme = kind.field(kind.reference_field or "").scheme or ""
     # every version: the filter matches a code of any version loaded
     concepts = reference_concepts(repository).get(scheme, {})
-    if concepts and code not in concepts:
-        name = scheme_name(concepts, scheme)
+    if not concepts or code in concepts:
+        return
+    # A code outside the lists that some element carries (accepted outside a provisional
+    # list, or left out of an imported one) is a real code: its empty page is the answer.
+    # One that no element carries stays an error even for a provisional list: a typo
+    # (RAA.7 for RAA.07) must not read as "there are none".
+    if reference_code_in_use(repository, kind, code):
+        return
+    name = scheme_name(concepts, scheme)
+    if scheme in provisional_schemes(repository):
         raise UnknownFilterValueError(
             f"parameter 'ref': kode '{code}' tidak ada dalam {name} ({scheme}), referensi"
-            f" yang mengklasifikasikan {kind.label('id')}",
+            f" yang mengklasifikasikan {kind.label('id')}, dan tidak ada elemen yang"
+            " memakainya",
             f"parameter 'ref': there is no code '{code}' in {name} ({scheme}), the reference"
-            f" that classifies {kind.label('en')}")
+            f" that classifies {kind.label('en')}, and no element carries it")
+    raise UnknownFilterValueError(
+        f"parameter 'ref': kode '{code}' tidak ada dalam {name} ({scheme}), referensi"
+        f" yang mengklasifikasikan {kind.label('id')}",
+        f"parameter 'ref': there is no code '{code}' in {name} ({scheme}), the reference"
+        f" that classifies {kind.label('en')}")
 
 
 def _require_known_opd(repository: Repository, instansi: str, code: str) -> None:
