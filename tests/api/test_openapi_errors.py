@@ -103,3 +103,22 @@ def test_every_operation_declares_its_errors_in_one_shape(
                 assert "401" in operation["responses"], f"{method.upper()} {path}"
     schemas = document["components"]["schemas"]
     assert "PesanKesalahan" in schemas and "HTTPValidationError" not in schemas
+
+
+def test_the_not_modified_answer_of_a_conditional_get_is_declared(
+        service_and_document: tuple[Any, dict[str, Any]]) -> None:
+    """`GET /api/{kind}/{code}` answers 304 to an If-None-Match naming its ETag; the document
+    said only 200 and 404."""
+    from spbe_arch.model import TOP_LEVEL_KINDS
+
+    service, document = service_and_document
+    first = service.client.get("/api/opd/DISKOMINFO")
+    assert first.status_code == 200
+    again = service.client.get("/api/opd/DISKOMINFO",
+                               headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+    for name in TOP_LEVEL_KINDS:
+        declared = document["paths"][f"/api/{name}/{{code}}"]["get"]["responses"].get("304")
+        assert declared is not None, name
+        assert "If-None-Match" in declared["description"] and "ETag" in declared["headers"]
+        assert not declared.get("content")

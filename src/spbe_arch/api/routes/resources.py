@@ -281,7 +281,12 @@ def _require_known_opd(repository: Repository, instansi: str, code: str) -> None
 
 
 @router.get("/{kind}/{code:path}", summary="Satu entitas (JSON, atau RDF lewat Accept)",
-            responses={200: RDF_CONTENT, 404: {"description": "Tidak ada"}})
+            responses={200: RDF_CONTENT, 304: {
+                "description": "Tidak berubah sejak ETag yang disebut If-None-Match; tanpa isi"
+                               " (not modified since the ETag named in If-None-Match; no body)",
+                "headers": {"ETag": {"description": "ETag entitas (the entity's ETag)",
+                                     "schema": {"type": "string"}}}},
+                       404: {"description": "Tidak ada"}})
 async def entity_get(
     request: Request,
     _: ReaderDep,
