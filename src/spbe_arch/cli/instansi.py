@@ -28,6 +28,7 @@ from spbe_arch.cli.common import (
 )
 from spbe_arch.errors import InputError, Location
 from spbe_arch.model.instansi import (
+    REFERENCE_STEP,
     InstansiNotRecordedError,
     ReferenceNotLoadedError,
     check_periode_input,
@@ -55,8 +56,8 @@ def cli_error(error: InputError, arguments: Mapping[str, str] | None = None) -> 
         text_id += f"; catat dengan {command}"
         text_en += f"; record it with {command}"
     elif isinstance(error, ReferenceNotLoadedError):
-        text_id += "; jalankan `spbe-arch init` tanpa opsi dulu"
-        text_en += "; run `spbe-arch init` without options first"
+        text_id += f"; {REFERENCE_STEP[0]}"
+        text_en += f"; {REFERENCE_STEP[1]}"
     location, argument = error.location, (arguments or {}).get(field or "")
     if argument is not None:
         # Location has no words for an argument: said here as the usage errors say it

@@ -60,6 +60,14 @@ class ReferenceNotLoadedError(InputError):
         self.version = version
 
 
+REFERENCE_STEP = ("jalankan `spbe-arch init` tanpa opsi dulu",
+                  "run `spbe-arch init` without options first")
+"""What fixes a `ReferenceNotLoadedError` (Indonesian, English), as the command line says
+it; one wording for every interface."""
+SERVER_REFERENCE_STEP = (f"{REFERENCE_STEP[0]} di server", f"{REFERENCE_STEP[1]} on the server")
+"""The same for a request to the server (API, web), whose operator runs the command."""
+
+
 @dataclass(frozen=True)
 class InstansiRecorded:
     """What `record_instansi` did."""

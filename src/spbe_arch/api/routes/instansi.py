@@ -41,6 +41,7 @@ from spbe_arch.api.deps import (
 from spbe_arch.api.writes import PreconditionFailedError, entity_tag, entity_tags, none_match
 from spbe_arch.errors import InputError
 from spbe_arch.model.instansi import (
+    SERVER_REFERENCE_STEP,
     InstansiNotRecordedError,
     InstansiView,
     PeriodeView,
@@ -146,10 +147,9 @@ class ReferenceMissingError(InputError):
     http_status = 409
 
 
-REFERENCE_STEP = ("jalankan `spbe-arch init` tanpa opsi dulu di server",
-                  "run `spbe-arch init` without options first on the server")
-"""What a store without the national reference needs, in the command line's words (its
-`cli_error`) and for the server: the API and the web page say it alike."""
+REFERENCE_STEP = SERVER_REFERENCE_STEP
+"""What a store without the national reference needs (`model.instansi`, which the command
+line's words come from too): the API and the web page say it alike."""
 
 
 def instansi_tag(view: InstansiView) -> str:
