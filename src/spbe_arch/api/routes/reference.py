@@ -39,8 +39,8 @@ from spbe_arch.api.deps import (
     WriteLockDep,
     require_instansi,
 )
-from spbe_arch.api.routes.instansi import REFERENCE_STEP
 from spbe_arch.errors import InputError, InputProblems, Location, SpbeError
+from spbe_arch.model.instansi import SERVER_REFERENCE_STEP
 from spbe_arch.reference.lists import LIST_SUFFIXES
 from spbe_arch.reference.replace import (
     OfficialList,
@@ -173,8 +173,8 @@ def scheme_in_request(exc: InputError) -> InputError:
 
 def repository_lacks(exc: InputError) -> InputError:
     """A reference (version or scheme) the repository does not hold, and how to load it."""
-    return ReferenceMissingError(f"{exc.message_id}; {REFERENCE_STEP[0]}",
-                                 f"{exc.message_en}; {REFERENCE_STEP[1]}")
+    return ReferenceMissingError(f"{exc.message_id}; {SERVER_REFERENCE_STEP[0]}",
+                                 f"{exc.message_en}; {SERVER_REFERENCE_STEP[1]}")
 
 
 def official_list_from_upload(data: bytes, file_name: str, scheme: str,
