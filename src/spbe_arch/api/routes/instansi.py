@@ -147,9 +147,6 @@ class ReferenceMissingError(InputError):
     http_status = 409
 
 
-REFERENCE_STEP = SERVER_REFERENCE_STEP
-"""What a store without the national reference needs (`model.instansi`, which the command
-line's words come from too): the API and the web page say it alike."""
 
 
 def instansi_tag(view: InstansiView) -> str:
@@ -251,8 +248,8 @@ def _for_request(exc: InputError, in_path: Collection[str] = ()) -> InputError:
         text_id += f"; catat dulu dengan PUT /api/instansi/{exc.kode} (nama dan periode)"
         text_en += f"; record it first with PUT /api/instansi/{exc.kode} (nama and periode)"
     elif isinstance(exc, ReferenceNotLoadedError):
-        text_id += f"; {REFERENCE_STEP[0]}"
-        text_en += f"; {REFERENCE_STEP[1]}"
+        text_id += f"; {SERVER_REFERENCE_STEP[0]}"
+        text_en += f"; {SERVER_REFERENCE_STEP[1]}"
         kind = ReferenceMissingError
     if place is not None:
         text_id, text_en = f"{place[0]} '{field}': {text_id}", f"{place[1]} '{field}': {text_en}"

@@ -28,7 +28,6 @@ from starlette.datastructures import FormData
 from spbe_arch import iris
 from spbe_arch.access import require_admin
 from spbe_arch.api.routes.instansi import (
-    REFERENCE_STEP,
     InstansiPrecondition,
     instansi_tag,
     periode_tag,
@@ -36,6 +35,7 @@ from spbe_arch.api.routes.instansi import (
 from spbe_arch.api.writes import PreconditionFailedError
 from spbe_arch.errors import InputError, SpbeError
 from spbe_arch.model.instansi import (
+    SERVER_REFERENCE_STEP,
     InstansiNotRecordedError,
     InstansiView,
     PeriodeView,
@@ -115,7 +115,7 @@ def _said(page: Page, exc: InputError) -> str:
                 else page.t("admin dapat mencatatnya di halaman ini"))
         return f"{text}; {step}"
     if isinstance(exc, ReferenceNotLoadedError):
-        return f"{text}; {REFERENCE_STEP[page.lang == 'en']}"  # as the API says it
+        return f"{text}; {SERVER_REFERENCE_STEP[page.lang == 'en']}"  # as the API says it
     return text
 
 
