@@ -137,8 +137,9 @@ def open_page(browser: Any, server: Server, traffic: Traffic) -> Any:
     return page
 
 
-def sign_in(page: Any, server: Server) -> None:
+def sign_in(page: Any, server: Server, token: str | None = None) -> None:
+    """Sign in with the server's token, or with `token`."""
     page.goto(server.origin + "/ui/masuk")
-    page.fill("#token", server.token)
+    page.fill("#token", token or server.token)
     page.click("main form.stack button[type=submit]")
     page.wait_for_selector(".account .who")

@@ -68,6 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     repository.close()
     tokens_file = folder / "tokens.json"
     token = TokenStore(tokens_file).create("editor-diskominfo", "editor", [OPD_A])[0]
+    ADMIN_TOKEN["admin"] = TokenStore(tokens_file).create("admin-a11y", "admin")[0]
     with serving(folder, store, tokens_file, token) as running:
         yield running
 
@@ -78,11 +79,17 @@ def browser() -> Iterator[Any]:
         yield launched
 
 
+ADMIN_TOKEN: dict[str, str] = {}
+OFFICIAL_RAA = "kode,nama,induk\nRAA.01,Aplikasi Umum,\nRAA.02,Aplikasi Khusus,\n"
+"""A small official RAA list for the import form's plan page (the test's own data)."""
+
+
 @dataclass
 class Visit:
     name: str
     path: str
     signed_in: bool = False
+    admin: bool = False
     prepare: Callable[[Any], None] | None = None
     """What to do on the page before axe runs (run a query, send a form)."""
 
@@ -101,6 +108,29 @@ def _bad_token(page: Any) -> None:
     page.fill("#token", "bukan-token")
     page.click("main form.stack button[type=submit]")
     page.wait_for_selector("#token-error")
+
+
+def _open_reference_import(page: Any) -> None:
+    page.click("#impor-daftar > summary")
+    page.wait_for_selector("#ref-berkas", state="visible")
+
+
+def _reference_plan(page: Any, content: str) -> None:
+    _open_reference_import(page)
+    page.set_input_files("#ref-berkas", files=[{
+        "name": "raa-resmi.csv", "mimeType": "text/csv", "buffer": content.encode()}])
+    page.click("#periksa-daftar")
+    page.wait_for_load_state()
+
+
+def _reference_checked(page: Any) -> None:
+    _reference_plan(page, OFFICIAL_RAA)
+    page.wait_for_selector("main .notice.warn[role=status]")  # the plan, nothing written
+
+
+def _reference_refused(page: Any) -> None:
+    _reference_plan(page, "kode,nama,induk\nRAA.01,,\n")  # a concept without a name
+    page.wait_for_selector("#ref-berkas[aria-invalid=true]")
 
 
 def _bad_form(page: Any) -> None:
@@ -122,6 +152,13 @@ VISITS = [
     Visit("instansi", "/ui/instansi"),
     Visit("referensi", "/ui/referensi?skema=RAB"),
     Visit("referensi-rak", "/ui/referensi?skema=RAK"),  # codes with narrower codes and elements
+    # an admin's import of an official list: the form, the plan it shows, a refused file
+    Visit("referensi-impor", "/ui/referensi?skema=RAA", admin=True,
+          prepare=_open_reference_import),
+    Visit("referensi-rencana", "/ui/referensi?skema=RAA", admin=True,
+          prepare=_reference_checked),
+    Visit("referensi-gagal", "/ui/referensi?skema=RAA", admin=True,
+          prepare=_reference_refused),
     Visit("sparql", "/ui/sparql?kueri=processes-per-opd", prepare=_sparql_result),
     Visit("masuk", "/ui/masuk"),
     Visit("masuk-gagal", "/ui/masuk", prepare=_bad_token),
@@ -215,8 +252,10 @@ def audit(browser: Any, server: Server) -> dict[str, Result]:
     anonymous = open_page(browser, server, traffic)
     editor = open_page(browser, server, traffic)
     sign_in(editor, server)
+    admin = open_page(browser, server, traffic)
+    sign_in(admin, server, ADMIN_TOKEN["admin"])
     for visit in VISITS:
-        page = editor if visit.signed_in else anonymous
+        page = admin if visit.admin else editor if visit.signed_in else anonymous
         for lang in ("id", "en"):
             page.goto(server.origin + with_lang(visit.path, lang))
             if visit.prepare:
@@ -233,6 +272,7 @@ def audit(browser: Any, server: Server) -> dict[str, Result]:
     assert [line for line in traffic.console if not expected.match(line)] == []
     anonymous.context.close()
     editor.context.close()
+    admin.context.close()
     return found
 
 
@@ -250,7 +290,8 @@ def test_every_form_control_has_a_visible_label(audit: dict[str, Result]) -> Non
 
 
 def test_form_errors_are_tied_to_their_field_and_announced(audit: dict[str, Result]) -> None:
-    for name in ("masuk-gagal/id", "masuk-gagal/en", "ubah-gagal/id", "ubah-gagal/en"):
+    for name in ("masuk-gagal/id", "masuk-gagal/en", "ubah-gagal/id", "ubah-gagal/en",
+                 "referensi-gagal/id", "referensi-gagal/en"):
         facts = audit[name].facts
         assert facts["invalid"] > 0, name  # the refused field is marked …
         assert facts["untied"] == [], (name, facts["untied"])  # … and names its message

@@ -132,6 +132,7 @@ def test_problems_are_shown_at_the_file_field_and_nothing_is_written(
     html = response.text
     text = text_of(html)
     assert "Daftar resmi belum diimpor." in text
+    assert "<title>Kesalahan: Referensi RAA" in html  # a refused form says so in its title
     assert "raa.csv, baris 3, kolom nama nama wajib diisi" in text
     assert "raa.csv, baris 4, kolom induk induk RAA.02 tidak ada dalam berkas" in text
     file_input = control(html, "ref-berkas")
