@@ -24,6 +24,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from spbe_arch import iris
 from spbe_arch.repository import ChangeSet, Quad, Repository, SelectResult
+from spbe_arch.validation.analysis_cache import analyse_all
 from spbe_arch.validation.compiler import CompiledCheck
 from spbe_arch.validation.dependencies import (
     CheckDependencies,
@@ -64,11 +65,15 @@ def dependencies(validator: Validator) -> dict[str, CheckDependencies]:
     with _analysis_lock:
         found = _analyses.get(id(validator))
         if found is None:
+            # the parts' own queries: a shared query's dependencies are theirs together
+            texts = {check.key: sorted({part.standalone or check.sparql for part in check.parts})
+                     for check in validator.fast_checks}
+            queries = [(text, check.root_var) for check in validator.fast_checks
+                       for text in texts[check.key]]
+            analyses = iter(analyse_all(queries, analyse))
             found = {}
             for check in validator.fast_checks:
-                # the parts' own queries: a shared query's dependencies are theirs together
-                texts = sorted({part.standalone or check.sparql for part in check.parts})
-                analysed = [analyse(text, check.root_var) for text in texts]
+                analysed = [next(analyses) for _ in texts[check.key]]
                 combined = CheckDependencies(analysed[0].root,
                                              [t for a in analysed for t in a.triggers])
                 combined.index()

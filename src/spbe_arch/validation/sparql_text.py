@@ -543,7 +543,9 @@ def build_constraint_query(
                               replace)
     projection, projected = _projection(parser, query, rename, extra_projection)
     modifiers_text = _solution_modifiers(parser, query, rename, [focus_var, *extra_projection])
-    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+    # sorted: the declarations come from a set of blank nodes, and the same rules must give
+    # the same text in every process (the dependency analysis is cached by it)
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
     prologue += parser.render(0, query.select_start)
     text = (f"{prologue}\nSELECT DISTINCT {' '.join(projection)} WHERE {{\n  {prelude}\n"
             f"  {body_text}{''.join(edits.minus_blocks)}\n}} {modifiers_text}")
