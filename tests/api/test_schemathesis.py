@@ -3,9 +3,11 @@ code its operation does not declare.
 
 Runs against a real server (uvicorn on a free loopback port) over the small test
 architecture, with an admin token so the write paths run too, over every API route (the web
-pages under /ui have their own tests). Bounded: 40 examples per
-operation (about 1.5 minutes; with 5, a GSP DELETE of the default graph that read the whole
-store went unseen), no shrinking.
+pages under /ui have their own tests). Bounded, no shrinking: 40 examples per operation of
+the SPARQL protocol and the Graph Store (with 5, a GSP DELETE of the default graph that read
+the whole store went unseen), 25 for the others (40 took the whole run to about two minutes,
+the suite's longest test; the negative run of test_fuzz_negative.py covers the REST routes'
+invalid input besides).
 """
 
 from __future__ import annotations
@@ -43,14 +45,29 @@ def api_schema(arch_repository: Any, serve_app: Callable[[Any], str]) -> Any:
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+PROTOCOLS = r"^(/sparql|/rdf-graph-store)"
 
 
-@schema.parametrize()
-@hypothesis.settings(max_examples=40, deadline=None, derandomize=True,
-                     suppress_health_check=list(hypothesis.HealthCheck),
-                     phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
-def test_no_server_errors(case: schemathesis.Case) -> None:
+def _settings(examples: int) -> Callable[[Any], Any]:
+    return hypothesis.settings(max_examples=examples, deadline=None, derandomize=True,
+                               suppress_health_check=list(hypothesis.HealthCheck),
+                               phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
+
+
+def _call(case: schemathesis.Case) -> None:
     if not re.match(OWN_PATHS, case.operation.path):
         return  # the web pages have their own tests
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN['admin']}"}
     case.call_and_validate(checks=[not_a_server_error, status_code_conformance], timeout=60)
+
+
+@schema.include(path_regex=PROTOCOLS).parametrize()
+@_settings(40)
+def test_no_server_errors_in_the_protocols(case: schemathesis.Case) -> None:
+    _call(case)
+
+
+@schema.exclude(path_regex=PROTOCOLS).parametrize()
+@_settings(25)
+def test_no_server_errors(case: schemathesis.Case) -> None:
+    _call(case)
