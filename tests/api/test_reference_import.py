@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from rdflib import SKOS
+from tests.reference.official_lists import OFFICIAL_RAA
 
 from spbe_arch import iris
 from spbe_arch.datasets import load_demo
@@ -17,15 +18,6 @@ from spbe_arch.repository import Repository, open_repository
 
 VERSION = "Perpres 132/2022"
 SCHEME = iris.reference_scheme_iri(VERSION, "RAA")
-# The demo's APL-16 (JDIH) is classified RAA.02.01, which this list drops.
-OFFICIAL_RAA = """kode;nama;induk;keterangan
-RAA.01;Aplikasi Umum;;
-RAA.01.01;Aplikasi Umum Layanan Publik;RAA.01;
-RAA.01.02;Aplikasi Umum Administrasi Pemerintahan (resmi);RAA.01;dipakai semua instansi
-RAA.02;Aplikasi Khusus;;
-RAA.02.02;Aplikasi Khusus Fungsi Tertentu;RAA.02;
-RAA.02.02.01;Aplikasi Khusus Kepegawaian;RAA.02.02;
-"""
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from rdflib import RDF, SKOS, Literal, URIRef
+from tests.reference.official_lists import OFFICIAL_RAA
 
 from spbe_arch import iris
 from spbe_arch.datasets import load_demo
@@ -24,16 +25,6 @@ from spbe_arch.vocab import DCT, PROV, SPBE
 VERSION = "Perpres 132/2022"
 GRAPH = iris.reference_graph(VERSION)
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-# The demo's APL-16 (JDIH, BAG-HUKUM) is classified RAA.02.01, which the list below drops;
-# APL-02 (SRIKANDI) keeps RAA.01.02.
-OFFICIAL_RAA = """kode;nama;induk;keterangan
-RAA.01;Aplikasi Umum;;
-RAA.01.01;Aplikasi Umum Layanan Publik;RAA.01;
-RAA.01.02;Aplikasi Umum Administrasi Pemerintahan (resmi);RAA.01;dipakai semua instansi
-RAA.02;Aplikasi Khusus;;
-RAA.02.02;Aplikasi Khusus Fungsi Tertentu;RAA.02;
-RAA.02.02.01;Aplikasi Khusus Kepegawaian;RAA.02.02;
-"""
 
 
 @pytest.fixture
