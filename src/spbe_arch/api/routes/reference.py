@@ -13,14 +13,12 @@ belongs to no OPD, and the architects of Bagian Organisasi load it for the whole
 upload above `settings.max_upload_bytes` is 413, another kind of file 415; a list with
 problems is 422 with every problem (file, sheet, row, column) and nothing is written. The
 replacement runs under the app's write lock and is one audited change set naming the
-token's holder. The web page `/ui/referensi` reads uploads with `official_list_from_upload`
-too, so both refuse a file in the same words.
+token's holder. The upload is read by `api.reference_upload`, which the web page
+`/ui/referensi` uses too, so both refuse a file in the same words.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, UploadFile
@@ -39,13 +37,15 @@ from spbe_arch.api.deps import (
     WriteLockDep,
     require_instansi,
 )
+from spbe_arch.api.reference_upload import (
+    NotAListFileError,
+    UploadTooLargeError,
+    official_list_from_upload,
+    repository_lacks,
+)
 from spbe_arch.errors import InputError, InputProblems, Location, SpbeError
-from spbe_arch.model.instansi import SERVER_REFERENCE_STEP
-from spbe_arch.reference.lists import LIST_SUFFIXES
 from spbe_arch.reference.replace import (
-    OfficialList,
     check_scheme,
-    read_official_list,
     replace_list,
 )
 from spbe_arch.reference.schemes import ReferenceNotLoadedError, describe_schemes
@@ -127,26 +127,11 @@ class PlanOut(BaseModel):
 
 # --- errors ----------------------------------------------------------------------------------
 
-class UploadTooLargeError(InputError):
-    http_status = 413
-
-
-class NotAListFileError(InputError):
-    http_status = 415
-
-
 class ValueRefusedError(InputError):
     """A value of the request the service refuses (a scheme that cannot be replaced: RAB,
     RAL, RAD or an unknown one): 422, as FastAPI answers a value outside its pattern."""
 
     http_status = 422
-
-
-class ReferenceMissingError(InputError):
-    """The repository lacks the reference (or the scheme) to replace: its state, not the
-    request, is wrong (409, as `/api/instansi` says it)."""
-
-    http_status = 409
 
 
 def problem_places(exc: SpbeError, lang: str) -> list[dict[str, Any]]:
@@ -169,37 +154,6 @@ def scheme_in_request(exc: InputError) -> InputError:
     """The service's refusal of a scheme, naming the address part that gave it."""
     return ValueRefusedError(f"bagian alamat 'skema': {exc.message_id}",
                               f"path segment 'skema': {exc.message_en}")
-
-
-def repository_lacks(exc: InputError) -> InputError:
-    """A reference (version or scheme) the repository does not hold, and how to load it."""
-    return ReferenceMissingError(f"{exc.message_id}; {SERVER_REFERENCE_STEP[0]}",
-                                 f"{exc.message_en}; {SERVER_REFERENCE_STEP[1]}")
-
-
-def official_list_from_upload(data: bytes, file_name: str, scheme: str,
-                              settings: Settings) -> OfficialList:
-    """Check `scheme` and read an uploaded list (its bytes and the name it was sent under)
-    with the service's reader; refused above the upload limit, for a kind of file the
-    reader does not take, and with every problem of the list (`InputProblems`)."""
-    check_scheme(scheme)  # RAB/RAL/RAD are refused whatever file came with them
-    if len(data) > settings.max_upload_bytes:
-        limit = f"{settings.max_upload_bytes / 1024 / 1024:g}"
-        raise UploadTooLargeError(f"berkas lebih besar dari batas {limit} MB",
-                                  f"the file is larger than the {limit} MB limit",
-                                  Location(file=file_name))
-    # only the name's last part is shown: a browser may send a whole path
-    shown = FilePath(file_name.replace("\\", "/")).name or "daftar"
-    suffix = FilePath(shown).suffix.lower()
-    if suffix not in LIST_SUFFIXES:
-        raise NotAListFileError(
-            f"'{shown}' bukan daftar kode .csv, .xlsx atau .json",
-            f"'{shown}' is not a .csv, .xlsx or .json code list")
-    # the reader takes a path (its kind from the suffix); the name is never the client's
-    with tempfile.TemporaryDirectory(prefix="spbe-referensi-") as folder:
-        path = FilePath(folder) / f"daftar{suffix}"
-        path.write_bytes(data)
-        return read_official_list(path, scheme, file_name=shown)
 
 
 def _instansi(repository: Repository, settings: Settings, asked: str | None) -> str:

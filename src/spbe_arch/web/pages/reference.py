@@ -7,8 +7,8 @@ same data the Dokumen Arsitektur and the Laporan Kesesuaian Referensi are writte
 
 An admin also gets the form that replaces a provisional RAA, RAI or RAK list with the
 official one (the service of `spbe-arch reference import` and `PUT /api/referensi/{skema}`;
-the upload is read by the API's `official_list_from_upload`). "Periksa dulu" shows the plan
-without writing and keeps the file in a staging folder of its own (the `/ui/impor`
+the upload is read by `api.reference_upload`, as the API reads it). "Periksa dulu" shows the
+plan without writing and keeps the file in a staging folder of its own (the `/ui/impor`
 mechanism, `imports.Staging`, tied to the browser's form token), so that confirming imports
 exactly the file and options that were checked without a second upload; "Impor" imports at
 once and shows what it did. The file's problems are shown at the file field with their
@@ -27,8 +27,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from spbe_arch.access import require_admin
-from spbe_arch.api.routes.reference import official_list_from_upload
-from spbe_arch.api.routes.reference import repository_lacks as api_repository_lacks
+from spbe_arch.api.reference_upload import official_list_from_upload
+from spbe_arch.api.reference_upload import repository_lacks as api_repository_lacks
 from spbe_arch.errors import InputError, InputProblems, SpbeError
 from spbe_arch.model import REFERENCE_SCHEMES
 from spbe_arch.reference.replace import REPLACEABLE, ReplacementPlan, replace_list
